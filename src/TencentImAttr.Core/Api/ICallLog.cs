@@ -1,0 +1,11 @@
+namespace TencentImAttr.Core.Api;
+
+/// <summary>
+/// Receives a line per HTTP attempt (API, users, attempt, elapsed time, outcome), secrets already redacted.
+/// Called from worker threads: implementations queue the line for the pipeline thread.
+/// </summary>
+public interface ICallLog
+{
+    /// <summary>Records one line.</summary>
+    void Write(string line);
+}

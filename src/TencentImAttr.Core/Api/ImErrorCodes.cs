@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+
+namespace TencentImAttr.Core.Api;
+
+/// <summary>What the module knows about each documented error code: its meaning, whether a retry can help, its category.</summary>
+public static class ImErrorCodes
+{
+    private static readonly Dictionary<int, (string Meaning, bool Transient, ImErrorCategory Category)> Known = new()
+    {
+        [60002] = ("the request URL could not be parsed", false, ImErrorCategory.InvalidData),
+        [60003] = ("the request JSON could not be parsed", false, ImErrorCategory.InvalidData),
+        [60004] = ("the identifier or signature is wrong", false, ImErrorCategory.AuthenticationError),
+        [60005] = ("the identifier or signature is wrong", false, ImErrorCategory.AuthenticationError),
+        [60006] = ("the SDKAppID is invalid", false, ImErrorCategory.InvalidArgument),
+        [60007] = ("rate limited", true, ImErrorCategory.QuotaExceeded),
+        [60008] = ("the service timed out", true, ImErrorCategory.OperationTimeout),
+        [60010] = ("the request needs an App administrator", false, ImErrorCategory.PermissionDenied),
+        [60011] = ("rate limited", true, ImErrorCategory.QuotaExceeded),
+        [60012] = ("the SDKAppID is missing", false, ImErrorCategory.InvalidArgument),
+        [60014] = ("the account exchange timed out", true, ImErrorCategory.OperationTimeout),
+        [60016] = ("the app is disabled", false, ImErrorCategory.NotEnabled),
+        [60017] = ("the request is disabled", false, ImErrorCategory.NotEnabled),
+        [60018] = ("rate limited", true, ImErrorCategory.QuotaExceeded),
+        [60019] = ("rate limited", true, ImErrorCategory.QuotaExceeded),
+        [60020] = ("the plan has expired", false, ImErrorCategory.NotEnabled),
+        [60021] = ("this IP address is not allowed", false, ImErrorCategory.PermissionDenied),
+        [70001] = ("the UserSig has expired", false, ImErrorCategory.AuthenticationError),
+        [70002] = ("the UserSig is empty", false, ImErrorCategory.AuthenticationError),
+        [70003] = ("the UserSig is truncated or invalid", false, ImErrorCategory.AuthenticationError),
+        [70005] = ("the UserSig failed verification", false, ImErrorCategory.AuthenticationError),
+        [70009] = ("the UserSig was made with another app's key", false, ImErrorCategory.AuthenticationError),
+        [70013] = ("the UserSig's identifier does not match", false, ImErrorCategory.AuthenticationError),
+        [70014] = ("the UserSig's SDKAppID does not match", false, ImErrorCategory.AuthenticationError),
+        [70016] = ("no key was found for this SDKAppID", false, ImErrorCategory.AuthenticationError),
+        [70020] = ("the SDKAppID was not found", false, ImErrorCategory.AuthenticationError),
+        [70050] = ("too many UserSig failures: wait a minute", false, ImErrorCategory.AuthenticationError),
+        [70052] = ("the UserSig was invalidated", false, ImErrorCategory.AuthenticationError),
+        [70107] = ("the account does not exist", false, ImErrorCategory.ObjectNotFound),
+        [70169] = ("internal timeout", true, ImErrorCategory.ResourceUnavailable),
+        [70500] = ("internal server error", true, ImErrorCategory.ResourceUnavailable),
+        [90001] = ("the JSON request could not be parsed", false, ImErrorCategory.InvalidData),
+        [90009] = ("the request needs App administrator permissions", false, ImErrorCategory.PermissionDenied),
+        [90018] = ("too many accounts in one request", false, ImErrorCategory.LimitsExceeded),
+        [90033] = ("invalid attribute: is the name registered with Set-ImAppAttributeName?", false, ImErrorCategory.InvalidArgument),
+        [90035] = ("an attribute can apply to one account type only", false, ImErrorCategory.InvalidArgument),
+        [90994] = ("internal error", true, ImErrorCategory.ResourceUnavailable),
+        [90995] = ("internal error", true, ImErrorCategory.ResourceUnavailable),
+        [91000] = ("internal service error", true, ImErrorCategory.ResourceUnavailable),
+    };
+
+    /// <summary>Whether a retry after a pause can succeed where this code failed.</summary>
+    public static bool IsTransient(int code) => Known.TryGetValue(code, out var info) && info.Transient;
+
+    /// <summary>Whether the code means the UserSig must be made anew (expired or invalidated) before one more try.</summary>
+    public static bool NeedsNewUserSig(int code) => code == 70001 || code == 70052;
+
+    /// <summary>Whether the code usually means the app lives in another region than the one called.</summary>
+    public static bool SuggestsWrongRegion(int code) => code == 70016 || code == 70020;
+
+    /// <summary>A short meaning of the code, or null for a code the documentation does not name.</summary>
+    public static string? Meaning(int code) => Known.TryGetValue(code, out var info) ? info.Meaning : null;
+
+    /// <summary>The error category that fits the code.</summary>
+    public static ImErrorCategory Category(int code) => Known.TryGetValue(code, out var info) ? info.Category : ImErrorCategory.NotSpecified;
+}

@@ -1,0 +1,135 @@
+using System;
+using TencentImAttr.Core.Engine;
+
+namespace TencentImAttr.Core.Auth;
+
+/// <summary>Where a connection's UserSig comes from: a ready one, or one the module makes and renews from the secret key.</summary>
+public abstract class UserSigSource
+{
+    /// <summary>The UserSig to send now.</summary>
+    internal abstract string Current();
+
+    /// <summary>Makes a new UserSig after the service said the old one expired or was invalidated; false when it cannot.</summary>
+    internal abstract bool TryRenew();
+
+    /// <summary>The UserSig last handed out, without making one (for scrubbing texts).</summary>
+    internal abstract string? PeekCurrent();
+
+    /// <summary>When the current UserSig expires, where that is known.</summary>
+    public abstract DateTimeOffset? ExpiresAt { get; }
+
+    /// <summary>"SecretKey" or "UserSig": how the connection authenticates.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>Never the signature itself.</summary>
+    public override string ToString() => Kind;
+}
+
+/// <summary>A UserSig given by the user: sent as it is; it cannot be renewed.</summary>
+public sealed class StaticUserSig : UserSigSource
+{
+    private readonly string _userSig;
+
+    /// <summary>Wraps a ready UserSig.</summary>
+    public StaticUserSig(string userSig)
+    {
+        if (string.IsNullOrWhiteSpace(userSig)) throw new ArgumentException("The UserSig is empty.", nameof(userSig));
+        _userSig = userSig.Trim();
+        ExpiresAt = UserSigInfo.TryParse(_userSig, out var info) ? info!.ExpiresAt : null;
+    }
+
+    internal override string Current() => _userSig;
+
+    internal override bool TryRenew() => false;
+
+    internal override string? PeekCurrent() => _userSig;
+
+    /// <inheritdoc />
+    public override DateTimeOffset? ExpiresAt { get; }
+
+    /// <inheritdoc />
+    public override string Kind => "UserSig";
+}
+
+/// <summary>A UserSig made from the app's secret key, renewed before it expires.</summary>
+public sealed class GeneratedUserSig : UserSigSource
+{
+    /// <summary>The default lifetime of a generated UserSig: one day, as Tencent's own samples use.</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(1);
+
+    private readonly long _sdkAppId;
+    private readonly string _identifier;
+    private readonly byte[] _secretKey;
+    private readonly TimeSpan _lifetime;
+    private readonly IClock _clock;
+    private readonly object _gate = new();
+    private string? _current;
+    private DateTimeOffset _expiresAt;
+
+    /// <summary>Keeps the key (as UTF-8 bytes) to sign with; the caller may wipe its own copy.</summary>
+    public GeneratedUserSig(long sdkAppId, string identifier, byte[] secretKey, TimeSpan? lifetime = null, IClock? clock = null)
+    {
+        if (secretKey is null || secretKey.Length == 0) throw new ArgumentException("The secret key is empty.", nameof(secretKey));
+        _sdkAppId = sdkAppId;
+        _identifier = identifier;
+        _secretKey = (byte[])secretKey.Clone();
+        _lifetime = lifetime ?? DefaultLifetime;
+        if (_lifetime < TimeSpan.FromMinutes(10)) throw new ArgumentOutOfRangeException(nameof(lifetime), "A generated UserSig must live at least 10 minutes.");
+        _clock = clock ?? SystemClock.Instance;
+    }
+
+    /// <summary>How long before expiry a new UserSig is made: a tenth of the lifetime, at most an hour.</summary>
+    public TimeSpan RenewBefore => TimeSpan.FromTicks(Math.Min(_lifetime.Ticks / 10, TimeSpan.FromHours(1).Ticks));
+
+    internal override string Current()
+    {
+        lock (_gate)
+        {
+            if (_current is null || _clock.UtcNow >= _expiresAt - RenewBefore)
+            {
+                Make();
+            }
+            return _current!;
+        }
+    }
+
+    internal override bool TryRenew()
+    {
+        lock (_gate)
+        {
+            Make();
+            return true;
+        }
+    }
+
+    internal override string? PeekCurrent()
+    {
+        lock (_gate)
+        {
+            return _current;
+        }
+    }
+
+    private void Make()
+    {
+        // A signature dated a little in the past survives a server clock that runs slightly behind ours.
+        var issued = _clock.UtcNow - TimeSpan.FromMinutes(1);
+        _current = UserSigGenerator.Generate(_sdkAppId, _identifier, _secretKey, issued, _lifetime);
+        _expiresAt = issued + _lifetime;
+    }
+
+    /// <inheritdoc />
+    public override DateTimeOffset? ExpiresAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current is null ? null : _expiresAt;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override string Kind => "SecretKey";
+}

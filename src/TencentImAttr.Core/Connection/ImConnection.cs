@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http;
+using System.Runtime.InteropServices;
+using System.Text;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Auth;
+using TencentImAttr.Core.Engine;
+
+namespace TencentImAttr.Core.Connection;
+
+/// <summary>
+/// One app, one administrator, one endpoint: what every cmdlet calls through. It holds the HTTP client, the UserSig
+/// source and one call-rate limiter per API, so that every command of a session shares the app's quota.
+/// It never shows the secret key or the UserSig.
+/// </summary>
+public sealed class ImConnection : IDisposable
+{
+    /// <summary>Calls in flight at once, by default: enough to reach 100 calls/s at round trips up to about 300 ms.</summary>
+    public const int DefaultThrottleLimit = 32;
+
+    /// <summary>The default per-attempt timeout.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly HttpClient _http;
+    private readonly ConcurrentDictionary<string, CallRateLimiter> _limiters = new();
+
+    private ImConnection(ImConnectionSettings settings, UserSigSource userSig, HttpClient http, IClock clock)
+    {
+        SdkAppId = settings.SdkAppId;
+        Identifier = settings.Identifier!;
+        BaseUri = settings.BaseUri ?? ImRegions.BaseUri(settings.Region ?? ImRegions.DefaultRegion);
+        Region = settings.BaseUri is null ? ImRegions.Canonical(settings.Region ?? ImRegions.DefaultRegion) : ImRegions.RegionOf(BaseUri);
+        Service = settings.Service;
+        CallsPerSecond = settings.CallsPerSecond;
+        ThrottleLimit = settings.ThrottleLimit;
+        MaxRetry = settings.MaxRetry;
+        Timeout = settings.Timeout;
+        Origin = settings.Origin;
+        UserSig = userSig;
+        Clock = clock;
+        _http = http;
+        Client = new ImApiClient(this, http);
+    }
+
+    /// <summary>The app's SDKAppID.</summary>
+    public long SdkAppId { get; }
+    /// <summary>The administrator account that signs the calls.</summary>
+    public string Identifier { get; }
+    /// <summary>The region, when the endpoint is one of Tencent's; null for a custom base URI.</summary>
+    public string? Region { get; }
+    /// <summary>The endpoint the calls go to.</summary>
+    public Uri BaseUri { get; }
+    /// <summary>The API family.</summary>
+    public ImService Service { get; }
+    /// <summary>How the connection authenticates: SecretKey (UserSig made and renewed here) or UserSig (given).</summary>
+    public string Authentication => UserSig.Kind;
+    /// <summary>When the UserSig in use expires, where known.</summary>
+    public DateTimeOffset? UserSigExpiresAt => UserSig.ExpiresAt;
+    /// <summary>Calls per second per API (0: unlimited).</summary>
+    public int CallsPerSecond { get; }
+    /// <summary>Calls in flight at once per command, unless the command says otherwise.</summary>
+    public int ThrottleLimit { get; }
+    /// <summary>Retries of a transient failure.</summary>
+    public int MaxRetry { get; }
+    /// <summary>The longest one HTTP attempt may take.</summary>
+    public TimeSpan Timeout { get; }
+    /// <summary>Where the connection came from: Connect-ImApp, or Environment.</summary>
+    public string Origin { get; }
+
+    internal UserSigSource UserSig { get; }
+    internal IClock Clock { get; }
+
+    /// <summary>The client that sends this connection's calls.</summary>
+    public ImApiClient Client { get; }
+
+    internal CallRateLimiter LimiterFor(string apiName) =>
+        _limiters.GetOrAdd(apiName, _ => new CallRateLimiter(CallsPerSecond, Clock));
+
+    /// <summary>
+    /// Checks the settings and opens a connection. <paramref name="handler"/> replaces the network (tests, the Pester
+    /// test seam); it is not disposed with the connection.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is missing or wrong; the message names it.</exception>
+    public static ImConnection Open(ImConnectionSettings settings, HttpMessageHandler? handler = null, IClock? clock = null)
+    {
+        if (settings is null) throw new ArgumentNullException(nameof(settings));
+        if (settings.SdkAppId <= 0 || settings.SdkAppId > uint.MaxValue) throw new ArgumentException($"The SDKAppID {settings.SdkAppId} is not valid: it is the positive number shown in the Chat console.", nameof(settings));
+        if (string.IsNullOrWhiteSpace(settings.Identifier)) throw new ArgumentException("The administrator identifier is empty.", nameof(settings));
+        if (settings.ThrottleLimit < 1) throw new ArgumentException("ThrottleLimit must be at least 1.", nameof(settings));
+        if (settings.MaxRetry < 0) throw new ArgumentException("MaxRetry cannot be negative.", nameof(settings));
+        if (settings.CallsPerSecond < 0) throw new ArgumentException("CallsPerSecond cannot be negative (0 lifts the limit).", nameof(settings));
+        if (settings.Timeout <= TimeSpan.Zero) throw new ArgumentException("The timeout must be positive.", nameof(settings));
+        if (settings.BaseUri is not null) CheckTransport(settings.BaseUri);
+        else ImRegions.Canonical(settings.Region ?? ImRegions.DefaultRegion);
+
+        var hasSig = !string.IsNullOrWhiteSpace(settings.UserSig);
+        var hasKey = settings.SecretKey is { Length: > 0 };
+        if (hasSig == hasKey) throw new ArgumentException(hasSig ? "Give either a secret key or a UserSig, not both." : "Give a secret key or a UserSig.", nameof(settings));
+        clock ??= SystemClock.Instance;
+        UserSigSource sig = hasKey
+            ? new GeneratedUserSig(settings.SdkAppId, settings.Identifier!, settings.SecretKey!, settings.UserSigLifetime, clock)
+            : new StaticUserSig(settings.UserSig!);
+
+        var http = handler is null ? new HttpClient(CreateHandler(settings.ThrottleLimit), disposeHandler: true) : new HttpClient(handler, disposeHandler: false);
+        // Each attempt has its own timeout (a linked token); HttpClient's would also cut retries short.
+        http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
+        http.MaxResponseContentBufferSize = 16 * 1024 * 1024;
+        return new ImConnection(settings, sig, http, clock);
+    }
+
+    /// <summary>HTTPS only; plain HTTP only to a loopback address (tests, the emulator).</summary>
+    internal static void CheckTransport(Uri baseUri)
+    {
+        if (!baseUri.IsAbsoluteUri) throw new ArgumentException($"The base URI '{baseUri}' is not absolute.", nameof(baseUri));
+        if (baseUri.Scheme == Uri.UriSchemeHttps) return;
+        if (baseUri.Scheme == Uri.UriSchemeHttp && baseUri.IsLoopback) return;
+        throw new ArgumentException($"The base URI '{baseUri.GetLeftPart(UriPartial.Authority)}' must use HTTPS: the UserSig travels in the query string. Plain HTTP is allowed to loopback addresses only.", nameof(baseUri));
+    }
+
+    private static HttpMessageHandler CreateHandler(int throttleLimit)
+    {
+        var connections = Math.Max(throttleLimit, 2) + 2;
+        if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+        {
+            // Windows PowerShell: .NET Framework allows 2 connections per host and may not offer TLS 1.2 by default.
+            ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+            ServicePointManager.DefaultConnectionLimit = Math.Max(ServicePointManager.DefaultConnectionLimit, connections);
+        }
+        var handler = new HttpClientHandler
+        {
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            MaxConnectionsPerServer = connections,
+        };
+        return handler;
+    }
+
+    /// <summary>Replaces any occurrence of the connection's secrets in a text (for messages that echo a server's answer).</summary>
+    internal string Scrub(string text) => Redaction.Scrub(text, UserSig);
+
+    /// <summary>A description without secrets.</summary>
+    public override string ToString() => $"App {SdkAppId} as {Identifier} at {BaseUri.GetLeftPart(UriPartial.Authority)} ({Service}, {Authentication})";
+
+    /// <summary>Releases the HTTP client.</summary>
+    public void Dispose() => _http.Dispose();
+}
+
+internal static class Redaction
+{
+    private static readonly System.Text.RegularExpressions.Regex SigInQuery = new("(usersig=)[^&\\s\"'<>]*", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    public static string Scrub(string text, UserSigSource? sig)
+    {
+        if (string.IsNullOrEmpty(text)) return text;
+        text = SigInQuery.Replace(text, "$1***");
+        if (sig is not null)
+        {
+            var current = sig.PeekCurrent();
+            if (!string.IsNullOrEmpty(current) && text.IndexOf(current, StringComparison.Ordinal) >= 0)
+            {
+                text = text.Replace(current, "***");
+            }
+        }
+        return text;
+    }
+
+    public static string Excerpt(byte[] body, int max = 200)
+    {
+        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, max * 4));
+        var sb = new StringBuilder();
+        foreach (var c in text)
+        {
+            if (sb.Length >= max) { sb.Append("..."); break; }
+            sb.Append(char.IsControl(c) ? ' ' : c);
+        }
+        return sb.ToString().Trim();
+    }
+}

@@ -1,0 +1,332 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Api;
+
+namespace TencentImAttr.Core.Engine;
+
+/// <summary>Tuning of a run.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>Users per call (the API's limit is 100).</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Calls in flight at once.</summary>
+    public int ThrottleLimit { get; set; } = Connection.ImConnection.DefaultThrottleLimit;
+
+    /// <summary>Progress is silent until a run has lasted this long.</summary>
+    public TimeSpan ProgressDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The shortest time between two progress reports.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+}
+
+/// <summary>
+/// The pipeline engine. Items arrive one at a time on the caller's thread (ProcessRecord); they are gathered into
+/// batches of at most <see cref="EngineOptions.BatchSize"/> distinct users, and up to
+/// <see cref="EngineOptions.ThrottleLimit"/> batches are in flight at once. Outcomes are handed to the sink on the
+/// caller's thread, in input order. Memory is bounded by the batches in flight and waiting to be emitted, never by
+/// the input's length. A user that comes again while an earlier batch with that user is still out is sent only
+/// after that batch finished, so that two calls for one user never race.
+/// </summary>
+public sealed class BatchEngine<TItem, TResult> : IDisposable
+    where TItem : class
+    where TResult : class
+{
+    private const int TickMs = 100;
+
+    private readonly IBatchOperation<TItem, TResult> _operation;
+    private readonly EngineOptions _options;
+    private readonly IEngineSink<TResult> _sink;
+    private readonly IClock _clock;
+    private readonly CancellationTokenSource _cancel;
+    private readonly SemaphoreSlim _callSlots;
+    private readonly Queue<Slot> _slots = new();
+    private readonly Dictionary<string, Task> _lastCallOfUser = new(StringComparer.Ordinal);
+    private readonly QueueLog _log = new();
+    private readonly TimeSpan _started;
+    private Slot _gathering = new();
+    private TimeSpan _lastProgress;
+    private bool _progressShown;
+    private long _received, _succeeded, _failed, _pendingItems, _peakPendingItems;
+    private int _inFlight, _peakInFlight;
+
+    /// <summary>Creates an engine; <paramref name="cancellationToken"/> is the cmdlet's StopProcessing.</summary>
+    public BatchEngine(IBatchOperation<TItem, TResult> operation, EngineOptions options, IEngineSink<TResult> sink, IClock? clock = null, CancellationToken cancellationToken = default)
+    {
+        _operation = operation;
+        _options = options;
+        if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
+        if (options.ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(options), "ThrottleLimit must be at least 1.");
+        _sink = sink;
+        _clock = clock ?? SystemClock.Instance;
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _callSlots = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
+        _started = _clock.Elapsed;
+    }
+
+    /// <summary>Items held now (gathered, in flight, or waiting to be emitted): the engine's memory.</summary>
+    public long PendingItems => Interlocked.Read(ref _pendingItems);
+
+    /// <summary>The most items held at any one time.</summary>
+    public long PeakPendingItems => Interlocked.Read(ref _peakPendingItems);
+
+    /// <summary>The most calls in flight at any one time.</summary>
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    /// <summary>Adds a valid item; may send a batch, wait for room, and emit finished outcomes.</summary>
+    public void Add(TItem item)
+    {
+        _received++;
+        var user = _operation.UserIdOf(item);
+        if (_gathering.IndexOfUser.TryGetValue(user, out var index))
+        {
+            _gathering.Entries[index] = new Entry(_operation.Merge(_gathering.Entries[index].Item!, item), null);
+        }
+        else
+        {
+            _gathering.IndexOfUser.Add(user, _gathering.Entries.Count);
+            _gathering.Entries.Add(new Entry(item, null));
+            Hold(1);
+            if (_gathering.IndexOfUser.Count >= _options.BatchSize)
+            {
+                Dispatch();
+            }
+        }
+        Pump(block: false);
+    }
+
+    /// <summary>Adds an item rejected before sending; it is emitted in its place in the input order.</summary>
+    public void AddFailure(ItemFailure failure)
+    {
+        _received++;
+        _gathering.Entries.Add(new Entry(null, failure));
+        Hold(1);
+        // A long run of bad input must not pile up behind a batch that is not yet full.
+        if (_gathering.Entries.Count >= 4 * _options.BatchSize)
+        {
+            Dispatch();
+        }
+        Pump(block: false);
+    }
+
+    /// <summary>Sends what is gathered, waits for every call, and emits everything that is left.</summary>
+    public void Complete()
+    {
+        if (_gathering.Entries.Count > 0)
+        {
+            Dispatch();
+        }
+        while (_slots.Count > 0)
+        {
+            Pump(block: true);
+        }
+        DrainLog();
+        if (_progressShown)
+        {
+            _sink.OnProgress(new ProgressReport(_succeeded, _failed, _received, _clock.Elapsed - _started, completed: true));
+        }
+    }
+
+    /// <summary>Cancels what is in flight.</summary>
+    public void Dispose()
+    {
+        _cancel.Cancel();
+        _cancel.Dispose();
+    }
+
+    private void Hold(long count)
+    {
+        var now = Interlocked.Add(ref _pendingItems, count);
+        if (now > _peakPendingItems) _peakPendingItems = now;
+    }
+
+    private void Dispatch()
+    {
+        var slot = _gathering;
+        _gathering = new Slot();
+        var items = new List<TItem>(slot.IndexOfUser.Count);
+        foreach (var entry in slot.Entries)
+        {
+            if (entry.Item is not null) items.Add(entry.Item);
+        }
+        if (items.Count > 0)
+        {
+            // Back-pressure: no more than ThrottleLimit calls out, and no more than twice that many waiting to be
+            // emitted behind a slow first one. The caller's thread waits here, emitting what finishes meanwhile.
+            while (!_callSlots.Wait(TickMs, _cancel.Token))
+            {
+                Pump(block: false);
+            }
+            while (_slots.Count >= 2 * _options.ThrottleLimit)
+            {
+                Pump(block: true);
+            }
+            List<Task>? before = null;
+            foreach (var user in slot.IndexOfUser.Keys)
+            {
+                if (_lastCallOfUser.TryGetValue(user, out var earlier) && !earlier.IsCompleted)
+                {
+                    (before ??= new List<Task>()).Add(earlier);
+                }
+            }
+            var inFlight = Interlocked.Increment(ref _inFlight);
+            if (inFlight > _peakInFlight) _peakInFlight = inFlight;
+            var token = _cancel.Token;
+            slot.Call = Task.Run(() => RunAsync(items, before, token), token);
+            foreach (var user in slot.IndexOfUser.Keys)
+            {
+                _lastCallOfUser[user] = slot.Call;
+            }
+        }
+        _slots.Enqueue(slot);
+    }
+
+    private async Task<ItemOutcome<TResult>[]> RunAsync(List<TItem> items, List<Task>? before, CancellationToken token)
+    {
+        try
+        {
+            if (before is not null)
+            {
+                await Task.WhenAll(before).ConfigureAwait(false);
+            }
+            var outcomes = await _operation.ExecuteAsync(items, _log, token).ConfigureAwait(false);
+            if (outcomes.Length != items.Count)
+            {
+                throw new InvalidOperationException($"The operation returned {outcomes.Length} outcomes for {items.Count} items.");
+            }
+            return outcomes;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            // A defect in an operation must still account for every user it carried.
+            var failures = new ItemOutcome<TResult>[items.Count];
+            for (var i = 0; i < items.Count; i++)
+            {
+                var user = _operation.UserIdOf(items[i]);
+                failures[i] = ItemOutcome<TResult>.Failed(new ItemFailure(e, "ImUnexpectedError", ImErrorCategory.NotSpecified, user));
+            }
+            return failures;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            _callSlots.Release();
+        }
+    }
+
+    /// <summary>Emits the finished slots at the head of the queue; with <paramref name="block"/>, first waits for the head.</summary>
+    private void Pump(bool block)
+    {
+        if (block && _slots.Count > 0)
+        {
+            var head = _slots.Peek().Call;
+            while (head is not null && !head.Wait(TickMs, _cancel.Token))
+            {
+                DrainLog();
+                ReportProgress();
+            }
+        }
+        while (_slots.Count > 0 && (_slots.Peek().Call is null || _slots.Peek().Call!.IsCompleted))
+        {
+            Emit(_slots.Dequeue());
+        }
+        DrainLog();
+        ReportProgress();
+    }
+
+    private void Emit(Slot slot)
+    {
+        ItemOutcome<TResult>[]? outcomes = null;
+        if (slot.Call is not null)
+        {
+            if (slot.Call.IsCanceled || (slot.Call.IsFaulted && _cancel.IsCancellationRequested))
+            {
+                throw new OperationCanceledException(_cancel.Token);
+            }
+            outcomes = slot.Call.GetAwaiter().GetResult();
+            foreach (var user in slot.IndexOfUser.Keys)
+            {
+                if (_lastCallOfUser.TryGetValue(user, out var last) && ReferenceEquals(last, slot.Call))
+                {
+                    _lastCallOfUser.Remove(user);
+                }
+            }
+        }
+        var next = 0;
+        foreach (var entry in slot.Entries)
+        {
+            Hold(-1);
+            var failure = entry.Failure;
+            TResult? result = null;
+            if (failure is null)
+            {
+                var outcome = outcomes![next++];
+                failure = outcome.Failure;
+                result = outcome.Result;
+            }
+            if (failure is not null)
+            {
+                _failed++;
+                _sink.OnFailure(failure);
+            }
+            else
+            {
+                _succeeded++;
+                _sink.OnResult(result!);
+            }
+        }
+    }
+
+    private void DrainLog()
+    {
+        while (_log.Lines.TryDequeue(out var line))
+        {
+            _sink.OnVerbose(line);
+        }
+    }
+
+    private void ReportProgress()
+    {
+        var now = _clock.Elapsed;
+        if (now - _started < _options.ProgressDelay || now - _lastProgress < _options.ProgressInterval)
+        {
+            return;
+        }
+        _lastProgress = now;
+        _progressShown = true;
+        _sink.OnProgress(new ProgressReport(_succeeded, _failed, _received, now - _started, completed: false));
+    }
+
+    private readonly struct Entry
+    {
+        public Entry(TItem? item, ItemFailure? failure)
+        {
+            Item = item;
+            Failure = failure;
+        }
+
+        public TItem? Item { get; }
+        public ItemFailure? Failure { get; }
+    }
+
+    private sealed class Slot
+    {
+        public List<Entry> Entries { get; } = new();
+        public Dictionary<string, int> IndexOfUser { get; } = new(StringComparer.Ordinal);
+        public Task<ItemOutcome<TResult>[]>? Call { get; set; }
+    }
+
+    private sealed class QueueLog : ICallLog
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public void Write(string line) => Lines.Enqueue(line);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Api;
+
+namespace TencentImAttr.Core.Engine;
+
+/// <summary>One bulk operation as the engine drives it: how items are keyed and merged, and how a batch is sent.</summary>
+public interface IBatchOperation<TItem, TResult>
+    where TItem : class
+    where TResult : class
+{
+    /// <summary>The user an item is for: the key for merging duplicates and ordering repeated users.</summary>
+    string UserIdOf(TItem item);
+
+    /// <summary>Folds a later item for the same user into the earlier one (Set: later values win; Remove: union of names).</summary>
+    TItem Merge(TItem earlier, TItem later);
+
+    /// <summary>Sends one batch (at most 100 distinct users) and returns one outcome per item, in the same order. Never throws for a failed call: the failure becomes every item's outcome.</summary>
+    Task<ItemOutcome<TResult>[]> ExecuteAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken cancellationToken);
+}
+
+/// <summary>Where the engine delivers what happened, always on the thread that calls the engine (the pipeline thread).</summary>
+public interface IEngineSink<TResult>
+    where TResult : class
+{
+    /// <summary>An item succeeded.</summary>
+    void OnResult(TResult result);
+
+    /// <summary>An item failed.</summary>
+    void OnFailure(ItemFailure failure);
+
+    /// <summary>A log line about a call.</summary>
+    void OnVerbose(string line);
+
+    /// <summary>Progress of a long run.</summary>
+    void OnProgress(ProgressReport report);
+}
+
+/// <summary>Progress of a run, for Write-Progress.</summary>
+public sealed class ProgressReport
+{
+    /// <summary>Creates a report.</summary>
+    public ProgressReport(long succeeded, long failed, long received, System.TimeSpan elapsed, bool completed)
+    {
+        Succeeded = succeeded;
+        Failed = failed;
+        Received = received;
+        Elapsed = elapsed;
+        Completed = completed;
+    }
+
+    /// <summary>Users done.</summary>
+    public long Succeeded { get; }
+    /// <summary>Users reported as errors.</summary>
+    public long Failed { get; }
+    /// <summary>Users taken from the input so far.</summary>
+    public long Received { get; }
+    /// <summary>Time since the run started.</summary>
+    public System.TimeSpan Elapsed { get; }
+    /// <summary>The run is over (the cmdlet closes its progress bar).</summary>
+    public bool Completed { get; }
+    /// <summary>Users finished per second.</summary>
+    public double UsersPerSecond => Elapsed.TotalSeconds > 0 ? (Succeeded + Failed) / Elapsed.TotalSeconds : 0;
+
+    /// <summary>The status line the cmdlets show.</summary>
+    public string StatusLine => $"{Succeeded + Failed:N0} of {Received:N0} users done, {UsersPerSecond:N0}/s, {Failed:N0} error(s)";
+}

@@ -1,0 +1,112 @@
+using System;
+using TencentImAttr.Core.Api;
+
+namespace TencentImAttr.Core.Engine;
+
+/// <summary>One input item that did not succeed: what the cmdlets turn into a non-terminating error record.</summary>
+public sealed class ItemFailure
+{
+    /// <summary>Creates a failure.</summary>
+    public ItemFailure(Exception exception, string errorId, ImErrorCategory category, object? targetObject)
+    {
+        Exception = exception ?? throw new ArgumentNullException(nameof(exception));
+        ErrorId = errorId;
+        Category = category;
+        TargetObject = targetObject;
+    }
+
+    /// <summary>The exception: an <see cref="ImApiException"/> for a failed call, an <see cref="ImInputException"/> for bad input.</summary>
+    public Exception Exception { get; }
+
+    /// <summary>A stable, specific error id, e.g. <c>ImApiError90033</c> or <c>AttributeValueTooLong</c>.</summary>
+    public string ErrorId { get; }
+
+    /// <summary>The PowerShell error category.</summary>
+    public ImErrorCategory Category { get; }
+
+    /// <summary>The user id (or, where the input had none, the input object): what a rerun needs.</summary>
+    public object? TargetObject { get; }
+
+    /// <summary>The message.</summary>
+    public string Message => Exception.Message;
+
+    /// <summary>A failure for a user whose call failed.</summary>
+    public static ItemFailure FromApi(ImApiException exception, string userId) =>
+        new(exception, exception.ErrorId, exception.Category, userId);
+
+    /// <summary>A failure for input rejected before sending.</summary>
+    public static ItemFailure FromInput(ImInputException exception) =>
+        new(exception, exception.ErrorId, exception.Category, exception.Target);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{ErrorId}: {Message}";
+}
+
+/// <summary>Input rejected before it was sent; the message names the user (or the item) and the rule.</summary>
+[Serializable]
+public sealed class ImInputException : ArgumentException
+{
+    /// <summary>Creates the exception.</summary>
+    public ImInputException(string errorId, string message, object? target, ImErrorCategory category = ImErrorCategory.InvalidArgument)
+        : base(message)
+    {
+        ErrorId = errorId;
+        Target = target;
+        Category = category;
+    }
+
+    /// <summary>The stable error id, e.g. <c>UserIdTooLong</c>.</summary>
+    public string ErrorId { get; }
+
+    /// <summary>The user id, or the input item where it had none.</summary>
+    public object? Target { get; }
+
+    /// <summary>The PowerShell error category.</summary>
+    public ImErrorCategory Category { get; }
+}
+
+/// <summary>An item, or the reason it was rejected.</summary>
+public readonly struct Checked<T>
+    where T : class
+{
+    private Checked(T? item, ItemFailure? failure)
+    {
+        Item = item;
+        Failure = failure;
+    }
+
+    /// <summary>The item, when valid.</summary>
+    public T? Item { get; }
+
+    /// <summary>The failure, when not.</summary>
+    public ItemFailure? Failure { get; }
+
+    /// <summary>A valid item.</summary>
+    public static Checked<T> Valid(T item) => new(item, null);
+
+    /// <summary>A rejected item.</summary>
+    public static Checked<T> Invalid(ImInputException exception) => new(null, ItemFailure.FromInput(exception));
+}
+
+/// <summary>What happened to one item of a batch: a result, or a failure.</summary>
+public readonly struct ItemOutcome<TResult>
+    where TResult : class
+{
+    private ItemOutcome(TResult? result, ItemFailure? failure)
+    {
+        Result = result;
+        Failure = failure;
+    }
+
+    /// <summary>The result, on success.</summary>
+    public TResult? Result { get; }
+
+    /// <summary>The failure, otherwise.</summary>
+    public ItemFailure? Failure { get; }
+
+    /// <summary>A success.</summary>
+    public static ItemOutcome<TResult> Success(TResult result) => new(result, null);
+
+    /// <summary>A failure.</summary>
+    public static ItemOutcome<TResult> Failed(ItemFailure failure) => new(null, failure);
+}
