@@ -57,6 +57,10 @@ public sealed class GetAttributesResponse : ApiEnvelope
 {
     /// <summary>The users' attributes, in no particular order.</summary>
     public List<UserAttributeValues>? UserAttrs { get; set; }
+
+    /// <summary>UserAttrs by To_Account, built once per response.</summary>
+    [JsonIgnore]
+    internal Dictionary<string, Dictionary<string, string>>? IndexByUser { get; set; }
 }
 
 /// <summary>im_remove_attr request.</summary>

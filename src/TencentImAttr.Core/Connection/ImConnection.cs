@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Runtime.InteropServices;
@@ -68,6 +69,9 @@ public sealed class ImConnection : IDisposable
     public TimeSpan Timeout { get; }
     /// <summary>Where the connection came from: Connect-ImApp, or Environment.</summary>
     public string Origin { get; }
+
+    /// <summary>The app's attribute names as last read or set through this connection (for tab completion); null until then.</summary>
+    public IReadOnlyList<string>? RegisteredNames { get; internal set; }
 
     internal UserSigSource UserSig { get; }
     internal IClock Clock { get; }

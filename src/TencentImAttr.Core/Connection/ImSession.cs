@@ -1,0 +1,127 @@
+using System;
+using System.Text;
+using TencentImAttr.Core.Api;
+
+namespace TencentImAttr.Core.Connection;
+
+/// <summary>
+/// The session's connection, and the search order every cmdlet uses: an explicit -Connection, then the connection
+/// made by Connect-ImApp, then the TENCENTIM_* environment variables.
+/// </summary>
+public static class ImSession
+{
+    /// <summary>The environment variables, for the documentation and the error message.</summary>
+    public static readonly string[] Variables =
+    {
+        "TENCENTIM_SDKAPPID", "TENCENTIM_IDENTIFIER", "TENCENTIM_SECRETKEY", "TENCENTIM_USERSIG", "TENCENTIM_REGION", "TENCENTIM_BASEURI", "TENCENTIM_SERVICE",
+    };
+
+    private static readonly object Gate = new();
+    private static ImConnection? _current;
+    private static (string Fingerprint, ImConnection Connection)? _fromEnvironment;
+
+    /// <summary>The connection Connect-ImApp made, or null.</summary>
+    public static ImConnection? Current
+    {
+        get { lock (Gate) return _current; }
+    }
+
+    /// <summary>Makes <paramref name="connection"/> the session's connection, closing the one it replaces.</summary>
+    public static void SetCurrent(ImConnection? connection)
+    {
+        ImConnection? old;
+        lock (Gate)
+        {
+            old = _current;
+            _current = connection;
+        }
+        if (old is not null && !ReferenceEquals(old, connection)) old.Dispose();
+    }
+
+    /// <summary>
+    /// The connection to use: <paramref name="explicitConnection"/>, else the session's, else one built from the
+    /// environment (kept while the variables stay the same, so its quota and UserSig carry over between commands).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No connection was found; the message names what is missing.</exception>
+    public static ImConnection Resolve(ImConnection? explicitConnection, Func<string, string?>? getEnvironment = null)
+    {
+        if (explicitConnection is not null) return explicitConnection;
+        var current = Current;
+        if (current is not null) return current;
+        getEnvironment ??= Environment.GetEnvironmentVariable;
+        var fingerprint = Fingerprint(getEnvironment);
+        lock (Gate)
+        {
+            if (_fromEnvironment is { } cached && cached.Fingerprint == fingerprint) return cached.Connection;
+        }
+        var connection = FromEnvironment(getEnvironment);
+        lock (Gate)
+        {
+            _fromEnvironment?.Connection.Dispose();
+            _fromEnvironment = (fingerprint, connection);
+        }
+        return connection;
+    }
+
+    /// <summary>Reads a connection from the TENCENTIM_* variables.</summary>
+    /// <exception cref="InvalidOperationException">Something is missing or wrong; the message says what.</exception>
+    public static ImConnection FromEnvironment(Func<string, string?> getEnvironment)
+    {
+        string? Get(string name) => getEnvironment(name) is { } v && v.Trim().Length > 0 ? v.Trim() : null;
+        var appId = Get("TENCENTIM_SDKAPPID");
+        var identifier = Get("TENCENTIM_IDENTIFIER");
+        var key = Get("TENCENTIM_SECRETKEY");
+        var sig = Get("TENCENTIM_USERSIG");
+        var missing = new StringBuilder();
+        if (appId is null) missing.Append(" TENCENTIM_SDKAPPID");
+        if (identifier is null) missing.Append(" TENCENTIM_IDENTIFIER");
+        if (key is null && sig is null) missing.Append(" TENCENTIM_SECRETKEY (or TENCENTIM_USERSIG)");
+        if (missing.Length > 0)
+        {
+            throw new InvalidOperationException(
+                "Not connected: run Connect-ImApp, pass -Connection, or set the environment variables. Missing:" + missing + ".");
+        }
+        if (!long.TryParse(appId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sdkAppId))
+        {
+            throw new InvalidOperationException($"TENCENTIM_SDKAPPID is '{appId}', which is not a number.");
+        }
+        var settings = new ImConnectionSettings
+        {
+            SdkAppId = sdkAppId,
+            Identifier = identifier,
+            SecretKey = key is null ? null : Encoding.UTF8.GetBytes(key),
+            UserSig = key is null ? sig : null,
+            Region = Get("TENCENTIM_REGION"),
+            Origin = "Environment",
+        };
+        try
+        {
+            if (Get("TENCENTIM_BASEURI") is { } baseUri) settings.BaseUri = new Uri(baseUri, UriKind.Absolute);
+            if (Get("TENCENTIM_SERVICE") is { } service) settings.Service = (ImService)Enum.Parse(typeof(ImService), service, ignoreCase: true);
+            return ImConnection.Open(settings);
+        }
+        catch (Exception e) when (e is ArgumentException or UriFormatException)
+        {
+            throw new InvalidOperationException("The TENCENTIM_* environment variables do not make a valid connection: " + e.Message, e);
+        }
+    }
+
+    /// <summary>Forgets the session's and the environment's connections.</summary>
+    public static void Clear()
+    {
+        SetCurrent(null);
+        lock (Gate)
+        {
+            _fromEnvironment?.Connection.Dispose();
+            _fromEnvironment = null;
+        }
+    }
+
+    private static string Fingerprint(Func<string, string?> getEnvironment)
+    {
+        var all = new StringBuilder();
+        foreach (var name in Variables) all.Append(getEnvironment(name)).Append('\n');
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        return Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(all.ToString())));
+    }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Collections;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Engine;
+
+namespace TencentImAttr.Core.Input;
+
+/// <summary>The documented limits, checked before anything is sent, each with its own error id.</summary>
+public static class InputRules
+{
+    /// <summary>Users per call.</summary>
+    public const int MaxUsersPerCall = 100;
+    /// <summary>UTF-8 bytes in a UserID.</summary>
+    public const int MaxUserIdBytes = 32;
+    /// <summary>UTF-8 bytes in an attribute value.</summary>
+    public const int MaxValueBytes = 50;
+    /// <summary>UTF-8 bytes in an attribute name.</summary>
+    public const int MaxNameBytes = 50;
+    /// <summary>Attribute names an app can register.</summary>
+    public const int MaxAppAttributes = 10;
+
+    // The Push service's device registration ids look like 379C2F0D-290D-47AE-94D1-919058C39C77.
+    private static readonly Regex RegistrationId = new("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$", RegexOptions.CultureInvariant);
+
+    /// <summary>The UTF-8 length of a text.</summary>
+    public static int Utf8Bytes(string text) => Encoding.UTF8.GetByteCount(text);
+
+    /// <summary>Whether a text has the shape of a Push service RegistrationID.</summary>
+    public static bool IsRegistrationId(string text) => RegistrationId.IsMatch(text);
+
+    /// <summary>Checks a user id: not null, empty or blank; at most 32 bytes, except a RegistrationID on the Push family.</summary>
+    public static ImInputException? CheckUserId(string? userId, ImService service)
+    {
+        if (userId is null || userId.Trim().Length == 0)
+        {
+            return new ImInputException("UserIdEmpty", userId is null ? "A user id is null." : $"The user id '{userId}' is empty or blank.", userId);
+        }
+        var bytes = Utf8Bytes(userId);
+        if (bytes > MaxUserIdBytes && !(service == ImService.Push && IsRegistrationId(userId)))
+        {
+            var hint = service == ImService.AllMemberPush && IsRegistrationId(userId)
+                ? " It looks like a RegistrationID: those are accepted only by the Push service (Connect-ImApp -Service Push)."
+                : "";
+            return new ImInputException("UserIdTooLong", $"The user id '{userId}' is {bytes} bytes in UTF-8; a UserID is at most {MaxUserIdBytes}.{hint}", userId);
+        }
+        return null;
+    }
+
+    /// <summary>Checks an attribute name: not empty, at most 50 bytes.</summary>
+    public static ImInputException? CheckName(string? name, object? target)
+    {
+        var who = Who(target);
+        if (name is null || name.Trim().Length == 0)
+        {
+            return new ImInputException("AttributeNameEmpty", $"{who}an attribute name is null, empty or blank.", target);
+        }
+        var bytes = Utf8Bytes(name);
+        if (bytes > MaxNameBytes)
+        {
+            return new ImInputException("AttributeNameTooLong", $"{who}the attribute name '{name}' is {bytes} bytes in UTF-8; the limit is {MaxNameBytes}.", target);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Turns a value into the string sent: strings as they are; numbers, booleans ("true"/"false"), dates (ISO 8601),
+    /// enums and GUIDs in the invariant culture. Collections, tables and other objects are rejected; so are values over 50 bytes.
+    /// </summary>
+    public static ImInputException? ConvertValue(object? value, string name, object? target, out string text)
+    {
+        text = "";
+        var who = Who(target);
+        switch (value)
+        {
+            case null:
+                return new ImInputException("AttributeValueNull", $"{who}the attribute '{name}' has no value. To remove an attribute use Remove-ImUserAttribute.", target);
+            case string s:
+                text = s;
+                break;
+            case bool b:
+                text = b ? "true" : "false";
+                break;
+            case DateTime d:
+                text = d.ToString("o", CultureInfo.InvariantCulture);
+                break;
+            case DateTimeOffset o:
+                text = o.ToString("o", CultureInfo.InvariantCulture);
+                break;
+            case char c:
+                text = c.ToString();
+                break;
+            case Enum e:
+                text = e.ToString();
+                break;
+            case Guid g:
+                text = g.ToString("D");
+                break;
+            case IFormattable f when value is not IEnumerable:
+                text = f.ToString(null, CultureInfo.InvariantCulture);
+                break;
+            default:
+                return new ImInputException("AttributeValueUnsupportedType",
+                    $"{who}the attribute '{name}' has a value of type {value.GetType().FullName}; a value must be a string, a number, a boolean or a date, not a collection or an object.",
+                    target, ImErrorCategory.InvalidType);
+        }
+        if (text.Length == 0)
+        {
+            return new ImInputException("AttributeValueEmpty", $"{who}the attribute '{name}' has an empty value. To remove an attribute use Remove-ImUserAttribute.", target);
+        }
+        var bytes = Utf8Bytes(text);
+        if (bytes > MaxValueBytes)
+        {
+            return new ImInputException("AttributeValueTooLong", $"{who}the value of attribute '{name}' is {bytes} bytes in UTF-8; the limit is {MaxValueBytes}.", target);
+        }
+        return null;
+    }
+
+    private static string Who(object? target) => target is string user ? $"User '{user}': " : "";
+}
