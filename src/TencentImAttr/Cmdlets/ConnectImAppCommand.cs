@@ -1,0 +1,154 @@
+using System;
+using System.Management.Automation;
+using System.Net;
+using System.Net.Http;
+using System.Security;
+using System.Text;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Connection;
+
+namespace TencentImAttr.Cmdlets;
+
+/// <summary>
+/// Connects the session to a Tencent Cloud IM app as one of its administrators. Every other cmdlet uses this
+/// connection unless given -Connection.
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "ImApp", DefaultParameterSetName = SecretKeySet)]
+[OutputType(typeof(ImConnection))]
+public sealed class ConnectImAppCommand : PSCmdlet
+{
+    private const string SecretKeySet = "SecretKey";
+    private const string UserSigSet = "UserSig";
+    private const string CredentialSet = "Credential";
+
+    #region Parameters
+
+    /// <summary>The app's SDKAppID, as shown in the Chat console.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateRange(1, uint.MaxValue)]
+    public long SdkAppId { get; set; }
+
+    /// <summary>The App administrator account that signs the calls (administrator, by Tencent's default).</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = SecretKeySet)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = UserSigSet)]
+    [ValidateNotNullOrEmpty]
+    public string Identifier { get; set; } = null!;
+
+    /// <summary>The app's secret key (the console's "Key"). The module makes the UserSig itself and renews it before it expires.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SecretKeySet)]
+    [ValidateNotNull]
+    public SecureString SecretKey { get; set; } = null!;
+
+    /// <summary>The administrator as user name and the secret key as password, e.g. from Get-Credential or a runbook's credential asset.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
+    [ValidateNotNull]
+    [Credential]
+    public PSCredential Credential { get; set; } = null!;
+
+    /// <summary>A ready UserSig of the administrator. It is sent as it is and cannot be renewed: when it expires, connect again.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = UserSigSet)]
+    [ValidateNotNullOrEmpty]
+    public string UserSig { get; set; } = null!;
+
+    /// <summary>The region where the app was created (default China); it picks the API domain.</summary>
+    [Parameter]
+    [ValidateSet("China", "Singapore", "Seoul", "Tokyo", "Frankfurt", "SiliconValley", "Jakarta", "Mumbai")]
+    public string? Region { get; set; }
+
+    /// <summary>A whole base URI instead of a region: a proxy, a test server or the local emulator. HTTPS, or HTTP to a loopback address only.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? BaseUri { get; set; }
+
+    /// <summary>The API family: AllMemberPush (the IM REST API's all_member_push endpoints, the default) or Push (the Push service's timpush endpoints, which also take RegistrationIDs).</summary>
+    [Parameter]
+    public ImService Service { get; set; } = ImService.AllMemberPush;
+
+    /// <summary>Calls per second per API: the app's quota (default 100). Lower it to leave room for other jobs; 0 lifts the limit.</summary>
+    [Parameter]
+    [ValidateRange(0, 100000)]
+    public int CallsPerSecond { get; set; } = 100;
+
+    /// <summary>Calls in flight at once per command (default 32).</summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = ImConnection.DefaultThrottleLimit;
+
+    /// <summary>Retries of a transient failure (default 5).</summary>
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int MaxRetry { get; set; } = Core.Engine.RetryPolicy.DefaultMaxRetry;
+
+    /// <summary>The longest one HTTP attempt may take, in seconds (default 30).</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = (int)ImConnection.DefaultTimeout.TotalSeconds;
+
+    /// <summary>The lifetime of the UserSigs made from the secret key (default one day; they are renewed before they expire).</summary>
+    [Parameter(ParameterSetName = SecretKeySet)]
+    [Parameter(ParameterSetName = CredentialSet)]
+    public TimeSpan UserSigLifetime { get; set; } = Core.Auth.GeneratedUserSig.DefaultLifetime;
+
+    /// <summary>Writes the connection object, for -Connection in scripts that use several apps.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Connects without making it the session's connection (with -PassThru: a connection for -Connection only).</summary>
+    [Parameter]
+    public SwitchParameter NoDefault { get; set; }
+
+    /// <summary>Test seam: replaces the network with this handler (the Pester tests' stub). Not for production use.</summary>
+    [Parameter(DontShow = true)]
+    public HttpMessageHandler? HttpMessageHandler { get; set; }
+
+    #endregion
+
+    /// <summary>Checks the settings and opens the connection.</summary>
+    protected override void EndProcessing()
+    {
+        if (Region is not null && BaseUri is not null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Region or -BaseUri, not both."), "RegionAndBaseUri", ErrorCategory.InvalidArgument, null));
+        }
+        var settings = new ImConnectionSettings
+        {
+            SdkAppId = SdkAppId,
+            Identifier = ParameterSetName == CredentialSet ? Credential.UserName : Identifier,
+            UserSig = ParameterSetName == UserSigSet ? UserSig : null,
+            SecretKey = ParameterSetName switch
+            {
+                SecretKeySet => KeyBytes(SecretKey),
+                CredentialSet => KeyBytes(Credential.Password),
+                _ => null,
+            },
+            UserSigLifetime = UserSigLifetime,
+            Region = Region,
+            BaseUri = BaseUri,
+            Service = Service,
+            CallsPerSecond = CallsPerSecond,
+            ThrottleLimit = ThrottleLimit,
+            MaxRetry = MaxRetry,
+            Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            Origin = "Connect-ImApp",
+        };
+        ImConnection connection;
+        try
+        {
+            connection = ImConnection.Open(settings, HttpMessageHandler);
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, null));
+            return;
+        }
+        finally
+        {
+            if (settings.SecretKey is not null) Array.Clear(settings.SecretKey, 0, settings.SecretKey.Length);
+        }
+        WriteVerbose($"Connected: {connection}");
+        if (!NoDefault) ImSession.SetCurrent(connection);
+        if (PassThru) WriteObject(connection);
+    }
+
+    private static byte[] KeyBytes(SecureString key) => Encoding.UTF8.GetBytes(new NetworkCredential(string.Empty, key).Password);
+}

@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using System.Threading;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Operations;
+using TencentImAttr.Models;
+
+namespace TencentImAttr.Cmdlets;
+
+/// <summary>Gets the attribute names registered for the app (im_get_attr_name): at most 10, in slots 0 to 9.</summary>
+[Cmdlet(VerbsCommon.Get, "ImAppAttributeName")]
+[OutputType(typeof(AppAttributeName))]
+public sealed class GetImAppAttributeNameCommand : ImCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Reads and writes the names.</summary>
+    protected override void EndProcessing()
+    {
+        var connection = ResolveConnection();
+        try
+        {
+            foreach (var name in AppAttributeNames.GetAsync(connection, null, _stop.Token).GetAwaiter().GetResult())
+            {
+                WriteObject(name);
+            }
+        }
+        catch (ImApiException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
+        }
+        catch (System.OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>Cancels the call.</summary>
+    protected override void StopProcessing() => _stop.Cancel();
+}

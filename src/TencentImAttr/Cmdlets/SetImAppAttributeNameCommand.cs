@@ -1,0 +1,87 @@
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Operations;
+using TencentImAttr.Models;
+
+namespace TencentImAttr.Cmdlets;
+
+/// <summary>
+/// Registers the app's attribute names (im_set_attr_name): the whole list, at most 10, slot i taking the i-th name.
+/// Names must be registered before users can carry them. It replaces the app's list, so it asks for confirmation
+/// unless -Force is given.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "ImAppAttributeName", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(AppAttributeName))]
+public sealed class SetImAppAttributeNameCommand : ImCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    #region Parameters
+
+    /// <summary>The attribute names, in slot order (at most 10, each at most 50 bytes).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [AllowEmptyString, AllowNull]
+    public string?[] Name { get; set; } = null!;
+
+    /// <summary>Push service only: the account type of each name (UserId or RegistrationId), one per name. Tencent fixes it once set.</summary>
+    [Parameter]
+    public AttributeAccountType[]? AccountType { get; set; }
+
+    /// <summary>Registers without asking for confirmation. -WhatIf still wins.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Writes the registered names.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    #endregion
+
+    /// <summary>Checks the names, asks, and registers them.</summary>
+    protected override void EndProcessing()
+    {
+        var connection = ResolveConnection();
+        Core.Api.SetAttributeNamesRequest request;
+        try
+        {
+            request = AppAttributeNames.BuildRequest(Name, AccountType, connection.Service);
+        }
+        catch (ImInputException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, e.Target));
+            return;
+        }
+        var action = "Replace the app's attribute names with " + string.Join(", ", request.AttrNames.Values)
+            + (request.AttrTypes is null ? "" : " and fix their account types (Tencent does not let them change once set)");
+        if (!Confirmation.ShouldContinue(this, Force, $"app {connection.SdkAppId}", action))
+        {
+            return;
+        }
+        try
+        {
+            AppAttributeNames.SetAsync(connection, request, null, _stop.Token).GetAwaiter().GetResult();
+        }
+        catch (ImApiException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
+        }
+        catch (System.OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        if (PassThru)
+        {
+            foreach (var pair in request.AttrNames.OrderBy(p => p.Key, System.StringComparer.Ordinal))
+            {
+                AttributeAccountType? type = request.AttrTypes is not null && request.AttrTypes.TryGetValue(pair.Key, out var t) ? (AttributeAccountType)t : null;
+                WriteObject(new AppAttributeName(int.Parse(pair.Key, System.Globalization.CultureInfo.InvariantCulture), pair.Value, type));
+            }
+        }
+    }
+
+    /// <summary>Cancels the call.</summary>
+    protected override void StopProcessing() => _stop.Cancel();
+}

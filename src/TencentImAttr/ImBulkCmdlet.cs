@@ -1,0 +1,123 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Engine;
+
+namespace TencentImAttr;
+
+/// <summary>
+/// The three bulk cmdlets: they feed items to the core's <see cref="BatchEngine{TItem,TResult}"/> from ProcessRecord,
+/// finish it in EndProcessing, cancel it in StopProcessing, and write what it hands back.
+/// </summary>
+public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEngineSink<TResult>
+    where TItem : class
+    where TResult : class
+{
+    private readonly CancellationTokenSource _stop = new();
+    private BatchEngine<TItem, TResult>? _engine;
+
+    #region Parameters
+
+    /// <summary>
+    /// How many calls may be in flight at once (default: the connection's, 32). The API's
+    /// calls-per-second quota is kept whatever this is; raise it when round trips are long.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; }
+
+    /// <summary>
+    /// How many times a transient failure (rate limit, timeout, 5xx, internal error) is retried
+    /// with exponential backoff (default: the connection's, 5). 0 turns retries off.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int MaxRetry { get; set; } = -1;
+
+    #endregion
+
+    /// <summary>The connection in use, set in BeginProcessing.</summary>
+    protected ImConnection ActiveConnection { get; private set; } = null!;
+
+    /// <summary>Whether results are written to the pipeline (Get always; Set and Remove with -PassThru).</summary>
+    protected abstract bool WritesResults { get; }
+
+    /// <summary>The operation, once the connection is known.</summary>
+    protected abstract IBatchOperation<TItem, TResult> CreateOperation(ImConnection connection, int? maxRetry);
+
+    /// <summary>The retry count given on the command line, or null for the connection's.</summary>
+    protected int? MaxRetryOverride => MaxRetry >= 0 ? MaxRetry : null;
+
+    #region Overrides
+
+    /// <summary>Resolves the connection and starts the engine.</summary>
+    protected override void BeginProcessing()
+    {
+        ActiveConnection = ResolveConnection();
+        var options = new EngineOptions { ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : ActiveConnection.ThrottleLimit };
+        _engine = new BatchEngine<TItem, TResult>(CreateOperation(ActiveConnection, MaxRetryOverride), options, this, cancellationToken: _stop.Token);
+    }
+
+    /// <summary>Sends what is left and writes every remaining outcome.</summary>
+    protected override void EndProcessing() => Run(() => _engine!.Complete());
+
+    /// <summary>Ctrl+C: no new calls, in-flight calls and retry waits cancelled.</summary>
+    protected override void StopProcessing() => _stop.Cancel();
+
+    #endregion
+
+    #region Feeding the engine
+
+    /// <summary>Queues a valid item.</summary>
+    protected void Enqueue(TItem item) => Run(() => _engine!.Add(item));
+
+    /// <summary>Reports an item rejected before sending, in its place in the output order.</summary>
+    protected void Reject(ItemFailure failure) => Run(() => _engine!.AddFailure(failure));
+
+    private void Run(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    #endregion
+
+    #region IEngineSink (called on the pipeline thread only)
+
+    void IEngineSink<TResult>.OnResult(TResult result)
+    {
+        if (WritesResults) WriteObject(result);
+    }
+
+    void IEngineSink<TResult>.OnFailure(ItemFailure failure) => WriteError(ToErrorRecord(failure));
+
+    void IEngineSink<TResult>.OnVerbose(string line) => WriteVerbose(line);
+
+    void IEngineSink<TResult>.OnProgress(ProgressReport report)
+    {
+        var record = new ProgressRecord(1, MyInvocation.MyCommand.Name, report.StatusLine)
+        {
+            RecordType = report.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        };
+        WriteProgress(record);
+    }
+
+    #endregion
+
+    /// <summary>Cancels anything still in flight.</summary>
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _engine?.Dispose();
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
