@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Net;
+
+namespace TencentImAttr.Emulator;
+
+/// <summary>How the emulator behaves: the app it pretends to be, where it listens, and the faults it injects.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>
+    /// The default secret key: an obviously fake sample, so that it is never mistaken for a real app's key.
+    /// The emulator prints it on start; that is safe only because it is this sample or a key chosen for the emulator.
+    /// </summary>
+    public const string SampleSecretKey = "emulator-sample-key-0123456789abcdef";
+
+    /// <summary>The SDKAppID the emulator answers for.</summary>
+    public long SdkAppId { get; set; } = 1400000000;
+
+    /// <summary>The secret key UserSigs must be signed with.</summary>
+    public string SecretKey { get; set; } = SampleSecretKey;
+
+    /// <summary>The App administrator account: the only identifier allowed to call.</summary>
+    public string Admin { get; set; } = "administrator";
+
+    /// <summary>The address to bind: loopback unless asked otherwise, since the API carries the UserSig in plain HTTP here.</summary>
+    public IPAddress Host { get; set; } = IPAddress.Loopback;
+
+    /// <summary>The port; 0 picks a free one (the chosen URL is printed).</summary>
+    public int Port { get; set; } = 5080;
+
+    /// <summary>Added to every answer, to mimic a distant data centre.</summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>The fraction (0 to 1) of calls that fail transiently, split evenly among 91000, HTTP 502 and a dropped connection.</summary>
+    public double FailRate { get; set; }
+
+    /// <summary>Seeds the fault draws and the answer order, for repeatable runs; null seeds from the clock.</summary>
+    public int? Seed { get; set; }
+
+    /// <summary>Calls per second per API before the rate-limit error (0: no limit).</summary>
+    public int Quota { get; set; } = 100;
+
+    /// <summary>Where the state is loaded from at start and saved to on shutdown; null keeps it in memory only.</summary>
+    public string? StateFile { get; set; }
+
+    /// <summary>On the Push family, accounts starting with this prefix do not exist (70107 in the ErrorList).</summary>
+    public string? UnknownUserPrefix { get; set; }
+
+    /// <summary>Prints one line per call.</summary>
+    public bool Verbose { get; set; }
+
+    /// <summary>The command-line help.</summary>
+    public static string Usage => """
+        TencentImAttr emulator: a local stand-in for Tencent Cloud IM's user-attribute REST API.
+
+        Usage: dotnet run --project src/TencentImAttr.Emulator -- [options]
+
+          --sdkappid <n>         SDKAppID to answer for            (default 1400000000)
+          --key <text>           secret key UserSigs are signed with (default a fake sample key)
+          --admin <name>         App administrator identifier      (default administrator)
+          --host <ip>            address to bind                   (default 127.0.0.1)
+          --port <n>             port; 0 picks a free one          (default 5080)
+          --latency-ms <n>       delay added to every answer       (default 0)
+          --fail-rate <0..1>     fraction of calls failing transiently: 91000, HTTP 502, dropped connection (default 0)
+          --seed <n>             seed for the fault draws and answer order (default: random)
+          --quota <n>            calls per second per API; 0 = no limit (default 100)
+          --state-file <path>    load state from it at start (if present), save it on shutdown (default: in memory)
+          --unknown-prefix <p>   on v4/timpush, accounts starting with <p> do not exist (ErrorList 70107)
+          --verbose              print one line per call
+          --help                 show this text
+        """;
+
+    /// <summary>Reads <c>--name value</c> or <c>--name=value</c> arguments; null when <c>--help</c> was asked.</summary>
+    /// <exception cref="ArgumentException">An option is unknown, lacks its value, or has a wrong value; the message says which.</exception>
+    public static EmulatorOptions? Parse(IReadOnlyList<string> args)
+    {
+        var options = new EmulatorOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "--help" or "-h" or "-?") return null;
+            if (arg == "--verbose")
+            {
+                options.Verbose = true;
+                continue;
+            }
+            if (!arg.StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"Unexpected argument '{arg}'. Options start with --; see --help.");
+            string name, value;
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                name = arg[..equals];
+                value = arg[(equals + 1)..];
+            }
+            else
+            {
+                name = arg;
+                if (i + 1 >= args.Count) throw new ArgumentException($"The option {name} needs a value.");
+                value = args[++i];
+            }
+            options.Set(name, value);
+        }
+        return options;
+    }
+
+    private void Set(string name, string value)
+    {
+        switch (name)
+        {
+            case "--sdkappid":
+                SdkAppId = Number(name, value, 1, uint.MaxValue);
+                break;
+            case "--key":
+                SecretKey = value.Length > 0 ? value : throw new ArgumentException("The option --key needs a non-empty value.");
+                break;
+            case "--admin":
+                Admin = value.Length > 0 ? value : throw new ArgumentException("The option --admin needs a non-empty value.");
+                break;
+            case "--host":
+                Host = IPAddress.TryParse(value, out var ip) ? ip
+                    : value == "localhost" ? IPAddress.Loopback
+                    : throw new ArgumentException($"The option --host needs an IP address, not '{value}'.");
+                break;
+            case "--port":
+                Port = (int)Number(name, value, 0, 65535);
+                break;
+            case "--latency-ms":
+                LatencyMs = (int)Number(name, value, 0, 600_000);
+                break;
+            case "--fail-rate":
+                FailRate = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 1
+                    ? rate
+                    : throw new ArgumentException($"The option --fail-rate needs a number from 0 to 1, not '{value}'.");
+                break;
+            case "--seed":
+                Seed = (int)Number(name, value, int.MinValue, int.MaxValue);
+                break;
+            case "--quota":
+                Quota = (int)Number(name, value, 0, int.MaxValue);
+                break;
+            case "--state-file":
+                StateFile = value.Length > 0 ? value : throw new ArgumentException("The option --state-file needs a path.");
+                break;
+            case "--unknown-prefix":
+                UnknownUserPrefix = value.Length > 0 ? value : null;
+                break;
+            default:
+                throw new ArgumentException($"Unknown option '{name}'; see --help.");
+        }
+    }
+
+    private static long Number(string name, string value, long min, long max) =>
+        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"The option {name} needs a whole number from {min} to {max}, not '{value}'.");
+}

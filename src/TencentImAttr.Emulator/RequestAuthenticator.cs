@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text;
+using TencentImAttr.Core.Auth;
+using TencentImAttr.Core.Engine;
+
+namespace TencentImAttr.Emulator;
+
+/// <summary>
+/// Checks the query string every call carries: <c>random</c>, <c>contenttype</c>, <c>sdkappid</c>, the administrator's
+/// UserSig and <c>identifier</c>. Each broken rule has its own documented code, so a client's error handling can be
+/// tested case by case. Names are case-sensitive, as on the real service.
+/// </summary>
+public sealed class RequestAuthenticator
+{
+    private readonly long _sdkAppId;
+    private readonly string _admin;
+    private readonly byte[] _key;
+    private readonly IClock _clock;
+
+    /// <summary>Creates the checker for the app in <paramref name="options"/>.</summary>
+    public RequestAuthenticator(EmulatorOptions options, IClock clock)
+    {
+        _sdkAppId = options.SdkAppId;
+        _admin = options.Admin;
+        _key = Encoding.UTF8.GetBytes(options.SecretKey);
+        _clock = clock;
+    }
+
+    /// <summary>Throws the <see cref="ApiError"/> for the first rule the query breaks; returns when the caller may proceed.</summary>
+    public void Check(IReadOnlyDictionary<string, string> query)
+    {
+        var random = Get(query, "random");
+        if (random is null || !uint.TryParse(random, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            throw new ApiError(EmulatorCodes.BadUrl, random is null
+                ? "the query has no random parameter"
+                : $"random '{random}' is not an unsigned 32-bit integer (0 to 4294967295)");
+        }
+        var contentType = Get(query, "contenttype");
+        if (contentType != "json")
+        {
+            throw new ApiError(EmulatorCodes.BadUrl, contentType is null ? "the query has no contenttype parameter (it must be json)" : $"contenttype '{contentType}' is not supported: it must be json");
+        }
+
+        var appText = Get(query, "sdkappid");
+        if (string.IsNullOrEmpty(appText)) throw new ApiError(EmulatorCodes.SdkAppIdMissing, "the query has no sdkappid");
+        if (!long.TryParse(appText, NumberStyles.None, CultureInfo.InvariantCulture, out var appId))
+        {
+            throw new ApiError(EmulatorCodes.SdkAppIdInvalid, $"sdkappid '{appText}' is not a number");
+        }
+        if (appId != _sdkAppId)
+        {
+            throw new ApiError(EmulatorCodes.SdkAppIdNotFound, $"sdkappid {appId} is not found (this emulator serves {_sdkAppId})");
+        }
+
+        var sig = Get(query, "usersig");
+        if (string.IsNullOrEmpty(sig)) throw new ApiError(EmulatorCodes.UserSigEmpty, "the usersig is empty");
+        var info = Parse(sig);
+        if (info.SdkAppId != appId)
+        {
+            throw new ApiError(EmulatorCodes.UserSigAppMismatch, $"the usersig was made for sdkappid {info.SdkAppId}, the query names {appId}");
+        }
+        var identifier = Get(query, "identifier") ?? "";
+        if (!string.Equals(info.Identifier, identifier, StringComparison.Ordinal))
+        {
+            throw new ApiError(EmulatorCodes.UserSigIdentifierMismatch, $"the usersig was made for identifier '{info.Identifier}', the query names '{identifier}'");
+        }
+        if (!info.IsSignedWith(_key))
+        {
+            throw new ApiError(EmulatorCodes.UserSigBadSignature, "the usersig failed verification: it was not signed with this app's secret key");
+        }
+        if (IsExpired(info))
+        {
+            throw new ApiError(EmulatorCodes.UserSigExpired, "the usersig has expired");
+        }
+        if (!string.Equals(identifier, _admin, StringComparison.Ordinal))
+        {
+            throw new ApiError(EmulatorCodes.NeedsAdmin, $"identifier '{identifier}' is not an App administrator (this emulator's is '{_admin}')");
+        }
+    }
+
+    private static UserSigInfo Parse(string sig)
+    {
+        try
+        {
+            if (UserSigInfo.TryParse(sig, out var info) && info is not null) return info;
+        }
+        catch (OverflowException)
+        {
+            // A TLS.expire beyond TimeSpan's range: not a signature any issuer would make.
+        }
+        throw new ApiError(EmulatorCodes.UserSigInvalid, "the usersig could not be decoded (truncated, or not a version 2 UserSig)");
+    }
+
+    private bool IsExpired(UserSigInfo info)
+    {
+        try
+        {
+            return _clock.UtcNow >= info.ExpiresAt;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Time plus lifetime beyond the year 9999: it never expires.
+            return false;
+        }
+    }
+
+    private static string? Get(IReadOnlyDictionary<string, string> query, string name) =>
+        query.TryGetValue(name, out var value) ? value : null;
+}
