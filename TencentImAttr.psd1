@@ -13,9 +13,11 @@
     CmdletsToExport      = @(
         'Connect-ImApp'
         'Disconnect-ImApp'
+        'Get-ImAppAttributeName'
         'Get-ImConnection'
         'Get-ImUserAttribute'
         'Remove-ImUserAttribute'
+        'Set-ImAppAttributeName'
         'Set-ImUserAttribute'
     )
     FunctionsToExport    = @()
