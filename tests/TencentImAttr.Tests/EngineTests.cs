@@ -1,0 +1,355 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Input;
+using TencentImAttr.Core.Operations;
+using TencentImAttr.Models;
+using TencentImAttr.Testing;
+using Xunit;
+
+namespace TencentImAttr.Tests;
+
+public class EngineTests
+{
+    /// <summary>An operation whose batches finish when the test says, recording what it was given.</summary>
+    private sealed class ControlledOperation : IBatchOperation<GetItem, UserAttributes>
+    {
+        public ConcurrentQueue<(List<string> Users, TaskCompletionSource<bool> Release)> Calls { get; } = new();
+        public int InFlight, PeakInFlight;
+        public bool AutoRelease { get; set; }
+
+        public string UserIdOf(GetItem item) => item.UserId;
+        public GetItem Merge(GetItem earlier, GetItem later) => earlier;
+
+        public async Task<ItemOutcome<UserAttributes>[]> ExecuteAsync(IReadOnlyList<GetItem> items, ICallLog log, CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref InFlight);
+            lock (this) PeakInFlight = Math.Max(PeakInFlight, now);
+            var release = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Calls.Enqueue((items.Select(i => i.UserId).ToList(), release));
+            log.Write($"call with {items.Count}");
+            try
+            {
+                if (!AutoRelease)
+                {
+                    using (cancellationToken.Register(() => release.TrySetCanceled()))
+                    {
+                        await release.Task.ConfigureAwait(false);
+                    }
+                }
+                return items.Select(i => ItemOutcome<UserAttributes>.Success(new UserAttributes(i.UserId, new Dictionary<string, string>()))).ToArray();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref InFlight);
+            }
+        }
+    }
+
+    private static GetItem Get(string user) => InputReader.ForGet(user, ImService.AllMemberPush).Item!;
+
+    [Theory]
+    [InlineData(0, new int[0])]
+    [InlineData(1, new[] { 1 })]
+    [InlineData(99, new[] { 99 })]
+    [InlineData(100, new[] { 100 })]
+    [InlineData(101, new[] { 100, 1 })]
+    [InlineData(250, new[] { 100, 100, 50 })]
+    public void Batches_hold_at_most_100_users(int users, int[] expectedSizes)
+    {
+        var stub = new StubHttpHandler();
+        using var connection = TestConnections.Open(stub);
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<SetItem, UserAttributes>(new SetAttributesOperation(connection), new EngineOptions { ThrottleLimit = 1 }, sink);
+        for (var i = 0; i < users; i++)
+        {
+            engine.Add(InputReader.ForSet("u" + i, new Hashtable { ["city"] = "x" }, ImService.AllMemberPush).Item!);
+        }
+        engine.Complete();
+        var sizes = stub.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("UserAttrs").GetArrayLength()).ToArray();
+        Assert.Equal(expectedSizes, sizes);
+        Assert.Equal(Enumerable.Range(0, users).Select(i => "u" + i), sink.Results.Select(r => r.UserId));
+        Assert.Empty(sink.Failures);
+    }
+
+    [Fact]
+    public async Task Results_come_out_in_input_order_when_calls_finish_out_of_order()
+    {
+        var op = new ControlledOperation();
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 2, ThrottleLimit = 3 }, sink);
+        foreach (var u in new[] { "a", "b", "c", "d", "e", "f" }) engine.Add(Get(u));
+        await ApiClientTests.WaitUntil(() => op.Calls.Count == 3);
+        var calls = op.Calls.ToArray();
+        calls[2].Release.SetResult(true);
+        calls[1].Release.SetResult(true);
+        await Task.Delay(50);
+        var complete = Task.Run(engine.Complete);
+        await Task.Delay(50);
+        calls[0].Release.SetResult(true);
+        await complete;
+        Assert.Equal(new[] { "a", "b", "c", "d", "e", "f" }, sink.Results.Select(r => r.UserId));
+    }
+
+    [Fact]
+    public void Sink_is_called_only_on_the_callers_thread()
+    {
+        var op = new ControlledOperation { AutoRelease = true };
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 10, ThrottleLimit = 4 }, sink);
+        for (var i = 0; i < 1000; i++) engine.Add(Get("u" + i));
+        engine.Complete();
+        Assert.Equal(1000, sink.Results.Count);
+        Assert.False(sink.WrongThread);
+        Assert.Equal(100, sink.Verbose.Count);
+    }
+
+    [Fact]
+    public async Task Never_more_calls_in_flight_than_the_limit()
+    {
+        var op = new ControlledOperation();
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 1, ThrottleLimit = 3 }, sink);
+        var feeding = Task.Run(() =>
+        {
+            for (var i = 0; i < 20; i++) engine.Add(Get("u" + i));
+            engine.Complete();
+        });
+        var released = 0;
+        while (released < 20)
+        {
+            await ApiClientTests.WaitUntil(() => op.Calls.Count > released);
+            Assert.True(op.InFlight <= 3);
+            op.Calls.ToArray()[released++].Release.SetResult(true);
+        }
+        await feeding;
+        Assert.Equal(3, op.PeakInFlight);
+        Assert.Equal(3, engine.PeakInFlight);
+        Assert.Equal(20, sink.Results.Count);
+    }
+
+    [Fact]
+    public void Memory_is_bounded_by_the_batches_in_flight_not_by_the_input()
+    {
+        var op = new ControlledOperation { AutoRelease = true };
+        var sink = new CountingSink();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 100, ThrottleLimit = 4 }, sink);
+        for (var i = 0; i < 200_000; i++) engine.Add(Get("user" + i));
+        engine.Complete();
+        Assert.Equal(200_000, sink.Results);
+        // Gathering batch + in flight + waiting to be emitted: at most (1 + 2 x limit) batches of 100.
+        Assert.InRange(engine.PeakPendingItems, 100, (1 + 2 * 4) * 100);
+        Assert.Equal(0, engine.PendingItems);
+    }
+
+    private sealed class CountingSink : IEngineSink<UserAttributes>
+    {
+        public int Results;
+        public void OnResult(UserAttributes result) => Results++;
+        public void OnFailure(ItemFailure failure) => throw new InvalidOperationException(failure.Message);
+        public void OnVerbose(string line) { }
+        public void OnProgress(ProgressReport report) { }
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_new_sends_and_cancels_calls_in_flight()
+    {
+        var op = new ControlledOperation();
+        var sink = new CollectingSink<UserAttributes>();
+        using var stop = new CancellationTokenSource();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 1, ThrottleLimit = 2 }, sink, cancellationToken: stop.Token);
+        var feeding = Task.Run(() =>
+        {
+            for (var i = 0; i < 100; i++) engine.Add(Get("u" + i));
+            engine.Complete();
+        });
+        await ApiClientTests.WaitUntil(() => op.Calls.Count == 2);
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => feeding);
+        await ApiClientTests.WaitUntil(() => op.InFlight == 0);
+        Assert.Equal(2, op.Calls.Count);
+        Assert.All(op.Calls, c => Assert.True(c.Release.Task.IsCanceled));
+    }
+
+    [Fact]
+    public async Task Cancellation_reaches_http_calls_and_retry_waits()
+    {
+        var clock = new ManualClock();
+        var stub = new StubHttpHandler { Responder = r => r.Body.Contains("u0") ? StubResponse.Stalled() : StubResponse.Fail(91000) };
+        using var connection = TestConnections.Open(stub, clock: clock, timeout: TimeSpan.FromMinutes(5));
+        var sink = new CollectingSink<UserAttributes>();
+        using var stop = new CancellationTokenSource();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(new GetAttributesOperation(connection), new EngineOptions { BatchSize = 1, ThrottleLimit = 2 }, sink, cancellationToken: stop.Token);
+        var run = Task.Run(() =>
+        {
+            engine.Add(Get("u0"));
+            engine.Add(Get("u1"));
+            engine.Complete();
+        });
+        await ApiClientTests.WaitUntil(() => stub.Requests.Count == 2 && clock.PendingDelays == 1);
+        stop.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        await ApiClientTests.WaitUntil(() => stub.PeakInFlight >= 1 && clock.PendingDelays == 1);
+        Assert.Equal(2, stub.Requests.Count);
+    }
+
+    [Fact]
+    public void Rejected_items_are_reported_in_their_place()
+    {
+        var stub = new StubHttpHandler();
+        using var connection = TestConnections.Open(stub);
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(new GetAttributesOperation(connection), new EngineOptions(), sink);
+        stub.Responder = r => StubResponse.Ok(",\"UserAttrs\":[{\"To_Account\":\"c\",\"Attrs\":{}},{\"To_Account\":\"a\",\"Attrs\":{\"x\":\"1\"}}]");
+        foreach (var u in new[] { "a", "", "c" })
+        {
+            var item = InputReader.ForGet(u, ImService.AllMemberPush);
+            if (item.Failure is not null) engine.AddFailure(item.Failure);
+            else engine.Add(item.Item!);
+        }
+        engine.Complete();
+        Assert.Equal(3, sink.Outcomes.Count);
+        Assert.Equal("a", Assert.IsType<UserAttributes>(sink.Outcomes[0]).UserId);
+        Assert.Equal("UserIdEmpty", Assert.IsType<ItemFailure>(sink.Outcomes[1]).ErrorId);
+        Assert.Equal("c", Assert.IsType<UserAttributes>(sink.Outcomes[2]).UserId);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public void A_batch_of_only_bad_input_sends_nothing()
+    {
+        var stub = new StubHttpHandler();
+        using var connection = TestConnections.Open(stub);
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(new GetAttributesOperation(connection), new EngineOptions(), sink);
+        for (var i = 0; i < 1000; i++) engine.AddFailure(InputReader.ForGet(" ", ImService.AllMemberPush).Failure!);
+        engine.Complete();
+        Assert.Equal(1000, sink.Failures.Count);
+        Assert.Empty(stub.Requests);
+        Assert.True(engine.PeakPendingItems <= 400);
+    }
+
+    [Fact]
+    public void Duplicates_in_a_batch_are_merged_and_answered_once()
+    {
+        var stub = new StubHttpHandler();
+        using var connection = TestConnections.Open(stub);
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<SetItem, UserAttributes>(new SetAttributesOperation(connection), new EngineOptions(), sink);
+        engine.Add(InputReader.ForSet("alice", new Hashtable { ["city"] = "A", ["sex"] = "F" }, ImService.AllMemberPush).Item!);
+        engine.Add(InputReader.ForSet("bob", new Hashtable { ["city"] = "B" }, ImService.AllMemberPush).Item!);
+        engine.Add(InputReader.ForSet("alice", new Hashtable { ["city"] = "C" }, ImService.AllMemberPush).Item!);
+        engine.Complete();
+        Assert.Equal("{\"UserAttrs\":[{\"To_Account\":\"alice\",\"Attrs\":{\"city\":\"C\",\"sex\":\"F\"}},{\"To_Account\":\"bob\",\"Attrs\":{\"city\":\"B\"}}]}".Length, stub.Requests[0].Body.Length);
+        var body = JsonDocument.Parse(stub.Requests[0].Body).RootElement.GetProperty("UserAttrs");
+        Assert.Equal(2, body.GetArrayLength());
+        Assert.Equal("C", body[0].GetProperty("Attrs").GetProperty("city").GetString());
+        Assert.Equal("F", body[0].GetProperty("Attrs").GetProperty("sex").GetString());
+        Assert.Equal(new[] { "alice", "bob" }, sink.Results.Select(r => r.UserId));
+    }
+
+    [Fact]
+    public async Task A_user_repeated_in_a_later_batch_waits_for_the_earlier_call()
+    {
+        var op = new ControlledOperation();
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 2, ThrottleLimit = 4 }, sink);
+        var run = Task.Run(() =>
+        {
+            foreach (var u in new[] { "a", "b", "c", "d", "a", "e" }) engine.Add(Get(u));
+            engine.Complete();
+        });
+        await ApiClientTests.WaitUntil(() => op.Calls.Count == 2);
+        await Task.Delay(100);
+        Assert.Equal(2, op.Calls.Count); // the batch (a, e) waits for the batch (a, b)
+        op.Calls.ToArray()[0].Release.SetResult(true);
+        await ApiClientTests.WaitUntil(() => op.Calls.Count == 3);
+        Assert.Equal(new[] { "a", "e" }, op.Calls.ToArray()[2].Users);
+        foreach (var c in op.Calls) c.Release.TrySetResult(true);
+        await run;
+        Assert.Equal(new[] { "a", "b", "c", "d", "a", "e" }, sink.Results.Select(r => r.UserId));
+    }
+
+    [Fact]
+    public void Progress_is_silent_for_short_runs_and_throttled_for_long_ones()
+    {
+        var clock = new ManualClock();
+        var op = new ControlledOperation { AutoRelease = true };
+        var sink = new CollectingSink<UserAttributes>();
+        using (var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 10 }, sink, clock))
+        {
+            for (var i = 0; i < 50; i++) engine.Add(Get("u" + i));
+            engine.Complete();
+        }
+        Assert.Empty(sink.Progress);
+
+        var longRun = new CollectingSink<UserAttributes>();
+        using (var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 10 }, longRun, clock))
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(50)); // 5 s in all
+                engine.Add(Get("u" + i));
+            }
+            engine.Complete();
+        }
+        Assert.InRange(longRun.Progress.Count, 10, 18); // every 250 ms after the first second, plus the closing report
+        Assert.True(longRun.Progress.Last().Completed);
+        Assert.Equal(100, longRun.Progress.Last().Succeeded);
+        Assert.Contains("100 of 100 users done", longRun.Progress.Last().StatusLine);
+    }
+
+    [Fact]
+    public async Task Call_rate_limiter_allows_n_per_window_with_a_fake_clock()
+    {
+        var clock = new ManualClock();
+        var limiter = new CallRateLimiter(100, clock, TimeSpan.FromSeconds(1));
+        var starts = new List<TimeSpan>();
+        var pending = new List<Task>();
+        for (var i = 0; i < 350; i++)
+        {
+            var t = limiter.WaitAsync(default).ContinueWith(_ => { lock (starts) starts.Add(clock.Elapsed); }, TaskContinuationOptions.ExecuteSynchronously);
+            pending.Add(t);
+        }
+        for (var step = 0; step < 400 && pending.Any(p => !p.IsCompleted); step++)
+        {
+            await Task.Delay(1);
+            clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        await Task.WhenAll(pending);
+        Assert.Equal(350, starts.Count);
+        var sorted = starts.OrderBy(s => s).ToList();
+        for (var i = 100; i < sorted.Count; i++)
+        {
+            Assert.True(sorted[i] - sorted[i - 100] >= TimeSpan.FromSeconds(1), $"call {i} started {sorted[i] - sorted[i - 100]} after call {i - 100}");
+        }
+        Assert.True(sorted.Last() < TimeSpan.FromSeconds(3.1));
+    }
+
+    [Fact]
+    public void Operation_defects_still_account_for_every_user()
+    {
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(new ThrowingOperation(), new EngineOptions(), sink);
+        engine.Add(Get("a"));
+        engine.Add(Get("b"));
+        engine.Complete();
+        Assert.Equal(new object[] { "a", "b" }, sink.Failures.Select(f => f.TargetObject));
+        Assert.All(sink.Failures, f => Assert.Equal("ImUnexpectedError", f.ErrorId));
+    }
+
+    private sealed class ThrowingOperation : IBatchOperation<GetItem, UserAttributes>
+    {
+        public string UserIdOf(GetItem item) => item.UserId;
+        public GetItem Merge(GetItem earlier, GetItem later) => earlier;
+        public Task<ItemOutcome<UserAttributes>[]> ExecuteAsync(IReadOnlyList<GetItem> items, ICallLog log, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("defect");
+    }
+}
