@@ -1,0 +1,181 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Input;
+using TencentImAttr.Core.Operations;
+using TencentImAttr.Models;
+using TencentImAttr.Testing;
+using Xunit;
+
+namespace TencentImAttr.Tests;
+
+/// <summary>
+/// Runs 10,000 users through each operation while the fake service fails a fixed share of calls with every kind of
+/// fault, and checks that nothing is lost: every user is done or reported once, and the store holds what was meant.
+/// </summary>
+public class FaultInjectionTests
+{
+    private const int Users = 10_000;
+
+    private static (StubHttpHandler Stub, FakeAttributeService Service) Faulty(double rate, int seed)
+    {
+        var service = new FakeAttributeService(seed) { FaultRate = rate };
+        return (new StubHttpHandler { Responder = service.Handle }, service);
+    }
+
+    private sealed class Tally<TResult> : IEngineSink<TResult>
+        where TResult : class
+    {
+        private readonly Func<TResult, string> _user;
+        public Tally(Func<TResult, string> user) => _user = user;
+        public HashSet<string> Done { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, string> Reported { get; } = new(StringComparer.Ordinal);
+        public int Duplicates;
+        public void OnResult(TResult result) { if (!Done.Add(_user(result)) || Reported.ContainsKey(_user(result))) Duplicates++; }
+        public void OnFailure(ItemFailure failure)
+        {
+            var user = (string)failure.TargetObject!;
+            if (Reported.ContainsKey(user) || Done.Contains(user)) Duplicates++;
+            Reported[user] = failure.ErrorId;
+        }
+        public void OnVerbose(string line) { }
+        public void OnProgress(ProgressReport report) { }
+    }
+
+    private static Tally<TResult> Drive<TItem, TResult>(IBatchOperation<TItem, TResult> op, IEnumerable<Checked<TItem>> input, Func<TResult, string> user)
+        where TItem : class where TResult : class
+    {
+        var tally = new Tally<TResult>(user);
+        using var engine = new BatchEngine<TItem, TResult>(op, new EngineOptions { ThrottleLimit = 16 }, tally);
+        foreach (var item in input)
+        {
+            if (item.Failure is not null) engine.AddFailure(item.Failure);
+            else engine.Add(item.Item!);
+        }
+        engine.Complete();
+        return tally;
+    }
+
+    private static string Id(int i) => "user" + i.ToString("D5");
+
+    private static void AssertAccounted<T>(Tally<T> tally, FakeAttributeService service) where T : class
+    {
+        Assert.Equal(Users, tally.Done.Count + tally.Reported.Count);
+        Assert.Equal(0, tally.Duplicates);
+        Assert.True(service.MaxUsersInCall <= 100, $"a call carried {service.MaxUsersInCall} users");
+        Assert.True(service.FaultsInjected > 0);
+    }
+
+    [Fact]
+    public void Set_get_remove_lose_no_user_under_every_fault()
+    {
+        var (stub, service) = Faulty(rate: 0.3, seed: 7);
+        using var connection = TestConnections.Open(stub, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+
+        // Set: tier and city for everyone.
+        var set = Drive(new SetAttributesOperation(connection),
+            Enumerable.Range(0, Users).Select(i => InputReader.ForSet(Id(i), new Hashtable { ["tier"] = "t" + (i % 7), ["city"] = "c" + i }, ImService.AllMemberPush)),
+            r => r.UserId);
+        AssertAccounted(set, service);
+        foreach (var user in set.Done)
+        {
+            var i = int.Parse(user.Substring(4));
+            Assert.Equal(new Dictionary<string, string> { ["tier"] = "t" + (i % 7), ["city"] = "c" + i }, service.AttributesOf(user));
+        }
+        // Faults that strike before the change leave reported users untouched or (after-apply faults) fully set: never half.
+        foreach (var user in set.Reported.Keys)
+        {
+            var attrs = service.AttributesOf(user);
+            Assert.True(attrs is null || attrs.Count == 2);
+        }
+        Assert.Contains(set.Reported.Values, id => id is "ImApiError91000" or "ImHttpError502" or "ImMalformedResponse" or "ImRequestTimeout" or "ImConnectionFailed" or "ImApiError60018" or "ImApiError70500");
+
+        // Get: every done user's answer equals the store.
+        var faultsBefore = service.FaultsInjected;
+        var get = Drive(new GetAttributesOperation(connection), Enumerable.Range(0, Users).Select(i => InputReader.ForGet(Id(i), ImService.AllMemberPush)), r => r.UserId);
+        AssertAccounted(get, service);
+        Assert.True(service.FaultsInjected > faultsBefore);
+
+        // Remove: city from everyone; the done ones have only tier left.
+        var remove = Drive(new RemoveAttributesOperation(connection), Enumerable.Range(0, Users).Select(i => InputReader.ForRemove(Id(i), new[] { "city" }, ImService.AllMemberPush)), r => r.UserId);
+        AssertAccounted(remove, service);
+        foreach (var user in remove.Done)
+        {
+            var attrs = service.AttributesOf(user);
+            Assert.True(attrs is null || !attrs.ContainsKey("city"), $"{user} still has city");
+        }
+        Assert.Contains(get.Reported.Values, id => id == "ImUserMissingFromResponse");
+    }
+
+    [Fact]
+    public void Get_answers_equal_the_store_for_every_user_answered()
+    {
+        var (stub, service) = Faulty(rate: 0.3, seed: 11);
+        for (var i = 0; i < Users; i++)
+        {
+            if (i % 3 != 0) service.Seed(Id(i), new Dictionary<string, string> { ["tier"] = "t" + (i % 5) });
+        }
+        using var connection = TestConnections.Open(stub, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        var results = new Dictionary<string, UserAttributes>();
+        var tally = new Tally<UserAttributes>(r => { results[r.UserId] = r; return r.UserId; });
+        using (var engine = new BatchEngine<GetItem, UserAttributes>(new GetAttributesOperation(connection), new EngineOptions { ThrottleLimit = 16 }, tally))
+        {
+            for (var i = 0; i < Users; i++) engine.Add(InputReader.ForGet(Id(i), ImService.AllMemberPush).Item!);
+            engine.Complete();
+        }
+        AssertAccounted(tally, service);
+        foreach (var pair in results)
+        {
+            Assert.Equal(service.AttributesOf(pair.Key) ?? new Dictionary<string, string>(), pair.Value.Attributes);
+        }
+        Assert.True(results.Count > Users * 0.95, $"only {results.Count} answered");
+    }
+
+    [Theory]
+    [InlineData(Fault.InternalError)]
+    [InlineData(Fault.RateLimited)]
+    [InlineData(Fault.BadGateway)]
+    [InlineData(Fault.ResetAfterApply)]
+    [InlineData(Fault.StallAfterApply)]
+    [InlineData(Fault.HtmlPage)]
+    [InlineData(Fault.EmptyBody)]
+    [InlineData(Fault.TruncatedAfterApply)]
+    [InlineData(Fault.WrongShape)]
+    [InlineData(Fault.OkWithErrorCode)]
+    public void Each_transient_fault_alone_is_retried_to_completion(Fault fault)
+    {
+        var service = new FakeAttributeService(3) { FaultRate = 0.25, Faults = new[] { fault } };
+        var stub = new StubHttpHandler { Responder = service.Handle };
+        using var connection = TestConnections.Open(stub, maxRetry: 8, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        const int users = 2_000;
+        var tally = new Tally<UserAttributes>(r => r.UserId);
+        using (var engine = new BatchEngine<SetItem, UserAttributes>(new SetAttributesOperation(connection), new EngineOptions { ThrottleLimit = 16 }, tally))
+        {
+            for (var i = 0; i < users; i++) engine.Add(InputReader.ForSet(Id(i), new Hashtable { ["tier"] = "gold" }, ImService.AllMemberPush).Item!);
+            engine.Complete();
+        }
+        // 0.25^9 per call: with 20 calls, every user gets through.
+        Assert.Equal(users, tally.Done.Count);
+        Assert.Empty(tally.Reported);
+        Assert.True(service.FaultsInjected > 0);
+        Assert.All(tally.Done, u => Assert.Equal("gold", service.AttributesOf(u)!["tier"]));
+    }
+
+    [Fact]
+    public void Unknown_users_fail_alone_on_the_push_family()
+    {
+        var service = new FakeAttributeService();
+        for (var i = 0; i < Users; i += 97) service.UnknownUsers.Add(Id(i));
+        var stub = new StubHttpHandler { Responder = service.Handle };
+        using var connection = TestConnections.Open(stub, Core.Api.ImService.Push);
+        var tally = Drive(new SetAttributesOperation(connection),
+            Enumerable.Range(0, Users).Select(i => InputReader.ForSet(Id(i), new Hashtable { ["tier"] = "gold" }, ImService.Push)), r => r.UserId);
+        Assert.Equal(service.UnknownUsers.OrderBy(u => u), tally.Reported.Keys.OrderBy(u => u));
+        Assert.All(tally.Reported.Values, id => Assert.Equal("ImApiError70107", id));
+        Assert.Equal(Users - service.UnknownUsers.Count, tally.Done.Count);
+        Assert.Equal(0, tally.Duplicates);
+    }
+}
