@@ -169,7 +169,8 @@ public sealed class ImApiClient
         var ok = string.Equals(parsed.ActionStatus, "OK", StringComparison.OrdinalIgnoreCase);
         if (parsed.ErrorCode != 0)
         {
-            throw ImApiException.FromCode(apiName, parsed.ErrorCode, parsed.ErrorInfo);
+            // ErrorInfo is the server's text: a proxy or a verbose gateway may echo the request, UserSig and all.
+            throw ImApiException.FromCode(apiName, parsed.ErrorCode, _connection.ScrubOrNull(parsed.ErrorInfo));
         }
         if (!ok)
         {

@@ -12,8 +12,8 @@ public abstract class UserSigSource
     /// <summary>Makes a new UserSig after the service said the old one expired or was invalidated; false when it cannot.</summary>
     internal abstract bool TryRenew();
 
-    /// <summary>The UserSig last handed out, without making one (for scrubbing texts).</summary>
-    internal abstract string? PeekCurrent();
+    /// <summary>The UserSigs handed out recently (the current one and the one before a renewal), for scrubbing texts.</summary>
+    internal abstract string?[] Recent();
 
     /// <summary>When the current UserSig expires, where that is known.</summary>
     public abstract DateTimeOffset? ExpiresAt { get; }
@@ -42,7 +42,7 @@ public sealed class StaticUserSig : UserSigSource
 
     internal override bool TryRenew() => false;
 
-    internal override string? PeekCurrent() => _userSig;
+    internal override string?[] Recent() => new[] { _userSig };
 
     /// <inheritdoc />
     public override DateTimeOffset? ExpiresAt { get; }
@@ -64,6 +64,7 @@ public sealed class GeneratedUserSig : UserSigSource
     private readonly IClock _clock;
     private readonly object _gate = new();
     private string? _current;
+    private string? _previous;
     private DateTimeOffset _expiresAt;
 
     /// <summary>Keeps the key (as UTF-8 bytes) to sign with; the caller may wipe its own copy.</summary>
@@ -102,11 +103,11 @@ public sealed class GeneratedUserSig : UserSigSource
         }
     }
 
-    internal override string? PeekCurrent()
+    internal override string?[] Recent()
     {
         lock (_gate)
         {
-            return _current;
+            return new[] { _current, _previous };
         }
     }
 
@@ -114,6 +115,7 @@ public sealed class GeneratedUserSig : UserSigSource
     {
         // A signature dated a little in the past survives a server clock that runs slightly behind ours.
         var issued = _clock.UtcNow - TimeSpan.FromMinutes(1);
+        _previous = _current;
         _current = UserSigGenerator.Generate(_sdkAppId, _identifier, _secretKey, issued, _lifetime);
         _expiresAt = issued + _lifetime;
     }

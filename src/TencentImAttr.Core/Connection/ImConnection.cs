@@ -143,6 +143,9 @@ public sealed class ImConnection : IDisposable
     /// <summary>Replaces any occurrence of the connection's secrets in a text (for messages that echo a server's answer).</summary>
     internal string Scrub(string text) => Redaction.Scrub(text, UserSig);
 
+    /// <summary>Scrubs a text that may be null.</summary>
+    internal string? ScrubOrNull(string? text) => text is null ? null : Scrub(text);
+
     /// <summary>A description without secrets.</summary>
     public override string ToString() => $"App {SdkAppId} as {Identifier} at {BaseUri.GetLeftPart(UriPartial.Authority)} ({Service}, {Authentication})";
 
@@ -158,12 +161,11 @@ internal static class Redaction
     {
         if (string.IsNullOrEmpty(text)) return text;
         text = SigInQuery.Replace(text, "$1***");
-        if (sig is not null)
+        foreach (var issued in sig?.Recent() ?? Array.Empty<string?>())
         {
-            var current = sig.PeekCurrent();
-            if (!string.IsNullOrEmpty(current) && text.IndexOf(current, StringComparison.Ordinal) >= 0)
+            if (!string.IsNullOrEmpty(issued) && text.IndexOf(issued, StringComparison.Ordinal) >= 0)
             {
-                text = text.Replace(current, "***");
+                text = text.Replace(issued, "***");
             }
         }
         return text;

@@ -91,7 +91,7 @@ public abstract class AttributeOperation<TItem, TResult, TResponse> : IBatchOper
                     again.Add(i);
                     continue;
                 }
-                outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(ImApiException.FromCode(apiName, code, error.ErrorInfo), user));
+                outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(ImApiException.FromCode(apiName, code, Connection.ScrubOrNull(error.ErrorInfo)), user));
             }
             pending = again;
             if (pending.Count > 0)

@@ -1,0 +1,259 @@
+using System.Text.Json;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Input;
+
+namespace TencentImAttr.Emulator;
+
+/// <summary>
+/// The emulated attribute API, without sockets: a call goes in as (path, query, body) and comes out as an
+/// <see cref="EmulatorResponse"/>. Order of events for a call: route, injected fault, query checks (random,
+/// contenttype, sdkappid, UserSig, administrator), quota, body, then the operation, applied all or nothing.
+/// </summary>
+public sealed class EmulatedImService
+{
+    private readonly EmulatorOptions _options;
+    private readonly RequestAuthenticator _authenticator;
+    private readonly CallQuota _quota;
+    private readonly FaultInjector _faults;
+    private readonly Random _order;
+    private readonly AttributeStore _store;
+
+    /// <summary>Creates the service; <paramref name="store"/> carries loaded state, else it starts empty.</summary>
+    public EmulatedImService(EmulatorOptions options, IClock? clock = null, AttributeStore? store = null)
+    {
+        _options = options;
+        clock ??= SystemClock.Instance;
+        _authenticator = new RequestAuthenticator(options, clock);
+        _quota = new CallQuota(options.Quota, clock);
+        // Two streams from one seed: the faults drawn then do not depend on how many users a get answered.
+        _faults = new FaultInjector(options.FailRate, options.Seed is { } seed ? new Random(seed) : new Random());
+        _order = options.Seed is { } s ? new Random(unchecked(s * 31 + 7)) : new Random();
+        _store = store ?? new AttributeStore();
+    }
+
+    /// <summary>Receives one line per call (API, outcome), for --verbose.</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>Handles one call.</summary>
+    /// <param name="path">The URL path, e.g. <c>/v4/all_member_push/im_set_attr</c>.</param>
+    /// <param name="query">The query parameters (names are case-sensitive).</param>
+    /// <param name="body">The request body.</param>
+    public EmulatorResponse Handle(string path, IReadOnlyDictionary<string, string> query, byte[] body)
+    {
+        var route = ApiRoute.Find(path);
+        if (route is null)
+        {
+            Log?.Invoke($"{path}: unknown API, HTTP 404");
+            return EmulatorResponse.Http(404, "Not Found");
+        }
+
+        switch (_faults.Next())
+        {
+            case InjectedFault.BadGateway:
+                Log?.Invoke($"{route.ApiName}: injected HTTP 502");
+                return EmulatorResponse.Http(502, "Bad Gateway");
+            case InjectedFault.InternalError:
+                Log?.Invoke($"{route.ApiName}: injected FAIL {EmulatorCodes.InternalError}");
+                return EmulatorResponse.Json(ResponseBodies.Fail(EmulatorCodes.InternalError, "internal error (injected by the emulator): retry"));
+            case InjectedFault.DropConnection:
+                var applied = Answer(route, query, body);
+                Log?.Invoke($"{route.ApiName}: {Describe(applied)}, then injected a dropped connection");
+                return EmulatorResponse.Dropped;
+            default:
+                var response = Answer(route, query, body);
+                Log?.Invoke($"{route.ApiName}: {Describe(response)}");
+                return response;
+        }
+    }
+
+    /// <summary>A user's attributes as get_attr would answer them.</summary>
+    public Dictionary<string, string> AttributesOf(string user)
+    {
+        lock (_store) return _store.Get(user);
+    }
+
+    /// <summary>The registered names by slot.</summary>
+    public IReadOnlyList<string> RegisteredNames()
+    {
+        lock (_store) return _store.Names.Select(n => n.Name).ToList();
+    }
+
+    /// <summary>Writes the state to <paramref name="path"/>.</summary>
+    public void SaveState(string path)
+    {
+        lock (_store) _store.Save(path);
+    }
+
+    private EmulatorResponse Answer(ApiRoute route, IReadOnlyDictionary<string, string> query, byte[] body)
+    {
+        try
+        {
+            _authenticator.Check(query);
+            if (!_quota.TryAcquire(route.ApiName))
+            {
+                throw new ApiError(EmulatorCodes.RateLimited, $"{route.ApiName} was called more than {_options.Quota} times in one second: slow down");
+            }
+            using var doc = RequestBodies.Parse(body);
+            // One lock for the whole store: calls are applied one at a time, all or nothing, like a transaction.
+            lock (_store)
+            {
+                return EmulatorResponse.Json(Execute(route, doc.RootElement));
+            }
+        }
+        catch (ApiError e)
+        {
+            return EmulatorResponse.Json(ResponseBodies.Fail(e.Code, e.Info));
+        }
+    }
+
+    private byte[] Execute(ApiRoute route, JsonElement root) => route.Operation switch
+    {
+        ImOperation.SetAttributes => SetAttributes(route, root),
+        ImOperation.GetAttributes => GetAttributes(route, root),
+        ImOperation.RemoveAttributes => RemoveAttributes(route, root),
+        ImOperation.GetAttributeNames => ResponseBodies.Ok(ResponseBodies.AttrNames(_store.Names.ToList(), route.Service == ImService.Push)),
+        ImOperation.SetAttributeNames => SetAttributeNames(route, root),
+        _ => throw new InvalidOperationException($"No handler for {route.Operation}."),
+    };
+
+    private byte[] SetAttributes(ApiRoute route, JsonElement root)
+    {
+        var entries = RequestBodies.ReadSet(root);
+        foreach (var entry in entries)
+        {
+            foreach (var pair in entry.Values)
+            {
+                CheckRegistered(pair.Key, entry.User);
+                var bytes = InputRules.Utf8Bytes(pair.Value);
+                if (bytes > InputRules.MaxValueBytes)
+                {
+                    throw new ApiError(EmulatorCodes.InvalidAttribute, $"user '{entry.User}': the value of '{pair.Key}' is {bytes} bytes; the limit is {InputRules.MaxValueBytes}");
+                }
+            }
+        }
+        // Every check before the first change: a call that fails, fails whole.
+        var outcomes = entries.Select(e => (Entry: e, Failure: AccountFailure(route, e.User) ?? AccountTypeFailure(route, e.User, e.Values.Keys))).ToList();
+        foreach (var (entry, failure) in outcomes)
+        {
+            if (failure is null) _store.Set(entry.User, entry.Values);
+        }
+        return ResponseBodies.Ok(errorList: Failures(outcomes.Select(o => o.Failure)));
+    }
+
+    private byte[] GetAttributes(ApiRoute route, JsonElement root)
+    {
+        var users = RequestBodies.ReadGet(root).Distinct(StringComparer.Ordinal).ToList();
+        var failures = new List<UserFailure>();
+        var found = new List<(string, IReadOnlyDictionary<string, string>)>();
+        foreach (var user in users)
+        {
+            var failure = AccountFailure(route, user);
+            if (failure is not null) failures.Add(failure);
+            else found.Add((user, _store.Get(user)));
+        }
+        return ResponseBodies.Ok(ResponseBodies.UserAttrs(NotInRequestOrder(found)), failures);
+    }
+
+    private byte[] RemoveAttributes(ApiRoute route, JsonElement root)
+    {
+        var entries = RequestBodies.ReadRemove(root);
+        foreach (var entry in entries)
+        {
+            foreach (var name in entry.Names) CheckRegistered(name, entry.User);
+        }
+        var outcomes = entries.Select(e => (Entry: e, Failure: AccountFailure(route, e.User))).ToList();
+        foreach (var (entry, failure) in outcomes)
+        {
+            if (failure is null) _store.Remove(entry.User, entry.Names);
+        }
+        return ResponseBodies.Ok(errorList: Failures(outcomes.Select(o => o.Failure)));
+    }
+
+    private byte[] SetAttributeNames(ApiRoute route, JsonElement root)
+    {
+        var registration = RequestBodies.ReadSetNames(root, withTypes: route.Service == ImService.Push);
+        _store.SetNames(registration.Names, registration.Types);
+        return ResponseBodies.Ok();
+    }
+
+    private static List<UserFailure> Failures(IEnumerable<UserFailure?> failures) => failures.OfType<UserFailure>().ToList();
+
+    private void CheckRegistered(string name, string user)
+    {
+        if (!_store.IsRegistered(name))
+        {
+            throw new ApiError(EmulatorCodes.InvalidAttribute, $"user '{user}': the attribute '{name}' is not registered for this app (set it with set_attr_name first)");
+        }
+    }
+
+    /// <summary>
+    /// Whether the account can be used. The IM family accepts every well-formed UserID (it has no ErrorList to report
+    /// one user in, and the emulator does not model account import); the Push family reports accounts that do not
+    /// exist, per user, with 70107: those over 32 bytes that are not RegistrationIDs, and those with the configured prefix.
+    /// </summary>
+    private UserFailure? AccountFailure(ApiRoute route, string user)
+    {
+        var isPush = route.Service == ImService.Push;
+        var bytes = InputRules.Utf8Bytes(user);
+        if (bytes > InputRules.MaxUserIdBytes && !(isPush && InputRules.IsRegistrationId(user)))
+        {
+            if (!isPush) throw new ApiError(EmulatorCodes.BadJson, $"To_Account '{user}' is {bytes} bytes; a UserID is at most {InputRules.MaxUserIdBytes}");
+            return new UserFailure(user, EmulatorCodes.AccountNotFound, "the account does not exist");
+        }
+        if (isPush && _options.UnknownUserPrefix is { } prefix && user.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return new UserFailure(user, EmulatorCodes.AccountNotFound, "the account does not exist");
+        }
+        return null;
+    }
+
+    /// <summary>On the Push family, an attribute registered for one account type (0 UserID, 1 RegistrationID) refuses the other.</summary>
+    private UserFailure? AccountTypeFailure(ApiRoute route, string user, IEnumerable<string> names)
+    {
+        if (route.Service != ImService.Push) return null;
+        var type = InputRules.IsRegistrationId(user) ? 1 : 0;
+        foreach (var name in names)
+        {
+            if (_store.TypeOf(name) is { } required && required != type)
+            {
+                return new UserFailure(user, EmulatorCodes.WrongAccountType, $"the attribute '{name}' applies to {(required == 1 ? "RegistrationIDs" : "UserIDs")} only");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The real service does not answer in request order (its documented example does not), so neither does the
+    /// emulator: a client that pairs answers with requests by position fails here, not in production.
+    /// </summary>
+    private List<T> NotInRequestOrder<T>(List<T> items)
+    {
+        var shuffled = new List<T>(items);
+        lock (_order)
+        {
+            for (var i = shuffled.Count - 1; i > 0; i--)
+            {
+                var j = _order.Next(i + 1);
+                (shuffled[i], shuffled[j]) = (shuffled[j], shuffled[i]);
+            }
+        }
+        // A shuffle can leave the order as it was; then move the first to the end, so the order always changes.
+        if (shuffled.Count > 1 && shuffled.SequenceEqual(items))
+        {
+            shuffled.Add(shuffled[0]);
+            shuffled.RemoveAt(0);
+        }
+        return shuffled;
+    }
+
+    private static string Describe(EmulatorResponse response)
+    {
+        if (response.Status != 200) return $"HTTP {response.Status}";
+        using var doc = JsonDocument.Parse(response.Body);
+        var root = doc.RootElement;
+        var code = root.GetProperty("ErrorCode").GetInt32();
+        if (code != 0) return $"FAIL {code}: {root.GetProperty("ErrorInfo").GetString()}";
+        return root.TryGetProperty("ErrorList", out var list) ? $"OK with {list.GetArrayLength()} user error(s)" : "OK";
+    }
+}
