@@ -46,15 +46,15 @@ public sealed class FakeAttributeService
     private readonly Random _random;
     private readonly Dictionary<string, Dictionary<string, string>> _users = new(StringComparer.Ordinal);
     private readonly List<string> _names = new();
-    private int _calls, _faults, _maxUsersInCall;
+    private int _calls, _faults, _maxUsersInCall, _drawn;
 
-    /// <summary>Creates the fake with a seed for its fault schedule.</summary>
+    /// <summary>Creates the fake with a seed for which calls fail.</summary>
     public FakeAttributeService(int seed = 12345) => _random = new Random(seed);
 
     /// <summary>The fraction of calls that fail (0 to 1).</summary>
     public double FaultRate { get; set; }
 
-    /// <summary>The faults to draw from, uniformly.</summary>
+    /// <summary>The faults to inject, taken in turn (so that every kind occurs once enough calls fail).</summary>
     public Fault[] Faults { get; set; } = (Fault[])Enum.GetValues(typeof(Fault));
 
     /// <summary>Users the service does not know: an OK answer names them in an ErrorList with 70107 (partial success).</summary>
@@ -100,6 +100,9 @@ public sealed class FakeAttributeService
         lock (_gate) _users[user] = new Dictionary<string, string>(attributes, StringComparer.Ordinal);
     }
 
+    /// <summary>A stub handler answered by this service (what PowerShell tests use: a script block cannot answer on a worker thread).</summary>
+    public StubHttpHandler CreateHandler() => new() { Responder = Handle };
+
     /// <summary>Answers one request.</summary>
     public StubResponse Handle(RecordedRequest request)
     {
@@ -119,7 +122,7 @@ public sealed class FakeAttributeService
         {
             if (FaultRate > 0 && _random.NextDouble() < FaultRate)
             {
-                fault = Faults[_random.Next(Faults.Length)];
+                fault = Faults[_drawn++ % Faults.Length];
             }
         }
         if (fault is not null) Interlocked.Increment(ref _faults);

@@ -91,7 +91,7 @@ public class FaultInjectionTests
             var attrs = service.AttributesOf(user);
             Assert.True(attrs is null || attrs.Count == 2);
         }
-        Assert.Contains(set.Reported.Values, id => id is "ImApiError91000" or "ImHttpError502" or "ImMalformedResponse" or "ImRequestTimeout" or "ImConnectionFailed" or "ImApiError60018" or "ImApiError70500");
+        Assert.All(set.Reported.Values, id => Assert.True(id is "ImApiError91000" or "ImHttpError502" or "ImMalformedResponse" or "ImRequestTimeout" or "ImConnectionFailed" or "ImApiError60018" or "ImApiError70500", id));
 
         // Get: every done user's answer equals the store.
         var faultsBefore = service.FaultsInjected;

@@ -56,6 +56,26 @@ public class UserSigTests
     [InlineData("eJyrVspMSY0vSS0uUbJSMjIwMFDSUUpLLSrOzM8DAJOPCCk_")]
     public void Garbage_does_not_parse(string sig) => Assert.False(UserSigInfo.TryParse(sig, out _));
 
+    [Theory]
+    [InlineData(1700000000L, 9000000000000000000L)]
+    [InlineData(-99999999999999L, 86400L)]
+    public void Out_of_range_times_do_not_parse(long time, long expire)
+    {
+        var json = System.Text.Encoding.UTF8.GetBytes($"{{\"TLS.ver\":\"2.0\",\"TLS.identifier\":\"a\",\"TLS.sdkappid\":1,\"TLS.time\":{time},\"TLS.expire\":{expire},\"TLS.sig\":\"x\"}}");
+        var sig = UserSigGenerator.ToUrlSafe(Convert.ToBase64String(UserSigGenerator.ZlibCompress(json)));
+        Assert.False(UserSigInfo.TryParse(sig, out _));
+        Assert.Null(new StaticUserSig(sig).ExpiresAt);
+    }
+
+    [Fact]
+    public void A_lifetime_past_the_calendar_expires_at_its_end()
+    {
+        var json = System.Text.Encoding.UTF8.GetBytes("{\"TLS.ver\":\"2.0\",\"TLS.identifier\":\"a\",\"TLS.sdkappid\":1,\"TLS.time\":1700000000,\"TLS.expire\":300000000000,\"TLS.sig\":\"x\"}");
+        var sig = UserSigGenerator.ToUrlSafe(Convert.ToBase64String(UserSigGenerator.ZlibCompress(json)));
+        Assert.True(UserSigInfo.TryParse(sig, out var info));
+        Assert.Equal(DateTimeOffset.MaxValue, info!.ExpiresAt);
+    }
+
     [Fact]
     public void Zlib_round_trip_and_adler32_known_value()
     {

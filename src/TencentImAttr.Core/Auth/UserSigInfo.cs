@@ -13,6 +13,8 @@ public sealed class UserSigInfo
         SdkAppId = sdkAppId;
         IssuedAt = DateTimeOffset.FromUnixTimeSeconds(time);
         Lifetime = TimeSpan.FromSeconds(expire);
+        // A lifetime that runs past the year 9999 is as good as forever.
+        ExpiresAt = DateTimeOffset.MaxValue - IssuedAt < Lifetime ? DateTimeOffset.MaxValue : IssuedAt + Lifetime;
         Signature = signature;
     }
 
@@ -25,7 +27,7 @@ public sealed class UserSigInfo
     /// <summary>How long it is valid.</summary>
     public TimeSpan Lifetime { get; }
     /// <summary>When it stops being valid.</summary>
-    public DateTimeOffset ExpiresAt => IssuedAt + Lifetime;
+    public DateTimeOffset ExpiresAt { get; }
     internal string Signature { get; }
 
     /// <summary>Whether the signature was made with <paramref name="secretKey"/> (constant-time comparison).</summary>
@@ -57,7 +59,7 @@ public sealed class UserSigInfo
                 root.GetProperty("TLS.sig").GetString() ?? "");
             return true;
         }
-        catch (Exception e) when (e is FormatException or JsonException or System.IO.InvalidDataException or InvalidOperationException or System.Collections.Generic.KeyNotFoundException or ArgumentException)
+        catch (Exception e) when (e is FormatException or JsonException or System.IO.InvalidDataException or InvalidOperationException or System.Collections.Generic.KeyNotFoundException or ArgumentException or OverflowException)
         {
             return false;
         }

@@ -13,6 +13,58 @@ namespace TencentImAttr.Cmdlets;
 /// Connects the session to a Tencent Cloud IM app as one of its administrators. Every other cmdlet uses this
 /// connection unless given -Connection.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Give the app's secret key (-SecretKey, or -Credential with the administrator as user name and the key as password)
+/// and the module makes the UserSig itself and renews it before it expires; or give a ready UserSig (-UserSig), which
+/// is sent as it is until it expires. Neither the key nor the UserSig is ever shown, logged or written to the pipeline.
+/// </para>
+/// <para>
+/// Without Connect-ImApp, the cmdlets connect from the TENCENTIM_SDKAPPID, TENCENTIM_IDENTIFIER and
+/// TENCENTIM_SECRETKEY (or TENCENTIM_USERSIG) environment variables, with TENCENTIM_REGION, TENCENTIM_BASEURI and
+/// TENCENTIM_SERVICE where set: the way to connect in CI jobs and containers.
+/// </para>
+/// <para>
+/// The connection holds the app's call-rate quota (-CallsPerSecond, per API): every command of the session shares
+/// it, so that commands run one after another, or piped into each other, stay within the quota together.
+/// </para>
+/// </remarks>
+/// <example>
+/// Connect with the secret key, typed at a prompt
+/// <code>
+/// $key = Read-Host -Prompt 'Secret key' -AsSecureString
+/// Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey $key
+/// </code>
+/// Connects the session to app 1400000000 in the China region as the administrator account "administrator".
+/// The module signs every call with a UserSig made from the key and renews it before it expires.
+/// </example>
+/// <example>
+/// Connect with a credential, in another region
+/// <code>
+/// $credential = Get-Credential -UserName administrator -Message 'Secret key of app 1400000000'
+/// Connect-ImApp 1400000000 -Credential $credential -Region Singapore
+/// </code>
+/// The user name is the administrator and the password the secret key: the form in which runbooks and secret
+/// stores (Get-Secret, Get-AutomationPSCredential) hand out credentials.
+/// </example>
+/// <example>
+/// Work with two apps in one script
+/// <code>
+/// $prod = Connect-ImApp 1400000000 administrator -UserSig $env:PROD_USERSIG -PassThru
+/// $test = Connect-ImApp 1400000001 administrator -UserSig $env:TEST_USERSIG -NoDefault -PassThru
+/// Get-ImUserAttribute -UserId alice -Connection $prod | Set-ImUserAttribute -Connection $test
+/// </code>
+/// The first connection becomes the session's; the second, with -NoDefault, is used only where -Connection names
+/// it. The last line copies alice's attributes from the production app to the test app.
+/// </example>
+/// <example>
+/// Leave room in the quota for other jobs
+/// <code>
+/// Connect-ImApp 1400000000 administrator -SecretKey $key -CallsPerSecond 50 -MaxRetry 8
+/// </code>
+/// The commands of this session make at most 50 calls per second per API, leaving the other half of the app's
+/// quota of 100 to other jobs, and retry a transient failure (rate limit, timeout, server error) up to 8 times.
+/// </example>
 [Cmdlet(VerbsCommunications.Connect, "ImApp", DefaultParameterSetName = SecretKeySet)]
 [OutputType(typeof(ImConnection))]
 public sealed class ConnectImAppCommand : PSCmdlet

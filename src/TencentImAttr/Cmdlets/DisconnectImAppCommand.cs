@@ -4,6 +4,31 @@ using TencentImAttr.Core.Connection;
 namespace TencentImAttr.Cmdlets;
 
 /// <summary>Forgets the session's connection (and any made from environment variables); its secrets go with it.</summary>
+/// <remarks>
+/// Connections kept in variables (Connect-ImApp -PassThru) stay usable with -Connection. After Disconnect-ImApp,
+/// the cmdlets connect from the TENCENTIM_* environment variables if they are set, or fail with the error id
+/// NotConnected.
+/// </remarks>
+/// <example>
+/// Forget the session's connection
+/// <code>
+/// Disconnect-ImApp
+/// </code>
+/// The next cmdlet that needs a connection fails with NotConnected, unless the TENCENTIM_* environment variables are set.
+/// </example>
+/// <example>
+/// Disconnect at the end of a script, whatever happens
+/// <code>
+/// Connect-ImApp 1400000000 administrator -Credential $credential
+/// try {
+///     Import-Csv users.csv | Set-ImUserAttribute
+/// }
+/// finally {
+///     Disconnect-ImApp
+/// }
+/// </code>
+/// The secret key is dropped from the session even when the script fails or is stopped with Ctrl+C.
+/// </example>
 [Cmdlet(VerbsCommunications.Disconnect, "ImApp")]
 [OutputType(typeof(void))]
 public sealed class DisconnectImAppCommand : PSCmdlet

@@ -11,6 +11,32 @@ namespace TencentImAttr.Cmdlets;
 /// Removes named attributes from users (im_remove_attr), 100 users per call. It asks for confirmation unless -Force
 /// (or -Confirm:$false) is given; -WhatIf shows what would be removed and sends nothing.
 /// </summary>
+/// <remarks>
+/// Users are sent as they come, 100 per call, several calls at once within the app's quota. A user that cannot be
+/// changed is reported as an error whose target is the user; the others are still changed.
+/// </remarks>
+/// <example>
+/// See what would be removed
+/// <code>
+/// Remove-ImUserAttribute -UserId alice, bob -Name city -WhatIf
+/// </code>
+/// Shows, for each user, the attributes that would be removed; nothing is sent.
+/// </example>
+/// <example>
+/// Remove attributes from a list of users without prompts
+/// <code>
+/// Get-Content leavers.txt | Remove-ImUserAttribute -Name tier, city -Force -PassThru
+/// </code>
+/// Removes tier and city from every user named in leavers.txt, without asking, and writes one object per user
+/// done: the user and the names removed.
+/// </example>
+/// <example>
+/// Remove the attributes named in a CSV file
+/// <code>
+/// Import-Csv removals.csv | Remove-ImUserAttribute -Confirm:$false
+/// </code>
+/// Each row's UserId and Name columns bind by property name; Name can hold one attribute name per row.
+/// </example>
 [Cmdlet(VerbsCommon.Remove, "ImUserAttribute", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RemovedUserAttributes))]
 public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet<RemoveItem, RemovedUserAttributes>

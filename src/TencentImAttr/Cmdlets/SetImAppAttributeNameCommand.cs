@@ -13,6 +13,34 @@ namespace TencentImAttr.Cmdlets;
 /// Names must be registered before users can carry them. It replaces the app's list, so it asks for confirmation
 /// unless -Force is given.
 /// </summary>
+/// <remarks>
+/// The list given replaces the app's list. To add a name, read the list with Get-ImAppAttributeName and register it
+/// again with the new name appended. On the Push service (Connect-ImApp -Service Push), -AccountType
+/// says whether each attribute applies to UserIDs or RegistrationIDs; Tencent does not let it change once set.
+/// </remarks>
+/// <example>
+/// Register three attribute names
+/// <code>
+/// Set-ImAppAttributeName -Name city, tier, sex -PassThru
+/// </code>
+/// Asks for confirmation, then registers city in slot 0, tier in slot 1 and sex in slot 2, and writes them.
+/// </example>
+/// <example>
+/// Add a name to those registered
+/// <code>
+/// $names = @((Get-ImAppAttributeName).Name) + 'language'
+/// Set-ImAppAttributeName -Name $names -Force
+/// </code>
+/// Keeps every registered name in its slot and adds language after them, without a prompt.
+/// </example>
+/// <example>
+/// Register names with account types on the Push service
+/// <code>
+/// Connect-ImApp 1400000000 administrator -SecretKey $key -Service Push
+/// Set-ImAppAttributeName -Name city, device -AccountType UserId, RegistrationId
+/// </code>
+/// city applies to UserIDs and device to RegistrationIDs. The account types are fixed once set.
+/// </example>
 [Cmdlet(VerbsCommon.Set, "ImAppAttributeName", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(AppAttributeName))]
 public sealed class SetImAppAttributeNameCommand : ImCmdlet

@@ -14,6 +14,53 @@ namespace TencentImAttr.Cmdlets;
 /// Sets attributes of users (im_set_attr), 100 users per call, as fast as the quota allows. Attributes not named
 /// stay as they are.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Give the same attributes to a list of users with -UserId and -Attribute, or pipe objects that carry a user and its
+/// own attributes: rows of Import-Csv, hashtables, or the output of Get-ImUserAttribute. Each user is checked on
+/// its own: a bad id or value is reported as an error whose target is the user, and the others still go.
+/// </para>
+/// <para>
+/// The attribute names must be registered for the app first (Set-ImAppAttributeName). Memory stays small however long
+/// the input: users are sent as they come, 100 per call, several calls at once within the app's quota.
+/// </para>
+/// </remarks>
+/// <example>
+/// Set the same attributes on several users
+/// <code>
+/// Set-ImUserAttribute -UserId alice, bob -Attribute @{ city = 'Shenzhen'; tier = 'gold' }
+/// </code>
+/// Sets city and tier on alice and bob; their other attributes stay as they are.
+/// </example>
+/// <example>
+/// Set attributes from a CSV file
+/// <code>
+/// # users.csv:
+/// # UserId,city,tier
+/// # alice,Shenzhen,gold
+/// # bob,Beijing,
+/// Import-Csv users.csv | Set-ImUserAttribute
+/// </code>
+/// Each row names a user (the UserId, To_Account or Account column) and one attribute per other column. Empty cells
+/// are skipped: bob's tier is left as it is.
+/// </example>
+/// <example>
+/// Preview, then set, with results
+/// <code>
+/// Import-Csv users.csv | Set-ImUserAttribute -WhatIf
+/// Import-Csv users.csv | Set-ImUserAttribute -PassThru -ErrorVariable failed | ForEach-Object UserId | Set-Content done.txt
+/// </code>
+/// -WhatIf shows what would be set for each user and sends nothing. -PassThru writes one object per user set, whose
+/// ids go to done.txt; the errors of the users that failed, each naming its user, are in $failed.
+/// </example>
+/// <example>
+/// Set an attribute on the users listed in a file
+/// <code>
+/// Get-Content ids.txt | Set-ImUserAttribute -Attribute @{ tier = 'silver' }
+/// </code>
+/// Each line of ids.txt is a user id; each user gets tier = silver. With objects from the pipeline, -Attribute is
+/// added to each object's own attributes and wins over them.
+/// </example>
 [Cmdlet(VerbsCommon.Set, "ImUserAttribute", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(UserAttributes))]
 public sealed class SetImUserAttributeCommand : ImBulkCmdlet<SetItem, UserAttributes>

@@ -1,0 +1,393 @@
+using System;
+using System.Collections;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Input;
+using TencentImAttr.Core.Operations;
+using TencentImAttr.Models;
+
+namespace TencentImAttr.Benchmark;
+
+/// <summary>
+/// The benchmark of issue 4. Starts a local HTTP server that behaves like Tencent's endpoint (latency, quota, 100-user
+/// limit), then measures: the engine's throughput at the quota; a one-call-at-a-time baseline; the peak managed memory
+/// of streaming 100,000 and 1,000,000 users. Prints figures, and a last line RESULT ... for machines.
+/// </summary>
+internal static class Program
+{
+    private const int ApiCallsPerSecond = 100;
+
+    private static async Task<int> Main(string[] args)
+    {
+        Options options;
+        try
+        {
+            options = Options.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(Options.Usage);
+            return 2;
+        }
+        if (options.Help)
+        {
+            Console.WriteLine(Options.Usage);
+            return 0;
+        }
+
+        await using var server = await BenchServer.StartAsync().ConfigureAwait(false);
+        var ok = true;
+
+        Console.WriteLine("TencentImAttr benchmark (issue 4)");
+        if (options.Short)
+        {
+            Console.WriteLine("SHORT MODE (CI): smaller runs; the memory figures are for {0:N0} and {1:N0} users, reported under the keys mem_100k_mb and mem_1m_mb.", options.MemorySmall, options.MemoryLarge);
+        }
+        Console.WriteLine(
+            "Server: http://127.0.0.1:{0}/, latency {1} ms, quota {2} calls per sliding second{3}; client: CallsPerSecond {4}, ThrottleLimit {5}.",
+            server.Port, options.LatencyMs, options.Quota, options.Quota == 0 ? " (off)" : "", ApiCallsPerSecond, options.Throttle);
+        Console.WriteLine(
+            ".NET {0}, {1} logical processor(s), {2} GC, {3}.",
+            Environment.Version, Environment.ProcessorCount, GCSettings.IsServerGC ? "server" : "workstation", RuntimeInformationText());
+        Console.WriteLine();
+
+        // Warm-up: JIT and connection paths of client and server, so the first measured second is not a cold start.
+        server.LatencyMs = 0;
+        server.Quota = 0;
+        RunEngine(server, 5_000, options.Throttle, callsPerSecond: 0, sampleMemory: false);
+        server.TakeStats();
+
+        // 1. The engine at the quota.
+        server.LatencyMs = options.LatencyMs;
+        server.Quota = options.Quota;
+        var engine = RunEngine(server, options.Users, options.Throttle, ApiCallsPerSecond, sampleMemory: false);
+        ok &= Report("Engine", engine, options.Throttle, options.Quota);
+        PauseForWindow();
+
+        // 2. The baseline: the same engine, the same connection settings, one call at a time (what the public SDKs do).
+        var baseline = RunEngine(server, options.BaselineUsers, throttle: 1, ApiCallsPerSecond, sampleMemory: false);
+        ok &= Report("Baseline (ThrottleLimit 1, same engine)", baseline, 1, options.Quota);
+        PauseForWindow();
+
+        // 3. Memory: quota lifted on both sides, no latency.
+        server.LatencyMs = 0;
+        server.Quota = 0;
+        var memorySmall = RunEngine(server, options.MemorySmall, options.Throttle, callsPerSecond: 0, sampleMemory: true);
+        ok &= Report($"Memory, {options.MemorySmall:N0} users (no quota, no latency)", memorySmall, options.Throttle, 0);
+        var memoryLarge = RunEngine(server, options.MemoryLarge, options.Throttle, callsPerSecond: 0, sampleMemory: true);
+        ok &= Report($"Memory, {options.MemoryLarge:N0} users (no quota, no latency)", memoryLarge, options.Throttle, 0);
+
+        var ratio = baseline.UsersPerSecond > 0 ? engine.UsersPerSecond / baseline.UsersPerSecond : 0;
+        var maxInSecond = engine.Server.MaxCallsInAnySecond;
+        Console.WriteLine("Summary");
+        Console.WriteLine("  engine            {0,10:N0} users/s  {1,8:N1} calls/s", engine.UsersPerSecond, engine.CallsPerSecond);
+        Console.WriteLine("  baseline          {0,10:N0} users/s  {1,8:N1} calls/s", baseline.UsersPerSecond, baseline.CallsPerSecond);
+        Console.WriteLine("  ratio             {0,10:N2}", ratio);
+        Console.WriteLine("  max calls in 1 s  {0,10:N0}  (engine run, server arrivals, sliding window; quota {1})", maxInSecond, options.Quota);
+        Console.WriteLine("  rate-limited      {0,10:N0}  (engine run; baseline run: {1:N0})", engine.Server.RateLimited, baseline.Server.RateLimited);
+        Console.WriteLine("  peak memory       {0,10:N1} MB for {1:N0} users, {2:N1} MB for {3:N0} users (peak pending items {4:N0} / {5:N0})",
+            memorySmall.PeakMemoryMb, options.MemorySmall, memoryLarge.PeakMemoryMb, options.MemoryLarge, memorySmall.PeakPendingItems, memoryLarge.PeakPendingItems);
+        Console.WriteLine();
+        Console.WriteLine("Targets (at 100 ms latency, quota 100)");
+        Target("engine >= 9,500 users/s", engine.UsersPerSecond >= 9_500);
+        Target("no 1-second window over 100 calls", maxInSecond <= ApiCallsPerSecond);
+        Target("ratio >= 9", ratio >= 9);
+        Target($"memory flat: large run <= small run + {MemoryAllowanceMb} MB", memoryLarge.PeakMemoryMb <= memorySmall.PeakMemoryMb + MemoryAllowanceMb);
+        if (!ok)
+        {
+            Console.WriteLine("  CORRECTNESS: some users failed or some call broke the 100-user limit (see above); exit code 1.");
+        }
+        Console.WriteLine();
+        Console.WriteLine(string.Format(
+            CultureInfo.InvariantCulture,
+            "RESULT users_per_s={0:F0} baseline_users_per_s={1:F0} ratio={2:F2} max_calls_in_1s={3} mem_100k_mb={4:F1} mem_1m_mb={5:F1}",
+            engine.UsersPerSecond, baseline.UsersPerSecond, ratio, maxInSecond, memorySmall.PeakMemoryMb, memoryLarge.PeakMemoryMb));
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>What "a small constant" is for the memory target, in MB.</summary>
+    private const double MemoryAllowanceMb = 8;
+
+    /// <summary>Lets the server's one-second window (and the client limiter's 1.01 s one) empty between runs.</summary>
+    private static void PauseForWindow() => Thread.Sleep(1_500);
+
+    private static RunResult RunEngine(BenchServer server, int users, int throttle, int callsPerSecond, bool sampleMemory)
+    {
+        using var connection = ImConnection.Open(new ImConnectionSettings
+        {
+            SdkAppId = 1400000000,
+            Identifier = "administrator",
+            UserSig = "bench-sig",
+            BaseUri = new Uri($"http://127.0.0.1:{server.Port}/"),
+            CallsPerSecond = callsPerSecond,
+            ThrottleLimit = throttle,
+        });
+        var attributes = new Hashtable { { "tier", "gold" } };
+        var sink = new CountingSink();
+        server.TakeStats();
+
+        MemorySampler? sampler = null;
+        if (sampleMemory)
+        {
+            sampler = MemorySampler.Start();
+        }
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var watch = Stopwatch.StartNew();
+        long peakPending;
+        int peakInFlight;
+        using (var engine = new BatchEngine<SetItem, UserAttributes>(new SetAttributesOperation(connection), new EngineOptions { ThrottleLimit = throttle }, sink))
+        {
+            for (var i = 0; i < users; i++)
+            {
+                // Ids are made one at a time: the input is never held as a whole.
+                var item = InputReader.ForSet("user" + i.ToString(CultureInfo.InvariantCulture), attributes, ImService.AllMemberPush).Item!;
+                engine.Add(item);
+            }
+            engine.Complete();
+            peakPending = engine.PeakPendingItems;
+            peakInFlight = engine.PeakInFlight;
+        }
+        watch.Stop();
+        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+        var memory = sampler?.Stop();
+        return new RunResult(users, watch.Elapsed, sink, server.TakeStats(), peakPending, peakInFlight, memory, allocated);
+    }
+
+    private static bool Report(string title, RunResult run, int throttle, int quota)
+    {
+        Console.WriteLine(title);
+        Console.WriteLine("  users {0:N0} in {1:N2} s: {2:N0} users/s, {3:N1} calls/s ({4:N0} calls, ThrottleLimit {5}, peak in flight {6})",
+            run.Users, run.Elapsed.TotalSeconds, run.UsersPerSecond, run.CallsPerSecond, run.Server.Calls, throttle, run.PeakInFlight);
+        Console.WriteLine("  server: max {0:N0} calls in any 1 s, {1:N0} rate-limited answers, largest call {2} users, {3:N0} users received",
+            run.Server.MaxCallsInAnySecond, run.Server.RateLimited, run.Server.MaxUsersInCall, run.Server.Users);
+        if (quota > 0 && run.Server.TightestSpanMs(quota + 1) is { } span)
+        {
+            Console.WriteLine("  server: the tightest {0} consecutive calls spanned {1:N1} ms (1000 ms or more: no window over the quota)", quota + 1, span);
+        }
+        Console.WriteLine("  engine: {0:N0} results, {1:N0} failures, peak pending items {2:N0}, allocated {3:N0} bytes/user",
+            run.Sink.Results, run.Sink.Failures, run.PeakPendingItems, run.Users > 0 ? run.AllocatedBytes / run.Users : 0);
+        if (run.Memory is { } memory)
+        {
+            Console.WriteLine("  memory: peak {0:N1} MB above the {1:N1} MB baseline ({2:N0} samples; GCs during the run gen0/1/2: {3}/{4}/{5})",
+                memory.PeakAboveBaselineMb, memory.BaselineBytes / 1048576.0, memory.Samples, memory.Gen0, memory.Gen1, memory.Gen2);
+            Console.WriteLine("  memory: peak heap size after a GC {0:N1} MB above the baseline's (what survived collections: held, not garbage)",
+                memory.PeakHeapAfterGcAboveBaselineMb);
+        }
+        if (run.Sink.FirstFailure is not null)
+        {
+            Console.WriteLine("  first failure: {0}", run.Sink.FirstFailure);
+        }
+        Console.WriteLine();
+        return run.Sink.Failures == 0 && run.Sink.Results == run.Users && run.Server.TooManyUsers == 0 && run.Server.MaxUsersInCall <= BenchServer.MaxUsersPerCall;
+    }
+
+    private static void Target(string what, bool met) => Console.WriteLine("  {0} {1}", met ? "[met]   " : "[MISSED]", what);
+
+    private static string RuntimeInformationText() =>
+        System.Runtime.InteropServices.RuntimeInformation.OSDescription.Trim();
+}
+
+internal sealed class RunResult
+{
+    public RunResult(int users, TimeSpan elapsed, CountingSink sink, ServerStats server, long peakPendingItems, int peakInFlight, MemoryFigures? memory, long allocatedBytes)
+    {
+        Users = users;
+        Elapsed = elapsed;
+        Sink = sink;
+        Server = server;
+        PeakPendingItems = peakPendingItems;
+        PeakInFlight = peakInFlight;
+        Memory = memory;
+        AllocatedBytes = allocatedBytes;
+    }
+
+    public int Users { get; }
+    public TimeSpan Elapsed { get; }
+    public CountingSink Sink { get; }
+    public ServerStats Server { get; }
+    public long PeakPendingItems { get; }
+    public int PeakInFlight { get; }
+    public MemoryFigures? Memory { get; }
+    public long AllocatedBytes { get; }
+    public double UsersPerSecond => Users / Elapsed.TotalSeconds;
+    public double CallsPerSecond => Server.Calls / Elapsed.TotalSeconds;
+    public double PeakMemoryMb => Memory?.PeakAboveBaselineMb ?? 0;
+}
+
+/// <summary>Counts outcomes; keeps none of them (only the first failure's message).</summary>
+internal sealed class CountingSink : IEngineSink<UserAttributes>
+{
+    public long Results { get; private set; }
+    public long Failures { get; private set; }
+    public string? FirstFailure { get; private set; }
+
+    public void OnResult(UserAttributes result) => Results++;
+
+    public void OnFailure(ItemFailure failure)
+    {
+        Failures++;
+        FirstFailure ??= $"{failure.ErrorId}: {failure.Exception.Message}";
+    }
+
+    public void OnVerbose(string line)
+    {
+    }
+
+    public void OnProgress(ProgressReport report)
+    {
+    }
+}
+
+internal sealed class MemoryFigures
+{
+    public long BaselineBytes { get; init; }
+    public long PeakBytes { get; init; }
+    public int Samples { get; init; }
+    public int Gen0 { get; init; }
+    public int Gen1 { get; init; }
+    public int Gen2 { get; init; }
+    public long BaselineHeapAfterGcBytes { get; init; }
+    public long PeakHeapAfterGcBytes { get; init; }
+    public double PeakAboveBaselineMb => Math.Max(0, PeakBytes - BaselineBytes) / 1048576.0;
+    public double PeakHeapAfterGcAboveBaselineMb => Math.Max(0, PeakHeapAfterGcBytes - BaselineHeapAfterGcBytes) / 1048576.0;
+}
+
+/// <summary>
+/// Samples GC.GetTotalMemory(false) every 5 ms on a dedicated thread and keeps the largest value, after a full
+/// collection taken as the baseline. The figure includes garbage not yet collected (so it tracks the GC's gen0
+/// budget as well as what the engine holds) and, as the server runs in the same process, the server's allocations.
+/// </summary>
+internal sealed class MemorySampler
+{
+    private readonly Thread _thread;
+    private readonly long _baseline;
+    private readonly long _baselineHeap;
+    private readonly int _gen0, _gen1, _gen2;
+    private volatile bool _stop;
+    private long _peak;
+    private long _peakHeap;
+    private int _samples;
+
+    private MemorySampler(long baseline)
+    {
+        _baseline = baseline;
+        _peak = baseline;
+        _baselineHeap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes;
+        _peakHeap = _baselineHeap;
+        _gen0 = GC.CollectionCount(0);
+        _gen1 = GC.CollectionCount(1);
+        _gen2 = GC.CollectionCount(2);
+        _thread = new Thread(Loop) { IsBackground = true, Name = "memory sampler", Priority = ThreadPriority.AboveNormal };
+    }
+
+    public static MemorySampler Start()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var sampler = new MemorySampler(GC.GetTotalMemory(forceFullCollection: true));
+        sampler._thread.Start();
+        return sampler;
+    }
+
+    public MemoryFigures Stop()
+    {
+        _stop = true;
+        _thread.Join();
+        Sample();
+        return new MemoryFigures
+        {
+            BaselineBytes = _baseline,
+            PeakBytes = Interlocked.Read(ref _peak),
+            BaselineHeapAfterGcBytes = _baselineHeap,
+            PeakHeapAfterGcBytes = Interlocked.Read(ref _peakHeap),
+            Samples = _samples,
+            Gen0 = GC.CollectionCount(0) - _gen0,
+            Gen1 = GC.CollectionCount(1) - _gen1,
+            Gen2 = GC.CollectionCount(2) - _gen2,
+        };
+    }
+
+    private void Loop()
+    {
+        while (!_stop)
+        {
+            Sample();
+            Thread.Sleep(5);
+        }
+    }
+
+    private void Sample()
+    {
+        var now = GC.GetTotalMemory(forceFullCollection: false);
+        if (now > _peak) Interlocked.Exchange(ref _peak, now);
+        var heap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes;
+        if (heap > _peakHeap) Interlocked.Exchange(ref _peakHeap, heap);
+        _samples++;
+    }
+}
+
+internal sealed class Options
+{
+    public const string Usage =
+        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short]\n" +
+        "  --users N       users in the engine's throughput run (default 60000; --short: 20000)\n" +
+        "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
+        "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
+        "  --quota N       server quota: calls in any sliding second, 0 = off (default 100)\n" +
+        "  --short         CI mode: 20000 users, baseline 2000, memory runs of 20,000 and 200,000 users";
+
+    public int Users { get; private set; } = 60_000;
+    public int BaselineUsers { get; private set; }
+    public int LatencyMs { get; private set; } = 100;
+    public int Throttle { get; private set; } = ImConnection.DefaultThrottleLimit;
+    public int Quota { get; private set; } = 100;
+    public bool Short { get; private set; }
+    public bool Help { get; private set; }
+    public int MemorySmall { get; private set; } = 100_000;
+    public int MemoryLarge { get; private set; } = 1_000_000;
+
+    public static Options Parse(string[] args)
+    {
+        var options = new Options();
+        int? users = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--users": users = Number(args, ++i, 1); break;
+                case "--latency-ms": options.LatencyMs = Number(args, ++i, 0); break;
+                case "--throttle": options.Throttle = Number(args, ++i, 1); break;
+                case "--quota": options.Quota = Number(args, ++i, 0); break;
+                case "--short": options.Short = true; break;
+                case "--help" or "-h" or "-?": options.Help = true; break;
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
+            }
+        }
+        if (options.Short)
+        {
+            options.Users = 20_000;
+            options.MemorySmall = 20_000;
+            options.MemoryLarge = 200_000;
+        }
+        if (users is not null) options.Users = users.Value;
+        options.BaselineUsers = options.Short ? 2_000 : Math.Max(2_000, options.Users / 10);
+        return options;
+    }
+
+    private static int Number(string[] args, int index, int min)
+    {
+        if (index >= args.Length || !int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min)
+        {
+            throw new ArgumentException($"{args[Math.Min(index, args.Length) - 1]} needs a whole number of at least {min}.");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,262 @@
+using TencentImAttr.Core.Api;
+
+namespace TencentImAttr.Emulator.Tests;
+
+/// <summary>The documented request and answer shapes and limits of the five attribute APIs (IM family).</summary>
+public sealed class AttributeApiTests
+{
+    private readonly ServiceHarness _h = new();
+
+    [Fact]
+    public void SetThenGetAnswersEveryUserWithAttrsAndAnEmptyObjectForUsersWithNone()
+    {
+        _h.Register("sex", "city");
+        _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"Female","city":"Shenzhen"}},{"To_Account":"u2","Attrs":{"city":"深圳"}}]}""").AssertOk();
+
+        var reply = _h.Call(ImOperation.GetAttributes, """{"To_Account":["u1","u2","abc"]}""");
+
+        reply.AssertOk();
+        var users = reply.Users().ToDictionary(u => u.User, u => u.Attrs);
+        Assert.Equal(3, users.Count);
+        Assert.Equal(new Dictionary<string, string> { ["sex"] = "Female", ["city"] = "Shenzhen" }, users["u1"]);
+        Assert.Equal(new Dictionary<string, string> { ["city"] = "深圳" }, users["u2"]);
+        Assert.Empty(users["abc"]);
+        Assert.Contains("{\"To_Account\":\"abc\",\"Attrs\":{}}", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("深圳", reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OkAnswersCarryTheEnvelopeFirstAndNoErrorList()
+    {
+        _h.Register("sex");
+
+        var reply = _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F"}}]}""");
+
+        Assert.Equal("""{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}""", reply.Text);
+    }
+
+    [Fact]
+    public void GetNeverAnswersInRequestOrder()
+    {
+        _h.Register("sex");
+        for (var size = 2; size <= 30; size++)
+        {
+            var requested = Enumerable.Range(0, size).Select(i => "u" + i).ToList();
+            var reply = _h.Call(ImOperation.GetAttributes, $"{{\"To_Account\":[{ServiceHarness.Accounts(size)}]}}");
+            var answered = reply.Users().Select(u => u.User).ToList();
+            Assert.NotEqual(requested, answered);
+            Assert.Equal(requested.Order(StringComparer.Ordinal), answered.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void SetKeepsAttributesNotNamedAndLaterValuesWin()
+    {
+        _h.Register("sex", "city");
+        _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F","city":"A"}}]}""").AssertOk();
+        _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"city":"B"}},{"To_Account":"u1","Attrs":{"city":"C"}}]}""").AssertOk();
+
+        Assert.Equal(new Dictionary<string, string> { ["sex"] = "F", ["city"] = "C" }, _h.Service.AttributesOf("u1"));
+    }
+
+    [Fact]
+    public void RemoveTakesAnArrayOfNames()
+    {
+        _h.Register("sex", "city");
+        _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F","city":"A"}}]}""").AssertOk();
+
+        _h.Call(ImOperation.RemoveAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":["city"]},{"To_Account":"nobody","Attrs":["sex"]}]}""").AssertOk();
+
+        Assert.Equal(new Dictionary<string, string> { ["sex"] = "F" }, _h.Service.AttributesOf("u1"));
+    }
+
+    [Fact]
+    public void RemoveWithAMapOfAttributesIsBadJsonAndSaysWhy()
+    {
+        _h.Register("sex");
+        _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F"}}]}""").AssertOk();
+
+        var reply = _h.Call(ImOperation.RemoveAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F"}}]}""");
+
+        reply.AssertFail(90001);
+        Assert.Contains("array", reply.ErrorInfo, StringComparison.Ordinal);
+        Assert.Equal("F", _h.Service.AttributesOf("u1")["sex"]);
+    }
+
+    [Theory]
+    [InlineData(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"color":"red"}}]}""")]
+    [InlineData(ImOperation.RemoveAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":["color"]}]}""")]
+    public void UnregisteredNamesAre90033(ImOperation operation, string body)
+    {
+        _h.Register("sex");
+
+        var reply = _h.Call(operation, body);
+
+        reply.AssertFail(90033);
+        Assert.Contains("color", reply.ErrorInfo, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NamesAreCaseSensitive()
+    {
+        _h.Register("city");
+
+        _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"City":"A"}}]}""").AssertFail(90033);
+    }
+
+    [Fact]
+    public void AFailedSetChangesNothing()
+    {
+        _h.Register("sex");
+
+        _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F"}},{"To_Account":"u2","Attrs":{"nope":"x"}}]}""").AssertFail(90033);
+
+        Assert.Empty(_h.Service.AttributesOf("u1"));
+    }
+
+    [Fact]
+    public void ValuesAreLimitedTo50Utf8Bytes()
+    {
+        _h.Register("city");
+        var fifty = new string('é', 25);       // 25 characters, 50 bytes
+        var fiftyOne = new string('中', 17);   // 17 characters, 51 bytes
+
+        _h.Call(ImOperation.SetAttributes, $"{{\"UserAttrs\":[{{\"To_Account\":\"u1\",\"Attrs\":{{\"city\":\"{fifty}\"}}}}]}}").AssertOk();
+        var reply = _h.Call(ImOperation.SetAttributes, $"{{\"UserAttrs\":[{{\"To_Account\":\"u2\",\"Attrs\":{{\"city\":\"{fiftyOne}\"}}}}]}}");
+
+        reply.AssertFail(90033);
+        Assert.Contains("51 bytes", reply.ErrorInfo, StringComparison.Ordinal);
+        Assert.Equal(fifty, _h.Service.AttributesOf("u1")["city"]);
+        Assert.Empty(_h.Service.AttributesOf("u2"));
+    }
+
+    [Fact]
+    public void AHundredAccountsPassAndAHundredAndOneAre90018()
+    {
+        _h.Register("sex");
+        string SetBody(int n) => "{\"UserAttrs\":[" + string.Join(",", Enumerable.Range(0, n).Select(i => $"{{\"To_Account\":\"u{i}\",\"Attrs\":{{\"sex\":\"F\"}}}}")) + "]}";
+        string RemoveBody(int n) => "{\"UserAttrs\":[" + string.Join(",", Enumerable.Range(0, n).Select(i => $"{{\"To_Account\":\"u{i}\",\"Attrs\":[\"sex\"]}}")) + "]}";
+        string GetBody(int n) => $"{{\"To_Account\":[{ServiceHarness.Accounts(n)}]}}";
+
+        _h.Call(ImOperation.SetAttributes, SetBody(100)).AssertOk();
+        _h.Call(ImOperation.GetAttributes, GetBody(100)).AssertOk();
+        _h.Call(ImOperation.RemoveAttributes, RemoveBody(100)).AssertOk();
+        _h.Call(ImOperation.SetAttributes, SetBody(101)).AssertFail(90018);
+        _h.Call(ImOperation.GetAttributes, GetBody(101)).AssertFail(90018);
+        _h.Call(ImOperation.RemoveAttributes, RemoveBody(101)).AssertFail(90018);
+    }
+
+    [Theory]
+    [InlineData(ImOperation.SetAttributes, "")]
+    [InlineData(ImOperation.SetAttributes, "{\"UserAttrs\":[")]
+    [InlineData(ImOperation.SetAttributes, "[]")]
+    [InlineData(ImOperation.SetAttributes, "{}")]
+    [InlineData(ImOperation.SetAttributes, """{"userattrs":[]}""")]
+    [InlineData(ImOperation.SetAttributes, """{"UserAttrs":[{"Attrs":{"sex":"F"}}]}""")]
+    [InlineData(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":1}}]}""")]
+    [InlineData(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":["sex"]}]}""")]
+    [InlineData(ImOperation.GetAttributes, """{"To_Account":"u1"}""")]
+    [InlineData(ImOperation.GetAttributes, """{"To_Account":[1,2]}""")]
+    [InlineData(ImOperation.RemoveAttributes, """{"UserAttrs":[{"To_Account":"u1"}]}""")]
+    [InlineData(ImOperation.RemoveAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":[1]}]}""")]
+    [InlineData(ImOperation.GetAttributeNames, "")]
+    [InlineData(ImOperation.SetAttributeNames, """{"AttrNames":["sex"]}""")]
+    [InlineData(ImOperation.SetAttributeNames, """{"AttrNames":{"0":5}}""")]
+    public void BodiesOutsideTheDocumentedShapesAre90001(ImOperation operation, string body)
+    {
+        _h.Register("sex");
+
+        _h.Call(operation, body).AssertFail(90001);
+    }
+
+    [Fact]
+    public void UserIdsOver32BytesAre90001OnTheImFamily()
+    {
+        _h.Register("sex");
+        var longId = new string('a', 33);
+
+        _h.Call(ImOperation.SetAttributes, $"{{\"UserAttrs\":[{{\"To_Account\":\"{longId}\",\"Attrs\":{{\"sex\":\"F\"}}}}]}}").AssertFail(90001);
+        _h.Call(ImOperation.GetAttributes, $"{{\"To_Account\":[\"{new string('a', 32)}\"]}}").AssertOk();
+    }
+
+    [Fact]
+    public void AttributeNamesRoundTripBySlot()
+    {
+        _h.Call(ImOperation.SetAttributeNames, """{"AttrNames":{"0":"sex","1":"city","2":"country"}}""").AssertOk();
+
+        var reply = _h.Call(ImOperation.GetAttributeNames, "{}");
+
+        reply.AssertOk();
+        Assert.Equal("""{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"AttrNames":{"0":"sex","1":"city","2":"country"}}""", reply.Text);
+    }
+
+    [Fact]
+    public void GetAttributeNamesOfANewAppIsAnEmptyObject()
+    {
+        var reply = _h.Call(ImOperation.GetAttributeNames, "{}");
+
+        Assert.Equal("""{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"AttrNames":{}}""", reply.Text);
+    }
+
+    [Fact]
+    public void SettingNamesReplacesTheListAndHidesValuesOfNamesNoLongerRegistered()
+    {
+        _h.Register("sex", "city");
+        _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F","city":"A"}}]}""").AssertOk();
+
+        _h.Register("city");
+
+        Assert.Equal(new[] { "city" }, _h.Service.RegisteredNames());
+        Assert.Equal(new Dictionary<string, string> { ["city"] = "A" }, _h.Service.AttributesOf("u1"));
+    }
+
+    [Fact]
+    public void TenNamesFitInSlots0To9()
+    {
+        _h.Register(Enumerable.Range(0, 10).Select(i => "n" + i).ToArray());
+
+        Assert.Equal(10, _h.Service.RegisteredNames().Count);
+        _h.Call(ImOperation.SetAttributeNames, """{"AttrNames":{"10":"eleventh"}}""").AssertFail(90033);
+        _h.Call(ImOperation.SetAttributeNames, """{"AttrNames":{"a":"x"}}""").AssertFail(90033);
+    }
+
+    [Theory]
+    [InlineData("""{"AttrNames":{"0":""}}""")]
+    [InlineData("""{"AttrNames":{"0":"  "}}""")]
+    [InlineData("""{"AttrNames":{"0":"sex","1":"sex"}}""")]
+    [InlineData("""{"AttrNames":{"0":"123456789012345678901234567890123456789012345678901"}}""")]
+    public void BadNamesAre90033(string body)
+    {
+        _h.Call(ImOperation.SetAttributeNames, body).AssertFail(90033);
+        Assert.Empty(_h.Service.RegisteredNames());
+    }
+
+    [Fact]
+    public void AttrTypesAreIgnoredOnTheImFamily()
+    {
+        _h.Call(ImOperation.SetAttributeNames, """{"AttrNames":{"0":"sex"},"AttrTypes":{"0":1}}""").AssertOk();
+
+        var reply = _h.Call(ImOperation.GetAttributeNames, "{}");
+
+        Assert.False(reply.Root.TryGetProperty("AttrTypes", out _));
+    }
+
+    [Fact]
+    public void UnknownApisAreHttp404()
+    {
+        var response = _h.Service.Handle("/v4/all_member_push/im_get_tag", _h.Query(), "{}"u8.ToArray());
+
+        Assert.Equal(404, response.Status);
+    }
+
+    [Fact]
+    public void BothFamiliesShareOneStore()
+    {
+        _h.Register("sex");
+        _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F"}}]}""", ImService.Push).AssertOk();
+
+        var reply = _h.Call(ImOperation.GetAttributes, """{"To_Account":["u1"]}""");
+
+        Assert.Equal("F", reply.Users().Single().Attrs["sex"]);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text;
+using TencentImAttr.Core.Api;
+
+namespace TencentImAttr.Emulator.Tests;
+
+/// <summary>The query checks: each broken rule answers its own documented code, and nothing is applied.</summary>
+public sealed class AuthenticationTests
+{
+    private readonly ServiceHarness _h = new();
+
+    private Reply GetNames(Action<Dictionary<string, string>> query) => _h.Call(ImOperation.GetAttributeNames, "{}", query: query);
+
+    [Fact]
+    public void ACorrectQueryPasses() => GetNames(_ => { }).AssertOk();
+
+    [Fact]
+    public void MissingUserSigIs70002()
+    {
+        GetNames(q => q.Remove("usersig")).AssertFail(70002);
+        GetNames(q => q["usersig"] = "").AssertFail(70002);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("eJyrVspNTVeyUkpVqgUAGS4D5w__")]
+    public void UndecodableUserSigIs70003(string sig) => GetNames(q => q["usersig"] = sig).AssertFail(70003);
+
+    [Fact]
+    public void TruncatedUserSigIs70003()
+    {
+        var sig = _h.Sig();
+        GetNames(q => q["usersig"] = sig[..(sig.Length / 2)]).AssertFail(70003);
+    }
+
+    [Fact]
+    public void UserSigWithAnAbsurdLifetimeIs70003NotACrash()
+    {
+        // TLS.expire beyond TimeSpan's range: the core's parser lets OverflowException through; the emulator must not.
+        var json = $"{{\"TLS.ver\":\"2.0\",\"TLS.identifier\":\"administrator\",\"TLS.sdkappid\":{ServiceHarness.AppId},\"TLS.expire\":9000000000000000000,\"TLS.time\":1700000000,\"TLS.sig\":\"x\"}}";
+        var sig = ZlibUrlSafe(Encoding.UTF8.GetBytes(json));
+
+        GetNames(q => q["usersig"] = sig).AssertFail(70003);
+    }
+
+    [Fact]
+    public void UserSigSignedWithAnotherKeyIs70005() => GetNames(q => q["usersig"] = _h.Sig(key: "another-key")).AssertFail(70005);
+
+    [Fact]
+    public void UserSigMadeForAnotherAppIs70014() => GetNames(q => q["usersig"] = _h.Sig(appId: 1400000001)).AssertFail(70014);
+
+    [Fact]
+    public void UserSigMadeForAnotherIdentifierIs70013()
+    {
+        GetNames(q => q["usersig"] = _h.Sig(identifier: "someone")).AssertFail(70013);
+        GetNames(q => q["identifier"] = "someone").AssertFail(70013);
+        GetNames(q => q.Remove("identifier")).AssertFail(70013);
+    }
+
+    [Fact]
+    public void ExpiredUserSigIs70001()
+    {
+        var sig = _h.Sig(lifetime: TimeSpan.FromMinutes(10));
+        GetNames(q => q["usersig"] = sig).AssertOk();
+
+        _h.Clock.Advance(TimeSpan.FromMinutes(10));
+
+        GetNames(q => q["usersig"] = sig).AssertFail(70001);
+    }
+
+    [Fact]
+    public void QueryForAnotherAppIs70020AndMissingOrBadAppIdsHaveTheirOwnCodes()
+    {
+        GetNames(q => q["sdkappid"] = "1400000001").AssertFail(70020);
+        GetNames(q => q.Remove("sdkappid")).AssertFail(60012);
+        GetNames(q => q["sdkappid"] = "14x").AssertFail(60006);
+    }
+
+    [Fact]
+    public void AValidUserSigOfANonAdministratorIs90009()
+    {
+        GetNames(q =>
+        {
+            q["identifier"] = "alice";
+            q["usersig"] = _h.Sig(identifier: "alice");
+        }).AssertFail(90009);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("4294967295")]
+    public void RandomAcceptsTheWholeUnsigned32BitRange(string random) => GetNames(q => q["random"] = random).AssertOk();
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("-1")]
+    [InlineData("4294967296")]
+    [InlineData("12a")]
+    [InlineData("1.5")]
+    public void RandomOutsideTheUnsigned32BitRangeIs60002(string? random) =>
+        GetNames(q =>
+        {
+            if (random is null) q.Remove("random");
+            else q["random"] = random;
+        }).AssertFail(60002);
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("xml")]
+    [InlineData("JSON")]
+    public void ContentTypeMustBeJson(string? contentType) =>
+        GetNames(q =>
+        {
+            if (contentType is null) q.Remove("contenttype");
+            else q["contenttype"] = contentType;
+        }).AssertFail(60002);
+
+    [Fact]
+    public void QueryNamesAreCaseSensitive() =>
+        GetNames(q =>
+        {
+            q["UserSig"] = q["usersig"];
+            q.Remove("usersig");
+        }).AssertFail(70002);
+
+    [Fact]
+    public void ARefusedCallChangesNothing()
+    {
+        _h.Register("sex");
+
+        _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F"}}]}""", query: q => q["usersig"] = _h.Sig(key: "bad")).AssertFail(70005);
+
+        Assert.Empty(_h.Service.AttributesOf("u1"));
+    }
+
+    private static string ZlibUrlSafe(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var z = new System.IO.Compression.ZLibStream(output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            z.Write(data);
+        }
+        return Convert.ToBase64String(output.ToArray()).Replace('+', '*').Replace('/', '-').Replace('=', '_');
+    }
+}

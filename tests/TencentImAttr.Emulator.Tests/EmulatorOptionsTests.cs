@@ -1,0 +1,71 @@
+using System.Net;
+
+namespace TencentImAttr.Emulator.Tests;
+
+public sealed class EmulatorOptionsTests
+{
+    [Fact]
+    public void DefaultsAreALoopbackEmulatorWithTheSampleKey()
+    {
+        var o = EmulatorOptions.Parse(new[] { "--port", "5080" })!;
+
+        Assert.Equal(1400000000, o.SdkAppId);
+        Assert.Equal("administrator", o.Admin);
+        Assert.Equal(EmulatorOptions.SampleSecretKey, o.SecretKey);
+        Assert.Contains("sample", o.SecretKey, StringComparison.Ordinal);
+        Assert.Equal(IPAddress.Loopback, o.Host);
+        Assert.Equal(5080, o.Port);
+        Assert.Equal(100, o.Quota);
+        Assert.Equal(0, o.LatencyMs);
+        Assert.Equal(0, o.FailRate);
+        Assert.Null(o.StateFile);
+        Assert.Null(o.Seed);
+        Assert.Null(o.UnknownUserPrefix);
+    }
+
+    [Fact]
+    public void EveryOptionIsRead()
+    {
+        var o = EmulatorOptions.Parse(new[]
+        {
+            "--sdkappid", "1400000123", "--key=k", "--admin", "root", "--host", "0.0.0.0", "--port", "0", "--latency-ms", "25",
+            "--fail-rate", "0.2", "--seed", "-3", "--quota", "0", "--state-file", "s.json", "--unknown-prefix", "ghost", "--verbose",
+        })!;
+
+        Assert.Equal(1400000123, o.SdkAppId);
+        Assert.Equal("k", o.SecretKey);
+        Assert.Equal("root", o.Admin);
+        Assert.Equal(IPAddress.Any, o.Host);
+        Assert.Equal(0, o.Port);
+        Assert.Equal(25, o.LatencyMs);
+        Assert.Equal(0.2, o.FailRate);
+        Assert.Equal(-3, o.Seed);
+        Assert.Equal(0, o.Quota);
+        Assert.Equal("s.json", o.StateFile);
+        Assert.Equal("ghost", o.UnknownUserPrefix);
+        Assert.True(o.Verbose);
+    }
+
+    [Fact]
+    public void HelpReturnsNull() => Assert.Null(EmulatorOptions.Parse(new[] { "--help" }));
+
+    [Theory]
+    [InlineData("--port", "70000")]
+    [InlineData("--port", "x")]
+    [InlineData("--fail-rate", "1.5")]
+    [InlineData("--quota", "-1")]
+    [InlineData("--sdkappid", "0")]
+    [InlineData("--host", "example.com")]
+    [InlineData("--key", "")]
+    [InlineData("--nope", "1")]
+    [InlineData("stray", "1")]
+    public void BadValuesAreRefusedWithTheOptionNamed(string name, string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { name, value }));
+        Assert.Contains(name, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMissingValueIsRefused() =>
+        Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--port" }));
+}
