@@ -86,7 +86,7 @@ Describe 'Set-ImUserAttribute' {
 
     It 'takes the output of Get-ImUserAttribute back' {
         $fake = [TencentImAttr.Testing.FakeAttributeService]::new()
-        $fake.Seed('alice', [System.Collections.Generic.Dictionary[string, string]]@{ city = 'Shenzhen'; sex = 'F' })
+        $fake.Seed('alice', @{ city = 'Shenzhen'; sex = 'F' })
         $handler = $fake.CreateHandler()
         Connect-Stub -Handler $handler
         Get-ImUserAttribute alice | Set-ImUserAttribute
@@ -150,8 +150,8 @@ Describe 'Set-ImUserAttribute' {
 Describe 'Get-ImUserAttribute' {
     BeforeEach {
         $fake = [TencentImAttr.Testing.FakeAttributeService]::new()
-        $fake.Seed('alice', [System.Collections.Generic.Dictionary[string, string]]@{ city = 'Shenzhen' })
-        $fake.Seed('bob', [System.Collections.Generic.Dictionary[string, string]]@{ city = 'Beijing'; tier = 'gold' })
+        $fake.Seed('alice', @{ city = 'Shenzhen' })
+        $fake.Seed('bob', @{ city = 'Beijing'; tier = 'gold' })
         $handler = $fake.CreateHandler()
         Connect-Stub -Handler $handler
     }

@@ -95,9 +95,11 @@ public sealed class FakeAttributeService
     }
 
     /// <summary>Sets a user's attributes directly (test setup).</summary>
-    public void Seed(string user, IDictionary<string, string> attributes)
+    public void Seed(string user, System.Collections.IDictionary attributes)
     {
-        lock (_gate) _users[user] = new Dictionary<string, string>(attributes, StringComparer.Ordinal);
+        var copy = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in attributes) copy[entry.Key.ToString()!] = entry.Value?.ToString() ?? "";
+        lock (_gate) _users[user] = copy;
     }
 
     /// <summary>A stub handler answered by this service (what PowerShell tests use: a script block cannot answer on a worker thread).</summary>

@@ -201,11 +201,14 @@ internal sealed class MamlWriter
             new XElement(Dev + "remarks", example.Remarks.Select(r => new XElement(Maml + "para", r)), new XElement(Maml + "para", "")));
     }
 
-    /// <summary>The cmdlets of the same noun, and Connect-ImApp, which every other cmdlet needs.</summary>
+    /// <summary>The cmdlets of the same noun or the same output type, and Connect-ImApp, which every other cmdlet needs.</summary>
     private static XElement RelatedLinks(CmdletModel cmdlet, IReadOnlyList<CmdletModel> all) =>
         new(Command + "relatedLinks", all
-            .Where(c => c != cmdlet && (c.Noun == cmdlet.Noun || c.Verb == "Connect"))
+            .Where(c => c != cmdlet && (c.Noun == cmdlet.Noun || c.Verb == "Connect" || SharesOutput(c, cmdlet)))
             .Select(c => new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", c.Name), new XElement(Maml + "uri"))));
+
+    private static bool SharesOutput(CmdletModel a, CmdletModel b) =>
+        a.OutputTypes.Where(o => !o.IsVoid).Select(o => o.FullName).Intersect(b.OutputTypes.Where(o => !o.IsVoid).Select(o => o.FullName)).Any();
 
     private static XElement Description(IEnumerable<string> paragraphs) =>
         new(Maml + "description", paragraphs.Select(p => new XElement(Maml + "para", p)));
