@@ -9,7 +9,7 @@
     Description          = 'Set, read and remove Tencent Cloud IM (Chat) user attributes in bulk from PowerShell: pipeline input, 100 users per call, as fast as the API quota allows.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess     = @()
+    FormatsToProcess     = @('TencentImAttr.format.ps1xml')
     CmdletsToExport      = @(
         'Connect-ImApp'
         'Disconnect-ImApp'
@@ -26,7 +26,9 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Tencent', 'TencentCloud', 'IM', 'Chat', 'TIM', 'Push', 'UserAttributes', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ReleaseNotes = 'First release: Set-, Get- and Remove-ImUserAttribute over one HTTP core.'
+            ReleaseNotes = 'First release: Set-, Get- and Remove-ImUserAttribute over one HTTP core; Get-Help for every cmdlet, format views, Windows PowerShell 5.1 support.'
+            ProjectUri   = 'https://github.com/tencentimattr/TencentImAttr'
+            LicenseUri   = 'https://github.com/tencentimattr/TencentImAttr/blob/main/LICENSE'
         }
     }
 }

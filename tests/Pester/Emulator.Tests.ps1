@@ -50,7 +50,7 @@ BeforeAll {
 
     $secret = ConvertTo-SecureString $script:emulatorKey -AsPlainText -Force
     Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey $secret -BaseUri $script:baseUri
-    Set-ImAppAttributeName -Name 'city', 'tier'
+    Set-ImAppAttributeName -Name 'city', 'tier' -Force
 }
 
 AfterAll {
