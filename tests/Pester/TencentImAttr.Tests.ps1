@@ -48,7 +48,7 @@ Describe 'Set-ImUserAttribute' {
     }
 
     It 'sends the same attributes for each listed user, with the signed query string' {
-        Set-ImUserAttribute -UserId alice, bob -Attribute @{ city = 'Shenzhen' }
+        Set-ImUserAttribute -UserId 'alice', 'bob' -Attribute @{ city = 'Shenzhen' }
         $stub.Requests.Count | Should -Be 1
         $request = $stub.Requests[0]
         $request.Uri.AbsolutePath | Should -Be '/v4/all_member_push/im_set_attr'
@@ -114,7 +114,7 @@ Describe 'Set-ImUserAttribute' {
     }
 
     It 'reports bad input as its own error naming the user, and sends the rest' {
-        Set-ImUserAttribute -UserId alice, '', bob -Attribute @{ city = 'x' * 51 } -ErrorVariable errs -ErrorAction SilentlyContinue
+        Set-ImUserAttribute -UserId 'alice', '', 'bob' -Attribute @{ city = 'x' * 51 } -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs.Count | Should -Be 3
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'AttributeValueTooLong,*'
         $errs[0].TargetObject | Should -Be 'alice'
@@ -132,7 +132,7 @@ Describe 'Set-ImUserAttribute' {
 
     It 'reports every user of a failed call, with the API error code in the error id' {
         $stub.Enqueue([TencentImAttr.Testing.StubResponse]::Fail(90033, 'invalid attribute')) | Out-Null
-        Set-ImUserAttribute -UserId alice, bob -Attribute @{ nope = 'x' } -ErrorVariable errs -ErrorAction SilentlyContinue
+        Set-ImUserAttribute -UserId 'alice', 'bob' -Attribute @{ nope = 'x' } -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs.Count | Should -Be 2
         $errs.TargetObject | Should -Be @('alice', 'bob')
         $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'ImApiError90033,*' }
@@ -185,7 +185,7 @@ Describe 'Get-ImUserAttribute' {
         $stub = [TencentImAttr.Testing.StubHttpHandler]::new()
         $stub.EnqueueJson('{"ActionStatus":"OK","ErrorCode":0,"UserAttrs":[{"To_Account":"a","Attrs":{}}]}') | Out-Null
         Connect-Stub -Handler $stub
-        $out = Get-ImUserAttribute a, b -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out = Get-ImUserAttribute 'a', 'b' -ErrorVariable errs -ErrorAction SilentlyContinue
         $out.UserId | Should -Be 'a'
         $errs[0].TargetObject | Should -Be 'b'
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'ImUserMissingFromResponse,*'
@@ -199,7 +199,7 @@ Describe 'Remove-ImUserAttribute' {
     }
 
     It 'sends an array of names with -Force' {
-        Remove-ImUserAttribute -UserId alice, bob -Name sex, city -Force
+        Remove-ImUserAttribute -UserId 'alice', 'bob' -Name 'sex', 'city' -Force
         $body = Get-Body $stub.Requests[0]
         $stub.Requests[0].Api | Should -Be 'im_remove_attr'
         $body.UserAttrs[0].Attrs | Should -Be @('sex', 'city')
@@ -228,7 +228,7 @@ Describe 'Push family' {
         $stub = [TencentImAttr.Testing.StubHttpHandler]::new()
         $stub.EnqueueJson('{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ErrorList":[{"To_Account":"mary","ErrorCode":70107,"ErrorInfo":""}]}') | Out-Null
         Connect-Stub -Handler $stub -Service Push
-        $done = Set-ImUserAttribute -UserId john, mary, '379C2F0D-290D-47AE-94D1-919058C39C77' -Attribute @{ tier = 'gold' } -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue
+        $done = Set-ImUserAttribute -UserId 'john', 'mary', '379C2F0D-290D-47AE-94D1-919058C39C77' -Attribute @{ tier = 'gold' } -PassThru -ErrorVariable errs -ErrorAction SilentlyContinue
         $stub.Requests[0].Uri.AbsolutePath | Should -Be '/v4/timpush/set_attr'
         $done.UserId | Should -Be @('john', '379C2F0D-290D-47AE-94D1-919058C39C77')
         $errs.Count | Should -Be 1
@@ -304,9 +304,9 @@ Describe 'App attribute names' {
     }
 
     It 'replaces the names with -Force and sends nothing with -WhatIf' {
-        Set-ImAppAttributeName -Name sex, city, tier -WhatIf
+        Set-ImAppAttributeName -Name 'sex', 'city', 'tier' -WhatIf
         $handler.Requests.Count | Should -Be 0
-        Set-ImAppAttributeName -Name sex, city, tier -Force
+        Set-ImAppAttributeName -Name 'sex', 'city', 'tier' -Force
         $fake.Names | Should -Be @('sex', 'city', 'tier')
     }
 
