@@ -95,6 +95,7 @@ Describe 'Set-ImUserAttribute' {
         $body.UserAttrs[0].To_Account | Should -Be 'alice'
         $body.UserAttrs[0].Attrs.city | Should -Be 'Shenzhen'
         $body.UserAttrs[0].Attrs.sex | Should -Be 'F'
+        @($body.UserAttrs[0].Attrs.PSObject.Properties.Name | Sort-Object) | Should -Be @('city', 'sex')
     }
 
     It 'sends <Users> users in calls of <Sizes>' -ForEach @(

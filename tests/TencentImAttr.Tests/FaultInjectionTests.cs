@@ -69,15 +69,17 @@ public class FaultInjectionTests
         Assert.True(service.FaultsInjected > 0);
     }
 
-    [Fact]
-    public void Set_get_remove_lose_no_user_under_every_fault()
+    [Theory]
+    [InlineData(ImService.AllMemberPush)]
+    [InlineData(ImService.Push)]
+    public void Set_get_remove_lose_no_user_under_every_fault(ImService family)
     {
         var (stub, service) = Faulty(rate: 0.3, seed: 7);
-        using var connection = TestConnections.Open(stub, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
 
         // Set: tier and city for everyone.
         var set = Drive(new SetAttributesOperation(connection),
-            Enumerable.Range(0, Users).Select(i => InputReader.ForSet(Id(i), new Hashtable { ["tier"] = "t" + (i % 7), ["city"] = "c" + i }, ImService.AllMemberPush)),
+            Enumerable.Range(0, Users).Select(i => InputReader.ForSet(Id(i), new Hashtable { ["tier"] = "t" + (i % 7), ["city"] = "c" + i }, family)),
             r => r.UserId);
         AssertAccounted(set, service);
         foreach (var user in set.Done)
@@ -95,12 +97,12 @@ public class FaultInjectionTests
 
         // Get: every done user's answer equals the store.
         var faultsBefore = service.FaultsInjected;
-        var get = Drive(new GetAttributesOperation(connection), Enumerable.Range(0, Users).Select(i => InputReader.ForGet(Id(i), ImService.AllMemberPush)), r => r.UserId);
+        var get = Drive(new GetAttributesOperation(connection), Enumerable.Range(0, Users).Select(i => InputReader.ForGet(Id(i), family)), r => r.UserId);
         AssertAccounted(get, service);
         Assert.True(service.FaultsInjected > faultsBefore);
 
         // Remove: city from everyone; the done ones have only tier left.
-        var remove = Drive(new RemoveAttributesOperation(connection), Enumerable.Range(0, Users).Select(i => InputReader.ForRemove(Id(i), new[] { "city" }, ImService.AllMemberPush)), r => r.UserId);
+        var remove = Drive(new RemoveAttributesOperation(connection), Enumerable.Range(0, Users).Select(i => InputReader.ForRemove(Id(i), new[] { "city" }, family)), r => r.UserId);
         AssertAccounted(remove, service);
         foreach (var user in remove.Done)
         {
@@ -108,22 +110,26 @@ public class FaultInjectionTests
             Assert.True(attrs is null || !attrs.ContainsKey("city"), $"{user} still has city");
         }
         Assert.Contains(get.Reported.Values, id => id == "ImUserMissingFromResponse");
+        var prefix = family == ImService.Push ? "/v4/timpush/" : "/v4/all_member_push/im_";
+        Assert.All(stub.Requests, r => Assert.StartsWith(prefix, r.Uri.AbsolutePath));
     }
 
-    [Fact]
-    public void Get_answers_equal_the_store_for_every_user_answered()
+    [Theory]
+    [InlineData(ImService.AllMemberPush)]
+    [InlineData(ImService.Push)]
+    public void Get_answers_equal_the_store_for_every_user_answered(ImService family)
     {
         var (stub, service) = Faulty(rate: 0.3, seed: 11);
         for (var i = 0; i < Users; i++)
         {
             if (i % 3 != 0) service.Seed(Id(i), new Dictionary<string, string> { ["tier"] = "t" + (i % 5) });
         }
-        using var connection = TestConnections.Open(stub, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
         var results = new Dictionary<string, UserAttributes>();
         var tally = new Tally<UserAttributes>(r => { results[r.UserId] = r; return r.UserId; });
         using (var engine = new BatchEngine<GetItem, UserAttributes>(new GetAttributesOperation(connection), new EngineOptions { ThrottleLimit = 16 }, tally))
         {
-            for (var i = 0; i < Users; i++) engine.Add(InputReader.ForGet(Id(i), ImService.AllMemberPush).Item!);
+            for (var i = 0; i < Users; i++) engine.Add(InputReader.ForGet(Id(i), family).Item!);
             engine.Complete();
         }
         AssertAccounted(tally, service);

@@ -16,7 +16,7 @@ namespace TencentImAttr.Core.Api;
 /// Sends one API call: the signed query string, the JSON body, the envelope check, and the retries of transient
 /// failures, each attempt under the API's call-rate limit, a fresh <c>random</c>, and the per-attempt timeout.
 /// </summary>
-public sealed class ImApiClient
+internal sealed class ImApiClient
 {
     private static readonly RandomNumberGenerator Rng = RandomNumberGenerator.Create();
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };

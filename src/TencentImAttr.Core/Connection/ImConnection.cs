@@ -77,7 +77,7 @@ public sealed class ImConnection : IDisposable
     internal IClock Clock { get; }
 
     /// <summary>The client that sends this connection's calls.</summary>
-    public ImApiClient Client { get; }
+    internal ImApiClient Client { get; }
 
     internal CallRateLimiter LimiterFor(string apiName) =>
         _limiters.GetOrAdd(apiName, _ => new CallRateLimiter(CallsPerSecond, Clock));

@@ -3,7 +3,11 @@ using System.Collections.Generic;
 
 namespace TencentImAttr.Models;
 
-/// <summary>A user's attributes: what Get-ImUserAttribute emits, and Set-ImUserAttribute -PassThru. Pipe it back into Set-ImUserAttribute.</summary>
+/// <summary>
+/// A user's attributes: what Get-ImUserAttribute emits, and Set-ImUserAttribute -PassThru. Pipe it back into
+/// Set-ImUserAttribute. It has no other public property on purpose: Set reads every property but UserId and
+/// Attributes as an attribute (as it does for CSV columns).
+/// </summary>
 public sealed class UserAttributes
 {
     /// <summary>Creates the object.</summary>
@@ -18,9 +22,6 @@ public sealed class UserAttributes
 
     /// <summary>Attribute name to value; empty when the user has none. Names are case-sensitive, as in the API.</summary>
     public Dictionary<string, string> Attributes { get; }
-
-    /// <summary>The attributes as one line, e.g. <c>city=Shenzhen; sex=F</c>, for tables.</summary>
-    public string AttributeText => string.Join("; ", System.Linq.Enumerable.Select(Attributes, a => a.Key + "=" + a.Value));
 
     /// <inheritdoc />
     public override string ToString() => UserId;
