@@ -45,3 +45,19 @@ public sealed class AttributeNameCompleter : IArgumentCompleter
         }
     }
 }
+
+/// <summary>
+/// Completes -Attribute with a table skeleton for each registered name (<c>@{ city = '' }</c>): the value is a
+/// hashtable, so a bare name would not bind.
+/// </summary>
+public sealed class AttributeTableCompleter : IArgumentCompleter
+{
+    /// <summary>One <c>@{ name = '' }</c> per registered name that starts with what was typed.</summary>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var prefix = (wordToComplete ?? "").TrimStart('@', '{', ' ').Trim('\'', '"');
+        return AttributeNameCompleter.Names(fakeBoundParameters?["Connection"] as ImConnection)
+            .Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Select(n => new CompletionResult("@{ '" + n.Replace("'", "''") + "' = '' }", n, CompletionResultType.ParameterValue, n));
+    }
+}

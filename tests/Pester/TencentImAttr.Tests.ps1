@@ -311,6 +311,14 @@ Describe 'App attribute names' {
         $fake.Names | Should -Be @('sex', 'city', 'tier')
     }
 
+    It 'completes attribute names with Tab from the registered names' {
+        $line = 'Remove-ImUserAttribute -UserId alice -Name c'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('city')
+        $line = 'Set-ImUserAttribute -UserId alice -Attribute s'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @("@{ 'sex' = '' }")
+        @($handler.Requests | Where-Object Api -EQ 'im_get_attr_name').Count | Should -Be 1 -Because 'the names are cached per connection'
+    }
+
     It 'refuses more than ten names' {
         { Set-ImAppAttributeName -Name (1..11 | ForEach-Object { "n$_" }) -Force } | Should -Throw -ErrorId 'TooManyAttributeNames,TencentImAttr.Cmdlets.SetImAppAttributeNameCommand'
     }

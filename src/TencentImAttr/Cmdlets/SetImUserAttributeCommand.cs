@@ -84,7 +84,7 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet<SetItem, UserAttrib
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ByUserId)]
     [Parameter(ParameterSetName = ByInputObject)]
     [Alias("Attributes", "Attrs")]
-    [ArgumentCompleter(typeof(AttributeNameCompleter))]
+    [ArgumentCompleter(typeof(AttributeTableCompleter))]
     public IDictionary? Attribute { get; set; }
 
     /// <summary>
