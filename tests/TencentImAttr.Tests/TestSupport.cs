@@ -109,3 +109,11 @@ public static class TestConnections
         }, handler, clock ?? new InstantClock());
     }
 }
+
+internal static class ThreadPoolWarmUp
+{
+    // Many tests block a pool thread on an engine (as a cmdlet blocks its pipeline thread) while its calls need
+    // other pool threads; without spare threads the pool injects them slowly and a loaded run crawls.
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    internal static void Init() => ThreadPool.SetMinThreads(Math.Max(64, Environment.ProcessorCount * 8), 64);
+}

@@ -14,8 +14,7 @@ namespace TencentImAttr.Cmdlets;
 /// unless -Force is given.
 /// </summary>
 /// <remarks>
-/// The list given replaces the app's list. To add a name, read the list with Get-ImAppAttributeName and register it
-/// again with the new name appended. On the Push service (Connect-ImApp -Service Push), -AccountType
+/// To add a name, read the list with Get-ImAppAttributeName and register it again with the new name appended. On the Push service (Connect-ImApp -Service Push), -AccountType
 /// says whether each attribute applies to UserIDs or RegistrationIDs; Tencent does not let it change once set.
 /// </remarks>
 /// <example>
