@@ -21,7 +21,7 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
     #region Parameters
 
     /// <summary>
-    /// How many calls may be in flight at once (default: the connection's, 32). The API's
+    /// How many calls may be in flight at once (default: the connection's, 48). The API's
     /// calls-per-second quota is kept whatever this is; raise it when round trips are long.
     /// </summary>
     [Parameter]

@@ -297,19 +297,32 @@ public class ApiClientTests
     [Fact]
     public async Task Quota_limits_calls_per_second_per_api()
     {
+        // 3 calls per 1,040 ms window, starts at least 1040 / 6 = 173.3 ms apart: reserved at 0, 173.3, 346.7, then
+        // 1040 (the first call's window is full until then), 1213.3, 1386.7, 2080.
         var clock = new ManualClock();
         var stub = new StubHttpHandler();
         using var connection = TestConnections.Open(stub, clock: clock, callsPerSecond: 3);
         var calls = Enumerable.Range(0, 7).Select(_ => CallSet(connection)).ToList();
-        await WaitUntil(() => stub.Requests.Count == 3 && clock.PendingDelays > 0);
+        await WaitUntil(() => stub.Requests.Count == 1 && clock.PendingDelays == 6);
         // Another API has its own quota.
         await connection.Client.CallAsync(ImOperation.GetAttributeNames, new EmptyRequest(), ImJsonContext.Default.EmptyRequest, ImJsonContext.Default.GetAttributeNamesResponse, 0, null, null, default);
-        Assert.Equal(4, stub.Requests.Count);
-        clock.Advance(TimeSpan.FromMilliseconds(1010));
-        await WaitUntil(() => stub.Requests.Count == 7);
-        clock.Advance(TimeSpan.FromMilliseconds(1010));
+        Assert.Equal(2, stub.Requests.Count);
+        async Task At(double ms, int requests)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(ms) - clock.Elapsed);
+            await WaitUntil(() => stub.Requests.Count == requests);
+            await Task.Delay(20);
+            Assert.Equal(requests, stub.Requests.Count);
+        }
+        await At(173.3, 2);
+        await At(173.4, 3);
+        await At(346.7, 4);
+        await At(1039.9, 4);
+        await At(1040, 5);
+        await At(1386.7, 7);
+        await At(2079.9, 7);
+        await At(2080, 8);
         await Task.WhenAll(calls);
-        Assert.Equal(8, stub.Requests.Count);
     }
 
     [Fact]

@@ -18,8 +18,11 @@ namespace TencentImAttr.Core.Connection;
 /// </summary>
 public sealed class ImConnection : IDisposable
 {
-    /// <summary>Calls in flight at once, by default: enough to reach 100 calls/s at round trips up to about 300 ms.</summary>
-    public const int DefaultThrottleLimit = 32;
+    /// <summary>
+    /// Calls in flight at once, by default: enough to reach 100 calls/s at round trips up to about 450 ms (the
+    /// benchmark measured 9,655 users/s at 300 ms), while the rate limiter's spacing keeps them from bursting.
+    /// </summary>
+    public const int DefaultThrottleLimit = 48;
 
     /// <summary>The default per-attempt timeout.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);

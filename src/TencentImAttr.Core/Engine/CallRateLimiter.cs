@@ -6,54 +6,67 @@ using System.Threading.Tasks;
 namespace TencentImAttr.Core.Engine;
 
 /// <summary>
-/// Lets at most N calls start in any window of one second (a sliding-window log of start times).
-/// A token bucket with a burst of N would allow up to 2N calls in some one-second window; the log cannot.
+/// Lets at most N calls start in any window of (a little over) one second: a sliding-window log of reserved start
+/// times, with starts spaced at least half the even pace apart. A token bucket with a burst of N would allow up to
+/// 2N calls in some one-second window; the log cannot. The spacing keeps a window's calls from leaving in one burst,
+/// whose stragglers would reach the server inside the next window.
 /// </summary>
 public sealed class CallRateLimiter
 {
+    /// <summary>
+    /// The default window. The server counts arrivals, which trail our starts by a variable delay (measured on
+    /// loopback: up to tens of milliseconds under load); 4 % of margin kept every benchmark run within the quota
+    /// at a cost of 4 % of throughput.
+    /// </summary>
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromMilliseconds(1040);
+
     private readonly int _limit;
     private readonly TimeSpan _window;
+    private readonly TimeSpan _spacing;
     private readonly IClock _clock;
     private readonly Queue<TimeSpan> _starts = new();
     private readonly object _gate = new();
+    private TimeSpan _next;
 
-    /// <summary>
-    /// <paramref name="callsPerSecond"/> 0 or less lifts the limit. The window is a little longer than a second
-    /// so that jitter between our clock and the server's cannot push a window over the quota.
-    /// </summary>
+    /// <summary>A limiter of <paramref name="callsPerSecond"/> calls per window; 0 or less lifts the limit.</summary>
     public CallRateLimiter(int callsPerSecond, IClock clock, TimeSpan? window = null)
     {
         _limit = callsPerSecond;
         _clock = clock;
-        _window = window ?? TimeSpan.FromMilliseconds(1010);
+        _window = window ?? DefaultWindow;
+        _spacing = callsPerSecond > 0 ? TimeSpan.FromTicks(_window.Ticks / (2 * callsPerSecond)) : TimeSpan.Zero;
     }
 
     /// <summary>The calls allowed per window; 0 or less means unlimited.</summary>
     public int CallsPerSecond => _limit;
 
-    /// <summary>Waits until a call may start, and counts it as started.</summary>
-    public async Task WaitAsync(CancellationToken cancellationToken)
+    /// <summary>The shortest time between two starts.</summary>
+    public TimeSpan Spacing => _spacing;
+
+    /// <summary>Reserves the earliest start time the limits allow and waits for it.</summary>
+    public Task WaitAsync(CancellationToken cancellationToken)
     {
-        if (_limit <= 0) return;
-        while (true)
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_limit <= 0) return Task.CompletedTask;
+        TimeSpan wait;
+        lock (_gate)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            TimeSpan wait;
-            lock (_gate)
+            var now = _clock.Elapsed;
+            // Reserving (rather than retrying when woken) keeps waiters in order, and a late timer cannot make the
+            // following starts bunch up: the schedule advances from the reservations, not from when threads woke.
+            var at = now > _next ? now : _next;
+            while (_starts.Count > 0 && at - _starts.Peek() >= _window)
             {
-                var now = _clock.Elapsed;
-                while (_starts.Count > 0 && now - _starts.Peek() >= _window)
-                {
-                    _starts.Dequeue();
-                }
-                if (_starts.Count < _limit)
-                {
-                    _starts.Enqueue(now);
-                    return;
-                }
-                wait = _window - (now - _starts.Peek());
+                _starts.Dequeue();
             }
-            await _clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+            if (_starts.Count >= _limit)
+            {
+                at = _starts.Dequeue() + _window;
+            }
+            _starts.Enqueue(at);
+            _next = at + _spacing;
+            wait = at - now;
         }
+        return _clock.Delay(wait, cancellationToken);
     }
 }

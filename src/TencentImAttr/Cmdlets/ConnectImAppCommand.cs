@@ -121,7 +121,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
     [ValidateRange(0, 100000)]
     public int CallsPerSecond { get; set; } = 100;
 
-    /// <summary>Calls in flight at once per command (default 32).</summary>
+    /// <summary>Calls in flight at once per command (default 48).</summary>
     [Parameter]
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = ImConnection.DefaultThrottleLimit;
