@@ -70,11 +70,24 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
 
     #region Feeding the engine
 
-    /// <summary>Queues a valid item.</summary>
-    protected void Enqueue(TItem item) => Run(() => _engine!.Add(item));
+    /// <summary>
+    /// Queues a checked item: a rejected one is reported in its place in the output order; a valid one is sent
+    /// once <see cref="Approve"/> agrees (ShouldProcess, for the cmdlets that change things).
+    /// </summary>
+    protected void Submit(Checked<TItem> item)
+    {
+        if (item.Failure is not null)
+        {
+            Run(() => _engine!.AddFailure(item.Failure));
+        }
+        else if (Approve(item.Item!))
+        {
+            Run(() => _engine!.Add(item.Item!));
+        }
+    }
 
-    /// <summary>Reports an item rejected before sending, in its place in the output order.</summary>
-    protected void Reject(ItemFailure failure) => Run(() => _engine!.AddFailure(failure));
+    /// <summary>Whether a valid item may be sent; -WhatIf and -Confirm act here.</summary>
+    protected virtual bool Approve(TItem item) => true;
 
     private void Run(Action action)
     {

@@ -70,9 +70,7 @@ public sealed class GetImUserAttributeCommand : ImBulkCmdlet<GetItem, UserAttrib
     {
         foreach (var user in UserId ?? new string?[] { null })
         {
-            var item = InputReader.ForGet(user, ActiveConnection.Service);
-            if (item.Failure is not null) Reject(item.Failure);
-            else Enqueue(item.Item!);
+            Submit(InputReader.ForGet(user, ActiveConnection.Service));
         }
     }
 }

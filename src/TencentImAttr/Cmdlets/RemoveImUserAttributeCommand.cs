@@ -73,20 +73,16 @@ public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet<RemoveItem, Remo
     protected override IBatchOperation<RemoveItem, RemovedUserAttributes> CreateOperation(ImConnection connection, int? maxRetry) =>
         new RemoveAttributesOperation(connection, maxRetry);
 
-    /// <summary>Checks each user, asks where needed, and queues it.</summary>
+    /// <inheritdoc />
+    protected override bool Approve(RemoveItem item) =>
+        Confirmation.ShouldContinue(this, Force, item.UserId, "Remove attributes " + string.Join(", ", item.Names));
+
+    /// <summary>Checks each user and queues it.</summary>
     protected override void ProcessRecord()
     {
         foreach (var user in UserId ?? new string?[] { null })
         {
-            var item = InputReader.ForRemove(user, Name, ActiveConnection.Service);
-            if (item.Failure is not null)
-            {
-                Reject(item.Failure);
-            }
-            else if (Confirmation.ShouldContinue(this, Force, item.Item!.UserId, "Remove attributes " + string.Join(", ", item.Item.Names)))
-            {
-                Enqueue(item.Item);
-            }
+            Submit(InputReader.ForRemove(user, Name, ActiveConnection.Service));
         }
     }
 }

@@ -128,17 +128,9 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet<SetItem, UserAttrib
         Submit(InputReader.ForSetFromObject(value, properties, Attribute, service, Unwrap));
     }
 
-    private void Submit(Checked<SetItem> item)
-    {
-        if (item.Failure is not null)
-        {
-            Reject(item.Failure);
-        }
-        else if (ShouldProcess(item.Item!.UserId, "Set attributes " + string.Join(", ", item.Item.Attributes.Keys)))
-        {
-            Enqueue(item.Item);
-        }
-    }
+    /// <inheritdoc />
+    protected override bool Approve(SetItem item) =>
+        ShouldProcess(item.UserId, "Set attributes " + string.Join(", ", item.Attributes.Keys));
 
     private static object? SafeValue(PSPropertyInfo property)
     {
