@@ -237,6 +237,17 @@ Describe 'Push family' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'ImApiError70107,*'
     }
 
+    It 'reruns only the failures with the README recipe' {
+        $stub = [TencentImAttr.Testing.StubHttpHandler]::new()
+        $stub.EnqueueJson('{"ActionStatus":"OK","ErrorCode":0,"ErrorList":[{"To_Account":"bob","ErrorCode":70107,"ErrorInfo":""}]}') | Out-Null
+        Connect-Stub -Handler $stub -Service Push
+        $rows = "UserId,city`nalice,A`nbob,B`ncarol,C" | ConvertFrom-Csv
+        $rows | Set-ImUserAttribute -ErrorVariable failed -ErrorAction SilentlyContinue
+        $rows | Where-Object UserId -In $failed.TargetObject | Set-ImUserAttribute
+        $stub.Requests.Count | Should -Be 2
+        (Get-Body $stub.Requests[1]).UserAttrs.To_Account | Should -Be 'bob'
+    }
+
     It 'rejects a RegistrationID on the all_member_push family' {
         Connect-Stub
         Get-ImUserAttribute '379C2F0D-290D-47AE-94D1-919058C39C77' -ErrorVariable errs -ErrorAction SilentlyContinue
