@@ -269,9 +269,11 @@ public class EngineTests
         await ApiClientTests.WaitUntil(() => op.Calls.Count == 2);
         await Task.Delay(100);
         Assert.Equal(2, op.Calls.Count); // the batch (a, e) waits for the batch (a, b)
-        op.Calls.ToArray()[0].Release.SetResult(true);
+        // The two calls start on worker threads in either order: release the one that carries a.
+        op.Calls.Single(c => c.Users.Contains("a")).Release.SetResult(true);
         await ApiClientTests.WaitUntil(() => op.Calls.Count == 3);
         Assert.Equal(new[] { "a", "e" }, op.Calls.ToArray()[2].Users);
+        Assert.False(op.Calls.Single(c => c.Users.Contains("c")).Release.Task.IsCompleted);
         foreach (var c in op.Calls) c.Release.TrySetResult(true);
         await run;
         Assert.Equal(new[] { "a", "b", "c", "d", "a", "e" }, sink.Results.Select(r => r.UserId));
