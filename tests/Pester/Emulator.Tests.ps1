@@ -116,4 +116,15 @@ Describe 'TencentImAttr against the emulator' {
         $errors[0].FullyQualifiedErrorId.Split(',')[0] | Should -Be 'ImApiError90033'
         $errors[0].TargetObject | Should -Be 'carol'
     }
+
+    It 'still sets the other users of a call that carried an unregistered name' {
+        $errors = $null
+        [pscustomobject]@{ UserId = 'dave'; city = 'Paris' }, [pscustomobject]@{ UserId = 'erin'; colour = 'blue' } |
+            Set-ImUserAttribute -ErrorAction SilentlyContinue -ErrorVariable errors
+
+        $errors.Count | Should -Be 1
+        $errors[0].TargetObject | Should -Be 'erin'
+        $errors[0].Exception.Message | Should -BeLike "*'colour'*not registered*"
+        (Get-ImUserAttribute dave).Attributes['city'] | Should -Be 'Paris'
+    }
 }

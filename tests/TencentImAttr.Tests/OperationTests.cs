@@ -136,6 +136,42 @@ public class OperationTests
         Assert.Equal(50, results.Count);
     }
 
+    [Fact]
+    public void An_unregistered_name_fails_only_the_users_that_carry_it()
+    {
+        var service = new FakeAttributeService { EnforceRegisteredNames = true };
+        service.Register("city", "tier");
+        var stub = service.CreateHandler();
+        using var connection = TestConnections.Open(stub);
+        var (results, failures, outcomes) = Run(new SetAttributesOperation(connection), new[]
+        {
+            InputReader.ForSet("alice", new Hashtable { ["city"] = "A" }, ImService.AllMemberPush),
+            InputReader.ForSet("bob", new Hashtable { ["colour"] = "red", ["city"] = "B" }, ImService.AllMemberPush),
+            InputReader.ForSet("carol", new Hashtable { ["tier"] = "gold" }, ImService.AllMemberPush),
+        });
+        Assert.Equal(new[] { "alice", "carol" }, results.Select(r => r.UserId));
+        var failure = Assert.Single(failures);
+        Assert.Equal("bob", failure.TargetObject);
+        Assert.Equal("ImApiError90033", failure.ErrorId);
+        Assert.Contains("'colour'", failure.Message);
+        Assert.DoesNotContain("'city'", failure.Message);
+        Assert.Equal("A", service.AttributesOf("alice")!["city"]);
+        Assert.Null(service.AttributesOf("bob"));
+        Assert.Equal(new[] { "im_set_attr", "im_get_attr_name", "im_set_attr" }, stub.Requests.Select(r => r.Api));
+        Assert.Equal(3, outcomes.Count);
+    }
+
+    [Fact]
+    public void A_90033_that_the_names_do_not_explain_fails_every_user_of_the_call()
+    {
+        var stub = new StubHttpHandler { Responder = r => r.Api == "im_get_attr_name" ? StubResponse.Ok(",\"AttrNames\":{\"0\":\"city\"}") : StubResponse.Fail(90033, "invalid attribute") };
+        using var connection = TestConnections.Open(stub);
+        var (results, failures, _) = Run(new RemoveAttributesOperation(connection), new[] { "a", "b" }.Select(u => InputReader.ForRemove(u, new[] { "city" }, ImService.AllMemberPush)));
+        Assert.Empty(results);
+        Assert.Equal(new object[] { "a", "b" }, failures.Select(f => f.TargetObject));
+        Assert.Equal(new[] { "im_remove_attr", "im_get_attr_name" }, stub.Requests.Select(r => r.Api));
+    }
+
     [Theory]
     [InlineData(ImService.AllMemberPush, "/v4/all_member_push/im_set_attr")]
     [InlineData(ImService.Push, "/v4/timpush/set_attr")]

@@ -6,12 +6,15 @@ using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Engine;
+using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Operations;
 
 /// <summary>
 /// What the three bulk operations share: a failed call fails every user it carried; an ErrorList fails exactly the
 /// users it names (and those with a transient code are sent again, alone, within the retry budget); the rest succeed.
+/// One permanent error is narrowed down: 90033 (an attribute name the app has not registered) fails the whole call,
+/// so the users whose names are not registered are reported on their own and the others are sent again.
 /// </summary>
 public abstract class AttributeOperation<TItem, TResult, TResponse> : IBatchOperation<TItem, TResult>
     where TItem : class
@@ -43,6 +46,9 @@ public abstract class AttributeOperation<TItem, TResult, TResponse> : IBatchOper
     /// <summary>Sends one call for these items.</summary>
     protected abstract Task<TResponse> SendAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken cancellationToken);
 
+    /// <summary>The attribute names an item carries (Set, Remove), or null when it carries none (Get).</summary>
+    protected virtual IEnumerable<string>? NamesOf(TItem item) => null;
+
     /// <summary>The outcome of an item whose user the response did not name as failed.</summary>
     protected abstract ItemOutcome<TResult> Map(TItem item, TResponse response);
 
@@ -53,6 +59,7 @@ public abstract class AttributeOperation<TItem, TResult, TResponse> : IBatchOper
         var pending = Enumerable.Range(0, items.Count).ToList();
         var apiName = ImApiRoutes.ApiName(Connection.Service, Operation);
         var policy = new RetryPolicy(MaxRetry);
+        var narrowed = false;
         for (var round = 0; pending.Count > 0; round++)
         {
             TResponse response;
@@ -62,11 +69,24 @@ public abstract class AttributeOperation<TItem, TResult, TResponse> : IBatchOper
             }
             catch (ImApiException e)
             {
-                foreach (var i in pending)
+                var culprits = e.ErrorCode == 90033 && !narrowed ? await UnregisteredAsync(e, items, pending, cancellationToken).ConfigureAwait(false) : null;
+                if (culprits is null)
                 {
-                    outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(e, UserIdOf(items[i])));
+                    foreach (var i in pending)
+                    {
+                        outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(e, UserIdOf(items[i])));
+                    }
+                    break;
                 }
-                break;
+                narrowed = true;
+                foreach (var pair in culprits)
+                {
+                    outcomes[pair.Key] = ItemOutcome<TResult>.Failed(pair.Value);
+                }
+                pending = pending.Where(i => !culprits.ContainsKey(i)).ToList();
+                log.Write($"{apiName}: error 90033 narrowed to {culprits.Count} user(s) with unregistered attribute names; sending the other {pending.Count} again");
+                round--; // not a retry of a transient failure
+                continue;
             }
             var failed = new Dictionary<string, UserError>(StringComparer.Ordinal);
             foreach (var error in response.ErrorList ?? Enumerable.Empty<UserError>())
@@ -102,5 +122,36 @@ public abstract class AttributeOperation<TItem, TResult, TResponse> : IBatchOper
             }
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// After a 90033, reads the app's registered names afresh and names the items that carry others; null when that
+    /// explains nothing (every item or none is at fault, or the names cannot be read), so the call's error stands.
+    /// </summary>
+    private async Task<Dictionary<int, ItemFailure>?> UnregisteredAsync(ImApiException error, IReadOnlyList<TItem> items, List<int> pending, CancellationToken cancellationToken)
+    {
+        if (NamesOf(items[pending[0]]) is null) return null;
+        IReadOnlyList<AppAttributeName> registered;
+        try
+        {
+            registered = await AppAttributeNames.GetAsync(Connection, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImApiException)
+        {
+            return null;
+        }
+        var known = new HashSet<string>(registered.Select(n => n.Name), StringComparer.Ordinal);
+        if (known.Count == 0) return null;
+        var culprits = new Dictionary<int, ItemFailure>();
+        foreach (var i in pending)
+        {
+            var unknown = NamesOf(items[i])!.Where(n => !known.Contains(n)).ToList();
+            if (unknown.Count == 0) continue;
+            var user = UserIdOf(items[i]);
+            var exception = new ImApiException(error.ApiName, ImFailureKind.Api, 90033, error.ErrorInfo, 200, false,
+                $"{error.ApiName} failed with error 90033 for user '{user}': the attribute name(s) {string.Join(", ", unknown.Select(n => "'" + n + "'"))} are not registered for the app. Get-ImAppAttributeName lists the registered names; Set-ImAppAttributeName registers names.");
+            culprits.Add(i, ItemFailure.FromApi(exception, user));
+        }
+        return culprits.Count == 0 ? null : culprits;
     }
 }

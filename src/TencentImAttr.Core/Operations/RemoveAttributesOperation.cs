@@ -27,6 +27,9 @@ public sealed class RemoveAttributesOperation : AttributeOperation<RemoveItem, R
         new(earlier.UserId, earlier.Names.Concat(later.Names).Distinct(System.StringComparer.Ordinal).ToList());
 
     /// <inheritdoc />
+    protected override IEnumerable<string> NamesOf(RemoveItem item) => item.Names;
+
+    /// <inheritdoc />
     protected override Task<ApiEnvelope> SendAsync(IReadOnlyList<RemoveItem> items, ICallLog log, CancellationToken cancellationToken)
     {
         var request = new RemoveAttributesRequest

@@ -31,6 +31,9 @@ public sealed class SetAttributesOperation : AttributeOperation<SetItem, UserAtt
     }
 
     /// <inheritdoc />
+    protected override IEnumerable<string> NamesOf(SetItem item) => item.Attributes.Keys;
+
+    /// <inheritdoc />
     protected override Task<ApiEnvelope> SendAsync(IReadOnlyList<SetItem> items, ICallLog log, CancellationToken cancellationToken)
     {
         var request = new SetAttributesRequest
