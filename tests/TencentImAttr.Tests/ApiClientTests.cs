@@ -267,6 +267,27 @@ public class ApiClientTests
         Assert.Equal(2, stub.Requests.Count);
         Assert.NotEqual(stub.Requests[0].Query["usersig"], stub.Requests[1].Query["usersig"]);
 
+        // Calls that fail together with one UserSig make one new UserSig, not one each.
+        var clock2 = new ManualClock();
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var together = new StubHttpHandler
+        {
+            Responder = r =>
+            {
+                seen.Add(r.Query["usersig"]);
+                return seen.Count <= 4 ? new StubResponse { Body = "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":70001,\"ErrorInfo\":\"expired\"}", Delay = TimeSpan.FromMilliseconds(50) } : StubResponse.Ok();
+            },
+        };
+        using (var c4 = TestConnections.Open(together, secretKey: TestConnections.SampleKey, clock: clock2))
+        {
+            var first4 = Enumerable.Range(0, 4).Select(_ => CallSet(c4)).ToList();
+            await WaitUntil(() => seen.Count >= 1);
+            clock2.Advance(TimeSpan.FromSeconds(5));
+            await Task.WhenAll(first4);
+        }
+        Assert.Equal(8, seen.Count);
+        Assert.Equal(2, seen.Distinct().Count());
+
         var always = new StubHttpHandler { Responder = _ => StubResponse.Fail(70052, "invalidated") };
         using var c2 = TestConnections.Open(always, secretKey: TestConnections.SampleKey, clock: new ManualClock());
         var e = await Assert.ThrowsAsync<ImApiException>(() => CallSet(c2));

@@ -99,14 +99,27 @@ public class ConnectionTests : IDisposable
     }
 
     [Fact]
-    public void Replacing_the_session_connection_disposes_the_old_one()
+    public async System.Threading.Tasks.Task A_replaced_or_forgotten_connection_stays_usable()
     {
-        var first = TestConnections.Open(new StubHttpHandler());
+        var stub = new StubHttpHandler();
+        var first = TestConnections.Open(stub);
         ImSession.SetCurrent(first);
         ImSession.SetCurrent(TestConnections.Open(new StubHttpHandler()));
         Assert.NotSame(first, ImSession.Current);
         ImSession.Clear();
         Assert.Null(ImSession.Current);
+        await TencentImAttr.Core.Operations.AppAttributeNames.GetAsync(first, null, default);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_disposed_connection_fails_clearly()
+    {
+        var connection = TestConnections.Open(new StubHttpHandler());
+        connection.Dispose();
+        var e = await Assert.ThrowsAsync<ImApiException>(() => TencentImAttr.Core.Operations.AppAttributeNames.GetAsync(connection, null, default));
+        Assert.Contains("closed", e.Message);
+        Assert.False(e.IsTransient);
     }
 }
 

@@ -237,7 +237,7 @@ public class EngineTests
     }
 
     [Fact]
-    public void Duplicates_in_a_batch_are_merged_and_answered_once()
+    public void Duplicates_in_a_batch_are_sent_once_and_answered_in_each_place()
     {
         var stub = new StubHttpHandler();
         using var connection = TestConnections.Open(stub);
@@ -247,12 +247,50 @@ public class EngineTests
         engine.Add(InputReader.ForSet("bob", new Hashtable { ["city"] = "B" }, ImService.AllMemberPush).Item!);
         engine.Add(InputReader.ForSet("alice", new Hashtable { ["city"] = "C" }, ImService.AllMemberPush).Item!);
         engine.Complete();
-        Assert.Equal("{\"UserAttrs\":[{\"To_Account\":\"alice\",\"Attrs\":{\"city\":\"C\",\"sex\":\"F\"}},{\"To_Account\":\"bob\",\"Attrs\":{\"city\":\"B\"}}]}".Length, stub.Requests[0].Body.Length);
-        var body = JsonDocument.Parse(stub.Requests[0].Body).RootElement.GetProperty("UserAttrs");
+        var body = JsonDocument.Parse(stub.Requests.Single().Body).RootElement.GetProperty("UserAttrs");
         Assert.Equal(2, body.GetArrayLength());
         Assert.Equal("C", body[0].GetProperty("Attrs").GetProperty("city").GetString());
         Assert.Equal("F", body[0].GetProperty("Attrs").GetProperty("sex").GetString());
-        Assert.Equal(new[] { "alice", "bob" }, sink.Results.Select(r => r.UserId));
+        Assert.Equal(new[] { "alice", "bob", "alice" }, sink.Results.Select(r => r.UserId));
+        Assert.Same(sink.Results[0], sink.Results[2]);
+        Assert.Equal(0, engine.PendingItems);
+    }
+
+    [Fact]
+    public void A_failed_repeated_user_is_reported_in_each_place()
+    {
+        var stub = new StubHttpHandler().Enqueue(StubResponse.Fail(90009, "admin only"));
+        using var connection = TestConnections.Open(stub);
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(new GetAttributesOperation(connection), new EngineOptions(), sink);
+        foreach (var u in new[] { "a", "b", "a", "a" }) engine.Add(Get(u));
+        engine.Complete();
+        Assert.Equal(new object[] { "a", "b", "a", "a" }, sink.Failures.Select(f => f.TargetObject));
+        Assert.Equal("{\"To_Account\":[\"a\",\"b\"]}", stub.Requests.Single().Body);
+    }
+
+    [Fact]
+    public async Task Rejected_items_behind_a_stalled_call_are_bounded_too()
+    {
+        var op = new ControlledOperation();
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 100, ThrottleLimit = 2 }, sink);
+        var failure = InputReader.ForGet("", ImService.AllMemberPush).Failure!;
+        var feeding = Task.Run(() =>
+        {
+            for (var i = 0; i < 100; i++) engine.Add(Get("u" + i));
+            for (var i = 0; i < 200_000; i++) engine.AddFailure(failure);
+            engine.Complete();
+        });
+        await ApiClientTests.WaitUntil(() => op.Calls.Count == 1);
+        await ApiClientTests.WaitUntil(() => engine.PendingItems >= 1500);
+        await Task.Delay(100);
+        // 1 stalled batch + 2 x ThrottleLimit slots of 400 rejected items waiting behind it, + the one gathering.
+        Assert.InRange(engine.PendingItems, 100, 100 + (2 * 2 + 1) * 400);
+        op.Calls.Single().Release.SetResult(true);
+        await feeding;
+        Assert.Equal(200_100, sink.Outcomes.Count);
+        Assert.InRange(engine.PeakPendingItems, 100, 100 + (2 * 2 + 1) * 400);
     }
 
     [Fact]

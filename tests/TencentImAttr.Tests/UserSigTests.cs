@@ -108,8 +108,12 @@ public class UserSigTests
         Assert.True(source.ExpiresAt > clock.UtcNow + TimeSpan.FromHours(1.9));
 
         clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(source.TryRenew());
-        Assert.NotEqual(second, source.Current());
+        Assert.True(source.TryRenew(first)); // an old rejection: the current UserSig stands
+        Assert.Same(second, source.Current());
+        Assert.True(source.TryRenew(second));
+        var third = source.Current();
+        Assert.NotEqual(second, third);
+        Assert.Equal(new[] { first, second, third }, source.Recent());
     }
 
     [Fact]
@@ -118,7 +122,7 @@ public class UserSigTests
         var sig = UserSigGenerator.Generate(1400000000, "administrator", Key, DateTimeOffset.FromUnixTimeSeconds(1700000000), TimeSpan.FromDays(1));
         var source = new StaticUserSig(sig);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700086400), source.ExpiresAt);
-        Assert.False(source.TryRenew());
+        Assert.False(source.TryRenew(sig));
         Assert.Null(new StaticUserSig("opaque-token").ExpiresAt);
         Assert.Equal("UserSig", source.ToString());
     }

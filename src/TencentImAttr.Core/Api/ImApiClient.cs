@@ -66,9 +66,10 @@ internal sealed class ImApiClient
             attempt++;
             await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
             var started = clock.Elapsed;
+            var userSig = _connection.UserSig.Current();
             try
             {
-                var response = await SendOnceAsync(apiName, path, body, responseType, cancellationToken).ConfigureAwait(false);
+                var response = await SendOnceAsync(apiName, path, userSig, body, responseType, cancellationToken).ConfigureAwait(false);
                 log?.Write($"{apiName}: {userCount} user(s), attempt {attempt}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
                     (response.ErrorList is { Count: > 0 } ? $" with {response.ErrorList.Count} user error(s)" : ""));
                 return response;
@@ -76,7 +77,7 @@ internal sealed class ImApiClient
             catch (ImApiException e) when (!cancellationToken.IsCancellationRequested)
             {
                 var elapsed = $"{(clock.Elapsed - started).TotalMilliseconds:0} ms";
-                if (ImErrorCodes.NeedsNewUserSig(e.ErrorCode) && !renewed && _connection.UserSig.TryRenew())
+                if (ImErrorCodes.NeedsNewUserSig(e.ErrorCode) && !renewed && _connection.UserSig.TryRenew(userSig))
                 {
                     renewed = true;
                     log?.Write($"{apiName}: {userCount} user(s), attempt {attempt}, {elapsed}, error {e.ErrorCode}: UserSig renewed, trying again");
@@ -96,10 +97,10 @@ internal sealed class ImApiClient
         }
     }
 
-    private async Task<TResponse> SendOnceAsync<TResponse>(string apiName, string path, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    private async Task<TResponse> SendOnceAsync<TResponse>(string apiName, string path, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
         where TResponse : ApiEnvelope
     {
-        var uri = new Uri(_connection.BaseUri, path + "?usersig=" + Uri.EscapeDataString(_connection.UserSig.Current())
+        var uri = new Uri(_connection.BaseUri, path + "?usersig=" + Uri.EscapeDataString(userSig)
             + "&identifier=" + Uri.EscapeDataString(_connection.Identifier)
             + "&sdkappid=" + _connection.SdkAppId.ToString(CultureInfo.InvariantCulture)
             + "&random=" + NextRandom().ToString(CultureInfo.InvariantCulture)
@@ -119,6 +120,11 @@ internal sealed class ImApiClient
         {
             throw new ImApiException(apiName, ImFailureKind.Timeout, 0, null, null, true,
                 $"{apiName}: no answer from {_connection.BaseUri.Host} within {_connection.Timeout.TotalSeconds:0.#} s.");
+        }
+        catch (ObjectDisposedException)
+        {
+            throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null, false,
+                $"{apiName}: this connection was closed (Dispose); connect again with Connect-ImApp.");
         }
         catch (Exception e) when (e is HttpRequestException or System.IO.IOException or System.Net.Sockets.SocketException)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using TencentImAttr.Core.Engine;
 
 namespace TencentImAttr.Core.Auth;
@@ -9,10 +10,13 @@ public abstract class UserSigSource
     /// <summary>The UserSig to send now.</summary>
     internal abstract string Current();
 
-    /// <summary>Makes a new UserSig after the service said the old one expired or was invalidated; false when it cannot.</summary>
-    internal abstract bool TryRenew();
+    /// <summary>
+    /// Makes a new UserSig after the service said <paramref name="rejected"/> expired or was invalidated; false when it
+    /// cannot. Calls that fail together renew once: when the current UserSig is no longer the rejected one, it stands.
+    /// </summary>
+    internal abstract bool TryRenew(string rejected);
 
-    /// <summary>The UserSigs handed out recently (the current one and the one before a renewal), for scrubbing texts.</summary>
+    /// <summary>The UserSigs handed out recently, for scrubbing texts.</summary>
     internal abstract string?[] Recent();
 
     /// <summary>When the current UserSig expires, where that is known.</summary>
@@ -40,7 +44,7 @@ public sealed class StaticUserSig : UserSigSource
 
     internal override string Current() => _userSig;
 
-    internal override bool TryRenew() => false;
+    internal override bool TryRenew(string rejected) => false;
 
     internal override string?[] Recent() => new[] { _userSig };
 
@@ -64,7 +68,9 @@ public sealed class GeneratedUserSig : UserSigSource
     private readonly IClock _clock;
     private readonly object _gate = new();
     private string? _current;
-    private string? _previous;
+    // Every UserSig made in the last few renewals: a server may echo an older one after it was replaced.
+    private readonly Queue<string> _issued = new();
+    private const int IssuedKept = 16;
     private DateTimeOffset _expiresAt;
 
     /// <summary>Keeps the key (as UTF-8 bytes) to sign with; the caller may wipe its own copy.</summary>
@@ -94,11 +100,11 @@ public sealed class GeneratedUserSig : UserSigSource
         }
     }
 
-    internal override bool TryRenew()
+    internal override bool TryRenew(string rejected)
     {
         lock (_gate)
         {
-            Make();
+            if (_current == rejected) Make();
             return true;
         }
     }
@@ -107,7 +113,7 @@ public sealed class GeneratedUserSig : UserSigSource
     {
         lock (_gate)
         {
-            return new[] { _current, _previous };
+            return _issued.ToArray();
         }
     }
 
@@ -115,8 +121,9 @@ public sealed class GeneratedUserSig : UserSigSource
     {
         // A signature dated a little in the past survives a server clock that runs slightly behind ours.
         var issued = _clock.UtcNow - TimeSpan.FromMinutes(1);
-        _previous = _current;
         _current = UserSigGenerator.Generate(_sdkAppId, _identifier, _secretKey, issued, _lifetime);
+        _issued.Enqueue(_current);
+        if (_issued.Count > IssuedKept) _issued.Dequeue();
         _expiresAt = issued + _lifetime;
     }
 

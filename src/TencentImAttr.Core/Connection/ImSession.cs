@@ -26,16 +26,16 @@ public static class ImSession
         get { lock (Gate) return _current; }
     }
 
-    /// <summary>Makes <paramref name="connection"/> the session's connection, closing the one it replaces.</summary>
+    /// <summary>
+    /// Makes <paramref name="connection"/> the session's connection. The one it replaces is not disposed: a script
+    /// may still hold it for -Connection, and another runspace of the process may be using it right now.
+    /// </summary>
     public static void SetCurrent(ImConnection? connection)
     {
-        ImConnection? old;
         lock (Gate)
         {
-            old = _current;
             _current = connection;
         }
-        if (old is not null && !ReferenceEquals(old, connection)) old.Dispose();
     }
 
     /// <summary>
@@ -57,7 +57,8 @@ public static class ImSession
         var connection = FromEnvironment(getEnvironment);
         lock (Gate)
         {
-            _fromEnvironment?.Connection.Dispose();
+            // Two threads may have built one each: keep the first, so that they share its quota.
+            if (_fromEnvironment is { } raced && raced.Fingerprint == fingerprint) return raced.Connection;
             _fromEnvironment = (fingerprint, connection);
         }
         return connection;
@@ -106,13 +107,12 @@ public static class ImSession
         }
     }
 
-    /// <summary>Forgets the session's and the environment's connections.</summary>
+    /// <summary>Forgets the session's and the environment's connections (left to the garbage collector, for the reason above).</summary>
     public static void Clear()
     {
-        SetCurrent(null);
         lock (Gate)
         {
-            _fromEnvironment?.Connection.Dispose();
+            _current = null;
             _fromEnvironment = null;
         }
     }

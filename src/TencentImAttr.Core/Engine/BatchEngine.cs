@@ -28,8 +28,10 @@ public sealed class EngineOptions
 /// batches of at most <see cref="EngineOptions.BatchSize"/> distinct users, and up to
 /// <see cref="EngineOptions.ThrottleLimit"/> batches are in flight at once. Outcomes are handed to the sink on the
 /// caller's thread, in input order. Memory is bounded by the batches in flight and waiting to be emitted, never by
-/// the input's length. A user that comes again while an earlier batch with that user is still out is sent only
-/// after that batch finished, so that two calls for one user never race.
+/// the input's length. Every item added gets exactly one outcome. A user given again while its batch is being
+/// gathered is merged into that batch's entry for the user (sent once) and gets the same outcome; a user that comes
+/// again while an earlier batch with that user is still out is sent only after that batch finished, so that two
+/// calls for one user never race.
 /// </summary>
 public sealed class BatchEngine<TItem, TResult> : IDisposable
     where TItem : class
@@ -84,6 +86,12 @@ public sealed class BatchEngine<TItem, TResult> : IDisposable
         if (_gathering.IndexOfUser.TryGetValue(user, out var index))
         {
             _gathering.Entries[index] = new Entry(_operation.Merge(_gathering.Entries[index].Item!, item), null);
+            _gathering.Entries.Add(Entry.SameAs(index));
+            Hold(1);
+            if (_gathering.Entries.Count >= 4 * _options.BatchSize)
+            {
+                Dispatch();
+            }
         }
         else
         {
@@ -152,17 +160,18 @@ public sealed class BatchEngine<TItem, TResult> : IDisposable
         {
             if (entry.Item is not null) items.Add(entry.Item);
         }
+        // Back-pressure: no more than twice ThrottleLimit batches waiting to be emitted behind a slow first one (even
+        // batches of rejected items only), and no more than ThrottleLimit calls out. The caller's thread waits here,
+        // emitting what finishes meanwhile.
+        while (_slots.Count >= 2 * _options.ThrottleLimit)
+        {
+            Pump(block: true);
+        }
         if (items.Count > 0)
         {
-            // Back-pressure: no more than ThrottleLimit calls out, and no more than twice that many waiting to be
-            // emitted behind a slow first one. The caller's thread waits here, emitting what finishes meanwhile.
             while (!_callSlots.Wait(TickMs, _cancel.Token))
             {
                 Pump(block: false);
-            }
-            while (_slots.Count >= 2 * _options.ThrottleLimit)
-            {
-                Pump(block: true);
             }
             List<Task>? before = null;
             foreach (var user in slot.IndexOfUser.Keys)
@@ -259,15 +268,22 @@ public sealed class BatchEngine<TItem, TResult> : IDisposable
                 }
             }
         }
+        // The outcomes come in the order of the items sent; a repeated user's entry points at its first entry's.
+        var byEntry = new ItemOutcome<TResult>[slot.Entries.Count];
         var next = 0;
-        foreach (var entry in slot.Entries)
+        for (var i = 0; i < slot.Entries.Count; i++)
         {
+            if (slot.Entries[i].Item is not null) byEntry[i] = outcomes![next++];
+        }
+        for (var i = 0; i < slot.Entries.Count; i++)
+        {
+            var entry = slot.Entries[i];
             Hold(-1);
             var failure = entry.Failure;
             TResult? result = null;
             if (failure is null)
             {
-                var outcome = outcomes![next++];
+                var outcome = byEntry[entry.SameAsEntry >= 0 ? entry.SameAsEntry : i];
                 failure = outcome.Failure;
                 result = outcome.Result;
             }
@@ -306,14 +322,23 @@ public sealed class BatchEngine<TItem, TResult> : IDisposable
 
     private readonly struct Entry
     {
-        public Entry(TItem? item, ItemFailure? failure)
+        public Entry(TItem? item, ItemFailure? failure, int sameAsEntry = -1)
         {
             Item = item;
             Failure = failure;
+            SameAsEntry = sameAsEntry;
         }
 
+        /// <summary>The item to send; null for a rejected item or a repeat.</summary>
         public TItem? Item { get; }
+
+        /// <summary>Why the item was rejected before sending.</summary>
         public ItemFailure? Failure { get; }
+
+        /// <summary>For a repeated user, the index of the entry that carries it; else -1.</summary>
+        public int SameAsEntry { get; }
+
+        public static Entry SameAs(int index) => new(null, null, index);
     }
 
     private sealed class Slot
