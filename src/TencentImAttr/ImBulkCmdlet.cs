@@ -15,7 +15,6 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
     where TItem : class
     where TResult : class
 {
-    private readonly CancellationTokenSource _stop = new();
     private BatchEngine<TItem, TResult>? _engine;
 
     #region Parameters
@@ -25,7 +24,7 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
     /// calls-per-second quota is kept whatever this is; raise it when round trips are long.
     /// </summary>
     [Parameter]
-    [ValidateRange(1, 256)]
+    [ValidateRange(1, ImConnection.MaxThrottleLimit)]
     public int ThrottleLimit { get; set; }
 
     /// <summary>
@@ -57,14 +56,12 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
     {
         ActiveConnection = ResolveConnection();
         var options = new EngineOptions { ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : ActiveConnection.ThrottleLimit };
-        _engine = new BatchEngine<TItem, TResult>(CreateOperation(ActiveConnection, MaxRetryOverride), options, this, cancellationToken: _stop.Token);
+        _engine = new BatchEngine<TItem, TResult>(CreateOperation(ActiveConnection, MaxRetryOverride), options, this, cancellationToken: StopToken);
     }
 
     /// <summary>Sends what is left and writes every remaining outcome.</summary>
     protected override void EndProcessing() => Run(() => _engine!.Complete());
 
-    /// <summary>Ctrl+C: no new calls, in-flight calls and retry waits cancelled.</summary>
-    protected override void StopProcessing() => _stop.Cancel();
 
     #endregion
 
@@ -95,7 +92,7 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
         {
             action();
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
@@ -128,9 +125,7 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
     /// <summary>Cancels anything still in flight.</summary>
     public void Dispose()
     {
-        _stop.Cancel();
         _engine?.Dispose();
-        _stop.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -1,13 +1,19 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Engine;
 
 namespace TencentImAttr;
 
-/// <summary>What every cmdlet of the module shares: the -Connection parameter and the way errors are written.</summary>
+/// <summary>
+/// What every cmdlet of the module shares: the -Connection parameter, Ctrl+C, and the way calls and errors are written.
+/// </summary>
 public abstract class ImCmdlet : PSCmdlet
 {
+    private readonly CancellationTokenSource _stop = new();
     #region Parameters
 
     /// <summary>
@@ -20,7 +26,45 @@ public abstract class ImCmdlet : PSCmdlet
 
     #endregion
 
+    /// <summary>Ctrl+C: cancels what the command is waiting for.</summary>
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>Cancelled by Ctrl+C.</summary>
+    protected CancellationToken StopToken => _stop.Token;
+
     #region Helpers
+
+    /// <summary>
+    /// Runs one API call and waits for it on the pipeline thread: its -Verbose lines are written, a failure becomes a
+    /// terminating error, and Ctrl+C stops the pipeline.
+    /// </summary>
+    protected T RunCall<T>(Func<ICallLog, CancellationToken, Task<T>> call)
+    {
+        var log = new QueuedCallLog();
+        try
+        {
+            return call(log, StopToken).GetAwaiter().GetResult();
+        }
+        catch (ImApiException e)
+        {
+            WriteLog(log);
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
+            throw; // ThrowTerminatingError does not return.
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            WriteLog(log);
+        }
+    }
+
+    private void WriteLog(QueuedCallLog log)
+    {
+        foreach (var line in log.Drain()) WriteVerbose(line);
+    }
 
     /// <summary>The connection in force: -Connection, the session's, or the environment's; a terminating error when none.</summary>
     protected ImConnection ResolveConnection()

@@ -58,6 +58,7 @@ internal sealed class ImApiClient
         var policy = new RetryPolicy(maxRetry ?? _connection.MaxRetry);
         var limiter = _connection.LimiterFor(apiName);
         var clock = _connection.Clock;
+        var what = userCount > 0 ? $"{apiName}: {userCount} user(s)" : apiName;
         var renewed = false;
         var attempt = 0;
         var retries = 0;
@@ -70,7 +71,7 @@ internal sealed class ImApiClient
             try
             {
                 var response = await SendOnceAsync(apiName, path, userSig, body, responseType, cancellationToken).ConfigureAwait(false);
-                log?.Write($"{apiName}: {userCount} user(s), attempt {attempt}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
+                log?.Write($"{what}, attempt {attempt}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
                     (response.ErrorList is { Count: > 0 } ? $" with {response.ErrorList.Count} user error(s)" : ""));
                 return response;
             }
@@ -80,18 +81,18 @@ internal sealed class ImApiClient
                 if (ImErrorCodes.NeedsNewUserSig(e.ErrorCode) && !renewed && _connection.UserSig.TryRenew(userSig))
                 {
                     renewed = true;
-                    log?.Write($"{apiName}: {userCount} user(s), attempt {attempt}, {elapsed}, error {e.ErrorCode}: UserSig renewed, trying again");
+                    log?.Write($"{what}, attempt {attempt}, {elapsed}, error {e.ErrorCode}: UserSig renewed, trying again");
                     continue;
                 }
                 if (e.IsTransient && retries < policy.MaxRetry)
                 {
                     retries++;
                     var delay = policy.DelayBefore(retries);
-                    log?.Write($"{apiName}: {userCount} user(s), attempt {attempt}, {elapsed}, {e.ErrorId}: retry {retries} of {policy.MaxRetry} in {delay.TotalSeconds:0.0} s");
+                    log?.Write($"{what}, attempt {attempt}, {elapsed}, {e.ErrorId}: retry {retries} of {policy.MaxRetry} in {delay.TotalSeconds:0.0} s");
                     await clock.Delay(delay, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                log?.Write($"{apiName}: {userCount} user(s), attempt {attempt}, {elapsed}, failed: {e.ErrorId}");
+                log?.Write($"{what}, attempt {attempt}, {elapsed}, failed: {e.ErrorId}");
                 throw attempt > 1 ? WithAttempts(e, attempt) : e;
             }
         }

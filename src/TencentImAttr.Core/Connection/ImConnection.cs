@@ -95,7 +95,7 @@ public sealed class ImConnection : IDisposable
         if (settings is null) throw new ArgumentNullException(nameof(settings));
         if (settings.SdkAppId <= 0 || settings.SdkAppId > uint.MaxValue) throw new ArgumentException($"The SDKAppID {settings.SdkAppId} is not valid: it is the positive number shown in the Chat console.", nameof(settings));
         if (string.IsNullOrWhiteSpace(settings.Identifier)) throw new ArgumentException("The administrator identifier is empty.", nameof(settings));
-        if (settings.ThrottleLimit < 1) throw new ArgumentException("ThrottleLimit must be at least 1.", nameof(settings));
+        if (settings.ThrottleLimit < 1 || settings.ThrottleLimit > MaxThrottleLimit) throw new ArgumentException($"ThrottleLimit must be from 1 to {MaxThrottleLimit}.", nameof(settings));
         if (settings.MaxRetry < 0) throw new ArgumentException("MaxRetry cannot be negative.", nameof(settings));
         if (settings.CallsPerSecond < 0) throw new ArgumentException("CallsPerSecond cannot be negative (0 lifts the limit).", nameof(settings));
         if (settings.Timeout <= TimeSpan.Zero) throw new ArgumentException("The timeout must be positive.", nameof(settings));
@@ -110,7 +110,7 @@ public sealed class ImConnection : IDisposable
             ? new GeneratedUserSig(settings.SdkAppId, settings.Identifier!, settings.SecretKey!, settings.UserSigLifetime, clock)
             : new StaticUserSig(settings.UserSig!);
 
-        var http = handler is null ? new HttpClient(CreateHandler(settings.ThrottleLimit), disposeHandler: true) : new HttpClient(handler, disposeHandler: false);
+        var http = handler is null ? new HttpClient(CreateHandler(), disposeHandler: true) : new HttpClient(handler, disposeHandler: false);
         // Each attempt has its own timeout (a linked token); HttpClient's would also cut retries short.
         http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
         http.MaxResponseContentBufferSize = 16 * 1024 * 1024;
@@ -126,21 +126,25 @@ public sealed class ImConnection : IDisposable
         throw new ArgumentException($"The base URI '{baseUri.GetLeftPart(UriPartial.Authority)}' must use HTTPS: the UserSig travels in the query string. Plain HTTP is allowed to loopback addresses only.", nameof(baseUri));
     }
 
-    private static HttpMessageHandler CreateHandler(int throttleLimit)
+    /// <summary>The most calls a command may keep in flight (the cmdlets' -ThrottleLimit range).</summary>
+    public const int MaxThrottleLimit = 256;
+
+    private static HttpMessageHandler CreateHandler()
     {
-        var connections = Math.Max(throttleLimit, 2) + 2;
+        // Sized for the largest -ThrottleLimit a command may ask for, not the connection's default: a request that
+        // queued inside the handler for a socket would spend its timeout waiting and then arrive in a burst.
+        const int connections = MaxThrottleLimit + 2;
         if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
         {
             // Windows PowerShell: .NET Framework allows 2 connections per host and may not offer TLS 1.2 by default.
             ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
             ServicePointManager.DefaultConnectionLimit = Math.Max(ServicePointManager.DefaultConnectionLimit, connections);
         }
-        var handler = new HttpClientHandler
+        return new HttpClientHandler
         {
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             MaxConnectionsPerServer = connections,
         };
-        return handler;
     }
 
     /// <summary>Replaces any occurrence of the connection's secrets in a text (for messages that echo a server's answer).</summary>

@@ -47,7 +47,7 @@ public sealed class BatchEngine<TItem, TResult> : IDisposable
     private readonly SemaphoreSlim _callSlots;
     private readonly Queue<Slot> _slots = new();
     private readonly Dictionary<string, Task> _lastCallOfUser = new(StringComparer.Ordinal);
-    private readonly QueueLog _log = new();
+    private readonly QueuedCallLog _log = new();
     private readonly TimeSpan _started;
     private Slot _gathering = new();
     private TimeSpan _lastProgress;
@@ -302,7 +302,7 @@ public sealed class BatchEngine<TItem, TResult> : IDisposable
 
     private void DrainLog()
     {
-        while (_log.Lines.TryDequeue(out var line))
+        foreach (var line in _log.Drain())
         {
             _sink.OnVerbose(line);
         }
@@ -346,12 +346,5 @@ public sealed class BatchEngine<TItem, TResult> : IDisposable
         public List<Entry> Entries { get; } = new();
         public Dictionary<string, int> IndexOfUser { get; } = new(StringComparer.Ordinal);
         public Task<ItemOutcome<TResult>[]>? Call { get; set; }
-    }
-
-    private sealed class QueueLog : ICallLog
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public void Write(string line) => Lines.Enqueue(line);
     }
 }

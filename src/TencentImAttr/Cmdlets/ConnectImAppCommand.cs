@@ -123,7 +123,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
 
     /// <summary>Calls in flight at once per command (default 48).</summary>
     [Parameter]
-    [ValidateRange(1, 256)]
+    [ValidateRange(1, ImConnection.MaxThrottleLimit)]
     public int ThrottleLimit { get; set; } = ImConnection.DefaultThrottleLimit;
 
     /// <summary>Retries of a transient failure (default 5).</summary>

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Threading;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
@@ -32,29 +31,13 @@ namespace TencentImAttr.Cmdlets;
 [OutputType(typeof(AppAttributeName))]
 public sealed class GetImAppAttributeNameCommand : ImCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
-
     /// <summary>Reads and writes the names.</summary>
     protected override void EndProcessing()
     {
         var connection = ResolveConnection();
-        try
+        foreach (var name in RunCall((log, token) => AppAttributeNames.GetAsync(connection, log, token)))
         {
-            foreach (var name in AppAttributeNames.GetAsync(connection, null, _stop.Token).GetAwaiter().GetResult())
-            {
-                WriteObject(name);
-            }
-        }
-        catch (ImApiException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
-        }
-        catch (System.OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
+            WriteObject(name);
         }
     }
-
-    /// <summary>Cancels the call.</summary>
-    protected override void StopProcessing() => _stop.Cancel();
 }

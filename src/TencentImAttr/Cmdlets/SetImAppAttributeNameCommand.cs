@@ -1,6 +1,5 @@
 using System.Linq;
 using System.Management.Automation;
-using System.Threading;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Engine;
 using TencentImAttr.Core.Operations;
@@ -44,7 +43,6 @@ namespace TencentImAttr.Cmdlets;
 [OutputType(typeof(AppAttributeName))]
 public sealed class SetImAppAttributeNameCommand : ImCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
 
     #region Parameters
 
@@ -87,18 +85,11 @@ public sealed class SetImAppAttributeNameCommand : ImCmdlet
         {
             return;
         }
-        try
+        RunCall(async (log, token) =>
         {
-            AppAttributeNames.SetAsync(connection, request, null, _stop.Token).GetAwaiter().GetResult();
-        }
-        catch (ImApiException e)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
-        }
-        catch (System.OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
+            await AppAttributeNames.SetAsync(connection, request, log, token).ConfigureAwait(false);
+            return true;
+        });
         if (PassThru)
         {
             foreach (var pair in request.AttrNames.OrderBy(p => p.Key, System.StringComparer.Ordinal))
@@ -108,7 +99,4 @@ public sealed class SetImAppAttributeNameCommand : ImCmdlet
             }
         }
     }
-
-    /// <summary>Cancels the call.</summary>
-    protected override void StopProcessing() => _stop.Cancel();
 }
