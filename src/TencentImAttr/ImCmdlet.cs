@@ -1,4 +1,7 @@
 using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -86,6 +89,27 @@ public abstract class ImCmdlet : PSCmdlet
 
     /// <summary>Removes PowerShell's wrapper from a value, so that the core sees plain .NET objects.</summary>
     internal static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+
+    /// <summary>
+    /// The names and values of a pipeline object's properties (note properties of a CSV row, or a .NET object's),
+    /// for the core to read; null for a string or a table, which the core reads itself.
+    /// </summary>
+    internal static List<KeyValuePair<string, object?>>? PropertiesOf(PSObject? input) =>
+        Unwrap(input) is null or string or IDictionary
+            ? null
+            : input!.Properties.Where(p => p.IsGettable).Select(p => new KeyValuePair<string, object?>(p.Name, SafeValue(p))).ToList();
+
+    private static object? SafeValue(PSPropertyInfo property)
+    {
+        try
+        {
+            return property.Value;
+        }
+        catch (GetValueException)
+        {
+            return null;
+        }
+    }
 
     #endregion
 }

@@ -171,6 +171,14 @@ Describe 'Get-ImUserAttribute' {
         $out.UserId | Should -Be @('alice', 'bob')
     }
 
+    It 'reports an object that names no user instead of sending it' {
+        $out = [pscustomobject]@{ User = 'alice' }, 'bob' | Get-ImUserAttribute -ErrorVariable errs -ErrorAction SilentlyContinue
+        $out.UserId | Should -Be 'bob'
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputObjectNoUserId,*'
+        (Get-Body $handler.Requests[0]).To_Account | Should -Be @('bob')
+    }
+
     It 'lets attributes be read with dot notation' {
         (Get-ImUserAttribute -UserId alice).Attributes.city | Should -Be 'Shenzhen'
     }
@@ -212,15 +220,23 @@ Describe 'Remove-ImUserAttribute' {
         (Get-Body $stub.Requests[0]).UserAttrs[0].Attrs | Should -Be @('city')
     }
 
+    It 'takes user ids from the pipeline with -Name, and rows that name no user are errors' {
+        'alice', 'bob' | Remove-ImUserAttribute -Name city -Force
+        [pscustomobject]@{ User = 'carol'; Name = 'city' } | Remove-ImUserAttribute -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+        $stub.Requests.Count | Should -Be 1
+        (Get-Body $stub.Requests[0]).UserAttrs.To_Account | Should -Be @('alice', 'bob')
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'InputObjectNoUserId,*'
+    }
+
     It 'sends nothing with -WhatIf, even with -Force' {
         Remove-ImUserAttribute -UserId alice -Name city -WhatIf -Force
         $stub.Requests.Count | Should -Be 0
     }
 
     It 'is high impact, so it would ask by default' {
-        (Get-Command Remove-ImUserAttribute).ImplementingType.GetCustomAttributes($false) |
-            Where-Object { $_ -is [System.Management.Automation.CmdletAttribute] } |
-            ForEach-Object { $_.ConfirmImpact | Should -Be 'High' }
+        $attributes = @((Get-Command Remove-ImUserAttribute).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false))
+        $attributes.Count | Should -Be 1
+        $attributes[0].ConfirmImpact | Should -Be 'High'
     }
 }
 

@@ -188,6 +188,35 @@ public class InputTests
     }
 
     [Fact]
+    public void Get_reads_users_from_strings_rows_and_tables_and_rejects_objects_without_one()
+    {
+        Assert.Equal("alice", InputReader.ForGetFromObject("alice", null, All).Item!.UserId);
+        Assert.Equal("bob", InputReader.ForGetFromObject(new object(), Props(("Account", "bob"), ("x", 1)), All).Item!.UserId);
+        Assert.Equal("carol", InputReader.ForGetFromObject(new Hashtable { ["To_Account"] = "carol" }, null, All).Item!.UserId);
+        var junk = new object();
+        var rejected = InputReader.ForGetFromObject(junk, Props(("User", "alice")), All);
+        Assert.Equal("InputObjectNoUserId", rejected.Failure!.ErrorId);
+        Assert.Same(junk, rejected.Failure.TargetObject);
+        Assert.Equal("UserIdEmpty", ErrorOf(InputReader.ForGetFromObject(junk, Props(("UserId", null)), All)));
+        Assert.Equal("InputObjectNull", ErrorOf(InputReader.ForGetFromObject(null, null, All)));
+    }
+
+    [Fact]
+    public void Remove_reads_names_from_the_row_unless_given()
+    {
+        var row = InputReader.ForRemoveFromObject(new object(), Props(("UserId", "alice"), ("Name", "city")), null, All);
+        Assert.Equal(new[] { "city" }, row.Item!.Names);
+        var many = InputReader.ForRemoveFromObject(new object(), Props(("UserId", "alice"), ("Names", new object[] { "city", "tier" })), null, All);
+        Assert.Equal(new[] { "city", "tier" }, many.Item!.Names);
+        var given = InputReader.ForRemoveFromObject(new object(), Props(("UserId", "alice"), ("Name", "city")), new[] { "tier" }, All);
+        Assert.Equal(new[] { "tier" }, given.Item!.Names);
+        Assert.Equal(new[] { "sex" }, InputReader.ForRemoveFromObject("bob", null, new[] { "sex" }, All).Item!.Names);
+        Assert.Equal("NameListEmpty", ErrorOf(InputReader.ForRemoveFromObject("bob", null, null, All)));
+        Assert.Equal("NameListEmpty", ErrorOf(InputReader.ForRemoveFromObject(new object(), Props(("UserId", "alice")), null, All)));
+        Assert.Equal("InputObjectNoUserId", ErrorOf(InputReader.ForRemoveFromObject(new object(), Props(("User", "alice"), ("Name", "city")), null, All)));
+    }
+
+    [Fact]
     public void Unwrap_is_applied_to_objects_values_and_keys()
     {
         // Stands in for PowerShell's PSObject wrapper, which the cmdlets remove through this hook.

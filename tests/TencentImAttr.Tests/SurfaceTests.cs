@@ -68,23 +68,38 @@ public class SurfaceTests
         if (impact is not null) Assert.Equal((int)impact, Named(a, "ConfirmImpact"));
     }
 
-    [Fact]
-    public void Get_and_Remove_bind_users_by_value_and_by_property_name()
+    [Theory]
+    [InlineData(typeof(GetImUserAttributeCommand), "ByUserId")]
+    [InlineData(typeof(RemoveImUserAttributeCommand), "ByUserId")]
+    [InlineData(typeof(SetImUserAttributeCommand), "ByInputObject")]
+    public void Bulk_cmdlets_take_the_pipeline_only_through_InputObject(Type t, string defaultSet)
     {
-        foreach (var t in new[] { typeof(GetImUserAttributeCommand), typeof(RemoveImUserAttributeCommand) })
-        {
-            var p = ParamAttr(t, "UserId");
-            Assert.Equal(true, Named(p, "ValueFromPipeline"));
-            Assert.Equal(true, Named(p, "ValueFromPipelineByPropertyName"));
-            Assert.Equal(true, Named(p, "Mandatory"));
-            Assert.Equal(0, Named(p, "Position"));
-            Assert.Equal(new[] { "To_Account", "Account" }, Aliases(t, "UserId"));
-            Assert.Equal(typeof(string[]), Param(t, "UserId").PropertyType);
-        }
-        var name = ParamAttr(typeof(RemoveImUserAttributeCommand), "Name");
-        Assert.Equal(true, Named(name, "ValueFromPipelineByPropertyName"));
-        Assert.Null(Named(name, "ValueFromPipeline"));
-        Assert.NotNull(Attr<ArgumentCompleterAttribute>(Param(typeof(RemoveImUserAttributeCommand), "Name")));
+        // A string[] parameter bound from the pipeline would turn any object into a "user id" by ToString(); an
+        // InputObject read by the core reports an object that names no user instead.
+        Assert.Equal(defaultSet, Named(Attr<CmdletAttribute>(t)!, "DefaultParameterSetName"));
+        var pipelineParams = t.GetProperties().Where(p => Attrs<ParameterAttribute>(p).Any(a => Named(a, "ValueFromPipeline") is true || Named(a, "ValueFromPipelineByPropertyName") is true)).Select(p => p.Name).ToArray();
+        Assert.Equal(new[] { "InputObject" }, pipelineParams);
+        var input = ParamAttr(t, "InputObject");
+        Assert.Equal("ByInputObject", Named(input, "ParameterSetName"));
+        Assert.Equal(true, Named(input, "ValueFromPipeline"));
+        Assert.Equal(true, Named(input, "Mandatory"));
+        Assert.Equal(typeof(PSObject), Param(t, "InputObject").PropertyType);
+        var userId = ParamAttr(t, "UserId");
+        Assert.Equal("ByUserId", Named(userId, "ParameterSetName"));
+        Assert.Equal(true, Named(userId, "Mandatory"));
+        Assert.Equal(0, Named(userId, "Position"));
+        Assert.Equal(new[] { "To_Account", "Account" }, Aliases(t, "UserId"));
+        Assert.Equal(typeof(string[]), Param(t, "UserId").PropertyType);
+    }
+
+    [Fact]
+    public void Remove_takes_names_explicitly_or_from_the_pipeline_object()
+    {
+        var t = typeof(RemoveImUserAttributeCommand);
+        Assert.Equal(true, Named(ParamAttr(t, "Name", "ByUserId"), "Mandatory"));
+        Assert.Equal(1, Named(ParamAttr(t, "Name", "ByUserId"), "Position"));
+        Assert.Null(Named(ParamAttr(t, "Name", "ByInputObject"), "Mandatory"));
+        Assert.NotNull(Attr<ArgumentCompleterAttribute>(Param(t, "Name")));
     }
 
     [Fact]

@@ -97,11 +97,51 @@ public static class InputReader
         return Finish(userId!, values);
     }
 
+    /// <summary>Property names that carry the attribute names to remove.</summary>
+    public static readonly IReadOnlyList<string> NameProperties = new[] { "Name", "Names", "AttributeName" };
+
+    /// <summary>
+    /// A pipeline object for Get: a string is a user id; an object (or a table) names its user in a UserId, To_Account
+    /// or Account property.
+    /// </summary>
+    /// <param name="inputObject">The object itself (unwrapped), used as the target of errors and for strings and tables.</param>
+    /// <param name="properties">The object's property names and values, or null for a string or a table.</param>
+    /// <param name="service">The API family, for the user-id rule.</param>
+    /// <param name="unwrap">Removes PowerShell wrappers from values.</param>
+    public static Checked<GetItem> ForGetFromObject(object? inputObject, IEnumerable<KeyValuePair<string, object?>>? properties, ImService service, Func<object?, object?>? unwrap = null)
+    {
+        var read = PipelineObject.Read(inputObject, properties, unwrap);
+        if (read.Error is not null) return Checked<GetItem>.Invalid(read.Error);
+        return ForGet(read.UserId, service);
+    }
+
+    /// <summary>
+    /// A pipeline object for Remove: its user as for Get; the names from <paramref name="names"/> (-Name) when given,
+    /// else from the object's Name (Names, AttributeName) property.
+    /// </summary>
+    public static Checked<RemoveItem> ForRemoveFromObject(object? inputObject, IEnumerable<KeyValuePair<string, object?>>? properties, IEnumerable<string?>? names, ImService service, Func<object?, object?>? unwrap = null)
+    {
+        var read = PipelineObject.Read(inputObject, properties, unwrap);
+        if (read.Error is not null) return Checked<RemoveItem>.Invalid(read.Error);
+        if (names is null)
+        {
+            var found = read.Properties.FirstOrDefault(p => NameProperties.Contains(p.Key, StringComparer.OrdinalIgnoreCase));
+            names = read.Unwrap(found.Value) switch
+            {
+                null => null,
+                string one => new[] { one },
+                IEnumerable many => many.Cast<object?>().Select(n => read.Unwrap(n) is { } v ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null).ToList(),
+                var other => new[] { Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture) },
+            };
+        }
+        return ForRemove(read.UserId, names, service);
+    }
+
     /// <summary>
     /// A pipeline object for Set: a string is a user id (then <paramref name="extra"/> holds the attributes); otherwise
-    /// the object's properties are read: the user id from UserId (or To_Account, Account); attributes from an Attributes
-    /// table (as Get-ImUserAttribute emits it) and from every other property (as Import-Csv makes them), where an
-    /// empty cell is skipped. <paramref name="extra"/> is applied last and wins.
+    /// the user is read as for Get, and the attributes from an Attributes table (as Get-ImUserAttribute emits it) and
+    /// from every other property (as Import-Csv makes them), where an empty cell is skipped. <paramref name="extra"/>
+    /// is applied last and wins.
     /// </summary>
     /// <param name="inputObject">The object itself (unwrapped), used as the target of errors and for strings and tables.</param>
     /// <param name="properties">The object's property names and values, or null for a string or a table.</param>
@@ -110,59 +150,28 @@ public static class InputReader
     /// <param name="unwrap">Removes PowerShell wrappers from values.</param>
     public static Checked<SetItem> ForSetFromObject(object? inputObject, IEnumerable<KeyValuePair<string, object?>>? properties, IDictionary? extra, ImService service, Func<object?, object?>? unwrap = null)
     {
-        unwrap ??= v => v;
-        inputObject = unwrap(inputObject);
-        if (inputObject is string userId)
+        var read = PipelineObject.Read(inputObject, properties, unwrap);
+        if (read.Error is not null) return Checked<SetItem>.Invalid(read.Error);
+        if (read.IdProperty is null)
         {
             if (extra is null)
             {
-                return Checked<SetItem>.Invalid(new ImInputException("AttributeSetEmpty", $"User '{userId}': a user id came through the pipeline without -Attribute, so there is nothing to set.", userId));
+                return Checked<SetItem>.Invalid(new ImInputException("AttributeSetEmpty", $"User '{read.UserId}': a user id came through the pipeline without -Attribute, so there is nothing to set.", read.UserId));
             }
-            return ForSet(userId, extra, service, unwrap);
+            return ForSet(read.UserId, extra, service, read.Unwrap);
         }
-        if (inputObject is null)
-        {
-            return Checked<SetItem>.Invalid(new ImInputException("InputObjectNull", "A null object came through the pipeline.", null));
-        }
-        if (inputObject is IDictionary table)
-        {
-            properties = table.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>(Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture) ?? "", e.Value));
-        }
-        var props = (properties ?? Enumerable.Empty<KeyValuePair<string, object?>>()).ToList();
-
-        string? id = null;
-        string? idProperty = null;
-        foreach (var candidate in UserIdProperties)
-        {
-            var found = props.FindIndex(p => string.Equals(p.Key, candidate, StringComparison.OrdinalIgnoreCase));
-            if (found >= 0)
-            {
-                idProperty = props[found].Key;
-                var raw = unwrap(props[found].Value);
-                id = raw as string ?? (raw is IFormattable f ? f.ToString(null, System.Globalization.CultureInfo.InvariantCulture) : null);
-                if (raw is not null && id is null)
-                {
-                    return Checked<SetItem>.Invalid(new ImInputException("UserIdInvalidType", $"The {idProperty} property of the input holds a {raw.GetType().FullName}, not a user id.", inputObject, ImErrorCategory.InvalidType));
-                }
-                break;
-            }
-        }
-        if (idProperty is null)
-        {
-            return Checked<SetItem>.Invalid(new ImInputException("InputObjectNoUserId",
-                $"The input object has no UserId property (nor To_Account, nor Account), so it names no user. Its properties: {string.Join(", ", props.Select(p => p.Key).Take(10))}.", inputObject));
-        }
+        var id = read.UserId;
         var bad = InputRules.CheckUserId(id, service);
         if (bad is not null) return Checked<SetItem>.Invalid(bad);
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var p in props)
+        foreach (var p in read.Properties)
         {
-            if (ReferenceEquals(p.Key, idProperty) || string.Equals(p.Key, idProperty, StringComparison.OrdinalIgnoreCase)) continue;
-            var value = unwrap(p.Value);
+            if (string.Equals(p.Key, read.IdProperty, StringComparison.OrdinalIgnoreCase)) continue;
+            var value = read.Unwrap(p.Value);
             if (AttributeTableProperties.Contains(p.Key, StringComparer.OrdinalIgnoreCase) && value is IDictionary nested)
             {
-                bad = AddTable(values, nested, id!, unwrap);
+                bad = AddTable(values, nested, id!, read.Unwrap);
                 if (bad is not null) return Checked<SetItem>.Invalid(bad);
                 continue;
             }
@@ -173,10 +182,62 @@ public static class InputReader
         }
         if (extra is not null)
         {
-            bad = AddTable(values, extra, id!, unwrap);
+            bad = AddTable(values, extra, id!, read.Unwrap);
             if (bad is not null) return Checked<SetItem>.Invalid(bad);
         }
         return Finish(id!, values);
+    }
+
+    /// <summary>What a pipeline object says about its user: the id, the property it came from (null for a plain string), its properties.</summary>
+    private readonly struct PipelineObject
+    {
+        private PipelineObject(string? userId, string? idProperty, List<KeyValuePair<string, object?>> properties, Func<object?, object?> unwrap, ImInputException? error)
+        {
+            UserId = userId;
+            IdProperty = idProperty;
+            Properties = properties;
+            Unwrap = unwrap;
+            Error = error;
+        }
+
+        public string? UserId { get; }
+        public string? IdProperty { get; }
+        public List<KeyValuePair<string, object?>> Properties { get; }
+        public Func<object?, object?> Unwrap { get; }
+        public ImInputException? Error { get; }
+
+        public static PipelineObject Read(object? inputObject, IEnumerable<KeyValuePair<string, object?>>? properties, Func<object?, object?>? unwrap)
+        {
+            unwrap ??= v => v;
+            var none = new List<KeyValuePair<string, object?>>();
+            inputObject = unwrap(inputObject);
+            switch (inputObject)
+            {
+                case null:
+                    return new(null, null, none, unwrap, new ImInputException("InputObjectNull", "A null object came through the pipeline.", null));
+                case string userId:
+                    return new(userId, null, none, unwrap, null);
+                case IDictionary table:
+                    properties = table.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>(Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture) ?? "", e.Value));
+                    break;
+            }
+            var props = (properties ?? none).ToList();
+            foreach (var candidate in UserIdProperties)
+            {
+                var found = props.FindIndex(p => string.Equals(p.Key, candidate, StringComparison.OrdinalIgnoreCase));
+                if (found < 0) continue;
+                var name = props[found].Key;
+                var raw = unwrap(props[found].Value);
+                var id = raw as string ?? (raw is IFormattable f ? f.ToString(null, System.Globalization.CultureInfo.InvariantCulture) : null);
+                if (raw is not null && id is null)
+                {
+                    return new(null, name, props, unwrap, new ImInputException("UserIdInvalidType", $"The {name} property of the input holds a {raw.GetType().FullName}, not a user id.", inputObject, ImErrorCategory.InvalidType));
+                }
+                return new(id, name, props, unwrap, null);
+            }
+            return new(null, null, props, unwrap, new ImInputException("InputObjectNoUserId",
+                $"The input object has no UserId property (nor To_Account, nor Account), so it names no user. Its properties: {string.Join(", ", props.Select(p => p.Key).Take(10))}.", inputObject));
+        }
     }
 
     private static ImInputException? AddTable(Dictionary<string, string> values, IDictionary? table, string userId, Func<object?, object?>? unwrap)

@@ -42,19 +42,31 @@ namespace TencentImAttr.Cmdlets;
 ///     Select-Object UserId, @{ Name = 'tier'; Expression = { $_.Attributes['tier'] } } |
 ///     Export-Csv tiers.csv -NoTypeInformation
 /// </code>
-/// The UserId column of users.csv (or To_Account, or Account) binds to -UserId by property name.
+/// Each row names its user in a UserId (or To_Account, or Account) column.
 /// </example>
-[Cmdlet(VerbsCommon.Get, "ImUserAttribute")]
+[Cmdlet(VerbsCommon.Get, "ImUserAttribute", DefaultParameterSetName = ByUserId)]
 [OutputType(typeof(UserAttributes))]
 public sealed class GetImUserAttributeCommand : ImBulkCmdlet<GetItem, UserAttributes>
 {
+    private const string ByUserId = "ByUserId";
+    private const string ByInputObject = "ByInputObject";
+
     #region Parameters
 
-    /// <summary>The users to read: names from the pipeline, or objects with a UserId (To_Account, Account) property. A user given twice within 100 is answered once.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The users to read. Each user gets one answer object, in the order given.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByUserId)]
     [Alias("To_Account", "Account")]
     [AllowNull, AllowEmptyString, AllowEmptyCollection]
     public string?[] UserId { get; set; } = null!;
+
+    /// <summary>
+    /// A user from the pipeline: a user id, or an object (a row of Import-Csv, the output of Get-ImUserAttribute, a
+    /// hashtable) that names its user in a UserId, To_Account or Account property. An object that names no user is
+    /// reported as an error, not sent.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObject)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
 
     #endregion
 
@@ -68,6 +80,11 @@ public sealed class GetImUserAttributeCommand : ImBulkCmdlet<GetItem, UserAttrib
     /// <summary>Checks each user and queues it.</summary>
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == ByInputObject)
+        {
+            Submit(InputReader.ForGetFromObject(InputObject, PropertiesOf(InputObject), ActiveConnection.Service, Unwrap));
+            return;
+        }
         foreach (var user in UserId ?? new string?[] { null })
         {
             Submit(InputReader.ForGet(user, ActiveConnection.Service));

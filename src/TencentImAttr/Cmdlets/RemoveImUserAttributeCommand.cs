@@ -35,26 +35,40 @@ namespace TencentImAttr.Cmdlets;
 /// <code>
 /// Import-Csv removals.csv | Remove-ImUserAttribute -Confirm:$false
 /// </code>
-/// Each row's UserId and Name columns bind by property name; Name can hold one attribute name per row.
+/// Each row names its user in a UserId (or To_Account, or Account) column and the attribute to remove in a Name
+/// column.
 /// </example>
-[Cmdlet(VerbsCommon.Remove, "ImUserAttribute", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "ImUserAttribute", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RemovedUserAttributes))]
 public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet<RemoveItem, RemovedUserAttributes>
 {
+    private const string ByUserId = "ByUserId";
+    private const string ByInputObject = "ByInputObject";
+
     #region Parameters
 
-    /// <summary>The users to remove attributes from: names from the pipeline, or objects with a UserId (To_Account, Account) property.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The users to remove attributes from.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByUserId)]
     [Alias("To_Account", "Account")]
     [AllowNull, AllowEmptyString, AllowEmptyCollection]
     public string?[] UserId { get; set; } = null!;
 
-    /// <summary>The attribute names to remove from each user.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// A user from the pipeline: a user id, or an object (a row of Import-Csv, a hashtable) that names its user in a
+    /// UserId, To_Account or Account property and, when -Name is not given, the attributes to remove in a Name (Names,
+    /// AttributeName) property. An object that names no user is reported as an error, not sent.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObject)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
+
+    /// <summary>The attribute names to remove from each user (with pipeline objects: instead of their own Name property).</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ByUserId)]
+    [Parameter(ParameterSetName = ByInputObject)]
     [Alias("AttributeName", "Attrs")]
     [AllowNull, AllowEmptyString, AllowEmptyCollection]
     [ArgumentCompleter(typeof(AttributeNameCompleter))]
-    public string?[] Name { get; set; } = null!;
+    public string?[]? Name { get; set; }
 
     /// <summary>Removes without asking for confirmation. -WhatIf still wins: with it nothing is sent.</summary>
     [Parameter]
@@ -80,6 +94,11 @@ public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet<RemoveItem, Remo
     /// <summary>Checks each user and queues it.</summary>
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == ByInputObject)
+        {
+            Submit(InputReader.ForRemoveFromObject(InputObject, PropertiesOf(InputObject), Name, ActiveConnection.Service, Unwrap));
+            return;
+        }
         foreach (var user in UserId ?? new string?[] { null })
         {
             Submit(InputReader.ForRemove(user, Name, ActiveConnection.Service));

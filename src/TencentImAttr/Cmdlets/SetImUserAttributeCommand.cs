@@ -121,26 +121,10 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet<SetItem, UserAttrib
             }
             return;
         }
-        var value = Unwrap(InputObject);
-        var properties = value is null or string or IDictionary
-            ? null
-            : InputObject!.Properties.Where(p => p.IsGettable).Select(p => new KeyValuePair<string, object?>(p.Name, SafeValue(p))).ToList();
-        Submit(InputReader.ForSetFromObject(value, properties, Attribute, service, Unwrap));
+        Submit(InputReader.ForSetFromObject(InputObject, PropertiesOf(InputObject), Attribute, service, Unwrap));
     }
 
     /// <inheritdoc />
     protected override bool Approve(SetItem item) =>
         ShouldProcess(item.UserId, "Set attributes " + string.Join(", ", item.Attributes.Keys));
-
-    private static object? SafeValue(PSPropertyInfo property)
-    {
-        try
-        {
-            return property.Value;
-        }
-        catch (GetValueException)
-        {
-            return null;
-        }
-    }
 }
