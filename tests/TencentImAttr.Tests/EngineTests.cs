@@ -87,15 +87,17 @@ public class EngineTests
         using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 2, ThrottleLimit = 3 }, sink);
         foreach (var u in new[] { "a", "b", "c", "d", "e", "f" }) engine.Add(Get(u));
         await ApiClientTests.WaitUntil(() => op.Calls.Count == 3);
-        var calls = op.Calls.ToArray();
-        calls[2].Release.SetResult(true);
-        calls[1].Release.SetResult(true);
-        await Task.Delay(50);
-        var complete = Task.Run(engine.Complete);
-        await Task.Delay(50);
-        calls[0].Release.SetResult(true);
-        await complete;
-        Assert.Equal(new[] { "a", "b", "c", "d", "e", "f" }, sink.Results.Select(r => r.UserId));
+        TaskCompletionSource<bool> Carrying(string user) => op.Calls.Single(c => c.Users.Contains(user)).Release;
+        Carrying("e").SetResult(true);
+        Carrying("c").SetResult(true);
+        await ApiClientTests.WaitUntil(() => op.InFlight == 1);
+        // The later calls are done, the first is not: adding more emits nothing yet.
+        engine.Add(Get("g"));
+        Assert.Empty(sink.Results);
+        Carrying("a").SetResult(true);
+        op.AutoRelease = true; // for the call that carries g
+        engine.Complete();
+        Assert.Equal(new[] { "a", "b", "c", "d", "e", "f", "g" }, sink.Results.Select(r => r.UserId));
     }
 
     [Fact]

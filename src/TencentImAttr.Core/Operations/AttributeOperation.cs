@@ -12,7 +12,7 @@ namespace TencentImAttr.Core.Operations;
 
 /// <summary>
 /// What the three bulk operations share: a failed call fails every user it carried; an ErrorList fails exactly the
-/// users it names (and those with a transient code are sent again, alone, within the retry budget); the rest succeed.
+/// users it names (and those with a transient code are sent again, without the others, within the retry budget); the rest succeed.
 /// One permanent error is narrowed down: 90033 (an attribute name the app has not registered) fails the whole call,
 /// so the users whose names are not registered are reported on their own and the others are sent again.
 /// </summary>

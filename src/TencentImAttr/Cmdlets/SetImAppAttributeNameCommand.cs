@@ -29,7 +29,9 @@ namespace TencentImAttr.Cmdlets;
 /// $names = @((Get-ImAppAttributeName).Name) + 'language'
 /// Set-ImAppAttributeName -Name $names -Force
 /// </code>
-/// Keeps every registered name in its slot and adds language after them, without a prompt.
+/// Registers the names again, in slot order, with language after them, without a prompt. The list is renumbered
+/// from slot 0, so a name keeps its slot when the slots were filled from 0 (as this cmdlet fills them). On the Push
+/// service, give -AccountType again for every name.
 /// </example>
 /// <example>
 /// Register names with account types on the Push service
