@@ -1,7 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
-using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Engine;
 
@@ -61,7 +59,6 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
 
     /// <summary>Sends what is left and writes every remaining outcome.</summary>
     protected override void EndProcessing() => Run(() => _engine!.Complete());
-
 
     #endregion
 
