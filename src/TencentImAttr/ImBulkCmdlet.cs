@@ -13,6 +13,12 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
     where TItem : class
     where TResult : class
 {
+    /// <summary>The parameter set of an explicit -UserId list.</summary>
+    protected const string ByUserId = "ByUserId";
+
+    /// <summary>The parameter set of pipeline input, read by the core.</summary>
+    protected const string ByInputObject = "ByInputObject";
+
     private BatchEngine<TItem, TResult>? _engine;
 
     #region Parameters
@@ -79,6 +85,12 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
             Run(() => _engine!.Add(item.Item!));
         }
     }
+
+    /// <summary>
+    /// The ids of an explicit -UserId list; a null list (-UserId $null) stands for one null id, so that it is
+    /// reported as UserIdEmpty rather than ignored.
+    /// </summary>
+    protected static string?[] EachUserId(string?[]? userIds) => userIds ?? new string?[] { null };
 
     /// <summary>Whether a valid item may be sent; -WhatIf and -Confirm act here.</summary>
     protected virtual bool Approve(TItem item) => true;

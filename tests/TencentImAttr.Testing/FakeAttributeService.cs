@@ -234,10 +234,7 @@ public sealed class FakeAttributeService
 
     private bool CountUsers(int count, out StubResponse? tooMany)
     {
-        int seen;
-        while (count > (seen = _maxUsersInCall) && Interlocked.CompareExchange(ref _maxUsersInCall, count, seen) != seen)
-        {
-        }
+        Atomic.Max(ref _maxUsersInCall, count);
         tooMany = count > 100 ? StubResponse.Fail(90018, "too many accounts") : null;
         return tooMany is null;
     }

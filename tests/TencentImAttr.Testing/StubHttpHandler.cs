@@ -103,7 +103,7 @@ public sealed class StubHttpHandler : HttpMessageHandler
         var recorded = new RecordedRequest(request.Method, request.RequestUri!, body);
         lock (_requests) _requests.Add(recorded);
         var now = Interlocked.Increment(ref _inFlight);
-        InterlockedMax(ref _peakInFlight, now);
+        Atomic.Max(ref _peakInFlight, now);
         try
         {
             var response = _queue.TryDequeue(out var queued) ? queued : Responder?.Invoke(recorded) ?? StubResponse.Ok();
@@ -130,8 +130,12 @@ public sealed class StubHttpHandler : HttpMessageHandler
             Interlocked.Decrement(ref _inFlight);
         }
     }
+}
 
-    private static void InterlockedMax(ref int target, int value)
+internal static class Atomic
+{
+    /// <summary>Raises <paramref name="target"/> to <paramref name="value"/> if that is larger, from any thread.</summary>
+    public static void Max(ref int target, int value)
     {
         int seen;
         while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)

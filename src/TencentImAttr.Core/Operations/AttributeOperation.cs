@@ -37,6 +37,9 @@ public abstract class AttributeOperation<TItem, TResult, TResponse> : IBatchOper
     /// <summary>The operation's API (for messages).</summary>
     protected abstract ImOperation Operation { get; }
 
+    /// <summary>The API's name in the connection's family, e.g. <c>im_get_attr</c>, for messages.</summary>
+    protected string ApiName => ImApiRoutes.ApiName(Connection.Service, Operation);
+
     /// <inheritdoc />
     public abstract string UserIdOf(TItem item);
 
@@ -57,7 +60,7 @@ public abstract class AttributeOperation<TItem, TResult, TResponse> : IBatchOper
     {
         var outcomes = new ItemOutcome<TResult>[items.Count];
         var pending = Enumerable.Range(0, items.Count).ToList();
-        var apiName = ImApiRoutes.ApiName(Connection.Service, Operation);
+        var apiName = ApiName;
         var policy = new RetryPolicy(MaxRetry);
         var narrowed = false;
         for (var round = 0; pending.Count > 0; round++)

@@ -41,9 +41,8 @@ public sealed class GetAttributesOperation : AttributeOperation<GetItem, UserAtt
         {
             return ItemOutcome<UserAttributes>.Success(new UserAttributes(item.UserId, attrs));
         }
-        var apiName = ImApiRoutes.ApiName(Connection.Service, Operation);
-        var missing = new ImApiException(apiName, ImFailureKind.MalformedResponse, 0, null, 200, false,
-            $"{apiName}: the response did not mention user '{item.UserId}', so its attributes are unknown.");
+        var missing = new ImApiException(ApiName, ImFailureKind.MalformedResponse, 0, null, 200, false,
+            $"{ApiName}: the response did not mention user '{item.UserId}', so its attributes are unknown.");
         return ItemOutcome<UserAttributes>.Failed(new ItemFailure(missing, "ImUserMissingFromResponse", ImErrorCategory.InvalidResult, item.UserId));
     }
 

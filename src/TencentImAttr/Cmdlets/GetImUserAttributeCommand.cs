@@ -48,9 +48,6 @@ namespace TencentImAttr.Cmdlets;
 [OutputType(typeof(UserAttributes))]
 public sealed class GetImUserAttributeCommand : ImBulkCmdlet<GetItem, UserAttributes>
 {
-    private const string ByUserId = "ByUserId";
-    private const string ByInputObject = "ByInputObject";
-
     #region Parameters
 
     /// <summary>The users to read. Each user gets one answer object, in the order given.</summary>
@@ -85,7 +82,7 @@ public sealed class GetImUserAttributeCommand : ImBulkCmdlet<GetItem, UserAttrib
             Submit(InputReader.ForGetFromObject(InputObject, PropertiesOf(InputObject), ActiveConnection.Service, Unwrap));
             return;
         }
-        foreach (var user in UserId ?? new string?[] { null })
+        foreach (var user in EachUserId(UserId))
         {
             Submit(InputReader.ForGet(user, ActiveConnection.Service));
         }

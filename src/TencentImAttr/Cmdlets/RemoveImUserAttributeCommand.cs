@@ -42,9 +42,6 @@ namespace TencentImAttr.Cmdlets;
 [OutputType(typeof(RemovedUserAttributes))]
 public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet<RemoveItem, RemovedUserAttributes>
 {
-    private const string ByUserId = "ByUserId";
-    private const string ByInputObject = "ByInputObject";
-
     #region Parameters
 
     /// <summary>The users to remove attributes from.</summary>
@@ -99,7 +96,7 @@ public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet<RemoveItem, Remo
             Submit(InputReader.ForRemoveFromObject(InputObject, PropertiesOf(InputObject), Name, ActiveConnection.Service, Unwrap));
             return;
         }
-        foreach (var user in UserId ?? new string?[] { null })
+        foreach (var user in EachUserId(UserId))
         {
             Submit(InputReader.ForRemove(user, Name, ActiveConnection.Service));
         }

@@ -65,9 +65,6 @@ namespace TencentImAttr.Cmdlets;
 [OutputType(typeof(UserAttributes))]
 public sealed class SetImUserAttributeCommand : ImBulkCmdlet<SetItem, UserAttributes>
 {
-    private const string ByUserId = "ByUserId";
-    private const string ByInputObject = "ByInputObject";
-
     #region Parameters
 
     /// <summary>The users to set the same attributes on. Each user is checked on its own: a bad id is reported and the others still go.</summary>
@@ -115,7 +112,7 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet<SetItem, UserAttrib
         var service = ActiveConnection.Service;
         if (ParameterSetName == ByUserId)
         {
-            foreach (var user in UserId ?? new string?[] { null })
+            foreach (var user in EachUserId(UserId))
             {
                 Submit(InputReader.ForSet(user, Attribute, service, Unwrap));
             }
