@@ -4,7 +4,7 @@ namespace TencentImAttr.Emulator;
 /// A failed call as the service reports it: HTTP 200, <c>ActionStatus</c> FAIL, a code and a text.
 /// Thrown from deep in the request checks so that each check can stop the call in one line.
 /// </summary>
-public sealed class ApiError : Exception
+internal sealed class ApiError : Exception
 {
     /// <summary>Creates the error.</summary>
     public ApiError(int code, string info)
@@ -22,7 +22,7 @@ public sealed class ApiError : Exception
 }
 
 /// <summary>The codes the emulator answers with; their meanings are in shared/API.md and the core's ImErrorCodes.</summary>
-public static class EmulatorCodes
+internal static class EmulatorCodes
 {
     /// <summary>The request URL (query string) could not be parsed: here, a bad <c>random</c> or <c>contenttype</c>.</summary>
     public const int BadUrl = 60002;

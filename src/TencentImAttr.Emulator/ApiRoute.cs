@@ -3,7 +3,7 @@ using TencentImAttr.Core.Api;
 namespace TencentImAttr.Emulator;
 
 /// <summary>An API the emulator serves: its family, its operation and its name on the wire.</summary>
-public sealed record ApiRoute(ImService Service, ImOperation Operation, string ApiName)
+internal sealed record ApiRoute(ImService Service, ImOperation Operation, string ApiName)
 {
     /// <summary>
     /// Finds the API a path names (<c>v4/all_member_push/im_set_attr</c>, <c>/v4/timpush/get_attr</c>...), using the

@@ -8,7 +8,7 @@ namespace TencentImAttr.Emulator;
 /// The emulated app's data: the registered attribute names (ten slots, "0" to "9"), their Push-family account types,
 /// and every user's attribute values. Not thread-safe: the service serialises access.
 /// </summary>
-public sealed class AttributeStore
+internal sealed class AttributeStore
 {
     /// <summary>The slots an app has.</summary>
     public const int Slots = 10;
@@ -141,7 +141,7 @@ public sealed class AttributeStore
 }
 
 /// <summary>The state file's shape: the wire's own names, so the file reads like the API's answers.</summary>
-public sealed class StoredState
+internal sealed class StoredState
 {
     /// <summary>Slot to name.</summary>
     public Dictionary<string, string>? AttrNames { get; set; }

@@ -1,4 +1,4 @@
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Timing;
 
 namespace TencentImAttr.Emulator;
 
@@ -6,7 +6,7 @@ namespace TencentImAttr.Emulator;
 /// The service's quota: at most N calls of one API in any one-second window (a sliding log of accepted calls).
 /// Rejected calls are not counted, so a client that backs off gets through as soon as the window has room.
 /// </summary>
-public sealed class CallQuota
+internal sealed class CallQuota
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
     private readonly int _limit;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Timing;
 using TencentImAttr.Core.Input;
 
 namespace TencentImAttr.Emulator;
@@ -10,7 +10,7 @@ namespace TencentImAttr.Emulator;
 /// <see cref="EmulatorResponse"/>. Order of events for a call: route, injected fault, query checks (random,
 /// contenttype, sdkappid, UserSig, administrator), quota, body, then the operation, applied all or nothing.
 /// </summary>
-public sealed class EmulatedImService
+internal sealed class EmulatedImService
 {
     private readonly EmulatorOptions _options;
     private readonly RequestAuthenticator _authenticator;

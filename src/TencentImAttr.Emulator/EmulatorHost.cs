@@ -6,12 +6,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Timing;
 
 namespace TencentImAttr.Emulator;
 
 /// <summary>Puts an <see cref="EmulatedImService"/> behind Kestrel: the command line and the end-to-end tests start it the same way.</summary>
-public static class EmulatorHost
+internal static class EmulatorHost
 {
     private const long MaxBodyBytes = 4 * 1024 * 1024;
 
@@ -79,7 +79,7 @@ public static class EmulatorHost
 }
 
 /// <summary>A started emulator: where it listens, its service, and the way to stop it (which saves the state file).</summary>
-public sealed class RunningEmulator : IAsyncDisposable
+internal sealed class RunningEmulator : IAsyncDisposable
 {
     private readonly string? _stateFile;
     private int _stopped;

@@ -4,7 +4,7 @@ using System.Net;
 namespace TencentImAttr.Emulator;
 
 /// <summary>How the emulator behaves: the app it pretends to be, where it listens, and the faults it injects.</summary>
-public sealed class EmulatorOptions
+internal sealed class EmulatorOptions
 {
     /// <summary>
     /// The default secret key: an obviously fake sample, so that it is never mistaken for a real app's key.

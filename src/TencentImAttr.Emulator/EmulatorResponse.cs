@@ -3,7 +3,7 @@ using System.Text;
 namespace TencentImAttr.Emulator;
 
 /// <summary>What the HTTP layer must do with a call: answer with a status and a body, or cut the connection.</summary>
-public sealed class EmulatorResponse
+internal sealed class EmulatorResponse
 {
     private EmulatorResponse(int status, byte[] body, string contentType, bool drop)
     {

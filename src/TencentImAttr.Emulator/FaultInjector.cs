@@ -1,7 +1,7 @@
 namespace TencentImAttr.Emulator;
 
 /// <summary>A transient failure the emulator may put in place of a normal answer.</summary>
-public enum InjectedFault
+internal enum InjectedFault
 {
     /// <summary>Answer normally.</summary>
     None,
@@ -17,7 +17,7 @@ public enum InjectedFault
 }
 
 /// <summary>Draws the faults: a fraction of the calls, split evenly among the three kinds; repeatable with a seed.</summary>
-public sealed class FaultInjector
+internal sealed class FaultInjector
 {
     private readonly double _rate;
     private readonly Random _random;

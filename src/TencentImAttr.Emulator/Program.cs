@@ -3,7 +3,7 @@ using System.Globalization;
 namespace TencentImAttr.Emulator;
 
 /// <summary>The command line: parse the options, start, print how to connect, serve until Ctrl+C or SIGTERM.</summary>
-public static class Program
+internal static class Program
 {
     /// <summary>Runs the emulator; exit code 2 for bad options, 1 when it cannot start.</summary>
     public static async Task<int> Main(string[] args)

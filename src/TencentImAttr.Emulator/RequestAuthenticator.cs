@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TencentImAttr.Core.Auth;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Timing;
 
 namespace TencentImAttr.Emulator;
 
@@ -10,7 +10,7 @@ namespace TencentImAttr.Emulator;
 /// UserSig and <c>identifier</c>. Each broken rule has its own documented code, so a client's error handling can be
 /// tested case by case. Names are case-sensitive, as on the real service.
 /// </summary>
-public sealed class RequestAuthenticator
+internal sealed class RequestAuthenticator
 {
     private readonly long _sdkAppId;
     private readonly string _admin;

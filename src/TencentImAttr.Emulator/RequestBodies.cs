@@ -5,20 +5,20 @@ using TencentImAttr.Core.Input;
 namespace TencentImAttr.Emulator;
 
 /// <summary>One user's values in a set request.</summary>
-public sealed record UserValues(string User, IReadOnlyDictionary<string, string> Values);
+internal sealed record UserValues(string User, IReadOnlyDictionary<string, string> Values);
 
 /// <summary>One user's names in a remove request.</summary>
-public sealed record UserNames(string User, IReadOnlyList<string> Names);
+internal sealed record UserNames(string User, IReadOnlyList<string> Names);
 
 /// <summary>A set_attr_name request: slot to name, and (Push family) slot to account type.</summary>
-public sealed record NameRegistration(IReadOnlyDictionary<int, string> Names, IReadOnlyDictionary<int, int>? Types);
+internal sealed record NameRegistration(IReadOnlyDictionary<int, string> Names, IReadOnlyDictionary<int, int>? Types);
 
 /// <summary>
 /// Reads the request bodies in the documented shapes. Anything else is refused with 90001 and a text that names the
 /// field, so that a client bug (say, a map where im_remove_attr wants an array) shows at once. Field names are
 /// case-sensitive; unknown fields are ignored, as servers do.
 /// </summary>
-public static class RequestBodies
+internal static class RequestBodies
 {
     /// <summary>Parses the body; an empty body or bad JSON is 90001 (the API wants a body, <c>{}</c> at least).</summary>
     public static JsonDocument Parse(byte[] body)

@@ -5,13 +5,13 @@ using System.Text.Json;
 namespace TencentImAttr.Emulator;
 
 /// <summary>One user's failure in a call that otherwise succeeded (the Push family's ErrorList).</summary>
-public sealed record UserFailure(string User, int Code, string Info);
+internal sealed record UserFailure(string User, int Code, string Info);
 
 /// <summary>
 /// Writes the answers in the documented shapes, field by field: the envelope first (ActionStatus, ErrorInfo,
 /// ErrorCode), then the API's own fields, then an ErrorList only when there is one, as the real service does.
 /// </summary>
-public static class ResponseBodies
+internal static class ResponseBodies
 {
     // Raw UTF-8 rather than \uXXXX escapes, as the real service answers: this is an API body, never HTML.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

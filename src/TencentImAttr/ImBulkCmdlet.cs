@@ -1,27 +1,47 @@
 using System;
 using System.Management.Automation;
+using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Input;
 
 namespace TencentImAttr;
 
 /// <summary>
-/// The three bulk cmdlets: they feed items to the core's <see cref="BatchEngine{TItem,TResult}"/> from ProcessRecord,
-/// finish it in EndProcessing, cancel it in StopProcessing, and write what it hands back.
+/// The bulk cmdlets' shared shape: the users (-UserId, or -InputObject from the pipeline), -ThrottleLimit and
+/// -MaxRetry, and the record loop that reads each input once and hands it to the run. A cmdlet adds only its own
+/// parameters and says, in <see cref="Start"/>, which operation runs, how a record becomes an item, and what to ask
+/// before sending.
 /// </summary>
-public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEngineSink<TResult>
-    where TItem : class
-    where TResult : class
+/// <remarks>
+/// Parameter help for -UserId and -InputObject is written per cmdlet, as a <c>&lt;parameter name="..."&gt;</c> element in
+/// the cmdlet's own doc comment; the help generator prefers it to the summary here.
+/// </remarks>
+public abstract class ImBulkCmdlet : ImCmdlet, IDisposable
 {
     /// <summary>The parameter set of an explicit -UserId list.</summary>
     protected const string ByUserId = "ByUserId";
 
-    /// <summary>The parameter set of pipeline input, read by the core.</summary>
+    /// <summary>The parameter set of pipeline input, read once at this boundary.</summary>
     protected const string ByInputObject = "ByInputObject";
 
-    private BatchEngine<TItem, TResult>? _engine;
+    private IBulkRun? _run;
 
     #region Parameters
+
+    /// <summary>The users. Each user is checked on its own: a bad id is reported and the others still go.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByUserId)]
+    [Alias("To_Account", "Account")]
+    [AllowNull, AllowEmptyString, AllowEmptyCollection]
+    public string?[] UserId { get; set; } = null!;
+
+    /// <summary>
+    /// A user from the pipeline: a user id, or an object (a row of Import-Csv, a hashtable, the output of a Get
+    /// cmdlet) that names its user in a UserId, To_Account or Account property. An object that names no user is
+    /// reported as an error, not sent.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObject)]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
 
     /// <summary>
     /// How many calls may be in flight at once (default: the connection's, 48). The API's
@@ -32,68 +52,54 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
     public int ThrottleLimit { get; set; }
 
     /// <summary>
-    /// How many times a transient failure (rate limit, timeout, 5xx, internal error) is retried
-    /// with exponential backoff (default: the connection's, 5). 0 turns retries off.
+    /// How many times a user may be sent again after a transient failure (rate limit, timeout, 5xx, internal error),
+    /// with exponential backoff (default: the connection's, 5): at most 1 + MaxRetry attempts per user, whatever
+    /// fails. 0 turns retries off.
     /// </summary>
     [Parameter]
     [ValidateRange(0, 20)]
-    public int MaxRetry { get; set; } = -1;
+    public int MaxRetry { get; set; }
 
     #endregion
 
     /// <summary>The connection in use, set in BeginProcessing.</summary>
-    protected ImConnection ActiveConnection { get; private set; } = null!;
+    private protected ImConnection ActiveConnection { get; private set; } = null!;
 
-    /// <summary>Whether results are written to the pipeline (Get always; Set and Remove with -PassThru).</summary>
-    protected abstract bool WritesResults { get; }
+    /// <summary>Whether a parameter was given on the command line: "not given" means the same for every parameter of every bulk cmdlet.</summary>
+    private protected bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
-    /// <summary>The operation, once the connection is known.</summary>
-    protected abstract IBatchOperation<TItem, TResult> CreateOperation(ImConnection connection, int? maxRetry);
-
-    /// <summary>The retry count given on the command line, or null for the connection's.</summary>
-    protected int? MaxRetryOverride => MaxRetry >= 0 ? MaxRetry : null;
+    /// <summary>The cmdlet's run: its operation, how it reads a record, what it asks before sending.</summary>
+    private protected abstract IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry);
 
     #region Overrides
 
-    /// <summary>Resolves the connection and starts the engine.</summary>
+    /// <summary>Resolves the connection and starts the run.</summary>
     protected override void BeginProcessing()
     {
         ActiveConnection = ResolveConnection();
-        var options = new EngineOptions { ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : ActiveConnection.ThrottleLimit };
-        _engine = new BatchEngine<TItem, TResult>(CreateOperation(ActiveConnection, MaxRetryOverride), options, this, cancellationToken: StopToken);
+        var options = new EngineOptions { ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : ActiveConnection.ThrottleLimit };
+        _run = Start(ActiveConnection, options, Given(nameof(MaxRetry)) ? MaxRetry : null);
+    }
+
+    /// <summary>Reads each user (or pipeline object) once and queues it.</summary>
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == ByInputObject)
+        {
+            Run(() => _run!.Submit(PipelineInput.Read(InputObject)));
+            return;
+        }
+        // -UserId $null stands for one null id, so that it is reported as UserIdEmpty rather than ignored.
+        foreach (var user in UserId ?? new string?[] { null })
+        {
+            Run(() => _run!.Submit(PipelineRecord.ForUserId(user)));
+        }
     }
 
     /// <summary>Sends what is left and writes every remaining outcome.</summary>
-    protected override void EndProcessing() => Run(() => _engine!.Complete());
+    protected override void EndProcessing() => Run(() => _run!.Complete());
 
     #endregion
-
-    #region Feeding the engine
-
-    /// <summary>
-    /// Queues a checked item: a rejected one is reported in its place in the output order; a valid one is sent
-    /// once <see cref="Approve"/> agrees (ShouldProcess, for the cmdlets that change things).
-    /// </summary>
-    protected void Submit(Checked<TItem> item)
-    {
-        if (item.Failure is not null)
-        {
-            Run(() => _engine!.AddFailure(item.Failure));
-        }
-        else if (Approve(item.Item!))
-        {
-            Run(() => _engine!.Add(item.Item!));
-        }
-    }
-
-    /// <summary>
-    /// The ids of an explicit -UserId list; a null list (-UserId $null) stands for one null id, so that it is
-    /// reported as UserIdEmpty rather than ignored.
-    /// </summary>
-    protected static string?[] EachUserId(string?[]? userIds) => userIds ?? new string?[] { null };
-
-    /// <summary>Whether a valid item may be sent; -WhatIf and -Confirm act here.</summary>
-    protected virtual bool Approve(TItem item) => true;
 
     private void Run(Action action)
     {
@@ -107,34 +113,10 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
         }
     }
 
-    #endregion
-
-    #region IEngineSink (called on the pipeline thread only)
-
-    void IEngineSink<TResult>.OnResult(TResult result)
-    {
-        if (WritesResults) WriteObject(result);
-    }
-
-    void IEngineSink<TResult>.OnFailure(ItemFailure failure) => WriteError(ToErrorRecord(failure));
-
-    void IEngineSink<TResult>.OnVerbose(string line) => WriteVerbose(line);
-
-    void IEngineSink<TResult>.OnProgress(ProgressReport report)
-    {
-        var record = new ProgressRecord(1, MyInvocation.MyCommand.Name, report.StatusLine)
-        {
-            RecordType = report.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
-        };
-        WriteProgress(record);
-    }
-
-    #endregion
-
     /// <summary>Cancels anything still in flight.</summary>
     public void Dispose()
     {
-        _engine?.Dispose();
+        _run?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -6,8 +6,9 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Errors;
 
 namespace TencentImAttr;
 
@@ -33,7 +34,7 @@ public abstract class ImCmdlet : PSCmdlet
     protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>Cancelled by Ctrl+C.</summary>
-    protected CancellationToken StopToken => _stop.Token;
+    protected internal CancellationToken StopToken => _stop.Token;
 
     #region Helpers
 
@@ -41,7 +42,7 @@ public abstract class ImCmdlet : PSCmdlet
     /// Runs one API call and waits for it on the pipeline thread: its -Verbose lines are written, a failure becomes a
     /// terminating error, and Ctrl+C stops the pipeline.
     /// </summary>
-    protected T RunCall<T>(Func<ICallLog, CancellationToken, Task<T>> call)
+    private protected T RunCall<T>(Func<ICallLog, CancellationToken, Task<T>> call)
     {
         var log = new QueuedCallLog();
         try
@@ -78,7 +79,7 @@ public abstract class ImCmdlet : PSCmdlet
         }
         catch (InvalidOperationException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "NotConnected", ErrorCategory.AuthenticationError, null));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.NotConnected, ErrorCategory.AuthenticationError, null));
             throw; // ThrowTerminatingError does not return.
         }
     }
@@ -86,30 +87,6 @@ public abstract class ImCmdlet : PSCmdlet
     /// <summary>The error record for a failed item: the exception, the stable id, the category and the user as target.</summary>
     internal static ErrorRecord ToErrorRecord(ItemFailure failure) =>
         new(failure.Exception, failure.ErrorId, (ErrorCategory)(int)failure.Category, failure.TargetObject);
-
-    /// <summary>Removes PowerShell's wrapper from a value, so that the core sees plain .NET objects.</summary>
-    internal static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
-
-    /// <summary>
-    /// The names and values of a pipeline object's properties (note properties of a CSV row, or a .NET object's),
-    /// for the core to read; null for a string or a table, which the core reads itself.
-    /// </summary>
-    internal static List<KeyValuePair<string, object?>>? PropertiesOf(PSObject? input) =>
-        Unwrap(input) is null or string or IDictionary
-            ? null
-            : input!.Properties.Where(p => p.IsGettable).Select(p => new KeyValuePair<string, object?>(p.Name, SafeValue(p))).ToList();
-
-    private static object? SafeValue(PSPropertyInfo property)
-    {
-        try
-        {
-            return property.Value;
-        }
-        catch (GetValueException)
-        {
-            return null;
-        }
-    }
 
     #endregion
 }

@@ -7,7 +7,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Retry;
+using TencentImAttr.Core.Timing;
 using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
@@ -149,12 +152,12 @@ internal static class Program
         var watch = Stopwatch.StartNew();
         long peakPending;
         int peakInFlight;
-        using (var engine = new BatchEngine<SetItem, UserAttributes>(new SetAttributesOperation(connection), new EngineOptions { ThrottleLimit = throttle }, sink))
+        using (var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = throttle }, sink))
         {
             for (var i = 0; i < users; i++)
             {
                 // Ids are made one at a time: the input is never held as a whole.
-                var item = InputReader.ForSet("user" + i.ToString(CultureInfo.InvariantCulture), attributes, ImService.AllMemberPush).Item!;
+                var item = SetItem.Read(PipelineRecord.ForUserId("user" + i.ToString(CultureInfo.InvariantCulture)), attributes, ImService.AllMemberPush).Item!;
                 engine.Add(item);
             }
             engine.Complete();

@@ -1,4 +1,5 @@
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Errors;
 
 namespace TencentImAttr.Emulator.Tests;
 
@@ -84,10 +85,11 @@ public sealed class AttributeApiTests
     }
 
     [Theory]
-    [InlineData(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"color":"red"}}]}""")]
-    [InlineData(ImOperation.RemoveAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":["color"]}]}""")]
-    public void UnregisteredNamesAre90033(ImOperation operation, string body)
+    [InlineData(nameof(ImOperation.SetAttributes), """{"UserAttrs":[{"To_Account":"u1","Attrs":{"color":"red"}}]}""")]
+    [InlineData(nameof(ImOperation.RemoveAttributes), """{"UserAttrs":[{"To_Account":"u1","Attrs":["color"]}]}""")]
+    public void UnregisteredNamesAre90033(string operationName, string body)
     {
+        var operation = Enum.Parse<ImOperation>(operationName);
         _h.Register("sex");
 
         var reply = _h.Call(operation, body);
@@ -147,23 +149,24 @@ public sealed class AttributeApiTests
     }
 
     [Theory]
-    [InlineData(ImOperation.SetAttributes, "")]
-    [InlineData(ImOperation.SetAttributes, "{\"UserAttrs\":[")]
-    [InlineData(ImOperation.SetAttributes, "[]")]
-    [InlineData(ImOperation.SetAttributes, "{}")]
-    [InlineData(ImOperation.SetAttributes, """{"userattrs":[]}""")]
-    [InlineData(ImOperation.SetAttributes, """{"UserAttrs":[{"Attrs":{"sex":"F"}}]}""")]
-    [InlineData(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":1}}]}""")]
-    [InlineData(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":["sex"]}]}""")]
-    [InlineData(ImOperation.GetAttributes, """{"To_Account":"u1"}""")]
-    [InlineData(ImOperation.GetAttributes, """{"To_Account":[1,2]}""")]
-    [InlineData(ImOperation.RemoveAttributes, """{"UserAttrs":[{"To_Account":"u1"}]}""")]
-    [InlineData(ImOperation.RemoveAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":[1]}]}""")]
-    [InlineData(ImOperation.GetAttributeNames, "")]
-    [InlineData(ImOperation.SetAttributeNames, """{"AttrNames":["sex"]}""")]
-    [InlineData(ImOperation.SetAttributeNames, """{"AttrNames":{"0":5}}""")]
-    public void BodiesOutsideTheDocumentedShapesAre90001(ImOperation operation, string body)
+    [InlineData(nameof(ImOperation.SetAttributes), "")]
+    [InlineData(nameof(ImOperation.SetAttributes), "{\"UserAttrs\":[")]
+    [InlineData(nameof(ImOperation.SetAttributes), "[]")]
+    [InlineData(nameof(ImOperation.SetAttributes), "{}")]
+    [InlineData(nameof(ImOperation.SetAttributes), """{"userattrs":[]}""")]
+    [InlineData(nameof(ImOperation.SetAttributes), """{"UserAttrs":[{"Attrs":{"sex":"F"}}]}""")]
+    [InlineData(nameof(ImOperation.SetAttributes), """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":1}}]}""")]
+    [InlineData(nameof(ImOperation.SetAttributes), """{"UserAttrs":[{"To_Account":"u1","Attrs":["sex"]}]}""")]
+    [InlineData(nameof(ImOperation.GetAttributes), """{"To_Account":"u1"}""")]
+    [InlineData(nameof(ImOperation.GetAttributes), """{"To_Account":[1,2]}""")]
+    [InlineData(nameof(ImOperation.RemoveAttributes), """{"UserAttrs":[{"To_Account":"u1"}]}""")]
+    [InlineData(nameof(ImOperation.RemoveAttributes), """{"UserAttrs":[{"To_Account":"u1","Attrs":[1]}]}""")]
+    [InlineData(nameof(ImOperation.GetAttributeNames), "")]
+    [InlineData(nameof(ImOperation.SetAttributeNames), """{"AttrNames":["sex"]}""")]
+    [InlineData(nameof(ImOperation.SetAttributeNames), """{"AttrNames":{"0":5}}""")]
+    public void BodiesOutsideTheDocumentedShapesAre90001(string operationName, string body)
     {
+        var operation = Enum.Parse<ImOperation>(operationName);
         _h.Register("sex");
 
         _h.Call(operation, body).AssertFail(90001);

@@ -1,5 +1,6 @@
 using System.Text;
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Errors;
 
 namespace TencentImAttr.Emulator.Tests;
 

@@ -2,7 +2,10 @@ using System.Collections;
 using System.Text;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Retry;
+using TencentImAttr.Core.Timing;
 using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 
@@ -68,25 +71,25 @@ public sealed class EndToEndTests
         await AppAttributeNames.SetAsync(connection, AppAttributeNames.BuildRequest(new[] { "city", "tier" }, null, service), null, CancellationToken.None);
         var expected = Enumerable.Range(0, Users).ToDictionary(UserId, i => new Dictionary<string, string> { ["city"] = "城市" + i, ["tier"] = (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
-        var set = await RunAsync(new SetAttributesOperation(connection), expected.Select(p => InputReader.ForSet(p.Key, new Hashtable(p.Value), service)));
+        var set = await RunAsync(BulkOperations.Set(connection), expected.Select(p => Items.Set(p.Key, new Hashtable(p.Value), service)));
         Assert.Empty(set.Failures);
         Assert.Equal(expected.Keys, set.Results.Select(r => r.UserId));
 
-        var got = await RunAsync(new GetAttributesOperation(connection), expected.Keys.Select(u => InputReader.ForGet(u, service)));
+        var got = await RunAsync(BulkOperations.Get(connection), expected.Keys.Select(u => Items.Get(u, service)));
         Assert.Empty(got.Failures);
         Assert.Equal(expected.Keys, got.Results.Select(r => r.UserId));   // the engine restores input order
         Assert.All(got.Results, r => Assert.Equal(expected[r.UserId], r.Attributes));
 
-        var removed = await RunAsync(new RemoveAttributesOperation(connection), expected.Keys.Select(u => InputReader.ForRemove(u, new[] { "city" }, service)));
+        var removed = await RunAsync(BulkOperations.Remove(connection), expected.Keys.Select(u => Items.Remove(u, new[] { "city" }, service)));
         Assert.Empty(removed.Failures);
         Assert.Equal(Users, removed.Results.Count);
 
-        var after = await RunAsync(new GetAttributesOperation(connection), expected.Keys.Select(u => InputReader.ForGet(u, service)));
+        var after = await RunAsync(BulkOperations.Get(connection), expected.Keys.Select(u => Items.Get(u, service)));
         Assert.Empty(after.Failures);
         Assert.All(after.Results, r => Assert.Equal(new Dictionary<string, string> { ["tier"] = expected[r.UserId]["tier"] }, r.Attributes));
 
-        await RunAsync(new RemoveAttributesOperation(connection), expected.Keys.Select(u => InputReader.ForRemove(u, new[] { "tier" }, service)));
-        var empty = await RunAsync(new GetAttributesOperation(connection), expected.Keys.Take(150).Select(u => InputReader.ForGet(u, service)));
+        await RunAsync(BulkOperations.Remove(connection), expected.Keys.Select(u => Items.Remove(u, new[] { "tier" }, service)));
+        var empty = await RunAsync(BulkOperations.Get(connection), expected.Keys.Take(150).Select(u => Items.Get(u, service)));
         Assert.All(empty.Results, r => Assert.Empty(r.Attributes));
     }
 
@@ -98,7 +101,7 @@ public sealed class EndToEndTests
         await AppAttributeNames.SetAsync(connection, AppAttributeNames.BuildRequest(new[] { "city" }, null, ImService.Push), null, CancellationToken.None);
         var users = Enumerable.Range(0, 250).Select(i => i % 10 == 0 ? $"ghost{i}" : UserId(i)).ToList();
 
-        var set = await RunAsync(new SetAttributesOperation(connection), users.Select(u => InputReader.ForSet(u, new Hashtable { ["city"] = "Lyon" }, ImService.Push)));
+        var set = await RunAsync(BulkOperations.Set(connection), users.Select(u => Items.Set(u, new Hashtable { ["city"] = "Lyon" }, ImService.Push)));
 
         Assert.Equal(25, set.Failures.Count);
         Assert.All(set.Failures, f =>
@@ -117,7 +120,7 @@ public sealed class EndToEndTests
         using var connection = Connect(emulator);
         await AppAttributeNames.SetAsync(connection, AppAttributeNames.BuildRequest(new[] { "city" }, null, connection.Service), null, CancellationToken.None);
 
-        var set = await RunAsync(new SetAttributesOperation(connection), new[] { InputReader.ForSet("alice", new Hashtable { ["color"] = "red" }, connection.Service) });
+        var set = await RunAsync(BulkOperations.Set(connection), new[] { Items.Set("alice", new Hashtable { ["color"] = "red" }, connection.Service) });
 
         Assert.Equal("ImApiError90033", Assert.Single(set.Failures).ErrorId);
     }
@@ -131,26 +134,27 @@ public sealed class EndToEndTests
         await AppAttributeNames.SetAsync(connection, AppAttributeNames.BuildRequest(new[] { "city" }, null, connection.Service), null, CancellationToken.None);
         var users = Enumerable.Range(0, Users).Select(UserId).ToList();
 
-        var set = await RunAsync(new SetAttributesOperation(connection), users.Select(u => InputReader.ForSet(u, new Hashtable { ["city"] = "v-" + u }, connection.Service)),
+        var set = await RunAsync(BulkOperations.Set(connection), users.Select(u => Items.Set(u, new Hashtable { ["city"] = "v-" + u }, connection.Service)),
             new EngineOptions { BatchSize = 25 });
 
         var accounted = set.Results.Select(r => r.UserId).Concat(set.Failures.Select(f => (string)f.TargetObject!)).Order(StringComparer.Ordinal);
         Assert.Equal(users, accounted);
         Assert.All(set.Failures, f => Assert.True(f.Exception is ImApiException { IsTransient: true }, f.ToString()));
         Assert.All(set.Results, r => Assert.Equal("v-" + r.UserId, emulator.Service.AttributesOf(r.UserId)["city"]));
-        Assert.Contains(set.Lines, l => l.Contains("retry", StringComparison.Ordinal));
+        Assert.Contains(set.Verbose, l => l.Contains("retry", StringComparison.Ordinal));
 
-        var got = await RunAsync(new GetAttributesOperation(connection), users.Select(u => InputReader.ForGet(u, connection.Service)), new EngineOptions { BatchSize = 25 });
+        var got = await RunAsync(BulkOperations.Get(connection), users.Select(u => Items.Get(u, connection.Service)), new EngineOptions { BatchSize = 25 });
         Assert.Equal(users, got.Results.Select(r => r.UserId).Concat(got.Failures.Select(f => (string)f.TargetObject!)).Order(StringComparer.Ordinal));
         Assert.All(got.Results.Where(r => set.Results.Any(s => s.UserId == r.UserId)), r => Assert.Equal("v-" + r.UserId, r.Attributes["city"]));
     }
 
     [Theory]
-    [InlineData(InjectedFault.InternalError, ImFailureKind.Api, "ImApiError91000")]
-    [InlineData(InjectedFault.BadGateway, ImFailureKind.Http, "ImHttpError502")]
-    [InlineData(InjectedFault.DropConnection, ImFailureKind.Transport, "ImConnectionFailed")]
-    public async Task EachInjectedFaultReachesTheClientAsTheTransientFailureItImitates(InjectedFault fault, ImFailureKind kind, string errorId)
+    [InlineData(nameof(InjectedFault.InternalError), ImFailureKind.Api, "ImApiError91000")]
+    [InlineData(nameof(InjectedFault.BadGateway), ImFailureKind.Http, "ImHttpError502")]
+    [InlineData(nameof(InjectedFault.DropConnection), ImFailureKind.Transport, "ImConnectionFailed")]
+    public async Task EachInjectedFaultReachesTheClientAsTheTransientFailureItImitates(string faultName, ImFailureKind kind, string errorId)
     {
+        var fault = Enum.Parse<InjectedFault>(faultName);
         // A seed whose first draw is the fault wanted; with no retry allowed, the client shows it as it came.
         var seed = Enumerable.Range(0, 1000).First(s => new FaultInjector(1, new Random(s)).Next() == fault);
         await using var emulator = await EmulatorHost.StartAsync(Options(o =>
@@ -184,14 +188,14 @@ public sealed class EndToEndTests
             {
                 using var connection = Connect(first);
                 await AppAttributeNames.SetAsync(connection, AppAttributeNames.BuildRequest(new[] { "city" }, null, connection.Service), null, CancellationToken.None);
-                await RunAsync(new SetAttributesOperation(connection), new[] { InputReader.ForSet("alice", new Hashtable { ["city"] = "Shenzhen" }, connection.Service) });
+                await RunAsync(BulkOperations.Set(connection), new[] { Items.Set("alice", new Hashtable { ["city"] = "Shenzhen" }, connection.Service) });
                 Assert.False(File.Exists(path));
             }
             Assert.True(File.Exists(path));
 
             await using var second = await EmulatorHost.StartAsync(Options(o => o.StateFile = path));
             using var again = Connect(second);
-            var got = await RunAsync(new GetAttributesOperation(again), new[] { InputReader.ForGet("alice", again.Service) });
+            var got = await RunAsync(BulkOperations.Get(again), new[] { Items.Get("alice", again.Service) });
             Assert.Equal("Shenzhen", Assert.Single(got.Results).Attributes["city"]);
         }
         finally
@@ -245,25 +249,4 @@ public sealed class EndToEndTests
             engine.Complete();
             return sink;
         });
-}
-
-/// <summary>What a cmdlet would write: results, errors, verbose lines.</summary>
-public sealed class CollectingSink<TResult> : IEngineSink<TResult>
-    where TResult : class
-{
-    public List<TResult> Results { get; } = new();
-
-    public List<ItemFailure> Failures { get; } = new();
-
-    public List<string> Lines { get; } = new();
-
-    public void OnResult(TResult result) => Results.Add(result);
-
-    public void OnFailure(ItemFailure failure) => Failures.Add(failure);
-
-    public void OnVerbose(string line) => Lines.Add(line);
-
-    public void OnProgress(ProgressReport report)
-    {
-    }
 }

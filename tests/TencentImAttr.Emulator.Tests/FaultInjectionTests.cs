@@ -1,4 +1,5 @@
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Errors;
 
 namespace TencentImAttr.Emulator.Tests;
 
@@ -89,7 +90,7 @@ public sealed class FaultInjectionTests
                 seen.Add(InjectedFault.InternalError);
                 var reply = new Reply(r.Text);
                 reply.AssertFail(91000);
-                Assert.True(ImErrorCodes.IsTransient(91000));
+                Assert.True(ResponseClassifier.IsTransientCode(91000));
             }
         }
         Assert.Equal(3, seen.Count);

@@ -1,4 +1,5 @@
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Errors;
 
 namespace TencentImAttr.Emulator.Tests;
 

@@ -1,4 +1,5 @@
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Errors;
 
 namespace TencentImAttr.Emulator.Tests;
 
@@ -16,7 +17,7 @@ public sealed class QuotaTests
 
         var refused = h.Call(ImOperation.GetAttributeNames, "{}");
         refused.AssertFail(60007);
-        Assert.True(ImErrorCodes.IsTransient(refused.ErrorCode), "the core must retry the quota code");
+        Assert.True(ResponseClassifier.IsTransientCode(refused.ErrorCode), "the core must retry the quota code");
 
         h.Clock.Advance(TimeSpan.FromMilliseconds(999));
         h.Call(ImOperation.GetAttributeNames, "{}").AssertFail(60007);

@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Auth;
 
 namespace TencentImAttr.Emulator.Tests;
 
 /// <summary>An <see cref="EmulatedImService"/> on a manual clock, and calls signed the way the core signs them.</summary>
-public sealed class ServiceHarness
+internal sealed class ServiceHarness
 {
     public const long AppId = 1400000000;
     public const string Admin = "administrator";

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Auth;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Operations;
@@ -15,22 +17,22 @@ namespace TencentImAttr.Tests;
 public class ApiClientTests
 {
     private static Task<ApiEnvelope> CallSet(ImConnection connection, CancellationToken token = default) =>
-        connection.Client.CallAsync(ImOperation.SetAttributes, new SetAttributesRequest(), ImJsonContext.Default.SetAttributesRequest,
-            ImJsonContext.Default.ApiEnvelope, 1, null, null, token);
+        new CallSender(connection, null, null).CallAsync(ImOperation.SetAttributes, new SetAttributesRequest(), ImJsonContext.Default.SetAttributesRequest,
+            ImJsonContext.Default.ApiEnvelope, token);
 
     [Theory]
-    [InlineData(ImService.AllMemberPush, ImOperation.SetAttributes, "v4/all_member_push/im_set_attr")]
-    [InlineData(ImService.AllMemberPush, ImOperation.GetAttributes, "v4/all_member_push/im_get_attr")]
-    [InlineData(ImService.AllMemberPush, ImOperation.RemoveAttributes, "v4/all_member_push/im_remove_attr")]
-    [InlineData(ImService.AllMemberPush, ImOperation.GetAttributeNames, "v4/all_member_push/im_get_attr_name")]
-    [InlineData(ImService.AllMemberPush, ImOperation.SetAttributeNames, "v4/all_member_push/im_set_attr_name")]
-    [InlineData(ImService.Push, ImOperation.SetAttributes, "v4/timpush/set_attr")]
-    [InlineData(ImService.Push, ImOperation.GetAttributes, "v4/timpush/get_attr")]
-    [InlineData(ImService.Push, ImOperation.RemoveAttributes, "v4/timpush/remove_attr")]
-    [InlineData(ImService.Push, ImOperation.GetAttributeNames, "v4/timpush/get_attr_name")]
-    [InlineData(ImService.Push, ImOperation.SetAttributeNames, "v4/timpush/set_attr_name")]
-    public void Routes_follow_the_family(ImService service, ImOperation operation, string path) =>
-        Assert.Equal(path, ImApiRoutes.Path(service, operation));
+    [InlineData(ImService.AllMemberPush, nameof(ImOperation.SetAttributes), "v4/all_member_push/im_set_attr")]
+    [InlineData(ImService.AllMemberPush, nameof(ImOperation.GetAttributes), "v4/all_member_push/im_get_attr")]
+    [InlineData(ImService.AllMemberPush, nameof(ImOperation.RemoveAttributes), "v4/all_member_push/im_remove_attr")]
+    [InlineData(ImService.AllMemberPush, nameof(ImOperation.GetAttributeNames), "v4/all_member_push/im_get_attr_name")]
+    [InlineData(ImService.AllMemberPush, nameof(ImOperation.SetAttributeNames), "v4/all_member_push/im_set_attr_name")]
+    [InlineData(ImService.Push, nameof(ImOperation.SetAttributes), "v4/timpush/set_attr")]
+    [InlineData(ImService.Push, nameof(ImOperation.GetAttributes), "v4/timpush/get_attr")]
+    [InlineData(ImService.Push, nameof(ImOperation.RemoveAttributes), "v4/timpush/remove_attr")]
+    [InlineData(ImService.Push, nameof(ImOperation.GetAttributeNames), "v4/timpush/get_attr_name")]
+    [InlineData(ImService.Push, nameof(ImOperation.SetAttributeNames), "v4/timpush/set_attr_name")]
+    public void Routes_follow_the_family(ImService service, string operationName, string path) =>
+        Assert.Equal(path, ImApiRoutes.Path(service, Enum.Parse<ImOperation>(operationName)));
 
     [Theory]
     [InlineData("China", "https://console.tim.qq.com/")]
@@ -202,7 +204,7 @@ public class ApiClientTests
     [Fact]
     public void Backoff_grows_exponentially_with_jitter_and_a_ceiling()
     {
-        var policy = new Core.Engine.RetryPolicy(10, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
+        var policy = new Core.Retry.RetryPolicy(10, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
         for (var retry = 1; retry <= 10; retry++)
         {
             var ceiling = Math.Min(2000, 100 * Math.Pow(2, retry - 1));
@@ -326,7 +328,7 @@ public class ApiClientTests
         var calls = Enumerable.Range(0, 7).Select(_ => CallSet(connection)).ToList();
         await WaitUntil(() => stub.Requests.Count == 1 && clock.PendingDelays == 6);
         // Another API has its own quota.
-        await connection.Client.CallAsync(ImOperation.GetAttributeNames, new EmptyRequest(), ImJsonContext.Default.EmptyRequest, ImJsonContext.Default.GetAttributeNamesResponse, 0, null, null, default);
+        await new CallSender(connection, null, null).CallAsync(ImOperation.GetAttributeNames, new EmptyRequest(), ImJsonContext.Default.EmptyRequest, ImJsonContext.Default.GetAttributeNamesResponse, default);
         Assert.Equal(2, stub.Requests.Count);
         async Task At(double ms, int requests)
         {
@@ -385,13 +387,13 @@ public class ApiClientTests
     [Fact]
     public void App_attribute_name_rules()
     {
-        Assert.Equal("TooManyAttributeNames", Assert.Throws<Core.Engine.ImInputException>(() => AppAttributeNames.BuildRequest(Enumerable.Range(0, 11).Select(i => "n" + i).ToArray(), null, ImService.AllMemberPush)).ErrorId);
-        Assert.Equal("AttributeNameListEmpty", Assert.Throws<Core.Engine.ImInputException>(() => AppAttributeNames.BuildRequest(Array.Empty<string>(), null, ImService.AllMemberPush)).ErrorId);
-        Assert.Equal("AttributeNameEmpty", Assert.Throws<Core.Engine.ImInputException>(() => AppAttributeNames.BuildRequest(new[] { "a", " " }, null, ImService.AllMemberPush)).ErrorId);
-        Assert.Equal("AttributeNameTooLong", Assert.Throws<Core.Engine.ImInputException>(() => AppAttributeNames.BuildRequest(new[] { new string('n', 51) }, null, ImService.AllMemberPush)).ErrorId);
-        Assert.Equal("DuplicateAttributeName", Assert.Throws<Core.Engine.ImInputException>(() => AppAttributeNames.BuildRequest(new[] { "a", "a" }, null, ImService.AllMemberPush)).ErrorId);
-        Assert.Equal("AccountTypeNeedsPushService", Assert.Throws<Core.Engine.ImInputException>(() => AppAttributeNames.BuildRequest(new[] { "a" }, new[] { Models.AttributeAccountType.UserId }, ImService.AllMemberPush)).ErrorId);
-        Assert.Equal("AccountTypeCountMismatch", Assert.Throws<Core.Engine.ImInputException>(() => AppAttributeNames.BuildRequest(new[] { "a", "b" }, new[] { Models.AttributeAccountType.UserId }, ImService.Push)).ErrorId);
+        Assert.Equal("TooManyAttributeNames", Assert.Throws<Core.Errors.ImInputException>(() => AppAttributeNames.BuildRequest(Enumerable.Range(0, 11).Select(i => "n" + i).ToArray(), null, ImService.AllMemberPush)).ErrorId);
+        Assert.Equal("AttributeNameListEmpty", Assert.Throws<Core.Errors.ImInputException>(() => AppAttributeNames.BuildRequest(Array.Empty<string>(), null, ImService.AllMemberPush)).ErrorId);
+        Assert.Equal("AttributeNameEmpty", Assert.Throws<Core.Errors.ImInputException>(() => AppAttributeNames.BuildRequest(new[] { "a", " " }, null, ImService.AllMemberPush)).ErrorId);
+        Assert.Equal("AttributeNameTooLong", Assert.Throws<Core.Errors.ImInputException>(() => AppAttributeNames.BuildRequest(new[] { new string('n', 51) }, null, ImService.AllMemberPush)).ErrorId);
+        Assert.Equal("DuplicateAttributeName", Assert.Throws<Core.Errors.ImInputException>(() => AppAttributeNames.BuildRequest(new[] { "a", "a" }, null, ImService.AllMemberPush)).ErrorId);
+        Assert.Equal("AccountTypeNeedsPushService", Assert.Throws<Core.Errors.ImInputException>(() => AppAttributeNames.BuildRequest(new[] { "a" }, new[] { Models.AttributeAccountType.UserId }, ImService.AllMemberPush)).ErrorId);
+        Assert.Equal("AccountTypeCountMismatch", Assert.Throws<Core.Errors.ImInputException>(() => AppAttributeNames.BuildRequest(new[] { "a", "b" }, new[] { Models.AttributeAccountType.UserId }, ImService.Push)).ErrorId);
         var typed = AppAttributeNames.BuildRequest(new[] { "a", "b" }, new[] { Models.AttributeAccountType.UserId, Models.AttributeAccountType.RegistrationId }, ImService.Push);
         Assert.Equal("{\"AttrNames\":{\"0\":\"a\",\"1\":\"b\"},\"AttrTypes\":{\"0\":0,\"1\":1}}", JsonSerializer.Serialize(typed, ImJsonContext.Default.SetAttributeNamesRequest));
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Testing;
 using Xunit;

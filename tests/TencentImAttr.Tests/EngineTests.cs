@@ -7,7 +7,10 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Retry;
+using TencentImAttr.Core.Timing;
 using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
@@ -53,7 +56,7 @@ public class EngineTests
         }
     }
 
-    private static GetItem Get(string user) => InputReader.ForGet(user, ImService.AllMemberPush).Item!;
+    private static GetItem Get(string user) => Items.Get(user, ImService.AllMemberPush).Item!;
 
     [Theory]
     [InlineData(0, new int[0])]
@@ -67,10 +70,10 @@ public class EngineTests
         var stub = new StubHttpHandler();
         using var connection = TestConnections.Open(stub);
         var sink = new CollectingSink<UserAttributes>();
-        using var engine = new BatchEngine<SetItem, UserAttributes>(new SetAttributesOperation(connection), new EngineOptions { ThrottleLimit = 1 }, sink);
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 1 }, sink);
         for (var i = 0; i < users; i++)
         {
-            engine.Add(InputReader.ForSet("u" + i, new Hashtable { ["city"] = "x" }, ImService.AllMemberPush).Item!);
+            engine.Add(Items.Set("u" + i, new Hashtable { ["city"] = "x" }, ImService.AllMemberPush).Item!);
         }
         engine.Complete();
         var sizes = stub.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("UserAttrs").GetArrayLength()).ToArray();
@@ -188,7 +191,7 @@ public class EngineTests
         using var connection = TestConnections.Open(stub, clock: clock, timeout: TimeSpan.FromMinutes(5));
         var sink = new CollectingSink<UserAttributes>();
         using var stop = new CancellationTokenSource();
-        using var engine = new BatchEngine<GetItem, UserAttributes>(new GetAttributesOperation(connection), new EngineOptions { BatchSize = 1, ThrottleLimit = 2 }, sink, cancellationToken: stop.Token);
+        using var engine = new BatchEngine<GetItem, UserAttributes>(BulkOperations.Get(connection), new EngineOptions { BatchSize = 1, ThrottleLimit = 2 }, sink, cancellationToken: stop.Token);
         var run = Task.Run(() =>
         {
             engine.Add(Get("u0"));
@@ -208,11 +211,11 @@ public class EngineTests
         var stub = new StubHttpHandler();
         using var connection = TestConnections.Open(stub);
         var sink = new CollectingSink<UserAttributes>();
-        using var engine = new BatchEngine<GetItem, UserAttributes>(new GetAttributesOperation(connection), new EngineOptions(), sink);
+        using var engine = new BatchEngine<GetItem, UserAttributes>(BulkOperations.Get(connection), new EngineOptions(), sink);
         stub.Responder = r => StubResponse.Ok(",\"UserAttrs\":[{\"To_Account\":\"c\",\"Attrs\":{}},{\"To_Account\":\"a\",\"Attrs\":{\"x\":\"1\"}}]");
         foreach (var u in new[] { "a", "", "c" })
         {
-            var item = InputReader.ForGet(u, ImService.AllMemberPush);
+            var item = Items.Get(u, ImService.AllMemberPush);
             if (item.Failure is not null) engine.AddFailure(item.Failure);
             else engine.Add(item.Item!);
         }
@@ -230,8 +233,8 @@ public class EngineTests
         var stub = new StubHttpHandler();
         using var connection = TestConnections.Open(stub);
         var sink = new CollectingSink<UserAttributes>();
-        using var engine = new BatchEngine<GetItem, UserAttributes>(new GetAttributesOperation(connection), new EngineOptions(), sink);
-        for (var i = 0; i < 1000; i++) engine.AddFailure(InputReader.ForGet(" ", ImService.AllMemberPush).Failure!);
+        using var engine = new BatchEngine<GetItem, UserAttributes>(BulkOperations.Get(connection), new EngineOptions(), sink);
+        for (var i = 0; i < 1000; i++) engine.AddFailure(Items.Get(" ", ImService.AllMemberPush).Failure!);
         engine.Complete();
         Assert.Equal(1000, sink.Failures.Count);
         Assert.Empty(stub.Requests);
@@ -244,10 +247,10 @@ public class EngineTests
         var stub = new StubHttpHandler();
         using var connection = TestConnections.Open(stub);
         var sink = new CollectingSink<UserAttributes>();
-        using var engine = new BatchEngine<SetItem, UserAttributes>(new SetAttributesOperation(connection), new EngineOptions(), sink);
-        engine.Add(InputReader.ForSet("alice", new Hashtable { ["city"] = "A", ["sex"] = "F" }, ImService.AllMemberPush).Item!);
-        engine.Add(InputReader.ForSet("bob", new Hashtable { ["city"] = "B" }, ImService.AllMemberPush).Item!);
-        engine.Add(InputReader.ForSet("alice", new Hashtable { ["city"] = "C" }, ImService.AllMemberPush).Item!);
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions(), sink);
+        engine.Add(Items.Set("alice", new Hashtable { ["city"] = "A", ["sex"] = "F" }, ImService.AllMemberPush).Item!);
+        engine.Add(Items.Set("bob", new Hashtable { ["city"] = "B" }, ImService.AllMemberPush).Item!);
+        engine.Add(Items.Set("alice", new Hashtable { ["city"] = "C" }, ImService.AllMemberPush).Item!);
         engine.Complete();
         var body = JsonDocument.Parse(stub.Requests.Single().Body).RootElement.GetProperty("UserAttrs");
         Assert.Equal(2, body.GetArrayLength());
@@ -264,7 +267,7 @@ public class EngineTests
         var stub = new StubHttpHandler().Enqueue(StubResponse.Fail(90009, "admin only"));
         using var connection = TestConnections.Open(stub);
         var sink = new CollectingSink<UserAttributes>();
-        using var engine = new BatchEngine<GetItem, UserAttributes>(new GetAttributesOperation(connection), new EngineOptions(), sink);
+        using var engine = new BatchEngine<GetItem, UserAttributes>(BulkOperations.Get(connection), new EngineOptions(), sink);
         foreach (var u in new[] { "a", "b", "a", "a" }) engine.Add(Get(u));
         engine.Complete();
         Assert.Equal(new object[] { "a", "b", "a", "a" }, sink.Failures.Select(f => f.TargetObject));
@@ -277,7 +280,7 @@ public class EngineTests
         var op = new ControlledOperation();
         var sink = new CollectingSink<UserAttributes>();
         using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 100, ThrottleLimit = 2 }, sink);
-        var failure = InputReader.ForGet("", ImService.AllMemberPush).Failure!;
+        var failure = Items.Get("", ImService.AllMemberPush).Failure!;
         var feeding = Task.Run(() =>
         {
             for (var i = 0; i < 100; i++) engine.Add(Get("u" + i));

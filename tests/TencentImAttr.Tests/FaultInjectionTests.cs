@@ -3,7 +3,10 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Retry;
+using TencentImAttr.Core.Timing;
 using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
@@ -78,8 +81,8 @@ public class FaultInjectionTests
         using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
 
         // Set: tier and city for everyone.
-        var set = Drive(new SetAttributesOperation(connection),
-            Enumerable.Range(0, Users).Select(i => InputReader.ForSet(Id(i), new Hashtable { ["tier"] = "t" + (i % 7), ["city"] = "c" + i }, family)),
+        var set = Drive(BulkOperations.Set(connection),
+            Enumerable.Range(0, Users).Select(i => Items.Set(Id(i), new Hashtable { ["tier"] = "t" + (i % 7), ["city"] = "c" + i }, family)),
             r => r.UserId);
         AssertAccounted(set, service);
         foreach (var user in set.Done)
@@ -97,12 +100,12 @@ public class FaultInjectionTests
 
         // Get: every done user's answer equals the store.
         var faultsBefore = service.FaultsInjected;
-        var get = Drive(new GetAttributesOperation(connection), Enumerable.Range(0, Users).Select(i => InputReader.ForGet(Id(i), family)), r => r.UserId);
+        var get = Drive(BulkOperations.Get(connection), Enumerable.Range(0, Users).Select(i => Items.Get(Id(i), family)), r => r.UserId);
         AssertAccounted(get, service);
         Assert.True(service.FaultsInjected > faultsBefore);
 
         // Remove: city from everyone; the done ones have only tier left.
-        var remove = Drive(new RemoveAttributesOperation(connection), Enumerable.Range(0, Users).Select(i => InputReader.ForRemove(Id(i), new[] { "city" }, family)), r => r.UserId);
+        var remove = Drive(BulkOperations.Remove(connection), Enumerable.Range(0, Users).Select(i => Items.Remove(Id(i), new[] { "city" }, family)), r => r.UserId);
         AssertAccounted(remove, service);
         foreach (var user in remove.Done)
         {
@@ -127,9 +130,9 @@ public class FaultInjectionTests
         using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
         var results = new Dictionary<string, UserAttributes>();
         var tally = new Tally<UserAttributes>(r => { results[r.UserId] = r; return r.UserId; });
-        using (var engine = new BatchEngine<GetItem, UserAttributes>(new GetAttributesOperation(connection), new EngineOptions { ThrottleLimit = 16 }, tally))
+        using (var engine = new BatchEngine<GetItem, UserAttributes>(BulkOperations.Get(connection), new EngineOptions { ThrottleLimit = 16 }, tally))
         {
-            for (var i = 0; i < Users; i++) engine.Add(InputReader.ForGet(Id(i), family).Item!);
+            for (var i = 0; i < Users; i++) engine.Add(Items.Get(Id(i), family).Item!);
             engine.Complete();
         }
         AssertAccounted(tally, service);
@@ -158,9 +161,9 @@ public class FaultInjectionTests
         using var connection = TestConnections.Open(stub, maxRetry: 8, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
         const int users = 2_000;
         var tally = new Tally<UserAttributes>(r => r.UserId);
-        using (var engine = new BatchEngine<SetItem, UserAttributes>(new SetAttributesOperation(connection), new EngineOptions { ThrottleLimit = 16 }, tally))
+        using (var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 16 }, tally))
         {
-            for (var i = 0; i < users; i++) engine.Add(InputReader.ForSet(Id(i), new Hashtable { ["tier"] = "gold" }, ImService.AllMemberPush).Item!);
+            for (var i = 0; i < users; i++) engine.Add(Items.Set(Id(i), new Hashtable { ["tier"] = "gold" }, ImService.AllMemberPush).Item!);
             engine.Complete();
         }
         // 0.25^9 per call: with 20 calls, every user gets through.
@@ -177,8 +180,8 @@ public class FaultInjectionTests
         for (var i = 0; i < Users; i += 97) service.UnknownUsers.Add(Id(i));
         var stub = new StubHttpHandler { Responder = service.Handle };
         using var connection = TestConnections.Open(stub, Core.Api.ImService.Push);
-        var tally = Drive(new SetAttributesOperation(connection),
-            Enumerable.Range(0, Users).Select(i => InputReader.ForSet(Id(i), new Hashtable { ["tier"] = "gold" }, ImService.Push)), r => r.UserId);
+        var tally = Drive(BulkOperations.Set(connection),
+            Enumerable.Range(0, Users).Select(i => Items.Set(Id(i), new Hashtable { ["tier"] = "gold" }, ImService.Push)), r => r.UserId);
         Assert.Equal(service.UnknownUsers.OrderBy(u => u), tally.Reported.Keys.OrderBy(u => u));
         Assert.All(tally.Reported.Values, id => Assert.Equal("ImApiError70107", id));
         Assert.Equal(Users - service.UnknownUsers.Count, tally.Done.Count);

@@ -3,9 +3,14 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using TencentImAttr.Testing;
 using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Retry;
+using TencentImAttr.Core.Timing;
 using TencentImAttr.Core.Input;
+using TencentImAttr.Core.Operations;
 using Xunit;
 
 namespace TencentImAttr.Tests;
@@ -27,25 +32,25 @@ public class InputTests
     [InlineData("用户用户用户用户用户用户", "UserIdTooLong")] // 12 x 3 = 36 bytes, 12 characters
     public void User_id_rules(string? user, string? errorId)
     {
-        Assert.Equal(errorId, ErrorOf(InputReader.ForGet(user, All)));
+        Assert.Equal(errorId, ErrorOf(Items.Get(user, All)));
     }
 
     [Fact]
     public void RegistrationIds_pass_only_on_the_push_family()
     {
         const string registrationId = "379C2F0D-290D-47AE-94D1-919058C39C77";
-        var rejected = InputReader.ForGet(registrationId, ImService.AllMemberPush);
+        var rejected = Items.Get(registrationId, ImService.AllMemberPush);
         Assert.Equal("UserIdTooLong", rejected.Failure!.ErrorId);
         Assert.Contains("-Service Push", rejected.Failure.Message);
-        Assert.Null(InputReader.ForGet(registrationId, ImService.Push).Failure);
+        Assert.Null(Items.Get(registrationId, ImService.Push).Failure);
         // Still only UserIDs of 32 bytes or RegistrationIDs on Push: a long non-registration id fails.
-        Assert.Equal("UserIdTooLong", ErrorOf(InputReader.ForGet(new string('x', 36), ImService.Push)));
+        Assert.Equal("UserIdTooLong", ErrorOf(Items.Get(new string('x', 36), ImService.Push)));
     }
 
     [Fact]
     public void Errors_name_the_user_and_target_it()
     {
-        var item = InputReader.ForSet("alice", new Hashtable { ["city"] = new string('x', 51) }, All);
+        var item = Items.Set("alice", new Hashtable { ["city"] = new string('x', 51) }, All);
         Assert.Equal("AttributeValueTooLong", item.Failure!.ErrorId);
         Assert.Equal("alice", item.Failure.TargetObject);
         Assert.Contains("alice", item.Failure.Message);
@@ -90,7 +95,7 @@ public class InputTests
         CultureInfo.CurrentCulture = new CultureInfo("de-DE"); // a comma decimal separator must not leak in
         try
         {
-            var item = InputReader.ForSet("alice", new Hashtable { ["v"] = value }, All);
+            var item = Items.Set("alice", new Hashtable { ["v"] = value }, All);
             Assert.Equal(errorId, item.Failure?.ErrorId);
             if (sent is not null) Assert.Equal(sent, item.Item!.Attributes["v"]);
         }
@@ -107,29 +112,29 @@ public class InputTests
     [InlineData("123456789012345678901234567890123456789012345678901", "AttributeNameTooLong")]
     public void Attribute_name_rules(string name, string? errorId)
     {
-        Assert.Equal(errorId, ErrorOf(InputReader.ForSet("alice", new Hashtable { [name] = "v" }, All)));
-        Assert.Equal(errorId, ErrorOf(InputReader.ForRemove("alice", new[] { name }, All)));
+        Assert.Equal(errorId, ErrorOf(Items.Set("alice", new Hashtable { [name] = "v" }, All)));
+        Assert.Equal(errorId, ErrorOf(Items.Remove("alice", new[] { name }, All)));
     }
 
     [Fact]
     public void Empty_sets_and_lists_and_nulls_in_arrays()
     {
-        Assert.Equal("AttributeSetEmpty", ErrorOf(InputReader.ForSet("alice", new Hashtable(), All)));
-        Assert.Equal("AttributeSetEmpty", ErrorOf(InputReader.ForSet("alice", null, All)));
-        Assert.Equal("NameListEmpty", ErrorOf(InputReader.ForRemove("alice", Array.Empty<string>(), All)));
-        Assert.Equal("NameListEmpty", ErrorOf(InputReader.ForRemove("alice", null, All)));
-        Assert.Equal("AttributeNameEmpty", ErrorOf(InputReader.ForRemove("alice", new[] { "city", null }, All)));
-        Assert.Equal(new[] { "city", "sex" }, InputReader.ForRemove("alice", new[] { "city", "sex", "city" }, All).Item!.Names);
+        Assert.Equal("AttributeSetEmpty", ErrorOf(Items.Set("alice", new Hashtable(), All)));
+        Assert.Equal("AttributeSetEmpty", ErrorOf(Items.Set("alice", null, All)));
+        Assert.Equal("NameListEmpty", ErrorOf(Items.Remove("alice", Array.Empty<string>(), All)));
+        Assert.Equal("NameListEmpty", ErrorOf(Items.Remove("alice", null, All)));
+        Assert.Equal("AttributeNameEmpty", ErrorOf(Items.Remove("alice", new[] { "city", null }, All)));
+        Assert.Equal(new[] { "city", "sex" }, Items.Remove("alice", new[] { "city", "sex", "city" }, All).Item!.Names);
     }
 
-    private static IEnumerable<KeyValuePair<string, object?>> Props(params (string, object?)[] pairs) =>
-        pairs.Select(p => new KeyValuePair<string, object?>(p.Item1, p.Item2));
+    private static IReadOnlyList<KeyValuePair<string, object?>> Props(params (string, object?)[] pairs) =>
+        pairs.Select(p => new KeyValuePair<string, object?>(p.Item1, p.Item2)).ToList();
 
     [Fact]
     public void Csv_rows_give_user_id_and_one_attribute_per_column_skipping_empty_cells()
     {
         var row = new object();
-        var item = InputReader.ForSetFromObject(row, Props(("UserId", "alice"), ("city", "Shenzhen"), ("tier", ""), ("sex", "F")), null, All);
+        var item = Items.SetFrom(row, Props(("UserId", "alice"), ("city", "Shenzhen"), ("tier", ""), ("sex", "F")), null, All);
         Assert.Equal("alice", item.Item!.UserId);
         Assert.Equal(new Dictionary<string, string> { ["city"] = "Shenzhen", ["sex"] = "F" }, item.Item.Attributes);
     }
@@ -140,7 +145,7 @@ public class InputTests
     [InlineData("USERID")]
     public void User_id_columns_have_aliases(string column)
     {
-        var item = InputReader.ForSetFromObject(new object(), Props((column, "bob"), ("city", "x")), null, All);
+        var item = Items.SetFrom(new object(), Props((column, "bob"), ("city", "x")), null, All);
         Assert.Equal("bob", item.Item!.UserId);
         Assert.Equal(new[] { "city" }, item.Item.Attributes.Keys);
     }
@@ -149,7 +154,7 @@ public class InputTests
     public void Get_output_pipes_back_into_set()
     {
         var fromGet = new TencentImAttr.Models.UserAttributes("alice", new Dictionary<string, string> { ["city"] = "Shenzhen" });
-        var item = InputReader.ForSetFromObject(fromGet, Props(("UserId", fromGet.UserId), ("Attributes", fromGet.Attributes)), null, All);
+        var item = Items.SetFrom(fromGet, Props(("UserId", fromGet.UserId), ("Attributes", fromGet.Attributes)), null, All);
         Assert.Equal("alice", item.Item!.UserId);
         Assert.Equal(new Dictionary<string, string> { ["city"] = "Shenzhen" }, item.Item.Attributes);
     }
@@ -157,77 +162,62 @@ public class InputTests
     [Fact]
     public void Extra_attributes_win_over_the_objects_own()
     {
-        var item = InputReader.ForSetFromObject(new object(), Props(("UserId", "alice"), ("city", "A"), ("sex", "F")), new Hashtable { ["city"] = "B" }, All);
+        var item = Items.SetFrom(new object(), Props(("UserId", "alice"), ("city", "A"), ("sex", "F")), new Hashtable { ["city"] = "B" }, All);
         Assert.Equal(new Dictionary<string, string> { ["city"] = "B", ["sex"] = "F" }, item.Item!.Attributes);
     }
 
     [Fact]
     public void Strings_and_hashtables_from_the_pipeline()
     {
-        var fromString = InputReader.ForSetFromObject("alice", null, new Hashtable { ["tier"] = "gold" }, All);
+        var fromString = Items.SetFrom("alice", null, new Hashtable { ["tier"] = "gold" }, All);
         Assert.Equal("alice", fromString.Item!.UserId);
-        Assert.Equal("AttributeSetEmpty", ErrorOf(InputReader.ForSetFromObject("alice", null, null, All)));
-        var fromTable = InputReader.ForSetFromObject(new Hashtable { ["UserId"] = "bob", ["city"] = "x" }, null, null, All);
+        Assert.Equal("AttributeSetEmpty", ErrorOf(Items.SetFrom("alice", null, null, All)));
+        var fromTable = Items.SetFrom(new Hashtable { ["UserId"] = "bob", ["city"] = "x" }, null, null, All);
         Assert.Equal("bob", fromTable.Item!.UserId);
         Assert.Equal("x", fromTable.Item.Attributes["city"]);
-        Assert.Equal("InputObjectNull", ErrorOf(InputReader.ForSetFromObject(null, null, null, All)));
+        Assert.Equal("InputObjectNull", ErrorOf(Items.SetFrom(null, null, null, All)));
     }
 
     [Fact]
     public void Objects_without_a_user_id_are_rejected_naming_their_properties()
     {
         var row = new object();
-        var item = InputReader.ForSetFromObject(row, Props(("Name", "alice"), ("city", "x")), null, All);
+        var item = Items.SetFrom(row, Props(("Name", "alice"), ("city", "x")), null, All);
         Assert.Equal("InputObjectNoUserId", item.Failure!.ErrorId);
         Assert.Contains("Name, city", item.Failure.Message);
         Assert.Same(row, item.Failure.TargetObject);
-        Assert.Equal("UserIdEmpty", ErrorOf(InputReader.ForSetFromObject(row, Props(("UserId", ""), ("city", "x")), null, All)));
-        Assert.Equal("UserIdInvalidType", ErrorOf(InputReader.ForSetFromObject(row, Props(("UserId", new object()), ("city", "x")), null, All)));
-        Assert.Equal("AttributeValueUnsupportedType", ErrorOf(InputReader.ForSetFromObject(row, Props(("UserId", "a"), ("nested", new object[] { 1 })), null, All)));
-        Assert.Equal("alice", InputReader.ForSetFromObject(row, Props(("UserId", "alice"), ("n", 5)), null, All).Item!.UserId);
+        Assert.Equal("UserIdEmpty", ErrorOf(Items.SetFrom(row, Props(("UserId", ""), ("city", "x")), null, All)));
+        Assert.Equal("UserIdInvalidType", ErrorOf(Items.SetFrom(row, Props(("UserId", new object()), ("city", "x")), null, All)));
+        Assert.Equal("AttributeValueUnsupportedType", ErrorOf(Items.SetFrom(row, Props(("UserId", "a"), ("nested", new object[] { 1 })), null, All)));
+        Assert.Equal("alice", Items.SetFrom(row, Props(("UserId", "alice"), ("n", 5)), null, All).Item!.UserId);
     }
 
     [Fact]
     public void Get_reads_users_from_strings_rows_and_tables_and_rejects_objects_without_one()
     {
-        Assert.Equal("alice", InputReader.ForGetFromObject("alice", null, All).Item!.UserId);
-        Assert.Equal("bob", InputReader.ForGetFromObject(new object(), Props(("Account", "bob"), ("x", 1)), All).Item!.UserId);
-        Assert.Equal("carol", InputReader.ForGetFromObject(new Hashtable { ["To_Account"] = "carol" }, null, All).Item!.UserId);
+        Assert.Equal("alice", Items.GetFrom("alice", null, All).Item!.UserId);
+        Assert.Equal("bob", Items.GetFrom(new object(), Props(("Account", "bob"), ("x", 1)), All).Item!.UserId);
+        Assert.Equal("carol", Items.GetFrom(new Hashtable { ["To_Account"] = "carol" }, null, All).Item!.UserId);
         var junk = new object();
-        var rejected = InputReader.ForGetFromObject(junk, Props(("User", "alice")), All);
+        var rejected = Items.GetFrom(junk, Props(("User", "alice")), All);
         Assert.Equal("InputObjectNoUserId", rejected.Failure!.ErrorId);
         Assert.Same(junk, rejected.Failure.TargetObject);
-        Assert.Equal("UserIdEmpty", ErrorOf(InputReader.ForGetFromObject(junk, Props(("UserId", null)), All)));
-        Assert.Equal("InputObjectNull", ErrorOf(InputReader.ForGetFromObject(null, null, All)));
+        Assert.Equal("UserIdEmpty", ErrorOf(Items.GetFrom(junk, Props(("UserId", null)), All)));
+        Assert.Equal("InputObjectNull", ErrorOf(Items.GetFrom(null, null, All)));
     }
 
     [Fact]
     public void Remove_reads_names_from_the_row_unless_given()
     {
-        var row = InputReader.ForRemoveFromObject(new object(), Props(("UserId", "alice"), ("Name", "city")), null, All);
+        var row = Items.RemoveFrom(new object(), Props(("UserId", "alice"), ("Name", "city")), null, All);
         Assert.Equal(new[] { "city" }, row.Item!.Names);
-        var many = InputReader.ForRemoveFromObject(new object(), Props(("UserId", "alice"), ("Names", new object[] { "city", "tier" })), null, All);
+        var many = Items.RemoveFrom(new object(), Props(("UserId", "alice"), ("Names", new object[] { "city", "tier" })), null, All);
         Assert.Equal(new[] { "city", "tier" }, many.Item!.Names);
-        var given = InputReader.ForRemoveFromObject(new object(), Props(("UserId", "alice"), ("Name", "city")), new[] { "tier" }, All);
+        var given = Items.RemoveFrom(new object(), Props(("UserId", "alice"), ("Name", "city")), new[] { "tier" }, All);
         Assert.Equal(new[] { "tier" }, given.Item!.Names);
-        Assert.Equal(new[] { "sex" }, InputReader.ForRemoveFromObject("bob", null, new[] { "sex" }, All).Item!.Names);
-        Assert.Equal("NameListEmpty", ErrorOf(InputReader.ForRemoveFromObject("bob", null, null, All)));
-        Assert.Equal("NameListEmpty", ErrorOf(InputReader.ForRemoveFromObject(new object(), Props(("UserId", "alice")), null, All)));
-        Assert.Equal("InputObjectNoUserId", ErrorOf(InputReader.ForRemoveFromObject(new object(), Props(("User", "alice"), ("Name", "city")), null, All)));
-    }
-
-    [Fact]
-    public void Unwrap_is_applied_to_objects_values_and_keys()
-    {
-        // Stands in for PowerShell's PSObject wrapper, which the cmdlets remove through this hook.
-        object? Unwrap(object? v) => v is Wrapper w ? w.Value : v;
-        var item = InputReader.ForSetFromObject(new Wrapper("alice"), null, new Hashtable { [new Wrapper("n")] = new Wrapper(7) }, All, Unwrap);
-        Assert.Equal("7", item.Item!.Attributes["n"]);
-    }
-
-    private sealed class Wrapper
-    {
-        public Wrapper(object value) => Value = value;
-        public object Value { get; }
+        Assert.Equal(new[] { "sex" }, Items.RemoveFrom("bob", null, new[] { "sex" }, All).Item!.Names);
+        Assert.Equal("NameListEmpty", ErrorOf(Items.RemoveFrom("bob", null, null, All)));
+        Assert.Equal("NameListEmpty", ErrorOf(Items.RemoveFrom(new object(), Props(("UserId", "alice")), null, All)));
+        Assert.Equal("InputObjectNoUserId", ErrorOf(Items.RemoveFrom(new object(), Props(("User", "alice"), ("Name", "city")), null, All)));
     }
 }

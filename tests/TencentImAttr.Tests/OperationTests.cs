@@ -6,7 +6,10 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Retry;
+using TencentImAttr.Core.Timing;
 using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
@@ -47,10 +50,10 @@ public class OperationTests
     {
         var stub = new StubHttpHandler();
         using var connection = TestConnections.Open(stub);
-        Run(new SetAttributesOperation(connection), new[]
+        Run(BulkOperations.Set(connection), new[]
         {
-            InputReader.ForSet("xiaojun012", new System.Collections.Specialized.OrderedDictionary { ["sex"] = "attr1", ["city"] = "attr2" }, ImService.AllMemberPush),
-            InputReader.ForSet("xiaojun013", new System.Collections.Specialized.OrderedDictionary { ["city"] = "attr3", ["sex"] = "attr4" }, ImService.AllMemberPush),
+            Items.Set("xiaojun012", new System.Collections.Specialized.OrderedDictionary { ["sex"] = "attr1", ["city"] = "attr2" }, ImService.AllMemberPush),
+            Items.Set("xiaojun013", new System.Collections.Specialized.OrderedDictionary { ["city"] = "attr3", ["sex"] = "attr4" }, ImService.AllMemberPush),
         });
         AssertJsonEqual(SetSample, stub.Requests.Single().Body);
     }
@@ -60,10 +63,10 @@ public class OperationTests
     {
         var stub = new StubHttpHandler();
         using var connection = TestConnections.Open(stub);
-        var (results, _, _) = Run(new RemoveAttributesOperation(connection), new[]
+        var (results, _, _) = Run(BulkOperations.Remove(connection), new[]
         {
-            InputReader.ForRemove("xiaojun013", new[] { "sex", "city" }, ImService.AllMemberPush),
-            InputReader.ForRemove("xiaojun012", new[] { "sex", "city" }, ImService.AllMemberPush),
+            Items.Remove("xiaojun013", new[] { "sex", "city" }, ImService.AllMemberPush),
+            Items.Remove("xiaojun012", new[] { "sex", "city" }, ImService.AllMemberPush),
         });
         AssertJsonEqual(RemoveSample, stub.Requests.Single().Body);
         Assert.Equal("/v4/all_member_push/im_remove_attr", stub.Requests[0].Uri.AbsolutePath);
@@ -75,8 +78,8 @@ public class OperationTests
     {
         var stub = new StubHttpHandler().EnqueueJson(GetSampleResponse);
         using var connection = TestConnections.Open(stub);
-        var (results, failures, _) = Run(new GetAttributesOperation(connection),
-            new[] { "Zhang Xiaohong", "Chen Xiaoming", "abc" }.Select(u => InputReader.ForGet(u, ImService.AllMemberPush)));
+        var (results, failures, _) = Run(BulkOperations.Get(connection),
+            new[] { "Zhang Xiaohong", "Chen Xiaoming", "abc" }.Select(u => Items.Get(u, ImService.AllMemberPush)));
         AssertJsonEqual(GetSample, stub.Requests.Single().Body);
         Assert.Empty(failures);
         Assert.Equal(new[] { "Zhang Xiaohong", "Chen Xiaoming", "abc" }, results.Select(r => r.UserId));
@@ -115,7 +118,7 @@ public class OperationTests
     {
         var stub = new StubHttpHandler().EnqueueJson("{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"UserAttrs\":[{\"To_Account\":\"b\",\"Attrs\":{\"x\":\"1\"}},{\"To_Account\":\"zzz\",\"Attrs\":{}}]}");
         using var connection = TestConnections.Open(stub);
-        var (results, failures, outcomes) = Run(new GetAttributesOperation(connection), new[] { "a", "b", "c" }.Select(u => InputReader.ForGet(u, ImService.AllMemberPush)));
+        var (results, failures, outcomes) = Run(BulkOperations.Get(connection), new[] { "a", "b", "c" }.Select(u => Items.Get(u, ImService.AllMemberPush)));
         Assert.Equal(new[] { "b" }, results.Select(r => r.UserId));
         Assert.Equal(new object[] { "a", "c" }, failures.Select(f => f.TargetObject));
         Assert.All(failures, f => Assert.Equal("ImUserMissingFromResponse", f.ErrorId));
@@ -128,8 +131,8 @@ public class OperationTests
         var calls = 0;
         var stub = new StubHttpHandler { Responder = _ => ++calls == 1 ? StubResponse.Fail(90033, "invalid attribute") : StubResponse.Ok() };
         using var connection = TestConnections.Open(stub);
-        var (results, failures, _) = Run(new SetAttributesOperation(connection),
-            Enumerable.Range(0, 150).Select(i => InputReader.ForSet("u" + i, new Hashtable { ["city"] = "x" }, ImService.AllMemberPush)), throttle: 1);
+        var (results, failures, _) = Run(BulkOperations.Set(connection),
+            Enumerable.Range(0, 150).Select(i => Items.Set("u" + i, new Hashtable { ["city"] = "x" }, ImService.AllMemberPush)), throttle: 1);
         Assert.Equal(Enumerable.Range(0, 100).Select(i => (object)("u" + i)), failures.Select(f => f.TargetObject));
         Assert.All(failures, f => Assert.Equal("ImApiError90033", f.ErrorId));
         Assert.All(failures, f => Assert.Equal(ImErrorCategory.InvalidArgument, f.Category));
@@ -143,11 +146,11 @@ public class OperationTests
         service.Register("city", "tier");
         var stub = service.CreateHandler();
         using var connection = TestConnections.Open(stub);
-        var (results, failures, outcomes) = Run(new SetAttributesOperation(connection), new[]
+        var (results, failures, outcomes) = Run(BulkOperations.Set(connection), new[]
         {
-            InputReader.ForSet("alice", new Hashtable { ["city"] = "A" }, ImService.AllMemberPush),
-            InputReader.ForSet("bob", new Hashtable { ["colour"] = "red", ["city"] = "B" }, ImService.AllMemberPush),
-            InputReader.ForSet("carol", new Hashtable { ["tier"] = "gold" }, ImService.AllMemberPush),
+            Items.Set("alice", new Hashtable { ["city"] = "A" }, ImService.AllMemberPush),
+            Items.Set("bob", new Hashtable { ["colour"] = "red", ["city"] = "B" }, ImService.AllMemberPush),
+            Items.Set("carol", new Hashtable { ["tier"] = "gold" }, ImService.AllMemberPush),
         });
         Assert.Equal(new[] { "alice", "carol" }, results.Select(r => r.UserId));
         var failure = Assert.Single(failures);
@@ -166,7 +169,7 @@ public class OperationTests
     {
         var stub = new StubHttpHandler { Responder = r => r.Api == "im_get_attr_name" ? StubResponse.Ok(",\"AttrNames\":{\"0\":\"city\"}") : StubResponse.Fail(90033, "invalid attribute") };
         using var connection = TestConnections.Open(stub);
-        var (results, failures, _) = Run(new RemoveAttributesOperation(connection), new[] { "a", "b" }.Select(u => InputReader.ForRemove(u, new[] { "city" }, ImService.AllMemberPush)));
+        var (results, failures, _) = Run(BulkOperations.Remove(connection), new[] { "a", "b" }.Select(u => Items.Remove(u, new[] { "city" }, ImService.AllMemberPush)));
         Assert.Empty(results);
         Assert.Equal(new object[] { "a", "b" }, failures.Select(f => f.TargetObject));
         Assert.Equal(new[] { "im_remove_attr", "im_get_attr_name" }, stub.Requests.Select(r => r.Api));
@@ -179,8 +182,8 @@ public class OperationTests
     {
         var stub = new StubHttpHandler().EnqueueJson("{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"ErrorList\":[{\"To_Account\":\"mary\",\"ErrorCode\":70107,\"ErrorInfo\":\"\"},{\"To_Account\":\"dev\",\"ErrorCode\":90035,\"ErrorInfo\":\"type\"}]}");
         using var connection = TestConnections.Open(stub, service);
-        var (results, failures, outcomes) = Run(new SetAttributesOperation(connection),
-            new[] { "john", "mary", "dev", "ann" }.Select(u => InputReader.ForSet(u, new Hashtable { ["city"] = "x" }, service)));
+        var (results, failures, outcomes) = Run(BulkOperations.Set(connection),
+            new[] { "john", "mary", "dev", "ann" }.Select(u => Items.Set(u, new Hashtable { ["city"] = "x" }, service)));
         Assert.Equal(path, stub.Requests.Single().Uri.AbsolutePath);
         Assert.Equal(new[] { "john", "ann" }, results.Select(r => r.UserId));
         Assert.Equal(new object[] { "mary", "dev" }, failures.Select(f => f.TargetObject));
@@ -196,8 +199,8 @@ public class OperationTests
             .EnqueueJson("{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorList\":[{\"To_Account\":\"b\",\"ErrorCode\":91000}]}")
             .Enqueue(StubResponse.Ok());
         using var connection = TestConnections.Open(stub, ImService.Push);
-        var (results, failures, _) = Run(new RemoveAttributesOperation(connection),
-            new[] { "a", "b", "c" }.Select(u => InputReader.ForRemove(u, new[] { "city" }, ImService.Push)));
+        var (results, failures, _) = Run(BulkOperations.Remove(connection),
+            new[] { "a", "b", "c" }.Select(u => Items.Remove(u, new[] { "city" }, ImService.Push)));
         Assert.Empty(failures);
         Assert.Equal(new[] { "a", "b", "c" }, results.Select(r => r.UserId));
         Assert.Equal(2, stub.Requests.Count);
@@ -210,7 +213,7 @@ public class OperationTests
         const string device = "379C2F0D-290D-47AE-94D1-919058C39C77";
         var stub = new StubHttpHandler().EnqueueJson("{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"UserAttrs\":[{\"To_Account\":\"" + device + "\",\"Attrs\":{\"tier\":\"gold\"}}]}");
         using var connection = TestConnections.Open(stub, ImService.Push);
-        var (results, failures, _) = Run(new GetAttributesOperation(connection), new[] { InputReader.ForGet(device, ImService.Push) });
+        var (results, failures, _) = Run(BulkOperations.Get(connection), new[] { Items.Get(device, ImService.Push) });
         Assert.Empty(failures);
         Assert.Equal("gold", results.Single().Attributes["tier"]);
         Assert.Equal("/v4/timpush/get_attr", stub.Requests.Single().Uri.AbsolutePath);
@@ -222,9 +225,9 @@ public class OperationTests
         var stub = new StubHttpHandler().Enqueue(StubResponse.Fail(91000), StubResponse.Ok());
         using var connection = TestConnections.Open(stub);
         var sink = new CollectingSink<UserAttributes>();
-        using (var engine = new BatchEngine<SetItem, UserAttributes>(new SetAttributesOperation(connection), new EngineOptions(), sink))
+        using (var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions(), sink))
         {
-            engine.Add(InputReader.ForSet("a", new Hashtable { ["c"] = "1" }, ImService.AllMemberPush).Item!);
+            engine.Add(Items.Set("a", new Hashtable { ["c"] = "1" }, ImService.AllMemberPush).Item!);
             engine.Complete();
         }
         Assert.Equal(2, sink.Verbose.Count);

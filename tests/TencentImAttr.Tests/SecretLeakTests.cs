@@ -6,7 +6,10 @@ using System.Text;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Auth;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Retry;
+using TencentImAttr.Core.Timing;
 using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
@@ -48,9 +51,9 @@ public class SecretLeakTests
         using var connection = TestConnections.Open(stub, secretKey: Sentinel, maxRetry: 2, clock: new InstantClock());
         emitted.AppendLine(connection.ToString()).AppendLine(connection.UserSig.ToString()).AppendLine(connection.Authentication);
         var sink = new CollectingSink<UserAttributes>();
-        using (var engine = new BatchEngine<SetItem, UserAttributes>(new SetAttributesOperation(connection), new EngineOptions { BatchSize = 2, ThrottleLimit = 2 }, sink))
+        using (var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { BatchSize = 2, ThrottleLimit = 2 }, sink))
         {
-            for (var i = 0; i < 40; i++) engine.Add(InputReader.ForSet("u" + i, new Hashtable { ["c"] = "v" }, ImService.AllMemberPush).Item!);
+            for (var i = 0; i < 40; i++) engine.Add(Items.Set("u" + i, new Hashtable { ["c"] = "v" }, ImService.AllMemberPush).Item!);
             engine.Complete();
         }
         try

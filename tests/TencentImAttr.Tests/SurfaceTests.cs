@@ -7,6 +7,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using TencentImAttr.Cmdlets;
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Errors;
 using Xunit;
 
 namespace TencentImAttr.Tests;
@@ -71,7 +72,7 @@ public class SurfaceTests
     [Theory]
     [InlineData(typeof(GetImUserAttributeCommand), "ByUserId")]
     [InlineData(typeof(RemoveImUserAttributeCommand), "ByUserId")]
-    [InlineData(typeof(SetImUserAttributeCommand), "ByInputObject")]
+    [InlineData(typeof(SetImUserAttributeCommand), "ByUserId")]
     public void Bulk_cmdlets_take_the_pipeline_only_through_InputObject(Type t, string defaultSet)
     {
         // A string[] parameter bound from the pipeline would turn any object into a "user id" by ToString(); an
@@ -106,7 +107,8 @@ public class SurfaceTests
     public void Set_has_two_parameter_sets_the_binder_cannot_confuse()
     {
         var t = typeof(SetImUserAttributeCommand);
-        Assert.Equal("ByInputObject", Named(Attr<CmdletAttribute>(t)!, "DefaultParameterSetName"));
+        // The three bulk cmdlets agree on their default set (ByUserId); pipeline input still picks ByInputObject.
+        Assert.Equal("ByUserId", Named(Attr<CmdletAttribute>(t)!, "DefaultParameterSetName"));
         // Only InputObject takes pipeline input, by value: whatever is piped in is read by the core, never half-bound.
         var pipelineParams = t.GetProperties().Where(p => Attrs<ParameterAttribute>(p).Any(a => Named(a, "ValueFromPipeline") is true || Named(a, "ValueFromPipelineByPropertyName") is true)).Select(p => p.Name).ToArray();
         Assert.Equal(new[] { "InputObject" }, pipelineParams);

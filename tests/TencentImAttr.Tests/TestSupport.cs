@@ -6,86 +6,16 @@ using System.Threading;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Retry;
+using TencentImAttr.Core.Timing;
 using TencentImAttr.Testing;
 
 namespace TencentImAttr.Tests;
 
-/// <summary>A clock that moves only when told to; delays complete when the time passes them.</summary>
-public sealed class ManualClock : IClock
-{
-    private readonly object _gate = new();
-    private readonly List<(TimeSpan Due, TaskCompletionSource<bool> Done)> _waiters = new();
-    private TimeSpan _now;
-
-    public DateTimeOffset Start { get; set; } = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
-    public DateTimeOffset UtcNow { get { lock (_gate) return Start + _now; } }
-    public TimeSpan Elapsed { get { lock (_gate) return _now; } }
-    public int PendingDelays { get { lock (_gate) return _waiters.Count; } }
-
-    public Task Delay(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        if (delay <= TimeSpan.Zero) return Task.CompletedTask;
-        var tcs = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate) _waiters.Add((_now + delay, tcs));
-        cancellationToken.Register(() => tcs.TrySetCanceled(cancellationToken));
-        return tcs.Task;
-    }
-
-    public void Advance(TimeSpan by)
-    {
-        List<TaskCompletionSource<bool>> due;
-        lock (_gate)
-        {
-            _now += by;
-            due = _waiters.Where(w => w.Due <= _now).Select(w => w.Done).ToList();
-            _waiters.RemoveAll(w => w.Due <= _now);
-        }
-        foreach (var d in due) d.TrySetResult(true);
-    }
-}
-
-/// <summary>A clock whose delays pass at once (while time moves on), so retry backoffs cost nothing in tests.</summary>
-public sealed class InstantClock : IClock
-{
-    private long _ticks;
-    public DateTimeOffset UtcNow => DateTimeOffset.UtcNow + Elapsed;
-    public TimeSpan Elapsed => TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
-    public TimeSpan TotalDelay => Elapsed;
-
-    public Task Delay(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (delay > TimeSpan.Zero) Interlocked.Add(ref _ticks, delay.Ticks);
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>Collects what an engine hands to its sink.</summary>
-public sealed class CollectingSink<TResult> : IEngineSink<TResult>
-    where TResult : class
-{
-    public List<object> Outcomes { get; } = new();
-    public List<TResult> Results { get; } = new();
-    public List<ItemFailure> Failures { get; } = new();
-    public List<string> Verbose { get; } = new();
-    public List<ProgressReport> Progress { get; } = new();
-    public int ThreadId { get; } = Environment.CurrentManagedThreadId;
-    public bool WrongThread { get; private set; }
-
-    public void OnResult(TResult result) { Check(); Results.Add(result); Outcomes.Add(result); }
-    public void OnFailure(ItemFailure failure) { Check(); Failures.Add(failure); Outcomes.Add(failure); }
-    public void OnVerbose(string line) { Check(); Verbose.Add(line); }
-    public void OnProgress(ProgressReport report) { Check(); Progress.Add(report); }
-
-    private void Check()
-    {
-        if (Environment.CurrentManagedThreadId != ThreadId) WrongThread = true;
-    }
-}
-
 /// <summary>Connections over a stub handler.</summary>
-public static class TestConnections
+internal static class TestConnections
 {
     public const long AppId = 1400000000;
     public const string Admin = "administrator";

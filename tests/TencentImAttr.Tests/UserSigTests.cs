@@ -1,6 +1,7 @@
 using System;
 using System.Text;
 using System.Text.Json;
+using TencentImAttr.Testing;
 using TencentImAttr.Core.Auth;
 using Xunit;
 

@@ -71,7 +71,10 @@ internal sealed class MamlWriter
     {
         foreach (var parameter in cmdlet.Parameters.Where(p => !p.DontShow))
         {
-            var text = XmlDocs.Paragraphs(_docs.ForProperty(parameter.Property), "summary");
+            // A cmdlet's own <parameter name="..."> text wins over the summary of an inherited parameter.
+            var text = _docs.ForCmdletParameter(cmdlet.Type, parameter.Name) is { } own
+                ? DocText.Paragraphs(own.Nodes())
+                : XmlDocs.Paragraphs(_docs.ForProperty(parameter.Property), "summary");
             if (text.Count == 0) _problems.Add($"{cmdlet.Name} -{parameter.Name} ({parameter.Property.DeclaringType!.FullName}.{parameter.Name}) has no <summary>.");
             if (parameter.AcceptedValues is { Count: > 0 } values) text = text.Append("Accepted values: " + string.Join(", ", values) + ".").ToList();
             yield return (parameter, text);

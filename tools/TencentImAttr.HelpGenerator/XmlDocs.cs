@@ -35,6 +35,13 @@ internal sealed class XmlDocs
     /// <summary>A property's docs, looked up on the class that declares it (generic bases by their definition).</summary>
     public XElement? ForProperty(PropertyInfo property) => Get("P:" + DocName(property.DeclaringType!) + "." + property.Name);
 
+    /// <summary>
+    /// A cmdlet's own text for one of its parameters: a <c>&lt;parameter name="X"&gt;</c> element in the class's doc
+    /// comment, for parameters declared once in a base class but described per cmdlet. Null when the class has none.
+    /// </summary>
+    public XElement? ForCmdletParameter(Type cmdlet, string parameter) =>
+        ForType(cmdlet)?.Elements("parameter").FirstOrDefault(e => string.Equals((string?)e.Attribute("name"), parameter, StringComparison.OrdinalIgnoreCase));
+
     private XElement? Get(string id) => _members.TryGetValue(id, out var member) ? member : null;
 
     private static string DocName(Type type)

@@ -4,7 +4,7 @@ namespace TencentImAttr.Core.Api;
 /// Receives a line per HTTP attempt (API, users, attempt, elapsed time, outcome), secrets already redacted.
 /// Called from worker threads: implementations queue the line for the pipeline thread.
 /// </summary>
-public interface ICallLog
+internal interface ICallLog
 {
     /// <summary>Records one line.</summary>
     void Write(string line);

@@ -7,109 +7,47 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
-using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Timing;
 
 namespace TencentImAttr.Core.Api;
 
 /// <summary>
-/// Sends one API call: the signed query string, the JSON body, the envelope check, and the retries of transient
-/// failures, each attempt under the API's call-rate limit, a fresh <c>random</c>, and the per-attempt timeout.
+/// Sends one HTTP attempt of an API call: the signed query string with a fresh <c>random</c>, the JSON body, the
+/// per-attempt timeout and the envelope check. Every failure becomes an <see cref="ImApiException"/>; whether to try
+/// again is not decided here (see <c>CallSender</c>, the one retry loop).
 /// </summary>
 internal sealed class ImApiClient
 {
     private static readonly RandomNumberGenerator Rng = RandomNumberGenerator.Create();
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
-    private readonly ImConnection _connection;
+    private readonly IApiEndpoint _endpoint;
     private readonly HttpClient _http;
 
-    internal ImApiClient(ImConnection connection, HttpClient http)
+    internal ImApiClient(IApiEndpoint endpoint, HttpClient http)
     {
-        _connection = connection;
+        _endpoint = endpoint;
         _http = http;
     }
 
-    /// <summary>
-    /// Calls <paramref name="operation"/> with <paramref name="request"/> and returns the parsed success response.
-    /// </summary>
-    /// <param name="operation">The operation; the connection's family decides the URL.</param>
-    /// <param name="request">The request body.</param>
-    /// <param name="requestType">Its serializer.</param>
-    /// <param name="responseType">The response's serializer.</param>
-    /// <param name="userCount">How many users the call carries (for the log).</param>
-    /// <param name="maxRetry">Retries of a transient failure; null takes the connection's.</param>
-    /// <param name="log">Where attempt lines go, or null.</param>
-    /// <param name="cancellationToken">Stops the call, its retries and its waits.</param>
-    /// <exception cref="ImApiException">The call failed for good (permanent error, or retries used up).</exception>
-    public async Task<TResponse> CallAsync<TRequest, TResponse>(
-        ImOperation operation,
-        TRequest request,
-        JsonTypeInfo<TRequest> requestType,
-        JsonTypeInfo<TResponse> responseType,
-        int userCount,
-        int? maxRetry,
-        ICallLog? log,
-        CancellationToken cancellationToken)
-        where TResponse : ApiEnvelope
-    {
-        var apiName = ImApiRoutes.ApiName(_connection.Service, operation);
-        var path = ImApiRoutes.Path(_connection.Service, operation);
-        var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
-        var policy = new RetryPolicy(maxRetry ?? _connection.MaxRetry);
-        var limiter = _connection.LimiterFor(apiName);
-        var clock = _connection.Clock;
-        var what = userCount > 0 ? $"{apiName}: {userCount} user(s)" : apiName;
-        var renewed = false;
-        var attempt = 0;
-        var retries = 0;
-        while (true)
-        {
-            attempt++;
-            await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-            var started = clock.Elapsed;
-            var userSig = _connection.UserSig.Current();
-            try
-            {
-                var response = await SendOnceAsync(apiName, path, userSig, body, responseType, cancellationToken).ConfigureAwait(false);
-                log?.Write($"{what}, attempt {attempt}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
-                    (response.ErrorList is { Count: > 0 } ? $" with {response.ErrorList.Count} user error(s)" : ""));
-                return response;
-            }
-            catch (ImApiException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                var elapsed = $"{(clock.Elapsed - started).TotalMilliseconds:0} ms";
-                if (ImErrorCodes.NeedsNewUserSig(e.ErrorCode) && !renewed && _connection.UserSig.TryRenew(userSig))
-                {
-                    renewed = true;
-                    log?.Write($"{what}, attempt {attempt}, {elapsed}, error {e.ErrorCode}: UserSig renewed, trying again");
-                    continue;
-                }
-                if (e.IsTransient && retries < policy.MaxRetry)
-                {
-                    retries++;
-                    var delay = policy.DelayBefore(retries);
-                    log?.Write($"{what}, attempt {attempt}, {elapsed}, {e.ErrorId}: retry {retries} of {policy.MaxRetry} in {delay.TotalSeconds:0.0} s");
-                    await clock.Delay(delay, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                log?.Write($"{what}, attempt {attempt}, {elapsed}, failed: {e.ErrorId}");
-                throw attempt > 1 ? WithAttempts(e, attempt) : e;
-            }
-        }
-    }
+    /// <summary>Sends <paramref name="body"/> once to <paramref name="operation"/>, signed with <paramref name="userSig"/>, and parses the answer.</summary>
+    /// <exception cref="ImApiException">The attempt failed: transport, timeout, HTTP status, malformed answer, or an error code.</exception>
+    public Task<TResponse> SendAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        where TResponse : ApiEnvelope =>
+        SendOnceAsync(ImApiRoutes.ApiName(_endpoint.Service, operation), ImApiRoutes.Path(_endpoint.Service, operation), userSig, body, responseType, cancellationToken);
 
     private async Task<TResponse> SendOnceAsync<TResponse>(string apiName, string path, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
         where TResponse : ApiEnvelope
     {
-        var uri = new Uri(_connection.BaseUri, path + "?usersig=" + Uri.EscapeDataString(userSig)
-            + "&identifier=" + Uri.EscapeDataString(_connection.Identifier)
-            + "&sdkappid=" + _connection.SdkAppId.ToString(CultureInfo.InvariantCulture)
+        var uri = new Uri(_endpoint.BaseUri, path + "?usersig=" + Uri.EscapeDataString(userSig)
+            + "&identifier=" + Uri.EscapeDataString(_endpoint.Identifier)
+            + "&sdkappid=" + _endpoint.SdkAppId.ToString(CultureInfo.InvariantCulture)
             + "&random=" + NextRandom().ToString(CultureInfo.InvariantCulture)
             + "&contenttype=json");
         using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = JsonType;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_connection.Timeout);
+        timeout.CancelAfter(_endpoint.Timeout);
         HttpResponseMessage response;
         byte[] content;
         try
@@ -119,34 +57,42 @@ internal sealed class ImApiClient
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ImApiException(apiName, ImFailureKind.Timeout, 0, null, null, true,
-                $"{apiName}: no answer from {_connection.BaseUri.Host} within {_connection.Timeout.TotalSeconds:0.#} s.");
+            throw new ImApiException(apiName, ImFailureKind.Timeout, 0, null, null,
+                $"{apiName}: no answer from {_endpoint.BaseUri.Host} within {_endpoint.Timeout.TotalSeconds:0.#} s.");
         }
-        catch (ObjectDisposedException)
+        catch (ObjectDisposedException e)
         {
-            throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null, false,
-                $"{apiName}: this connection was closed (Dispose); connect again with Connect-ImApp.");
+            // Kept as the inner exception: it tells the classifier that no retry can help (its text holds no URI).
+            throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null,
+                $"{apiName}: this connection was closed (Dispose); connect again with Connect-ImApp.", new ObjectDisposedException(e.ObjectName));
         }
         catch (Exception e) when (e is HttpRequestException or System.IO.IOException or System.Net.Sockets.SocketException)
         {
             // The inner exception is not kept: handlers may put the request URI, and so the UserSig, in their messages.
-            throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null, true,
-                $"{apiName}: the connection to {_connection.BaseUri.Host} failed: {_connection.Scrub(Innermost(e).Message)}");
+            throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null,
+                $"{apiName}: the connection to {_endpoint.BaseUri.Host} failed: {_endpoint.Scrub(Innermost(e).Message)}");
         }
         using (response)
         {
-            return Parse(apiName, (int)response.StatusCode, response.ReasonPhrase, content, responseType);
+            try
+            {
+                return Parse(apiName, (int)response.StatusCode, response.ReasonPhrase, content, responseType);
+            }
+            catch (ImApiException e) when (e.Kind == ImFailureKind.Http && e.HttpStatus is 429 or 503)
+            {
+                e.RetryAfter = RetryAfterOf(response, _endpoint.Clock.UtcNow);
+                throw;
+            }
         }
     }
 
     private TResponse Parse<TResponse>(string apiName, int status, string? reason, byte[] content, JsonTypeInfo<TResponse> responseType)
         where TResponse : ApiEnvelope
     {
-        string Excerpt() => _connection.Scrub(Redaction.Excerpt(content));
+        string Excerpt() => _endpoint.Scrub(Redaction.Excerpt(content));
         if (status != 200)
         {
-            var transient = status == 408 || status == 429 || status >= 500;
-            throw new ImApiException(apiName, ImFailureKind.Http, 0, null, status, transient,
+            throw new ImApiException(apiName, ImFailureKind.Http, 0, null, status,
                 $"{apiName}: HTTP {status} {reason}" + (content.Length > 0 ? $"; the response began: {Excerpt()}" : "; the response was empty."));
         }
         // Malformed answers are treated as transient: the operations are idempotent, and a proxy page or a cut
@@ -177,7 +123,7 @@ internal sealed class ImApiClient
         if (parsed.ErrorCode != 0)
         {
             // ErrorInfo is the server's text: a proxy or a verbose gateway may echo the request, UserSig and all.
-            throw ImApiException.FromCode(apiName, parsed.ErrorCode, _connection.ScrubOrNull(parsed.ErrorInfo));
+            throw ImApiException.FromCode(apiName, parsed.ErrorCode, parsed.ErrorInfo is null ? null : _endpoint.Scrub(parsed.ErrorInfo));
         }
         if (!ok)
         {
@@ -187,10 +133,17 @@ internal sealed class ImApiClient
     }
 
     private static ImApiException Malformed(string apiName, string what) =>
-        new(apiName, ImFailureKind.MalformedResponse, 0, null, 200, true, $"{apiName}: {what}");
+        new(apiName, ImFailureKind.MalformedResponse, 0, null, 200, $"{apiName}: {what}");
 
-    private static ImApiException WithAttempts(ImApiException e, int attempts) =>
-        new(e.ApiName, e.Kind, e.ErrorCode, e.ErrorInfo, e.HttpStatus, e.IsTransient, e.Message + $" (after {attempts} attempts)");
+    /// <summary>Retry-After as seconds or as an HTTP date (then measured from the server's Date, else from now).</summary>
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response, DateTimeOffset now)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header is null) return null;
+        if (header.Delta is { } delta) return delta;
+        if (header.Date is { } date) return date - (response.Headers.Date ?? now);
+        return null;
+    }
 
     private static int FirstNonSpace(byte[] content)
     {

@@ -1,7 +1,7 @@
 namespace TencentImAttr.Core.Api;
 
 /// <summary>The attribute operations the module calls, independent of the API family that serves them.</summary>
-public enum ImOperation
+internal enum ImOperation
 {
     /// <summary>Set user attributes (im_set_attr / set_attr).</summary>
     SetAttributes,
@@ -25,7 +25,7 @@ public enum ImService
 }
 
 /// <summary>Maps an operation to the URL path and API name of a family.</summary>
-public static class ImApiRoutes
+internal static class ImApiRoutes
 {
     /// <summary>The API name as Tencent writes it, e.g. <c>im_set_attr</c> or <c>set_attr</c>.</summary>
     public static string ApiName(ImService service, ImOperation operation)

@@ -5,7 +5,7 @@ using System.Linq;
 namespace TencentImAttr.Core.Api;
 
 /// <summary>The data-centre regions of Tencent Cloud IM and their REST API domains.</summary>
-public static class ImRegions
+internal static class ImRegions
 {
     private static readonly (string Name, string Domain, string? Backup)[] Table =
     {

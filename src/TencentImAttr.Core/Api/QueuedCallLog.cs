@@ -7,7 +7,7 @@ namespace TencentImAttr.Core.Api;
 /// Keeps the lines written from worker threads until the pipeline thread takes them: PowerShell allows
 /// WriteVerbose on that thread only.
 /// </summary>
-public sealed class QueuedCallLog : ICallLog
+internal sealed class QueuedCallLog : ICallLog
 {
     private readonly ConcurrentQueue<string> _lines = new();
 

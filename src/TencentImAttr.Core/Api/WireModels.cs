@@ -6,7 +6,7 @@ namespace TencentImAttr.Core.Api;
 // The request and response shapes exactly as Tencent documents them; property names are case-sensitive on the wire.
 
 /// <summary>The envelope every response carries.</summary>
-public class ApiEnvelope
+internal class ApiEnvelope
 {
     /// <summary>"OK" or "FAIL".</summary>
     public string? ActionStatus { get; set; }
@@ -19,7 +19,7 @@ public class ApiEnvelope
 }
 
 /// <summary>One user's failure inside an ErrorList.</summary>
-public sealed class UserError
+internal sealed class UserError
 {
     /// <summary>The user.</summary>
     public string? To_Account { get; set; }
@@ -30,14 +30,14 @@ public sealed class UserError
 }
 
 /// <summary>im_set_attr request.</summary>
-public sealed class SetAttributesRequest
+internal sealed class SetAttributesRequest
 {
     /// <summary>The users and their attributes.</summary>
     public List<UserAttributeValues> UserAttrs { get; set; } = new();
 }
 
 /// <summary>One user's attribute values (set request, get response).</summary>
-public sealed class UserAttributeValues
+internal sealed class UserAttributeValues
 {
     /// <summary>The user.</summary>
     public string? To_Account { get; set; }
@@ -46,32 +46,28 @@ public sealed class UserAttributeValues
 }
 
 /// <summary>im_get_attr request.</summary>
-public sealed class GetAttributesRequest
+internal sealed class GetAttributesRequest
 {
     /// <summary>The users to read.</summary>
     public List<string> To_Account { get; set; } = new();
 }
 
 /// <summary>im_get_attr response.</summary>
-public sealed class GetAttributesResponse : ApiEnvelope
+internal sealed class GetAttributesResponse : ApiEnvelope
 {
     /// <summary>The users' attributes, in no particular order.</summary>
     public List<UserAttributeValues>? UserAttrs { get; set; }
-
-    /// <summary>UserAttrs by To_Account, built once per response.</summary>
-    [JsonIgnore]
-    internal Dictionary<string, Dictionary<string, string>>? IndexByUser { get; set; }
 }
 
 /// <summary>im_remove_attr request.</summary>
-public sealed class RemoveAttributesRequest
+internal sealed class RemoveAttributesRequest
 {
     /// <summary>The users and the attribute names to remove.</summary>
     public List<UserAttributeNames> UserAttrs { get; set; } = new();
 }
 
 /// <summary>One user's attribute names to remove: an array of names, not a map.</summary>
-public sealed class UserAttributeNames
+internal sealed class UserAttributeNames
 {
     /// <summary>The user.</summary>
     public string? To_Account { get; set; }
@@ -80,12 +76,12 @@ public sealed class UserAttributeNames
 }
 
 /// <summary>im_get_attr_name request: an empty object.</summary>
-public sealed class EmptyRequest
+internal sealed class EmptyRequest
 {
 }
 
 /// <summary>im_get_attr_name response.</summary>
-public sealed class GetAttributeNamesResponse : ApiEnvelope
+internal sealed class GetAttributeNamesResponse : ApiEnvelope
 {
     /// <summary>Slot ("0".."9") to name.</summary>
     public Dictionary<string, string>? AttrNames { get; set; }
@@ -94,7 +90,7 @@ public sealed class GetAttributeNamesResponse : ApiEnvelope
 }
 
 /// <summary>im_set_attr_name request.</summary>
-public sealed class SetAttributeNamesRequest
+internal sealed class SetAttributeNamesRequest
 {
     /// <summary>Slot ("0".."9") to name.</summary>
     public Dictionary<string, string> AttrNames { get; set; } = new();
@@ -113,6 +109,6 @@ public sealed class SetAttributeNamesRequest
 [JsonSerializable(typeof(EmptyRequest))]
 [JsonSerializable(typeof(GetAttributeNamesResponse))]
 [JsonSerializable(typeof(SetAttributeNamesRequest))]
-public sealed partial class ImJsonContext : JsonSerializerContext
+internal partial class ImJsonContext : JsonSerializerContext
 {
 }

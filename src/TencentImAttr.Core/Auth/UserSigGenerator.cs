@@ -9,7 +9,7 @@ using System.Text.Json;
 namespace TencentImAttr.Core.Auth;
 
 /// <summary>Makes an administrator's UserSig (TLS signature version 2) from the app's secret key.</summary>
-public static class UserSigGenerator
+internal static class UserSigGenerator
 {
     /// <summary>Makes a UserSig valid from <paramref name="issuedAt"/> for <paramref name="lifetime"/>.</summary>
     /// <param name="sdkAppId">The app's SDKAppID.</param>

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace TencentImAttr.Core.Auth;
 
 /// <summary>The readable fields of a UserSig: who it is for, when it was made and when it expires.</summary>
-public sealed class UserSigInfo
+internal sealed class UserSigInfo
 {
     private UserSigInfo(string identifier, long sdkAppId, long time, long expire, string signature)
     {

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Timing;
 
 namespace TencentImAttr.Core.Auth;
 
 /// <summary>Where a connection's UserSig comes from: a ready one, or one the module makes and renews from the secret key.</summary>
-public abstract class UserSigSource
+internal abstract class UserSigSource
 {
     /// <summary>The UserSig to send now.</summary>
     internal abstract string Current();
@@ -30,7 +30,7 @@ public abstract class UserSigSource
 }
 
 /// <summary>A UserSig given by the user: sent as it is; it cannot be renewed.</summary>
-public sealed class StaticUserSig : UserSigSource
+internal sealed class StaticUserSig : UserSigSource
 {
     private readonly string _userSig;
 
@@ -56,7 +56,7 @@ public sealed class StaticUserSig : UserSigSource
 }
 
 /// <summary>A UserSig made from the app's secret key, renewed before it expires.</summary>
-public sealed class GeneratedUserSig : UserSigSource
+internal sealed class GeneratedUserSig : UserSigSource
 {
     /// <summary>The default lifetime of a generated UserSig: one day, as Tencent's own samples use.</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(1);

@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Auth;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Timing;
 
 namespace TencentImAttr.Core.Connection;
 
@@ -16,7 +16,7 @@ namespace TencentImAttr.Core.Connection;
 /// source and one call-rate limiter per API, so that every command of a session shares the app's quota.
 /// It never shows the secret key or the UserSig.
 /// </summary>
-public sealed class ImConnection : IDisposable
+public sealed class ImConnection : IDisposable, IApiEndpoint
 {
     /// <summary>
     /// Calls in flight at once, by default: enough to reach 100 calls/s at round trips up to about 450 ms (the
@@ -90,7 +90,7 @@ public sealed class ImConnection : IDisposable
     /// test seam); it is not disposed with the connection.
     /// </summary>
     /// <exception cref="ArgumentException">A setting is missing or wrong; the message names it.</exception>
-    public static ImConnection Open(ImConnectionSettings settings, HttpMessageHandler? handler = null, IClock? clock = null)
+    internal static ImConnection Open(ImConnectionSettings settings, HttpMessageHandler? handler = null, IClock? clock = null)
     {
         if (settings is null) throw new ArgumentNullException(nameof(settings));
         if (settings.SdkAppId <= 0 || settings.SdkAppId > uint.MaxValue) throw new ArgumentException($"The SDKAppID {settings.SdkAppId} is not valid: it is the positive number shown in the Chat console.", nameof(settings));
@@ -150,6 +150,10 @@ public sealed class ImConnection : IDisposable
     /// <summary>Replaces any occurrence of the connection's secrets in a text (for messages that echo a server's answer).</summary>
     internal string Scrub(string text) => Redaction.Scrub(text, UserSig);
 
+    string IApiEndpoint.Scrub(string text) => Scrub(text);
+
+    IClock IApiEndpoint.Clock => Clock;
+
     /// <summary>Scrubs a text that may be null.</summary>
     internal string? ScrubOrNull(string? text) => text is null ? null : Scrub(text);
 
@@ -158,35 +162,4 @@ public sealed class ImConnection : IDisposable
 
     /// <summary>Releases the HTTP client.</summary>
     public void Dispose() => _http.Dispose();
-}
-
-internal static class Redaction
-{
-    private static readonly System.Text.RegularExpressions.Regex SigInQuery = new("(usersig=)[^&\\s\"'<>]*", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
-
-    public static string Scrub(string text, UserSigSource? sig)
-    {
-        if (string.IsNullOrEmpty(text)) return text;
-        text = SigInQuery.Replace(text, "$1***");
-        foreach (var issued in sig?.Recent() ?? Array.Empty<string?>())
-        {
-            if (!string.IsNullOrEmpty(issued) && text.IndexOf(issued, StringComparison.Ordinal) >= 0)
-            {
-                text = text.Replace(issued, "***");
-            }
-        }
-        return text;
-    }
-
-    public static string Excerpt(byte[] body, int max = 200)
-    {
-        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, max * 4));
-        var sb = new StringBuilder();
-        foreach (var c in text)
-        {
-            if (sb.Length >= max) { sb.Append("..."); break; }
-            sb.Append(char.IsControl(c) ? ' ' : c);
-        }
-        return sb.ToString().Trim();
-    }
 }

@@ -1,11 +1,11 @@
 using System;
 using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Retry;
 
 namespace TencentImAttr.Core.Connection;
 
 /// <summary>Everything needed to open a connection; the secret parts are consumed by <see cref="ImConnection.Open"/>.</summary>
-public sealed class ImConnectionSettings
+internal sealed class ImConnectionSettings
 {
     /// <summary>The app's SDKAppID.</summary>
     public long SdkAppId { get; set; }

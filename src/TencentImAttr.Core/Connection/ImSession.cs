@@ -8,7 +8,7 @@ namespace TencentImAttr.Core.Connection;
 /// The session's connection, and the search order every cmdlet uses: an explicit -Connection, then the connection
 /// made by Connect-ImApp, then the TENCENTIM_* environment variables.
 /// </summary>
-public static class ImSession
+internal static class ImSession
 {
     /// <summary>The environment variables, for the documentation and the error message.</summary>
     public static readonly string[] Variables =

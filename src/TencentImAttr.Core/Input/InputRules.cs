@@ -4,12 +4,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Errors;
 
 namespace TencentImAttr.Core.Input;
 
 /// <summary>The documented limits, checked before anything is sent, each with its own error id.</summary>
-public static class InputRules
+internal static class InputRules
 {
     /// <summary>Users per call.</summary>
     public const int MaxUsersPerCall = 100;
@@ -36,7 +36,7 @@ public static class InputRules
     {
         if (userId is null || userId.Trim().Length == 0)
         {
-            return new ImInputException("UserIdEmpty", userId is null ? "A user id is null." : $"The user id '{userId}' is empty or blank.", userId);
+            return new ImInputException(ErrorIds.UserIdEmpty, userId is null ? "A user id is null." : $"The user id '{userId}' is empty or blank.", userId);
         }
         var bytes = Utf8Bytes(userId);
         if (bytes > MaxUserIdBytes && !(service == ImService.Push && IsRegistrationId(userId)))
@@ -44,7 +44,7 @@ public static class InputRules
             var hint = service == ImService.AllMemberPush && IsRegistrationId(userId)
                 ? " It looks like a RegistrationID: those are accepted only by the Push service (Connect-ImApp -Service Push)."
                 : "";
-            return new ImInputException("UserIdTooLong", $"The user id '{userId}' is {bytes} bytes in UTF-8; a UserID is at most {MaxUserIdBytes}.{hint}", userId);
+            return new ImInputException(ErrorIds.UserIdTooLong, $"The user id '{userId}' is {bytes} bytes in UTF-8; a UserID is at most {MaxUserIdBytes}.{hint}", userId);
         }
         return null;
     }
@@ -55,12 +55,12 @@ public static class InputRules
         var who = Who(target);
         if (name is null || name.Trim().Length == 0)
         {
-            return new ImInputException("AttributeNameEmpty", $"{who}an attribute name is null, empty or blank.", target);
+            return new ImInputException(ErrorIds.AttributeNameEmpty, $"{who}an attribute name is null, empty or blank.", target);
         }
         var bytes = Utf8Bytes(name);
         if (bytes > MaxNameBytes)
         {
-            return new ImInputException("AttributeNameTooLong", $"{who}the attribute name '{name}' is {bytes} bytes in UTF-8; the limit is {MaxNameBytes}.", target);
+            return new ImInputException(ErrorIds.AttributeNameTooLong, $"{who}the attribute name '{name}' is {bytes} bytes in UTF-8; the limit is {MaxNameBytes}.", target);
         }
         return null;
     }
@@ -76,7 +76,7 @@ public static class InputRules
         switch (value)
         {
             case null:
-                return new ImInputException("AttributeValueNull", $"{who}the attribute '{name}' has no value. To remove an attribute use Remove-ImUserAttribute.", target);
+                return new ImInputException(ErrorIds.AttributeValueNull, $"{who}the attribute '{name}' has no value. To remove an attribute use Remove-ImUserAttribute.", target);
             case string s:
                 text = s;
                 break;
@@ -102,18 +102,18 @@ public static class InputRules
                 text = f.ToString(null, CultureInfo.InvariantCulture);
                 break;
             default:
-                return new ImInputException("AttributeValueUnsupportedType",
+                return new ImInputException(ErrorIds.AttributeValueUnsupportedType,
                     $"{who}the attribute '{name}' has a value of type {value.GetType().FullName}; a value must be a string, a number, a boolean or a date, not a collection or an object.",
                     target, ImErrorCategory.InvalidType);
         }
         if (text.Length == 0)
         {
-            return new ImInputException("AttributeValueEmpty", $"{who}the attribute '{name}' has an empty value. To remove an attribute use Remove-ImUserAttribute.", target);
+            return new ImInputException(ErrorIds.AttributeValueEmpty, $"{who}the attribute '{name}' has an empty value. To remove an attribute use Remove-ImUserAttribute.", target);
         }
         var bytes = Utf8Bytes(text);
         if (bytes > MaxValueBytes)
         {
-            return new ImInputException("AttributeValueTooLong", $"{who}the value of attribute '{name}' is {bytes} bytes in UTF-8; the limit is {MaxValueBytes}.", target);
+            return new ImInputException(ErrorIds.AttributeValueTooLong, $"{who}the value of attribute '{name}' is {bytes} bytes in UTF-8; the limit is {MaxValueBytes}.", target);
         }
         return null;
     }

@@ -6,20 +6,21 @@ using System.Threading;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Input;
 using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Operations;
 
 /// <summary>The app's registered attribute names (im_get_attr_name / im_set_attr_name): at most 10, in slots "0" to "9".</summary>
-public static class AppAttributeNames
+internal static class AppAttributeNames
 {
     /// <summary>Reads the registered names, ordered by slot.</summary>
     public static async Task<IReadOnlyList<AppAttributeName>> GetAsync(ImConnection connection, ICallLog? log, CancellationToken cancellationToken)
     {
-        var response = await connection.Client.CallAsync(ImOperation.GetAttributeNames, new EmptyRequest(), ImJsonContext.Default.EmptyRequest,
-            ImJsonContext.Default.GetAttributeNamesResponse, 0, null, log, cancellationToken).ConfigureAwait(false);
+        var response = await new CallSender(connection, null, log).CallAsync(ImOperation.GetAttributeNames, new EmptyRequest(), ImJsonContext.Default.EmptyRequest,
+            ImJsonContext.Default.GetAttributeNamesResponse, cancellationToken).ConfigureAwait(false);
         var names = new List<AppAttributeName>();
         foreach (var pair in response.AttrNames ?? new Dictionary<string, string>())
         {
@@ -42,11 +43,11 @@ public static class AppAttributeNames
     {
         if (names is null || names.Count == 0)
         {
-            throw new ImInputException("AttributeNameListEmpty", "Give at least one attribute name.", null);
+            throw new ImInputException(ErrorIds.AttributeNameListEmpty, "Give at least one attribute name.", null);
         }
         if (names.Count > InputRules.MaxAppAttributes)
         {
-            throw new ImInputException("TooManyAttributeNames", $"{names.Count} attribute names were given; an app can register at most {InputRules.MaxAppAttributes}.", null, ImErrorCategory.LimitsExceeded);
+            throw new ImInputException(ErrorIds.TooManyAttributeNames, $"{names.Count} attribute names were given; an app can register at most {InputRules.MaxAppAttributes}.", null, ImErrorCategory.LimitsExceeded);
         }
         var request = new SetAttributeNamesRequest();
         for (var i = 0; i < names.Count; i++)
@@ -55,7 +56,7 @@ public static class AppAttributeNames
             if (bad is not null) throw new ImInputException(bad.ErrorId, $"Attribute name {i}: {bad.Message}", names[i]);
             if (request.AttrNames.ContainsValue(names[i]!))
             {
-                throw new ImInputException("DuplicateAttributeName", $"The attribute name '{names[i]}' is given twice.", names[i]);
+                throw new ImInputException(ErrorIds.DuplicateAttributeName, $"The attribute name '{names[i]}' is given twice.", names[i]);
             }
             request.AttrNames.Add(i.ToString(CultureInfo.InvariantCulture), names[i]!);
         }
@@ -63,11 +64,11 @@ public static class AppAttributeNames
         {
             if (service != ImService.Push)
             {
-                throw new ImInputException("AccountTypeNeedsPushService", "Attribute account types (AttrTypes) exist only on the Push service: connect with -Service Push.", null, ImErrorCategory.InvalidOperation);
+                throw new ImInputException(ErrorIds.AccountTypeNeedsPushService, "Attribute account types (AttrTypes) exist only on the Push service: connect with -Service Push.", null, ImErrorCategory.InvalidOperation);
             }
             if (accountTypes.Count != names.Count)
             {
-                throw new ImInputException("AccountTypeCountMismatch", $"{accountTypes.Count} account types were given for {names.Count} names: give one per name.", null);
+                throw new ImInputException(ErrorIds.AccountTypeCountMismatch, $"{accountTypes.Count} account types were given for {names.Count} names: give one per name.", null);
             }
             request.AttrTypes = new Dictionary<string, int>();
             for (var i = 0; i < accountTypes.Count; i++) request.AttrTypes.Add(i.ToString(CultureInfo.InvariantCulture), (int)accountTypes[i]);
@@ -78,8 +79,8 @@ public static class AppAttributeNames
     /// <summary>Registers the names (slot i takes names[i]); replaces the app's whole list.</summary>
     public static async Task SetAsync(ImConnection connection, SetAttributeNamesRequest request, ICallLog? log, CancellationToken cancellationToken)
     {
-        await connection.Client.CallAsync(ImOperation.SetAttributeNames, request, ImJsonContext.Default.SetAttributeNamesRequest,
-            ImJsonContext.Default.ApiEnvelope, 0, null, log, cancellationToken).ConfigureAwait(false);
+        await new CallSender(connection, null, log).CallAsync(ImOperation.SetAttributeNames, request, ImJsonContext.Default.SetAttributeNamesRequest,
+            ImJsonContext.Default.ApiEnvelope, cancellationToken).ConfigureAwait(false);
         connection.RegisteredNames = request.AttrNames.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToArray();
     }
 }

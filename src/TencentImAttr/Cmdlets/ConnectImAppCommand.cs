@@ -6,6 +6,7 @@ using System.Security;
 using System.Text;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Errors;
 
 namespace TencentImAttr.Cmdlets;
 
@@ -129,7 +130,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
     /// <summary>Retries of a transient failure (default 5).</summary>
     [Parameter]
     [ValidateRange(0, 20)]
-    public int MaxRetry { get; set; } = Core.Engine.RetryPolicy.DefaultMaxRetry;
+    public int MaxRetry { get; set; } = Core.Retry.RetryPolicy.DefaultMaxRetry;
 
     /// <summary>The longest one HTTP attempt may take, in seconds (default 30).</summary>
     [Parameter]
@@ -160,7 +161,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
     {
         if (Region is not null && BaseUri is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Region or -BaseUri, not both."), "RegionAndBaseUri", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Region or -BaseUri, not both."), ErrorIds.RegionAndBaseUri, ErrorCategory.InvalidArgument, null));
         }
         var settings = new ImConnectionSettings
         {
@@ -190,7 +191,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         }
         catch (ArgumentException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidConnectionSettings, ErrorCategory.InvalidArgument, null));
             return;
         }
         finally

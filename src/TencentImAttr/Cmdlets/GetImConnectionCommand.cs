@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Errors;
 
 namespace TencentImAttr.Cmdlets;
 
@@ -48,7 +49,7 @@ public sealed class GetImConnectionCommand : PSCmdlet
         {
             if (ImSession.Variables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
             {
-                WriteError(new ErrorRecord(e, "NotConnected", ErrorCategory.AuthenticationError, null));
+                WriteError(new ErrorRecord(e, ErrorIds.NotConnected, ErrorCategory.AuthenticationError, null));
             }
         }
     }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
+using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
-using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -44,47 +43,17 @@ namespace TencentImAttr.Cmdlets;
 /// </code>
 /// Each row names its user in a UserId (or To_Account, or Account) column.
 /// </example>
+/// <parameter name="UserId">The users to read. Each user gets one answer object, in the order given.</parameter>
+/// <parameter name="InputObject">
+/// A user from the pipeline: a user id, or an object (a row of Import-Csv, the output of Get-ImUserAttribute, a
+/// hashtable) that names its user in a UserId, To_Account or Account property. An object that names no user is
+/// reported as an error, not sent.
+/// </parameter>
 [Cmdlet(VerbsCommon.Get, "ImUserAttribute", DefaultParameterSetName = ByUserId)]
 [OutputType(typeof(UserAttributes))]
-public sealed class GetImUserAttributeCommand : ImBulkCmdlet<GetItem, UserAttributes>
+public sealed class GetImUserAttributeCommand : ImBulkCmdlet
 {
-    #region Parameters
-
-    /// <summary>The users to read. Each user gets one answer object, in the order given.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByUserId)]
-    [Alias("To_Account", "Account")]
-    [AllowNull, AllowEmptyString, AllowEmptyCollection]
-    public string?[] UserId { get; set; } = null!;
-
-    /// <summary>
-    /// A user from the pipeline: a user id, or an object (a row of Import-Csv, the output of Get-ImUserAttribute, a
-    /// hashtable) that names its user in a UserId, To_Account or Account property. An object that names no user is
-    /// reported as an error, not sent.
-    /// </summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObject)]
-    [AllowNull]
-    public PSObject? InputObject { get; set; }
-
-    #endregion
-
-    /// <inheritdoc />
-    protected override bool WritesResults => true;
-
-    /// <inheritdoc />
-    protected override IBatchOperation<GetItem, UserAttributes> CreateOperation(ImConnection connection, int? maxRetry) =>
-        new GetAttributesOperation(connection, maxRetry);
-
-    /// <summary>Checks each user and queues it.</summary>
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName == ByInputObject)
-        {
-            Submit(InputReader.ForGetFromObject(InputObject, PropertiesOf(InputObject), ActiveConnection.Service, Unwrap));
-            return;
-        }
-        foreach (var user in EachUserId(UserId))
-        {
-            Submit(InputReader.ForGet(user, ActiveConnection.Service));
-        }
-    }
+    private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry) =>
+        new BulkRun<GetItem, UserAttributes>(this, BulkOperations.Get(connection, maxRetry), options,
+            record => GetItem.Read(record, connection.Service), approve: null, writeResults: true);
 }

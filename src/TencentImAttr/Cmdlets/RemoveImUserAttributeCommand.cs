@@ -1,7 +1,6 @@
 using System.Management.Automation;
+using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
-using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -38,26 +37,17 @@ namespace TencentImAttr.Cmdlets;
 /// Each row names its user in a UserId (or To_Account, or Account) column and the attribute to remove in a Name
 /// column.
 /// </example>
+/// <parameter name="UserId">The users to remove attributes from.</parameter>
+/// <parameter name="InputObject">
+/// A user from the pipeline: a user id, or an object (a row of Import-Csv, a hashtable) that names its user in a
+/// UserId, To_Account or Account property and, when -Name is not given, the attributes to remove in a Name (Names,
+/// AttributeName) property. An object that names no user is reported as an error, not sent.
+/// </parameter>
 [Cmdlet(VerbsCommon.Remove, "ImUserAttribute", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RemovedUserAttributes))]
-public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet<RemoveItem, RemovedUserAttributes>
+public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet
 {
     #region Parameters
-
-    /// <summary>The users to remove attributes from.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByUserId)]
-    [Alias("To_Account", "Account")]
-    [AllowNull, AllowEmptyString, AllowEmptyCollection]
-    public string?[] UserId { get; set; } = null!;
-
-    /// <summary>
-    /// A user from the pipeline: a user id, or an object (a row of Import-Csv, a hashtable) that names its user in a
-    /// UserId, To_Account or Account property and, when -Name is not given, the attributes to remove in a Name (Names,
-    /// AttributeName) property. An object that names no user is reported as an error, not sent.
-    /// </summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObject)]
-    [AllowNull]
-    public PSObject? InputObject { get; set; }
 
     /// <summary>The attribute names to remove from each user (with pipeline objects: instead of their own Name property).</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = ByUserId)]
@@ -77,28 +67,13 @@ public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet<RemoveItem, Remo
 
     #endregion
 
-    /// <inheritdoc />
-    protected override bool WritesResults => PassThru;
-
-    /// <inheritdoc />
-    protected override IBatchOperation<RemoveItem, RemovedUserAttributes> CreateOperation(ImConnection connection, int? maxRetry) =>
-        new RemoveAttributesOperation(connection, maxRetry);
-
-    /// <inheritdoc />
-    protected override bool Approve(RemoveItem item) =>
-        Confirmation.ShouldContinue(this, Force, item.UserId, "Remove attributes " + string.Join(", ", item.Names));
-
-    /// <summary>Checks each user and queues it.</summary>
-    protected override void ProcessRecord()
+    private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry)
     {
-        if (ParameterSetName == ByInputObject)
-        {
-            Submit(InputReader.ForRemoveFromObject(InputObject, PropertiesOf(InputObject), Name, ActiveConnection.Service, Unwrap));
-            return;
-        }
-        foreach (var user in EachUserId(UserId))
-        {
-            Submit(InputReader.ForRemove(user, Name, ActiveConnection.Service));
-        }
+        // Not given: each pipeline object's own Name property. Given, even as $null: these names (none is an error).
+        var names = Given(nameof(Name)) ? Name ?? new string?[0] : null;
+        return new BulkRun<RemoveItem, RemovedUserAttributes>(this, BulkOperations.Remove(connection, maxRetry), options,
+            record => RemoveItem.Read(record, names, connection.Service),
+            item => Confirmation.ShouldContinue(this, Force, item.UserId, "Remove attributes " + string.Join(", ", item.Names)),
+            PassThru);
     }
 }

@@ -1,7 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 

@@ -1,10 +1,7 @@
 using System.Collections;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
+using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Engine;
-using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -61,17 +58,17 @@ namespace TencentImAttr.Cmdlets;
 /// Each line of ids.txt is a user id; each user gets tier = silver. With objects from the pipeline, -Attribute is
 /// added to each object's own attributes and wins over them.
 /// </example>
-[Cmdlet(VerbsCommon.Set, "ImUserAttribute", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+/// <parameter name="UserId">The users to set the same attributes on. Each user is checked on its own: a bad id is reported and the others still go.</parameter>
+/// <parameter name="InputObject">
+/// An object from the pipeline: the output of Get-ImUserAttribute (UserId and an Attributes table), a row of
+/// Import-Csv (a UserId, To_Account or Account column and one column per attribute; empty cells are skipped), a
+/// hashtable with the same keys, or a plain user id together with -Attribute.
+/// </parameter>
+[Cmdlet(VerbsCommon.Set, "ImUserAttribute", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(UserAttributes))]
-public sealed class SetImUserAttributeCommand : ImBulkCmdlet<SetItem, UserAttributes>
+public sealed class SetImUserAttributeCommand : ImBulkCmdlet
 {
     #region Parameters
-
-    /// <summary>The users to set the same attributes on. Each user is checked on its own: a bad id is reported and the others still go.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByUserId)]
-    [Alias("To_Account", "Account")]
-    [AllowNull, AllowEmptyString, AllowEmptyCollection]
-    public string?[] UserId { get; set; } = null!;
 
     /// <summary>
     /// The attributes to set, as a table of name = value (@{ city = 'Shenzhen'; tier = 'gold' }). Values are sent as
@@ -84,44 +81,18 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet<SetItem, UserAttrib
     [ArgumentCompleter(typeof(AttributeTableCompleter))]
     public IDictionary? Attribute { get; set; }
 
-    /// <summary>
-    /// An object from the pipeline: the output of Get-ImUserAttribute (UserId and an Attributes table), a row of
-    /// Import-Csv (a UserId, To_Account or Account column and one column per attribute; empty cells are skipped), a
-    /// hashtable with the same keys, or a plain user id together with -Attribute.
-    /// </summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObject)]
-    [AllowNull]
-    public PSObject? InputObject { get; set; }
-
     /// <summary>Writes a UserAttributes object (the user and the attributes set) for each user that succeeded.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     #endregion
 
-    /// <inheritdoc />
-    protected override bool WritesResults => PassThru;
-
-    /// <inheritdoc />
-    protected override IBatchOperation<SetItem, UserAttributes> CreateOperation(ImConnection connection, int? maxRetry) =>
-        new SetAttributesOperation(connection, maxRetry);
-
-    /// <summary>Checks each user (or input object) and queues it.</summary>
-    protected override void ProcessRecord()
+    private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry)
     {
-        var service = ActiveConnection.Service;
-        if (ParameterSetName == ByUserId)
-        {
-            foreach (var user in EachUserId(UserId))
-            {
-                Submit(InputReader.ForSet(user, Attribute, service, Unwrap));
-            }
-            return;
-        }
-        Submit(InputReader.ForSetFromObject(InputObject, PropertiesOf(InputObject), Attribute, service, Unwrap));
+        var attributes = (IDictionary?)PipelineInput.Plain(Attribute);
+        return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry), options,
+            record => SetItem.Read(record, attributes, connection.Service),
+            item => ShouldProcess(item.UserId, "Set attributes " + string.Join(", ", item.Attributes.Keys)),
+            PassThru);
     }
-
-    /// <inheritdoc />
-    protected override bool Approve(SetItem item) =>
-        ShouldProcess(item.UserId, "Set attributes " + string.Join(", ", item.Attributes.Keys));
 }

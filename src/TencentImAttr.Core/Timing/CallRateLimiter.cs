@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace TencentImAttr.Core.Engine;
+namespace TencentImAttr.Core.Timing;
 
 /// <summary>
 /// Lets at most N calls start in any window of (a little over) one second: a sliding-window log of reserved start
@@ -11,7 +11,7 @@ namespace TencentImAttr.Core.Engine;
 /// 2N calls in some one-second window; the log cannot. The spacing keeps a window's calls from leaving in one burst,
 /// whose stragglers would reach the server inside the next window.
 /// </summary>
-public sealed class CallRateLimiter
+internal sealed class CallRateLimiter
 {
     /// <summary>
     /// The default window. The server counts arrivals, which trail our starts by a variable delay (measured on

@@ -1,4 +1,4 @@
-namespace TencentImAttr.Core.Api;
+namespace TencentImAttr.Core.Errors;
 
 /// <summary>
 /// The PowerShell error categories the module reports, with the same names and numbers as

@@ -1,10 +1,10 @@
 using System;
-using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Errors;
 
-namespace TencentImAttr.Core.Engine;
+namespace TencentImAttr.Core.Bulk;
 
 /// <summary>One input item that did not succeed: what the cmdlets turn into a non-terminating error record.</summary>
-public sealed class ItemFailure
+internal sealed class ItemFailure
 {
     /// <summary>Creates a failure.</summary>
     public ItemFailure(Exception exception, string errorId, ImErrorCategory category, object? targetObject)
@@ -42,31 +42,8 @@ public sealed class ItemFailure
     public override string ToString() => $"{ErrorId}: {Message}";
 }
 
-/// <summary>Input rejected before it was sent; the message names the user (or the item) and the rule.</summary>
-[Serializable]
-public sealed class ImInputException : ArgumentException
-{
-    /// <summary>Creates the exception.</summary>
-    public ImInputException(string errorId, string message, object? target, ImErrorCategory category = ImErrorCategory.InvalidArgument)
-        : base(message)
-    {
-        ErrorId = errorId;
-        Target = target;
-        Category = category;
-    }
-
-    /// <summary>The stable error id, e.g. <c>UserIdTooLong</c>.</summary>
-    public string ErrorId { get; }
-
-    /// <summary>The user id, or the input item where it had none.</summary>
-    public object? Target { get; }
-
-    /// <summary>The PowerShell error category.</summary>
-    public ImErrorCategory Category { get; }
-}
-
 /// <summary>An item, or the reason it was rejected.</summary>
-public readonly struct Checked<T>
+internal readonly struct Checked<T>
     where T : class
 {
     private Checked(T? item, ItemFailure? failure)
@@ -89,7 +66,7 @@ public readonly struct Checked<T>
 }
 
 /// <summary>What happened to one item of a batch: a result, or a failure.</summary>
-public readonly struct ItemOutcome<TResult>
+internal readonly struct ItemOutcome<TResult>
     where TResult : class
 {
     private ItemOutcome(TResult? result, ItemFailure? failure)

@@ -3,10 +3,10 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace TencentImAttr.Core.Engine;
+namespace TencentImAttr.Core.Timing;
 
 /// <summary>Time, as the quota, the retries, the progress and the UserSig renewal see it; tests give a fake one.</summary>
-public interface IClock
+internal interface IClock
 {
     /// <summary>The wall-clock time (for UserSig issue and expiry).</summary>
     DateTimeOffset UtcNow { get; }
@@ -19,7 +19,7 @@ public interface IClock
 }
 
 /// <summary>The real clock.</summary>
-public sealed class SystemClock : IClock
+internal sealed class SystemClock : IClock
 {
     private readonly Stopwatch _watch = Stopwatch.StartNew();
 

@@ -4,11 +4,13 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Timing;
 
-namespace TencentImAttr.Core.Engine;
+namespace TencentImAttr.Core.Bulk;
 
 /// <summary>Tuning of a run.</summary>
-public sealed class EngineOptions
+internal sealed class EngineOptions
 {
     /// <summary>Users per call (the API's limit is 100).</summary>
     public int BatchSize { get; set; } = 100;
@@ -33,7 +35,7 @@ public sealed class EngineOptions
 /// again while an earlier batch with that user is still out is sent only after that batch finished, so that two
 /// calls for one user never race.
 /// </summary>
-public sealed class BatchEngine<TItem, TResult> : IDisposable
+internal sealed class BatchEngine<TItem, TResult> : IDisposable
     where TItem : class
     where TResult : class
 {
@@ -219,7 +221,7 @@ public sealed class BatchEngine<TItem, TResult> : IDisposable
             for (var i = 0; i < items.Count; i++)
             {
                 var user = _operation.UserIdOf(items[i]);
-                failures[i] = ItemOutcome<TResult>.Failed(new ItemFailure(e, "ImUnexpectedError", ImErrorCategory.NotSpecified, user));
+                failures[i] = ItemOutcome<TResult>.Failed(new ItemFailure(e, ErrorIds.UnexpectedError, ImErrorCategory.NotSpecified, user));
             }
             return failures;
         }

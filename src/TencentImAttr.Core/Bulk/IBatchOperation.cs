@@ -3,10 +3,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 
-namespace TencentImAttr.Core.Engine;
+namespace TencentImAttr.Core.Bulk;
 
 /// <summary>One bulk operation as the engine drives it: how items are keyed and merged, and how a batch is sent.</summary>
-public interface IBatchOperation<TItem, TResult>
+internal interface IBatchOperation<TItem, TResult>
     where TItem : class
     where TResult : class
 {
@@ -21,7 +21,7 @@ public interface IBatchOperation<TItem, TResult>
 }
 
 /// <summary>Where the engine delivers what happened, always on the thread that calls the engine (the pipeline thread).</summary>
-public interface IEngineSink<TResult>
+internal interface IEngineSink<TResult>
     where TResult : class
 {
     /// <summary>An item succeeded.</summary>
@@ -38,7 +38,7 @@ public interface IEngineSink<TResult>
 }
 
 /// <summary>Progress of a run, for Write-Progress.</summary>
-public sealed class ProgressReport
+internal sealed class ProgressReport
 {
     /// <summary>Creates a report.</summary>
     public ProgressReport(long succeeded, long failed, long received, System.TimeSpan elapsed, bool completed)

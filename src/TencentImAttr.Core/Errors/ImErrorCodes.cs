@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 
-namespace TencentImAttr.Core.Api;
+namespace TencentImAttr.Core.Errors;
 
 /// <summary>What the module knows about each documented error code: its meaning, whether a retry can help, its category.</summary>
-public static class ImErrorCodes
+internal static class ImErrorCodes
 {
     private static readonly Dictionary<int, (string Meaning, bool Transient, ImErrorCategory Category)> Known = new()
     {
@@ -48,18 +48,21 @@ public static class ImErrorCodes
         [91000] = ("internal service error", true, ImErrorCategory.ResourceUnavailable),
     };
 
-    /// <summary>Whether a retry after a pause can succeed where this code failed.</summary>
-    public static bool IsTransient(int code) => Known.TryGetValue(code, out var info) && info.Transient;
+    /// <summary>Whether the documentation marks the code as worth a retry; <see cref="ResponseClassifier"/> is the one reader.</summary>
+    internal static bool IsDocumentedTransient(int code) => Known.TryGetValue(code, out var info) && info.Transient;
 
-    /// <summary>Whether the code means the UserSig must be made anew (expired or invalidated) before one more try.</summary>
-    public static bool NeedsNewUserSig(int code) => code == 70001 || code == 70052;
+    /// <summary>The codes that mean the UserSig must be made anew (expired, invalidated).</summary>
+    internal const int UserSigExpired = 70001, UserSigInvalidated = 70052;
+
+    /// <summary>An attribute name the app has not registered: the one permanent error the sender narrows down.</summary>
+    internal const int UnregisteredAttribute = 90033;
 
     /// <summary>Whether the code usually means the app lives in another region than the one called.</summary>
-    public static bool SuggestsWrongRegion(int code) => code == 70016 || code == 70020;
+    internal static bool SuggestsWrongRegion(int code) => code == 70016 || code == 70020;
 
     /// <summary>A short meaning of the code, or null for a code the documentation does not name.</summary>
-    public static string? Meaning(int code) => Known.TryGetValue(code, out var info) ? info.Meaning : null;
+    internal static string? Meaning(int code) => Known.TryGetValue(code, out var info) ? info.Meaning : null;
 
     /// <summary>The error category that fits the code.</summary>
-    public static ImErrorCategory Category(int code) => Known.TryGetValue(code, out var info) ? info.Category : ImErrorCategory.NotSpecified;
+    internal static ImErrorCategory Category(int code) => Known.TryGetValue(code, out var info) ? info.Category : ImErrorCategory.NotSpecified;
 }

@@ -1,6 +1,6 @@
 using System;
 
-namespace TencentImAttr.Core.Api;
+namespace TencentImAttr.Core.Errors;
 
 /// <summary>What went wrong with a call, beyond the code the service returned.</summary>
 public enum ImFailureKind
@@ -21,8 +21,11 @@ public enum ImFailureKind
 [Serializable]
 public sealed class ImApiException : Exception
 {
-    /// <summary>Creates the exception; <paramref name="message"/> must already be free of secrets.</summary>
-    public ImApiException(string apiName, ImFailureKind kind, int errorCode, string? errorInfo, int? httpStatus, bool isTransient, string message, Exception? inner = null)
+    /// <summary>
+    /// Creates the exception; <paramref name="message"/> must already be free of secrets, and so must
+    /// <paramref name="inner"/> (handlers may put the request URI, UserSig and all, in their messages: keep none of theirs).
+    /// </summary>
+    internal ImApiException(string apiName, ImFailureKind kind, int errorCode, string? errorInfo, int? httpStatus, string message, Exception? inner = null)
         : base(message, inner)
     {
         ApiName = apiName;
@@ -30,7 +33,6 @@ public sealed class ImApiException : Exception
         ErrorCode = errorCode;
         ErrorInfo = errorInfo ?? "";
         HttpStatus = httpStatus;
-        IsTransient = isTransient;
     }
 
     /// <summary>The API called, e.g. <c>im_set_attr</c>.</summary>
@@ -48,17 +50,20 @@ public sealed class ImApiException : Exception
     /// <summary>The HTTP status, where one was received.</summary>
     public int? HttpStatus { get; }
 
-    /// <summary>Whether a retry after a pause can succeed.</summary>
-    public bool IsTransient { get; }
+    /// <summary>Whether a retry after a pause can succeed (<see cref="ResponseClassifier"/> decides).</summary>
+    public bool IsTransient => ResponseClassifier.IsTransient(this);
+
+    /// <summary>The wait the server asked for (Retry-After on a 429 or 503), before any cap; null when it asked none.</summary>
+    internal TimeSpan? RetryAfter { get; set; }
 
     /// <summary>The stable error id that names this failure: <c>ImApiError90033</c>, <c>ImHttpError502</c>, <c>ImRequestTimeout</c>...</summary>
     public string ErrorId => Kind switch
     {
-        ImFailureKind.Api => "ImApiError" + ErrorCode,
-        ImFailureKind.Http => "ImHttpError" + HttpStatus,
-        ImFailureKind.Transport => "ImConnectionFailed",
-        ImFailureKind.Timeout => "ImRequestTimeout",
-        _ => "ImMalformedResponse",
+        ImFailureKind.Api => ErrorIds.ApiErrorPrefix + ErrorCode,
+        ImFailureKind.Http => ErrorIds.HttpErrorPrefix + HttpStatus,
+        ImFailureKind.Transport => ErrorIds.ConnectionFailed,
+        ImFailureKind.Timeout => ErrorIds.RequestTimeout,
+        _ => ErrorIds.MalformedResponse,
     };
 
     /// <summary>The PowerShell error category that fits.</summary>
@@ -73,8 +78,12 @@ public sealed class ImApiException : Exception
         _ => ImErrorCategory.ProtocolError,
     };
 
+    /// <summary>The same failure with the number of attempts it took in its message.</summary>
+    internal ImApiException AfterAttempts(int attempts) =>
+        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Message + $" (after {attempts} attempts)", InnerException) { RetryAfter = RetryAfter };
+
     /// <summary>An error the service reported in its envelope (or, for one user, in an ErrorList).</summary>
-    public static ImApiException FromCode(string apiName, int code, string? info)
+    internal static ImApiException FromCode(string apiName, int code, string? info)
     {
         var meaning = ImErrorCodes.Meaning(code);
         var text = $"{apiName} failed with error {code}" + (meaning is null ? "" : $" ({meaning})") + (string.IsNullOrEmpty(info) ? "." : $": {info}");
@@ -82,6 +91,6 @@ public sealed class ImApiException : Exception
         {
             text += " This usually means the app lives in another region: check -Region (or -BaseUri) on Connect-ImApp.";
         }
-        return new ImApiException(apiName, ImFailureKind.Api, code, info, 200, ImErrorCodes.IsTransient(code), text);
+        return new ImApiException(apiName, ImFailureKind.Api, code, info, 200, text);
     }
 }

@@ -1,0 +1,53 @@
+using System.Collections.Generic;
+using System.Text.Json.Serialization.Metadata;
+using TencentImAttr.Core.Api;
+
+namespace TencentImAttr.Core.Bulk;
+
+/// <summary>
+/// The description of one bulk operation, and nothing else: its route, its item type, how a batch of items becomes
+/// the wire request, how a batch's answer becomes outcomes, and how repeats of a user merge. Sending, retrying,
+/// UserSig renewal, ErrorList handling and ordering belong to <see cref="CallSender"/> and <see cref="BatchEngine{TItem,TResult}"/>.
+/// </summary>
+/// <typeparam name="TItem">A checked input item for one user.</typeparam>
+/// <typeparam name="TResult">What a user that succeeded yields.</typeparam>
+/// <typeparam name="TRequest">The wire request of one call.</typeparam>
+/// <typeparam name="TResponse">The wire answer of one call.</typeparam>
+internal abstract class BulkOperation<TItem, TResult, TRequest, TResponse>
+    where TItem : class
+    where TResult : class
+    where TResponse : ApiEnvelope
+{
+    /// <summary>The API called (the connection's family decides its path).</summary>
+    public abstract ImOperation Operation { get; }
+
+    /// <summary>The request's serializer.</summary>
+    public abstract JsonTypeInfo<TRequest> RequestType { get; }
+
+    /// <summary>The answer's serializer.</summary>
+    public abstract JsonTypeInfo<TResponse> ResponseType { get; }
+
+    /// <summary>Whether the items are users (false for a call about the app, such as reading its attribute names).</summary>
+    public virtual bool CarriesUsers => true;
+
+    /// <summary>The user an item is for: the key for merging repeats, matching an ErrorList and ordering calls.</summary>
+    public abstract string UserIdOf(TItem item);
+
+    /// <summary>Folds a later item for the same user into the earlier one, so the user is sent once per call.</summary>
+    public abstract TItem Merge(TItem earlier, TItem later);
+
+    /// <summary>The wire request for a batch of items (at most one per user).</summary>
+    public abstract TRequest Request(IReadOnlyList<TItem> items);
+
+    /// <summary>
+    /// The outcomes of the items the answer did not name as failed, in their order: the whole batch at once, so an
+    /// answer that lists users (get) is indexed once, here, and nothing is cached on the answer.
+    /// </summary>
+    public abstract ItemOutcome<TResult>[] Outcomes(IReadOnlyList<TItem> items, TResponse response, string apiName);
+
+    /// <summary>
+    /// The attribute names an item carries, for narrowing error 90033 (an unregistered name) to the users at fault;
+    /// null when the operation carries no names.
+    /// </summary>
+    public virtual IEnumerable<string>? AttributeNamesOf(TItem item) => null;
+}

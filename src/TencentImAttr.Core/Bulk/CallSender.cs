@@ -1,0 +1,229 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Retry;
+
+namespace TencentImAttr.Core.Bulk;
+
+/// <summary>
+/// The one retry loop: every call the module makes goes through <see cref="SendAsync{TItem,TResult,TRequest,TResponse}"/>.
+/// An item has one attempt budget, 1 + MaxRetry HTTP attempts, whatever mix of failures it meets: failed calls
+/// (timeouts, resets, 5xx, malformed answers, transient codes) and transient codes of its own in an ErrorList are
+/// charged to the same budget. Two steps of the loop are free for the users they clear: a UserSig renewal after
+/// 70001/70052 (once per batch), and the narrowing of 90033 to the users whose attribute names are not registered
+/// (once per batch). Each attempt waits for the API's quota and gets a fresh <c>random</c>.
+/// </summary>
+/// <remarks>
+/// The users still pending always travel together, so they have used the same attempts: the budget is counted once
+/// for all of them, and a user leaves the loop as soon as it has an outcome.
+/// </remarks>
+internal sealed class CallSender
+{
+    private readonly ImConnection _connection;
+    private readonly RetryPolicy _policy;
+    private readonly ICallLog? _log;
+
+    /// <summary>A sender over <paramref name="connection"/>; <paramref name="maxRetry"/> null takes the connection's.</summary>
+    public CallSender(ImConnection connection, int? maxRetry, ICallLog? log)
+    {
+        _connection = connection;
+        _policy = new RetryPolicy(maxRetry ?? connection.MaxRetry);
+        _log = log;
+    }
+
+    /// <summary>One call about the app (no users): its answer, or its failure thrown.</summary>
+    /// <exception cref="ImApiException">The call failed for good.</exception>
+    public async Task<TResponse> CallAsync<TRequest, TResponse>(ImOperation operation, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        where TRequest : class
+        where TResponse : ApiEnvelope
+    {
+        var outcome = (await SendAsync(new AppCall<TRequest, TResponse>(operation, requestType, responseType), new[] { request }, cancellationToken).ConfigureAwait(false))[0];
+        if (outcome.Failure is not null) throw (ImApiException)outcome.Failure.Exception;
+        return outcome.Result!;
+    }
+
+    /// <summary>Sends a batch until every item has an outcome; one outcome per item, in order. A failed call never throws.</summary>
+    public async Task<ItemOutcome<TResult>[]> SendAsync<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items, CancellationToken cancellationToken)
+        where TItem : class
+        where TResult : class
+        where TResponse : ApiEnvelope
+    {
+        var apiName = ImApiRoutes.ApiName(_connection.Service, operation.Operation);
+        var limiter = _connection.LimiterFor(apiName);
+        var clock = _connection.Clock;
+        var outcomes = new ItemOutcome<TResult>[items.Count];
+        var pending = Enumerable.Range(0, items.Count).ToList();
+        var attempts = 0; // HTTP attempts that carried the pending items
+        var charged = 0;  // of those, the ones charged to their budget
+        var renewed = false;
+        var narrowed = false;
+        while (pending.Count > 0)
+        {
+            var batch = pending.Select(i => items[i]).ToList();
+            var what = operation.CarriesUsers ? $"{apiName}: {batch.Count} user(s)" : apiName;
+            var body = JsonSerializer.SerializeToUtf8Bytes(operation.Request(batch), operation.RequestType);
+            await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            attempts++;
+            charged++;
+            var started = clock.Elapsed;
+            var userSig = _connection.UserSig.Current();
+            TResponse response;
+            try
+            {
+                response = await _connection.Client.SendAsync(operation.Operation, userSig, body, operation.ResponseType, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImApiException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                var elapsed = $"{(clock.Elapsed - started).TotalMilliseconds:0} ms";
+                if (!renewed && ResponseClassifier.NeedsNewUserSig(e) && _connection.UserSig.TryRenew(userSig))
+                {
+                    renewed = true;
+                    charged--;
+                    Log($"{what}, attempt {attempts}, {elapsed}, error {e.ErrorCode}: UserSig renewed, trying again");
+                    continue;
+                }
+                if (!narrowed && ResponseClassifier.IsUnregisteredAttribute(e)
+                    && await UnregisteredAsync(operation, e, items, pending, cancellationToken).ConfigureAwait(false) is { } culprits)
+                {
+                    narrowed = true;
+                    charged--;
+                    foreach (var pair in culprits) outcomes[pair.Key] = ItemOutcome<TResult>.Failed(pair.Value);
+                    pending = pending.Where(i => !culprits.ContainsKey(i)).ToList();
+                    Log($"{apiName}: error 90033 narrowed to {culprits.Count} user(s) with unregistered attribute names; sending the other {pending.Count} again");
+                    continue;
+                }
+                if (e.IsTransient && _policy.CanRetry(charged))
+                {
+                    var delay = _policy.DelayAfter(e, charged);
+                    Log($"{what}, attempt {attempts}, {elapsed}, {e.ErrorId}: retry {charged} of {_policy.MaxRetry} in {delay.TotalSeconds:0.0} s");
+                    await clock.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                Log($"{what}, attempt {attempts}, {elapsed}, failed: {e.ErrorId}");
+                var final = attempts > 1 ? e.AfterAttempts(attempts) : e;
+                foreach (var i in pending) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(final, operation.UserIdOf(items[i])));
+                break;
+            }
+            Log($"{what}, attempt {attempts}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
+                (response.ErrorList is { Count: > 0 } ? $" with {response.ErrorList.Count} user error(s)" : ""));
+            pending = Settle(operation, items, pending, response, apiName, attempts, _policy.CanRetry(charged), outcomes);
+            if (pending.Count > 0)
+            {
+                var delay = _policy.DelayBefore(charged);
+                Log($"{apiName}: {pending.Count} user(s) failed with a transient error; sending them again in {delay.TotalSeconds:0.0} s");
+                await clock.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Gives an outcome to every pending item an OK answer settles: the users its ErrorList names fail (or, with a
+    /// transient code and budget left, stay pending); the others are mapped by the operation, all at once. Returns
+    /// the items still pending.
+    /// </summary>
+    private List<int> Settle<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items,
+        List<int> pending, TResponse response, string apiName, int attempts, bool canRetry, ItemOutcome<TResult>[] outcomes)
+        where TItem : class
+        where TResult : class
+        where TResponse : ApiEnvelope
+    {
+        var failed = new Dictionary<string, UserError>(StringComparer.Ordinal);
+        foreach (var error in response.ErrorList ?? Enumerable.Empty<UserError>())
+        {
+            if (error?.To_Account is not null && !failed.ContainsKey(error.To_Account)) failed.Add(error.To_Account, error);
+        }
+        var again = new List<int>();
+        var settled = new List<int>();
+        foreach (var i in pending)
+        {
+            var user = operation.UserIdOf(items[i]);
+            if (!operation.CarriesUsers || !failed.TryGetValue(user, out var error))
+            {
+                settled.Add(i);
+                continue;
+            }
+            // A user named with no code still failed: 90000 stands for "unknown" rather than a success.
+            var code = error.ErrorCode == 0 ? 90000 : error.ErrorCode;
+            if (ResponseClassifier.IsTransientCode(code) && canRetry)
+            {
+                again.Add(i);
+                continue;
+            }
+            var failure = ImApiException.FromCode(apiName, code, _connection.ScrubOrNull(error.ErrorInfo));
+            outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(attempts > 1 ? failure.AfterAttempts(attempts) : failure, user));
+        }
+        var mapped = operation.Outcomes(settled.Select(i => items[i]).ToList(), response, apiName);
+        if (mapped.Length != settled.Count) throw new InvalidOperationException($"{apiName}: {mapped.Length} outcomes for {settled.Count} items.");
+        for (var k = 0; k < settled.Count; k++) outcomes[settled[k]] = mapped[k];
+        return again;
+    }
+
+    /// <summary>
+    /// After a 90033, reads the app's registered names afresh and names the pending items that carry others; null when
+    /// that explains nothing (the operation carries no names, no item is at fault, or the names cannot be read), so the call's error stands.
+    /// </summary>
+    private async Task<Dictionary<int, ItemFailure>?> UnregisteredAsync<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation,
+        ImApiException error, IReadOnlyList<TItem> items, List<int> pending, CancellationToken cancellationToken)
+        where TItem : class
+        where TResult : class
+        where TResponse : ApiEnvelope
+    {
+        if (operation.AttributeNamesOf(items[pending[0]]) is null) return null;
+        HashSet<string> known;
+        try
+        {
+            var names = await CallAsync(ImOperation.GetAttributeNames, new EmptyRequest(), ImJsonContext.Default.EmptyRequest,
+                ImJsonContext.Default.GetAttributeNamesResponse, cancellationToken).ConfigureAwait(false);
+            known = new HashSet<string>((names.AttrNames?.Values ?? Enumerable.Empty<string>()).Where(n => !string.IsNullOrEmpty(n)), StringComparer.Ordinal);
+        }
+        catch (ImApiException)
+        {
+            return null;
+        }
+        if (known.Count == 0) return null;
+        var culprits = new Dictionary<int, ItemFailure>();
+        foreach (var i in pending)
+        {
+            var unknown = operation.AttributeNamesOf(items[i])!.Where(n => !known.Contains(n)).ToList();
+            if (unknown.Count == 0) continue;
+            var user = operation.UserIdOf(items[i]);
+            var exception = new ImApiException(error.ApiName, ImFailureKind.Api, error.ErrorCode, error.ErrorInfo, 200,
+                $"{error.ApiName} failed with error {error.ErrorCode} for user '{user}': the attribute name(s) {string.Join(", ", unknown.Select(n => "'" + n + "'"))} are not registered for the app. Get-ImAppAttributeName lists the registered names; Set-ImAppAttributeName registers names.");
+            culprits.Add(i, ItemFailure.FromApi(exception, user));
+        }
+        return culprits.Count == 0 ? null : culprits;
+    }
+
+    private void Log(string line) => _log?.Write(line);
+
+    /// <summary>A call about the app rather than users: the request is the one item, the answer its result.</summary>
+    private sealed class AppCall<TRequest, TResponse> : BulkOperation<TRequest, TResponse, TRequest, TResponse>
+        where TRequest : class
+        where TResponse : ApiEnvelope
+    {
+        public AppCall(ImOperation operation, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType)
+        {
+            Operation = operation;
+            RequestType = requestType;
+            ResponseType = responseType;
+        }
+
+        public override ImOperation Operation { get; }
+        public override JsonTypeInfo<TRequest> RequestType { get; }
+        public override JsonTypeInfo<TResponse> ResponseType { get; }
+        public override bool CarriesUsers => false;
+        public override string UserIdOf(TRequest item) => "";
+        public override TRequest Merge(TRequest earlier, TRequest later) => later;
+        public override TRequest Request(IReadOnlyList<TRequest> items) => items[0];
+        public override ItemOutcome<TResponse>[] Outcomes(IReadOnlyList<TRequest> items, TResponse response, string apiName) =>
+            items.Select(_ => ItemOutcome<TResponse>.Success(response)).ToArray();
+    }
+}

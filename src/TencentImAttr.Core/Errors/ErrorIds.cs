@@ -1,0 +1,58 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+
+namespace TencentImAttr.Core.Errors;
+
+/// <summary>
+/// Every error id the module can write (the first part of FullyQualifiedErrorId): one constant each, so that a test
+/// can hold the README's error table to exactly this list. Ids that carry a code or a status are a prefix here.
+/// </summary>
+internal static class ErrorIds
+{
+    // Failed calls.
+    internal const string ApiErrorPrefix = "ImApiError";
+    internal const string HttpErrorPrefix = "ImHttpError";
+    internal const string ConnectionFailed = "ImConnectionFailed";
+    internal const string RequestTimeout = "ImRequestTimeout";
+    internal const string MalformedResponse = "ImMalformedResponse";
+    internal const string UserMissingFromResponse = "ImUserMissingFromResponse";
+    internal const string UnexpectedError = "ImUnexpectedError";
+
+    // Users and attributes, checked before sending.
+    internal const string UserIdEmpty = "UserIdEmpty";
+    internal const string UserIdTooLong = "UserIdTooLong";
+    internal const string UserIdInvalidType = "UserIdInvalidType";
+    internal const string AttributeNameEmpty = "AttributeNameEmpty";
+    internal const string AttributeNameTooLong = "AttributeNameTooLong";
+    internal const string AttributeValueNull = "AttributeValueNull";
+    internal const string AttributeValueEmpty = "AttributeValueEmpty";
+    internal const string AttributeValueTooLong = "AttributeValueTooLong";
+    internal const string AttributeValueUnsupportedType = "AttributeValueUnsupportedType";
+    internal const string AttributeSetEmpty = "AttributeSetEmpty";
+    internal const string NameListEmpty = "NameListEmpty";
+    internal const string InputObjectNoUserId = "InputObjectNoUserId";
+    internal const string InputObjectNull = "InputObjectNull";
+
+    // Set-ImAppAttributeName.
+    internal const string TooManyAttributeNames = "TooManyAttributeNames";
+    internal const string DuplicateAttributeName = "DuplicateAttributeName";
+    internal const string AttributeNameListEmpty = "AttributeNameListEmpty";
+    internal const string AccountTypeNeedsPushService = "AccountTypeNeedsPushService";
+    internal const string AccountTypeCountMismatch = "AccountTypeCountMismatch";
+
+    // Connecting (terminating).
+    internal const string NotConnected = "NotConnected";
+    internal const string InvalidConnectionSettings = "InvalidConnectionSettings";
+    internal const string RegionAndBaseUri = "RegionAndBaseUri";
+
+    /// <summary>Every id and prefix above (a prefix is followed by a code or a status in the id written).</summary>
+    internal static IReadOnlyList<string> All { get; } = typeof(ErrorIds)
+        .GetFields(BindingFlags.NonPublic | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToList();
+
+    /// <summary>The ids above that are prefixes.</summary>
+    internal static IReadOnlyList<string> Prefixes { get; } = new[] { ApiErrorPrefix, HttpErrorPrefix };
+}

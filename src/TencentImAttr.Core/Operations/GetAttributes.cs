@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Serialization.Metadata;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Input;
+using TencentImAttr.Models;
+
+namespace TencentImAttr.Core.Operations;
+
+/// <summary>A user to read, checked.</summary>
+internal sealed class GetItem
+{
+    internal GetItem(string userId) => UserId = userId;
+
+    /// <summary>The user.</summary>
+    public string UserId { get; }
+
+    /// <summary>Reads an item: the record's user, checked.</summary>
+    public static Checked<GetItem> Read(PipelineRecord record, ImService service) =>
+        record.CheckUser(service) is { } bad ? Checked<GetItem>.Invalid(bad) : Checked<GetItem>.Valid(new GetItem(record.UserId!));
+}
+
+/// <summary>im_get_attr / get_attr: reads each user's attributes, matching the answer to the request by To_Account, never by order.</summary>
+internal sealed class GetAttributesOperation : BulkOperation<GetItem, UserAttributes, GetAttributesRequest, GetAttributesResponse>
+{
+    /// <inheritdoc />
+    public override ImOperation Operation => ImOperation.GetAttributes;
+
+    /// <inheritdoc />
+    public override JsonTypeInfo<GetAttributesRequest> RequestType => ImJsonContext.Default.GetAttributesRequest;
+
+    /// <inheritdoc />
+    public override JsonTypeInfo<GetAttributesResponse> ResponseType => ImJsonContext.Default.GetAttributesResponse;
+
+    /// <inheritdoc />
+    public override string UserIdOf(GetItem item) => item.UserId;
+
+    /// <summary>A repeat reads the same user: one is enough.</summary>
+    public override GetItem Merge(GetItem earlier, GetItem later) => earlier;
+
+    /// <inheritdoc />
+    public override GetAttributesRequest Request(IReadOnlyList<GetItem> items) => new() { To_Account = items.Select(i => i.UserId).ToList() };
+
+    /// <summary>Each user's attributes from the answer's list; a user the answer leaves out is an error, not an empty result.</summary>
+    public override ItemOutcome<UserAttributes>[] Outcomes(IReadOnlyList<GetItem> items, GetAttributesResponse response, string apiName)
+    {
+        var byUser = new Dictionary<string, Dictionary<string, string>?>(StringComparer.Ordinal);
+        foreach (var user in response.UserAttrs ?? Enumerable.Empty<UserAttributeValues>())
+        {
+            if (user?.To_Account is not null && !byUser.ContainsKey(user.To_Account)) byUser.Add(user.To_Account, user.Attrs);
+        }
+        return items.Select(item => byUser.TryGetValue(item.UserId, out var attrs)
+            ? ItemOutcome<UserAttributes>.Success(new UserAttributes(item.UserId, attrs is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(attrs, StringComparer.Ordinal)))
+            : ItemOutcome<UserAttributes>.Failed(new ItemFailure(
+                new ImApiException(apiName, ImFailureKind.MalformedResponse, 0, null, 200, $"{apiName}: the response did not mention user '{item.UserId}', so its attributes are unknown."),
+                ErrorIds.UserMissingFromResponse, ImErrorCategory.InvalidResult, item.UserId))).ToArray();
+    }
+}

@@ -1,0 +1,122 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json.Serialization.Metadata;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Input;
+using TencentImAttr.Models;
+
+namespace TencentImAttr.Core.Operations;
+
+/// <summary>A user and the attributes to set, checked.</summary>
+internal sealed class SetItem
+{
+    /// <summary>Property names that carry a whole attribute table (as Get-ImUserAttribute emits it).</summary>
+    public static readonly IReadOnlyList<string> TableProperties = new[] { "Attributes", "Attribute", "Attrs" };
+
+    internal SetItem(string userId, Dictionary<string, string> attributes)
+    {
+        UserId = userId;
+        Attributes = attributes;
+    }
+
+    /// <summary>The user.</summary>
+    public string UserId { get; }
+
+    /// <summary>Name to value, in the order given.</summary>
+    public Dictionary<string, string> Attributes { get; }
+
+    /// <summary>
+    /// Reads an item: a plain id takes the attributes of <paramref name="extra"/> (-Attribute); an object gives its
+    /// own, from an Attributes table and from every other property (CSV columns; an empty cell is skipped), and
+    /// <paramref name="extra"/> is applied last and wins. Every value is checked and converted.
+    /// </summary>
+    public static Checked<SetItem> Read(PipelineRecord record, IDictionary? extra, ImService service)
+    {
+        var bad = record.CheckUser(service);
+        if (bad is not null) return Checked<SetItem>.Invalid(bad);
+        var user = record.UserId!;
+        if (record.IdProperty is null && extra is null && record.FromPipeline)
+        {
+            return Checked<SetItem>.Invalid(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{user}': a user id came through the pipeline without -Attribute, so there is nothing to set.", user));
+        }
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in record.IdProperty is null ? Enumerable.Empty<KeyValuePair<string, object?>>() : record.Properties)
+        {
+            if (string.Equals(p.Key, record.IdProperty, StringComparison.OrdinalIgnoreCase)) continue;
+            if (TableProperties.Contains(p.Key, StringComparer.OrdinalIgnoreCase) && p.Value is IDictionary nested)
+            {
+                bad = AddTable(values, nested, user);
+            }
+            // An empty CSV cell means "nothing to set here", not "set to empty".
+            else if (p.Value is not null && p.Value is not string { Length: 0 })
+            {
+                bad = Add(values, p.Key, p.Value, user);
+            }
+            if (bad is not null) return Checked<SetItem>.Invalid(bad);
+        }
+        bad = AddTable(values, extra, user);
+        if (bad is not null) return Checked<SetItem>.Invalid(bad);
+        return values.Count == 0
+            ? Checked<SetItem>.Invalid(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{user}': no attributes to set.", user))
+            : Checked<SetItem>.Valid(new SetItem(user, values));
+    }
+
+    private static ImInputException? AddTable(Dictionary<string, string> values, IDictionary? table, string user)
+    {
+        foreach (DictionaryEntry entry in table ?? new Hashtable())
+        {
+            var bad = Add(values, entry.Key as string ?? Convert.ToString(entry.Key, CultureInfo.InvariantCulture), entry.Value, user);
+            if (bad is not null) return bad;
+        }
+        return null;
+    }
+
+    private static ImInputException? Add(Dictionary<string, string> values, string? name, object? value, string user)
+    {
+        var bad = InputRules.CheckName(name, user);
+        if (bad is not null) return bad;
+        bad = InputRules.ConvertValue(value, name!, user, out var text);
+        if (bad is null) values[name!] = text;
+        return bad;
+    }
+}
+
+/// <summary>im_set_attr / set_attr: sets the given attributes of each user; other attributes stay as they are.</summary>
+internal sealed class SetAttributesOperation : BulkOperation<SetItem, UserAttributes, SetAttributesRequest, ApiEnvelope>
+{
+    /// <inheritdoc />
+    public override ImOperation Operation => ImOperation.SetAttributes;
+
+    /// <inheritdoc />
+    public override JsonTypeInfo<SetAttributesRequest> RequestType => ImJsonContext.Default.SetAttributesRequest;
+
+    /// <inheritdoc />
+    public override JsonTypeInfo<ApiEnvelope> ResponseType => ImJsonContext.Default.ApiEnvelope;
+
+    /// <inheritdoc />
+    public override string UserIdOf(SetItem item) => item.UserId;
+
+    /// <summary>The later value of an attribute wins.</summary>
+    public override SetItem Merge(SetItem earlier, SetItem later)
+    {
+        var merged = new Dictionary<string, string>(earlier.Attributes, StringComparer.Ordinal);
+        foreach (var pair in later.Attributes) merged[pair.Key] = pair.Value;
+        return new SetItem(earlier.UserId, merged);
+    }
+
+    /// <inheritdoc />
+    public override IEnumerable<string> AttributeNamesOf(SetItem item) => item.Attributes.Keys;
+
+    /// <inheritdoc />
+    public override SetAttributesRequest Request(IReadOnlyList<SetItem> items) =>
+        new() { UserAttrs = items.Select(i => new UserAttributeValues { To_Account = i.UserId, Attrs = i.Attributes }).ToList() };
+
+    /// <inheritdoc />
+    public override ItemOutcome<UserAttributes>[] Outcomes(IReadOnlyList<SetItem> items, ApiEnvelope response, string apiName) =>
+        items.Select(i => ItemOutcome<UserAttributes>.Success(new UserAttributes(i.UserId, i.Attributes))).ToArray();
+}

@@ -1,0 +1,74 @@
+using System;
+using System.Threading;
+using TencentImAttr.Core.Errors;
+
+namespace TencentImAttr.Core.Retry;
+
+/// <summary>
+/// How long to wait before another attempt, and how many attempts an item may have: exponential backoff with equal
+/// jitter, or the server's Retry-After where it gave one. The attempt budget is per item: 1 + MaxRetry attempts.
+/// </summary>
+/// <remarks>
+/// Equal jitter (half the ceiling fixed, half random) rather than full jitter (anywhere from zero): a retry after a
+/// rate limit must not come back at once, and the random half still spreads clients that failed together.
+/// </remarks>
+internal sealed class RetryPolicy
+{
+    private static int _seed = Environment.TickCount;
+    private static readonly ThreadLocal<Random> Jitter = new(() => new Random(Interlocked.Increment(ref _seed)));
+
+    /// <summary>The default number of retries after the first attempt.</summary>
+    public const int DefaultMaxRetry = 5;
+
+    /// <summary>The longest Retry-After honoured: a server asking for more is waited for this long, then tried again.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
+
+    /// <summary>Creates a policy.</summary>
+    public RetryPolicy(int maxRetry = DefaultMaxRetry, TimeSpan? baseDelay = null, TimeSpan? maxDelay = null)
+    {
+        if (maxRetry < 0) throw new ArgumentOutOfRangeException(nameof(maxRetry), "MaxRetry cannot be negative.");
+        MaxRetry = maxRetry;
+        BaseDelay = baseDelay ?? TimeSpan.FromMilliseconds(500);
+        MaxDelay = maxDelay ?? TimeSpan.FromSeconds(30);
+    }
+
+    /// <summary>Retries after the first attempt (0: never retry).</summary>
+    public int MaxRetry { get; }
+
+    /// <summary>Attempts an item may use: the first and <see cref="MaxRetry"/> more.</summary>
+    public int MaxAttempts => 1 + MaxRetry;
+
+    /// <summary>The delay before the first retry, before jitter; it doubles with each retry.</summary>
+    public TimeSpan BaseDelay { get; }
+
+    /// <summary>The longest backoff between two attempts.</summary>
+    public TimeSpan MaxDelay { get; }
+
+    /// <summary>Whether an item that has used <paramref name="attemptsUsed"/> attempts may have another.</summary>
+    public bool CanRetry(int attemptsUsed) => attemptsUsed < MaxAttempts;
+
+    /// <summary>
+    /// The pause before retry number <paramref name="retry"/> (1 for the first): uniform between half and all of
+    /// min(MaxDelay, BaseDelay x 2^(retry-1)).
+    /// </summary>
+    public TimeSpan DelayBefore(int retry)
+    {
+        var ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 30)));
+        var ms = ceiling / 2 + Jitter.Value!.NextDouble() * ceiling / 2;
+        return TimeSpan.FromMilliseconds(ms);
+    }
+
+    /// <summary>
+    /// The pause before retry number <paramref name="retry"/> after <paramref name="failure"/>: the server's
+    /// Retry-After (capped at <see cref="MaxRetryAfter"/>) when it sent one, else the backoff.
+    /// </summary>
+    public TimeSpan DelayAfter(ImApiException? failure, int retry)
+    {
+        if (failure?.RetryAfter is { } asked)
+        {
+            if (asked < TimeSpan.Zero) return TimeSpan.Zero;
+            return asked > MaxRetryAfter ? MaxRetryAfter : asked;
+        }
+        return DelayBefore(retry);
+    }
+}

@@ -1,0 +1,79 @@
+using System;
+using System.Management.Automation;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Input;
+
+namespace TencentImAttr;
+
+/// <summary>A bulk cmdlet's run, as its base class drives it.</summary>
+internal interface IBulkRun : IDisposable
+{
+    /// <summary>Reads a record into an item and queues it (or its rejection).</summary>
+    void Submit(PipelineRecord record);
+
+    /// <summary>Sends what is gathered and writes every remaining outcome.</summary>
+    void Complete();
+}
+
+/// <summary>
+/// One run of a bulk cmdlet: a <see cref="BatchEngine{TItem,TResult}"/> over the cmdlet's operation, fed with the
+/// items its reader makes, writing what the engine hands back on the pipeline thread.
+/// </summary>
+internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
+    where TItem : class
+    where TResult : class
+{
+    private readonly ImCmdlet _cmdlet;
+    private readonly Func<PipelineRecord, Checked<TItem>> _read;
+    private readonly Func<TItem, bool> _approve;
+    private readonly bool _writeResults;
+    private readonly BatchEngine<TItem, TResult> _engine;
+
+    /// <param name="cmdlet">Where outcomes are written.</param>
+    /// <param name="operation">The operation over the connection.</param>
+    /// <param name="options">Engine tuning (ThrottleLimit).</param>
+    /// <param name="read">How a record becomes a checked item.</param>
+    /// <param name="approve">Whether a valid item may be sent (ShouldProcess); null sends all.</param>
+    /// <param name="writeResults">Whether results are written (Get always; Set and Remove with -PassThru).</param>
+    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, Checked<TItem>> read, Func<TItem, bool>? approve, bool writeResults)
+    {
+        _cmdlet = cmdlet;
+        _read = read;
+        _approve = approve ?? (_ => true);
+        _writeResults = writeResults;
+        _engine = new BatchEngine<TItem, TResult>(operation, options, this, cancellationToken: cmdlet.StopToken);
+    }
+
+    /// <summary>A rejected item is reported in its place in the output order; a valid one is sent once approved.</summary>
+    public void Submit(PipelineRecord record)
+    {
+        var item = _read(record);
+        if (item.Failure is not null)
+        {
+            _engine.AddFailure(item.Failure);
+        }
+        else if (_approve(item.Item!))
+        {
+            _engine.Add(item.Item!);
+        }
+    }
+
+    public void Complete() => _engine.Complete();
+
+    public void Dispose() => _engine.Dispose();
+
+    void IEngineSink<TResult>.OnResult(TResult result)
+    {
+        if (_writeResults) _cmdlet.WriteObject(result);
+    }
+
+    void IEngineSink<TResult>.OnFailure(ItemFailure failure) => _cmdlet.WriteError(ImCmdlet.ToErrorRecord(failure));
+
+    void IEngineSink<TResult>.OnVerbose(string line) => _cmdlet.WriteVerbose(line);
+
+    void IEngineSink<TResult>.OnProgress(ProgressReport report) =>
+        _cmdlet.WriteProgress(new ProgressRecord(1, _cmdlet.MyInvocation.MyCommand.Name, report.StatusLine)
+        {
+            RecordType = report.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+        });
+}
