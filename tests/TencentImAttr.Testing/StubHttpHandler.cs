@@ -49,6 +49,8 @@ public sealed class StubResponse
     public bool Stall { get; set; }
     /// <summary>Waits this long before answering.</summary>
     public TimeSpan Delay { get; set; }
+    /// <summary>Response headers (e.g. Retry-After, Date).</summary>
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>An OK envelope.</summary>
     public static StubResponse Ok(string extraJson = "") => Json("{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0" + extraJson + "}");
@@ -119,11 +121,13 @@ public sealed class StubHttpHandler : HttpMessageHandler
             {
                 throw response.Exception;
             }
-            return new HttpResponseMessage(response.Status)
+            var answer = new HttpResponseMessage(response.Status)
             {
                 Content = new StringContent(response.Body, Encoding.UTF8, "application/json"),
                 RequestMessage = request,
             };
+            foreach (var header in response.Headers) answer.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            return answer;
         }
         finally
         {
