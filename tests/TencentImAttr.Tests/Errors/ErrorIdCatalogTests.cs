@@ -1,0 +1,47 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using TencentImAttr.Core.Errors;
+using Xunit;
+
+namespace TencentImAttr.Tests.Errors;
+
+/// <summary>Every error id the module can write is a constant of <see cref="ErrorIds"/>, and the README's table lists exactly those.</summary>
+public class ErrorIdCatalogTests
+{
+    [Fact]
+    public void The_readme_table_lists_exactly_the_catalog()
+    {
+        var readme = File.ReadAllText(Path.Combine(ModuleFiles.RepositoryRoot, "README.md"));
+        var start = readme.IndexOf("| Error id | Meaning |", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no '| Error id | Meaning |' table.");
+        var rows = readme[start..].Split('\n').Skip(2).TakeWhile(l => l.StartsWith("|", StringComparison.Ordinal));
+        // The first cell of each row names one or more ids in backquotes; `ImApiError<code>` stands for the prefix.
+        var listed = rows.SelectMany(r => Regex.Matches(r.Split('|')[1], "`([A-Za-z]+)(<[a-z]+>)?`").Select(m => m.Groups[1].Value))
+            .OrderBy(i => i, StringComparer.Ordinal).ToArray();
+        Assert.Equal(ErrorIds.All.OrderBy(i => i, StringComparer.Ordinal).ToArray(), listed);
+    }
+
+    [Fact]
+    public void No_error_id_is_written_as_a_literal_outside_the_catalog()
+    {
+        var src = Path.Combine(ModuleFiles.RepositoryRoot, "src");
+        var literal = new Regex("(ImInputException|ErrorRecord|ItemFailure)\\([^;]*?\"[A-Z][A-Za-z]+\"");
+        var offenders = Directory.GetFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !f.Contains("Emulator", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, n) => (f, n, line)))
+            .Where(x => literal.IsMatch(x.line))
+            .Select(x => $"{Path.GetFileName(x.f)}:{x.n + 1}: {x.line.Trim()}")
+            .ToList();
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void The_catalog_has_no_repeats_and_the_prefixes_are_in_it()
+    {
+        Assert.Equal(ErrorIds.All.Count, ErrorIds.All.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(ErrorIds.Prefixes, p => Assert.Contains(p, ErrorIds.All));
+        Assert.Contains(ErrorIds.UnexpectedError, ErrorIds.All);
+    }
+}
