@@ -17,13 +17,16 @@ namespace TencentImAttr;
 public sealed class AttributeNameCompleter : IArgumentCompleter
 {
     /// <summary>The registered names that start with what was typed.</summary>
+    private static readonly char[] NeedQuotes = { ' ', '\'', '"', ',', ';', '$', '`' };
+
+    /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var names = Names(fakeBoundParameters?["Connection"] as ImConnection);
         var prefix = (wordToComplete ?? "").Trim('\'', '"');
         return names
             .Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            .Select(n => new CompletionResult(n.IndexOfAny(new[] { ' ', '\'', '"', ',', ';', '$', '`' }) >= 0 ? "'" + n.Replace("'", "''") + "'" : n, n, CompletionResultType.ParameterValue, n));
+            .Select(n => new CompletionResult(n.IndexOfAny(NeedQuotes) >= 0 ? "'" + n.Replace("'", "''") + "'" : n, n, CompletionResultType.ParameterValue, n));
     }
 
     internal static IReadOnlyList<string> Names(ImConnection? explicitConnection)

@@ -16,7 +16,7 @@ namespace TencentImAttr;
 /// Parameter help for -UserId and -InputObject is written per cmdlet, as a <c>&lt;parameter name="..."&gt;</c> element in
 /// the cmdlet's own doc comment; the help generator prefers it to the summary here.
 /// </remarks>
-public abstract class ImBulkCmdlet : ImCmdlet, IDisposable
+public abstract class ImBulkCmdlet : ImCmdlet
 {
     /// <summary>The parameter set of an explicit -UserId list.</summary>
     protected const string ByUserId = "ByUserId";
@@ -114,9 +114,9 @@ public abstract class ImBulkCmdlet : ImCmdlet, IDisposable
     }
 
     /// <summary>Cancels anything still in flight.</summary>
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        _run?.Dispose();
-        GC.SuppressFinalize(this);
+        if (disposing) _run?.Dispose();
+        base.Dispose(disposing);
     }
 }

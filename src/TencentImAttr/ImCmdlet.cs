@@ -1,7 +1,4 @@
 using System;
-using System.Collections;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -15,7 +12,7 @@ namespace TencentImAttr;
 /// <summary>
 /// What every cmdlet of the module shares: the -Connection parameter, Ctrl+C, and the way calls and errors are written.
 /// </summary>
-public abstract class ImCmdlet : PSCmdlet
+public abstract class ImCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     #region Parameters
@@ -29,6 +26,19 @@ public abstract class ImCmdlet : PSCmdlet
     public ImConnection? Connection { get; set; }
 
     #endregion
+
+    /// <summary>Releases what the command holds (PowerShell calls this when the pipeline ends).</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the Ctrl+C token, and whatever a derived cmdlet holds.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _stop.Dispose();
+    }
 
     /// <summary>Ctrl+C: cancels what the command is waiting for.</summary>
     protected override void StopProcessing() => _stop.Cancel();

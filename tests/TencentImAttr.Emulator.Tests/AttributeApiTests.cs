@@ -1,5 +1,4 @@
 using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Errors;
 
 namespace TencentImAttr.Emulator.Tests;
 

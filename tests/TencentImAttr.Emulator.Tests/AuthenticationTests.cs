@@ -1,6 +1,5 @@
 using System.Text;
 using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Errors;
 
 namespace TencentImAttr.Emulator.Tests;
 

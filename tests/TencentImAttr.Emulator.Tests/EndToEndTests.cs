@@ -4,9 +4,6 @@ using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Errors;
-using TencentImAttr.Core.Retry;
-using TencentImAttr.Core.Timing;
-using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 
 namespace TencentImAttr.Emulator.Tests;

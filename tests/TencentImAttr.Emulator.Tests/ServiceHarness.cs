@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Auth;
 
 namespace TencentImAttr.Emulator.Tests;
@@ -83,11 +82,11 @@ public sealed class Reply
 
     public JsonElement Root { get; }
 
-    public string ActionStatus => Root.GetProperty("ActionStatus").GetString()!;
+    public string ActionStatus => Root.GetProperty(nameof(ActionStatus)).GetString()!;
 
-    public int ErrorCode => Root.GetProperty("ErrorCode").GetInt32();
+    public int ErrorCode => Root.GetProperty(nameof(ErrorCode)).GetInt32();
 
-    public string ErrorInfo => Root.GetProperty("ErrorInfo").GetString()!;
+    public string ErrorInfo => Root.GetProperty(nameof(ErrorInfo)).GetString()!;
 
     public void AssertOk()
     {
@@ -111,6 +110,6 @@ public sealed class Reply
     /// <summary>The ErrorList's users and codes; empty when there is none.</summary>
     public Dictionary<string, int> ErrorList() =>
         Root.TryGetProperty("ErrorList", out var list)
-            ? list.EnumerateArray().ToDictionary(e => e.GetProperty("To_Account").GetString()!, e => e.GetProperty("ErrorCode").GetInt32())
+            ? list.EnumerateArray().ToDictionary(e => e.GetProperty("To_Account").GetString()!, e => e.GetProperty(nameof(ErrorCode)).GetInt32())
             : new Dictionary<string, int>();
 }

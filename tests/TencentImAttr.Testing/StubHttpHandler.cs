@@ -13,14 +13,17 @@ namespace TencentImAttr.Testing;
 /// <summary>A request as the stub saw it.</summary>
 public sealed class RecordedRequest
 {
+    private static readonly char[] Ampersand = { '&' };
+    private static readonly char[] EqualsSign = { '=' };
+
     internal RecordedRequest(HttpMethod method, Uri uri, string body)
     {
         Method = method.Method;
         Uri = uri;
         Body = body;
         Api = uri.AbsolutePath.Substring(uri.AbsolutePath.LastIndexOf('/') + 1);
-        Query = uri.Query.TrimStart('?').Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split(new[] { '=' }, 2))
+        Query = uri.Query.TrimStart('?').Split(Ampersand, StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split(EqualsSign, 2))
             .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "", StringComparer.Ordinal);
     }
 

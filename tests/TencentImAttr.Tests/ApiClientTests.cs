@@ -283,7 +283,7 @@ public class ApiClientTests
         using (var c4 = TestConnections.Open(together, secretKey: TestConnections.SampleKey, clock: clock2))
         {
             var first4 = Enumerable.Range(0, 4).Select(_ => CallSet(c4)).ToList();
-            await WaitUntil(() => seen.Count >= 1);
+            await WaitUntil(() => !seen.IsEmpty);
             clock2.Advance(TimeSpan.FromSeconds(5));
             await Task.WhenAll(first4);
         }

@@ -13,7 +13,11 @@ public class ConnectionTests : IDisposable
 {
     public ConnectionTests() => ImSession.Clear();
 
-    public void Dispose() => ImSession.Clear();
+    public void Dispose()
+    {
+        ImSession.Clear();
+        GC.SuppressFinalize(this);
+    }
 
     private static Func<string, string?> Env(Dictionary<string, string> values) => name => values.TryGetValue(name, out var v) ? v : null;
 
@@ -125,6 +129,6 @@ public class ConnectionTests : IDisposable
 }
 
 [CollectionDefinition("Session", DisableParallelization = true)]
-public class SessionCollection
+public class SessionTestGroup
 {
 }

@@ -4,10 +4,6 @@ using System.Collections.Generic;
 using System.Linq;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
-using TencentImAttr.Core.Errors;
-using TencentImAttr.Core.Retry;
-using TencentImAttr.Core.Timing;
-using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 using TencentImAttr.Testing;
@@ -62,7 +58,7 @@ public class FaultInjectionTests
         return tally;
     }
 
-    private static string Id(int i) => "user" + i.ToString("D5");
+    private static string Id(int i) => "user" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void AssertAccounted<T>(Tally<T> tally, FakeAttributeService service) where T : class
     {
@@ -87,7 +83,7 @@ public class FaultInjectionTests
         AssertAccounted(set, service);
         foreach (var user in set.Done)
         {
-            var i = int.Parse(user.Substring(4));
+            var i = int.Parse(user.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture);
             Assert.Equal(new Dictionary<string, string> { ["tier"] = "t" + (i % 7), ["city"] = "c" + i }, service.AttributesOf(user));
         }
         // Faults that strike before the change leave reported users untouched or (after-apply faults) fully set: never half.

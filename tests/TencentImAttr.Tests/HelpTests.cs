@@ -170,6 +170,6 @@ public class HelpTests
         Assert.Contains("Singapore", values);
         var service = CommandHelp("Connect-ImApp").Element(Command + "syntax")!.Descendants(Command + "parameter")
             .First(p => (string?)p.Element(Maml + "name") == "Service");
-        Assert.Equal(Enum.GetNames(typeof(Core.Api.ImService)), service.Element(Command + "parameterValueGroup")!.Elements(Command + "parameterValue").Select(v => v.Value));
+        Assert.Equal(Enum.GetNames<Core.Api.ImService>(), service.Element(Command + "parameterValueGroup")!.Elements(Command + "parameterValue").Select(v => v.Value));
     }
 }

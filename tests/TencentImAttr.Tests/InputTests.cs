@@ -7,10 +7,6 @@ using TencentImAttr.Testing;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Errors;
-using TencentImAttr.Core.Retry;
-using TencentImAttr.Core.Timing;
-using TencentImAttr.Core.Input;
-using TencentImAttr.Core.Operations;
 using Xunit;
 
 namespace TencentImAttr.Tests;
@@ -127,7 +123,7 @@ public class InputTests
         Assert.Equal(new[] { "city", "sex" }, Items.Remove("alice", new[] { "city", "sex", "city" }, All).Item!.Names);
     }
 
-    private static IReadOnlyList<KeyValuePair<string, object?>> Props(params (string, object?)[] pairs) =>
+    private static List<KeyValuePair<string, object?>> Props(params (string, object?)[] pairs) =>
         pairs.Select(p => new KeyValuePair<string, object?>(p.Item1, p.Item2)).ToList();
 
     [Fact]

@@ -8,9 +8,6 @@ using TencentImAttr.Core.Auth;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Errors;
-using TencentImAttr.Core.Retry;
-using TencentImAttr.Core.Timing;
-using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 using TencentImAttr.Testing;
@@ -66,7 +63,7 @@ public class SecretLeakTests
         }
         foreach (var f in sink.Failures)
         {
-            emitted.AppendLine(f.ToString()).AppendLine(f.Exception.ToString()).AppendLine(f.Message).AppendLine(Convert.ToString(f.TargetObject));
+            emitted.AppendLine(f.ToString()).AppendLine(f.Exception.ToString()).AppendLine(f.Message).AppendLine(Convert.ToString(f.TargetObject, System.Globalization.CultureInfo.InvariantCulture));
         }
         foreach (var v in sink.Verbose) emitted.AppendLine(v);
         foreach (var r in sink.Results) emitted.AppendLine(r.ToString());
@@ -89,7 +86,7 @@ public class SecretLeakTests
         {
             var env = new Dictionary<string, string> { ["TENCENTIM_SDKAPPID"] = "1400000001", ["TENCENTIM_IDENTIFIER"] = "robot", ["TENCENTIM_SECRETKEY"] = Sentinel };
             var c = ImSession.Resolve(null, n => env.TryGetValue(n, out var v) ? v : null);
-            var shown = string.Join("\n", typeof(ImConnection).GetProperties().Select(p => Convert.ToString(p.GetValue(c))));
+            var shown = string.Join("\n", typeof(ImConnection).GetProperties().Select(p => Convert.ToString(p.GetValue(c), System.Globalization.CultureInfo.InvariantCulture)));
             Assert.DoesNotContain(Sentinel, shown + c);
             Assert.DoesNotContain("SecretKey", string.Join(",", typeof(ImConnection).GetProperties().Select(p => p.Name)));
         }

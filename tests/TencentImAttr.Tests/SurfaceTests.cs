@@ -186,7 +186,7 @@ public class SurfaceTests
     [Fact]
     public void Error_categories_match_powershells()
     {
-        foreach (ImErrorCategory c in Enum.GetValues(typeof(ImErrorCategory)))
+        foreach (var c in Enum.GetValues<ImErrorCategory>())
         {
             Assert.Equal(c.ToString(), ((ErrorCategory)(int)c).ToString());
         }

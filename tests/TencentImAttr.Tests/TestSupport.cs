@@ -1,14 +1,7 @@
 using System;
-using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Bulk;
-using TencentImAttr.Core.Errors;
-using TencentImAttr.Core.Retry;
 using TencentImAttr.Core.Timing;
 using TencentImAttr.Testing;
 

@@ -153,7 +153,7 @@ internal static class CmdletReader
         };
     }
 
-    private static IReadOnlyList<string>? EnumNames(Type type)
+    private static List<string>? EnumNames(Type type)
     {
         var element = type.IsArray ? type.GetElementType()! : type;
         if (!element.IsEnum) return null;

@@ -154,7 +154,10 @@ internal sealed class MamlWriter
         yield return Switch("Confirm", "cf", "Prompts you for confirmation before running the cmdlet.");
     }
 
-    private XElement InputTypes(IReadOnlyList<(ParameterModel Parameter, IReadOnlyList<string> Text)> parameters)
+    private static readonly string[] NoInput = { "You cannot pipe objects to this cmdlet." };
+    private static readonly string[] NoOutput = { "This cmdlet writes no output." };
+
+    private static XElement InputTypes(IReadOnlyList<(ParameterModel Parameter, IReadOnlyList<string> Text)> parameters)
     {
         var bound = parameters
             .Select(p => (p.Parameter, Entry: Merged(p)))
@@ -163,7 +166,7 @@ internal sealed class MamlWriter
             .ToList();
         if (bound.Count == 0)
         {
-            return new XElement(Command + "inputTypes", TypeItem(Command + "inputType", "None", new[] { "You cannot pipe objects to this cmdlet." }));
+            return new XElement(Command + "inputTypes", TypeItem(Command + "inputType", "None", NoInput));
         }
         return new XElement(Command + "inputTypes", bound.Select(group =>
             TypeItem(Command + "inputType", group.Key, group.Select(p =>
@@ -183,7 +186,7 @@ internal sealed class MamlWriter
         var outputs = cmdlet.OutputTypes.Where(o => !o.IsVoid).ToList();
         if (outputs.Count == 0)
         {
-            return new XElement(Command + "returnValues", TypeItem(Command + "returnValue", "None", new[] { "This cmdlet writes no output." }));
+            return new XElement(Command + "returnValues", TypeItem(Command + "returnValue", "None", NoOutput));
         }
         return new XElement(Command + "returnValues", outputs.Select(o =>
             TypeItem(Command + "returnValue", o.FullName, o.Type is null ? Array.Empty<string>() : XmlDocs.Paragraphs(_docs.ForType(o.Type), "summary"))));

@@ -8,7 +8,6 @@ using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Errors;
-using TencentImAttr.Core.Timing;
 
 namespace TencentImAttr.Core.Api;
 

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Runtime.InteropServices;
-using System.Text;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Auth;
 using TencentImAttr.Core.Timing;
@@ -129,7 +128,7 @@ public sealed class ImConnection : IDisposable, IApiEndpoint
     /// <summary>The most calls a command may keep in flight (the cmdlets' -ThrottleLimit range).</summary>
     public const int MaxThrottleLimit = 256;
 
-    private static HttpMessageHandler CreateHandler()
+    private static HttpClientHandler CreateHandler()
     {
         // Sized for the largest -ThrottleLimit a command may ask for, not the connection's default: a request that
         // queued inside the handler for a socket would spend its timeout waiting and then arrive in a burst.

@@ -1,4 +1,3 @@
-using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Models;

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 

@@ -70,7 +70,7 @@ public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet
     private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry)
     {
         // Not given: each pipeline object's own Name property. Given, even as $null: these names (none is an error).
-        var names = Given(nameof(Name)) ? Name ?? new string?[0] : null;
+        var names = Given(nameof(Name)) ? Name ?? System.Array.Empty<string?>() : null;
         return new BulkRun<RemoveItem, RemovedUserAttributes>(this, BulkOperations.Remove(connection, maxRetry), options,
             record => RemoveItem.Read(record, names, connection.Service),
             item => Confirmation.ShouldContinue(this, Force, item.UserId, "Remove attributes " + string.Join(", ", item.Names)),

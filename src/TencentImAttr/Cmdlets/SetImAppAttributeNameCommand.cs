@@ -1,6 +1,5 @@
 using System.Linq;
 using System.Management.Automation;
-using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;

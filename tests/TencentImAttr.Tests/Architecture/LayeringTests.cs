@@ -69,7 +69,7 @@ public class LayeringTests
         return type;
     }
 
-    private static IEnumerable<Type> References(Type type)
+    private static HashSet<Type> References(Type type)
     {
         const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
         var found = new HashSet<Type>();

@@ -29,8 +29,8 @@ public class AttemptBudgetTests
     private static StubResponse Answer(string step) => step.Split(':') switch
     {
         ["ok"] => StubResponse.Ok(),
-        ["call", var code] => StubResponse.Fail(int.Parse(code), "scripted"),
-        ["http", var status] => StubResponse.Http(int.Parse(status), "<html>gateway</html>"),
+        ["call", var code] => StubResponse.Fail(int.Parse(code, System.Globalization.CultureInfo.InvariantCulture), "scripted"),
+        ["http", var status] => StubResponse.Http(int.Parse(status, System.Globalization.CultureInfo.InvariantCulture), "<html>gateway</html>"),
         ["reset"] => StubResponse.Reset(),
         ["html"] => StubResponse.Json("<html>captive portal</html>"),
         ["user", var user, var code] => StubResponse.Ok(",\"ErrorList\":[{\"To_Account\":\"" + user + "\",\"ErrorCode\":" + code + ",\"ErrorInfo\":\"scripted\"}]"),
