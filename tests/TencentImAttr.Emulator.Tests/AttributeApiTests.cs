@@ -8,7 +8,7 @@ public sealed class AttributeApiTests
     private readonly ServiceHarness _h = new();
 
     [Fact]
-    public void SetThenGetAnswersEveryUserWithAttrsAndAnEmptyObjectForUsersWithNone()
+    public void Set_then_get_answers_every_user_with_attrs_and_an_empty_object_for_users_with_none()
     {
         _h.Register("sex", "city");
         _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"Female","city":"Shenzhen"}},{"To_Account":"u2","Attrs":{"city":"深圳"}}]}""").AssertOk();
@@ -26,7 +26,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void OkAnswersCarryTheEnvelopeFirstAndNoErrorList()
+    public void Ok_answers_carry_the_envelope_first_and_no_error_list()
     {
         _h.Register("sex");
 
@@ -36,7 +36,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void GetNeverAnswersInRequestOrder()
+    public void Get_never_answers_in_request_order()
     {
         _h.Register("sex");
         for (var size = 2; size <= 30; size++)
@@ -50,7 +50,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void SetKeepsAttributesNotNamedAndLaterValuesWin()
+    public void Set_keeps_attributes_not_named_and_later_values_win()
     {
         _h.Register("sex", "city");
         _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F","city":"A"}}]}""").AssertOk();
@@ -60,7 +60,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void RemoveTakesAnArrayOfNames()
+    public void Remove_takes_an_array_of_names()
     {
         _h.Register("sex", "city");
         _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F","city":"A"}}]}""").AssertOk();
@@ -71,7 +71,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void RemoveWithAMapOfAttributesIsBadJsonAndSaysWhy()
+    public void Remove_with_a_map_of_attributes_is_bad_json_and_says_why()
     {
         _h.Register("sex");
         _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F"}}]}""").AssertOk();
@@ -86,7 +86,7 @@ public sealed class AttributeApiTests
     [Theory]
     [InlineData(nameof(ImOperation.SetAttributes), """{"UserAttrs":[{"To_Account":"u1","Attrs":{"color":"red"}}]}""")]
     [InlineData(nameof(ImOperation.RemoveAttributes), """{"UserAttrs":[{"To_Account":"u1","Attrs":["color"]}]}""")]
-    public void UnregisteredNamesAre90033(string operationName, string body)
+    public void Unregistered_names_are_90033(string operationName, string body)
     {
         var operation = Enum.Parse<ImOperation>(operationName);
         _h.Register("sex");
@@ -98,7 +98,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void NamesAreCaseSensitive()
+    public void Names_are_case_sensitive()
     {
         _h.Register("city");
 
@@ -106,7 +106,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void AFailedSetChangesNothing()
+    public void A_failed_set_changes_nothing()
     {
         _h.Register("sex");
 
@@ -116,7 +116,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void ValuesAreLimitedTo50Utf8Bytes()
+    public void Values_are_limited_to_50_utf_8_bytes()
     {
         _h.Register("city");
         var fifty = new string('é', 25);       // 25 characters, 50 bytes
@@ -132,7 +132,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void AHundredAccountsPassAndAHundredAndOneAre90018()
+    public void A_hundred_accounts_pass_and_a_hundred_and_one_are_90018()
     {
         _h.Register("sex");
         string SetBody(int n) => "{\"UserAttrs\":[" + string.Join(",", Enumerable.Range(0, n).Select(i => $"{{\"To_Account\":\"u{i}\",\"Attrs\":{{\"sex\":\"F\"}}}}")) + "]}";
@@ -163,7 +163,7 @@ public sealed class AttributeApiTests
     [InlineData(nameof(ImOperation.GetAttributeNames), "")]
     [InlineData(nameof(ImOperation.SetAttributeNames), """{"AttrNames":["sex"]}""")]
     [InlineData(nameof(ImOperation.SetAttributeNames), """{"AttrNames":{"0":5}}""")]
-    public void BodiesOutsideTheDocumentedShapesAre90001(string operationName, string body)
+    public void Bodies_outside_the_documented_shapes_are_90001(string operationName, string body)
     {
         var operation = Enum.Parse<ImOperation>(operationName);
         _h.Register("sex");
@@ -172,7 +172,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void UserIdsOver32BytesAre90001OnTheImFamily()
+    public void User_ids_over_32_bytes_are_90001_on_the_im_family()
     {
         _h.Register("sex");
         var longId = new string('a', 33);
@@ -182,7 +182,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void AttributeNamesRoundTripBySlot()
+    public void Attribute_names_round_trip_by_slot()
     {
         _h.Call(ImOperation.SetAttributeNames, """{"AttrNames":{"0":"sex","1":"city","2":"country"}}""").AssertOk();
 
@@ -193,7 +193,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void GetAttributeNamesOfANewAppIsAnEmptyObject()
+    public void Get_attribute_names_of_a_new_app_is_an_empty_object()
     {
         var reply = _h.Call(ImOperation.GetAttributeNames, "{}");
 
@@ -201,7 +201,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void SettingNamesReplacesTheListAndHidesValuesOfNamesNoLongerRegistered()
+    public void Setting_names_replaces_the_list_and_hides_values_of_names_no_longer_registered()
     {
         _h.Register("sex", "city");
         _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F","city":"A"}}]}""").AssertOk();
@@ -213,7 +213,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void TenNamesFitInSlots0To9()
+    public void Ten_names_fit_in_slots_0_to_9()
     {
         _h.Register(Enumerable.Range(0, 10).Select(i => "n" + i).ToArray());
 
@@ -227,14 +227,14 @@ public sealed class AttributeApiTests
     [InlineData("""{"AttrNames":{"0":"  "}}""")]
     [InlineData("""{"AttrNames":{"0":"sex","1":"sex"}}""")]
     [InlineData("""{"AttrNames":{"0":"123456789012345678901234567890123456789012345678901"}}""")]
-    public void BadNamesAre90033(string body)
+    public void Bad_names_are_90033(string body)
     {
         _h.Call(ImOperation.SetAttributeNames, body).AssertFail(90033);
         Assert.Empty(_h.Service.RegisteredNames());
     }
 
     [Fact]
-    public void AttrTypesAreIgnoredOnTheImFamily()
+    public void Attr_types_are_ignored_on_the_im_family()
     {
         _h.Call(ImOperation.SetAttributeNames, """{"AttrNames":{"0":"sex"},"AttrTypes":{"0":1}}""").AssertOk();
 
@@ -244,7 +244,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void UnknownApisAreHttp404()
+    public void Unknown_apis_are_http_404()
     {
         var response = _h.Service.Handle("/v4/all_member_push/im_get_tag", _h.Query(), "{}"u8.ToArray());
 
@@ -252,7 +252,7 @@ public sealed class AttributeApiTests
     }
 
     [Fact]
-    public void BothFamiliesShareOneStore()
+    public void Both_families_share_one_store()
     {
         _h.Register("sex");
         _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F"}}]}""", ImService.Push).AssertOk();

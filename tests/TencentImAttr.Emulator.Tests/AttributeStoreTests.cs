@@ -11,7 +11,7 @@ public sealed class AttributeStoreTests : IDisposable
     }
 
     [Fact]
-    public void SaveAndLoadRoundTripNamesTypesAndValues()
+    public void Save_and_load_round_trip_names_types_and_values()
     {
         var store = new AttributeStore();
         store.SetNames(new Dictionary<int, string> { [0] = "sex", [3] = "city" }, new Dictionary<int, int> { [3] = 1 });
@@ -31,7 +31,7 @@ public sealed class AttributeStoreTests : IDisposable
     }
 
     [Fact]
-    public void RemovingTheLastValueForgetsTheUser()
+    public void Removing_the_last_value_forgets_the_user()
     {
         var store = new AttributeStore();
         store.SetNames(new Dictionary<int, string> { [0] = "sex" }, null);
@@ -43,7 +43,7 @@ public sealed class AttributeStoreTests : IDisposable
     }
 
     [Fact]
-    public void TypesStayWithTheirNameAndGoWhenTheSlotIsRenamed()
+    public void Types_stay_with_their_name_and_go_when_the_slot_is_renamed()
     {
         var store = new AttributeStore();
         store.SetNames(new Dictionary<int, string> { [0] = "device" }, new Dictionary<int, int> { [0] = 1 });
@@ -58,7 +58,7 @@ public sealed class AttributeStoreTests : IDisposable
     [Theory]
     [InlineData("{not json")]
     [InlineData("""{"AttrNames":{"12":"x"}}""")]
-    public void ABrokenFileSaysWhatIsWrong(string text)
+    public void A_broken_file_says_what_is_wrong(string text)
     {
         Directory.CreateDirectory(_dir);
         var path = Path.Combine(_dir, "bad.json");

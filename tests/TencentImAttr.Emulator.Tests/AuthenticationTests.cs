@@ -11,10 +11,10 @@ public sealed class AuthenticationTests
     private Reply GetNames(Action<Dictionary<string, string>> query) => _h.Call(ImOperation.GetAttributeNames, "{}", query: query);
 
     [Fact]
-    public void ACorrectQueryPasses() => GetNames(_ => { }).AssertOk();
+    public void A_correct_query_passes() => GetNames(_ => { }).AssertOk();
 
     [Fact]
-    public void MissingUserSigIs70002()
+    public void Missing_user_sig_is_70002()
     {
         GetNames(q => q.Remove("usersig")).AssertFail(70002);
         GetNames(q => q["usersig"] = "").AssertFail(70002);
@@ -23,17 +23,17 @@ public sealed class AuthenticationTests
     [Theory]
     [InlineData("abc")]
     [InlineData("eJyrVspNTVeyUkpVqgUAGS4D5w__")]
-    public void UndecodableUserSigIs70003(string sig) => GetNames(q => q["usersig"] = sig).AssertFail(70003);
+    public void Undecodable_user_sig_is_70003(string sig) => GetNames(q => q["usersig"] = sig).AssertFail(70003);
 
     [Fact]
-    public void TruncatedUserSigIs70003()
+    public void Truncated_user_sig_is_70003()
     {
         var sig = _h.Sig();
         GetNames(q => q["usersig"] = sig[..(sig.Length / 2)]).AssertFail(70003);
     }
 
     [Fact]
-    public void UserSigWithAnAbsurdLifetimeIs70003NotACrash()
+    public void User_sig_with_an_absurd_lifetime_is_70003_not_a_crash()
     {
         // TLS.expire beyond TimeSpan's range: the core's parser lets OverflowException through; the emulator must not.
         var json = $"{{\"TLS.ver\":\"2.0\",\"TLS.identifier\":\"administrator\",\"TLS.sdkappid\":{ServiceHarness.AppId},\"TLS.expire\":9000000000000000000,\"TLS.time\":1700000000,\"TLS.sig\":\"x\"}}";
@@ -43,13 +43,13 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    public void UserSigSignedWithAnotherKeyIs70005() => GetNames(q => q["usersig"] = _h.Sig(key: "another-key")).AssertFail(70005);
+    public void User_sig_signed_with_another_key_is_70005() => GetNames(q => q["usersig"] = _h.Sig(key: "another-key")).AssertFail(70005);
 
     [Fact]
-    public void UserSigMadeForAnotherAppIs70014() => GetNames(q => q["usersig"] = _h.Sig(appId: 1400000001)).AssertFail(70014);
+    public void User_sig_made_for_another_app_is_70014() => GetNames(q => q["usersig"] = _h.Sig(appId: 1400000001)).AssertFail(70014);
 
     [Fact]
-    public void UserSigMadeForAnotherIdentifierIs70013()
+    public void User_sig_made_for_another_identifier_is_70013()
     {
         GetNames(q => q["usersig"] = _h.Sig(identifier: "someone")).AssertFail(70013);
         GetNames(q => q["identifier"] = "someone").AssertFail(70013);
@@ -57,7 +57,7 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    public void ExpiredUserSigIs70001()
+    public void Expired_user_sig_is_70001()
     {
         var sig = _h.Sig(lifetime: TimeSpan.FromMinutes(10));
         GetNames(q => q["usersig"] = sig).AssertOk();
@@ -68,7 +68,7 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    public void QueryForAnotherAppIs70020AndMissingOrBadAppIdsHaveTheirOwnCodes()
+    public void Query_for_another_app_is_70020_and_missing_or_bad_app_ids_have_their_own_codes()
     {
         GetNames(q => q["sdkappid"] = "1400000001").AssertFail(70020);
         GetNames(q => q.Remove("sdkappid")).AssertFail(60012);
@@ -76,7 +76,7 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    public void AValidUserSigOfANonAdministratorIs90009()
+    public void A_valid_user_sig_of_a_non_administrator_is_90009()
     {
         GetNames(q =>
         {
@@ -88,7 +88,7 @@ public sealed class AuthenticationTests
     [Theory]
     [InlineData("0")]
     [InlineData("4294967295")]
-    public void RandomAcceptsTheWholeUnsigned32BitRange(string random) => GetNames(q => q["random"] = random).AssertOk();
+    public void Random_accepts_the_whole_unsigned_32_bit_range(string random) => GetNames(q => q["random"] = random).AssertOk();
 
     [Theory]
     [InlineData(null)]
@@ -97,7 +97,7 @@ public sealed class AuthenticationTests
     [InlineData("4294967296")]
     [InlineData("12a")]
     [InlineData("1.5")]
-    public void RandomOutsideTheUnsigned32BitRangeIs60002(string? random) =>
+    public void Random_outside_the_unsigned_32_bit_range_is_60002(string? random) =>
         GetNames(q =>
         {
             if (random is null) q.Remove("random");
@@ -108,7 +108,7 @@ public sealed class AuthenticationTests
     [InlineData(null)]
     [InlineData("xml")]
     [InlineData("JSON")]
-    public void ContentTypeMustBeJson(string? contentType) =>
+    public void Content_type_must_be_json(string? contentType) =>
         GetNames(q =>
         {
             if (contentType is null) q.Remove("contenttype");
@@ -116,7 +116,7 @@ public sealed class AuthenticationTests
         }).AssertFail(60002);
 
     [Fact]
-    public void QueryNamesAreCaseSensitive() =>
+    public void Query_names_are_case_sensitive() =>
         GetNames(q =>
         {
             q["UserSig"] = q["usersig"];
@@ -124,7 +124,7 @@ public sealed class AuthenticationTests
         }).AssertFail(70002);
 
     [Fact]
-    public void ARefusedCallChangesNothing()
+    public void A_refused_call_changes_nothing()
     {
         _h.Register("sex");
 

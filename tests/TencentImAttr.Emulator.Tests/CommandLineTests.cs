@@ -17,7 +17,7 @@ public sealed class CommandLineTests
     private static readonly string EmulatorDll = Path.Combine(AppContext.BaseDirectory, "TencentImAttr.Emulator.dll");
 
     [Fact]
-    public async Task PortZeroPrintsTheUrlAndSigtermSavesTheState()
+    public async Task Port_zero_prints_the_url_and_sigterm_saves_the_state()
     {
         var state = Path.Combine(Path.GetTempPath(), $"emulator-cli-{Guid.NewGuid():N}.json");
         using var process = Start("--port", "0", "--key", Key, "--state-file", state);
@@ -48,7 +48,7 @@ public sealed class CommandLineTests
     }
 
     [Fact]
-    public async Task HelpExitsZeroAndBadOptionsExitTwo()
+    public async Task Help_exits_zero_and_bad_options_exit_two()
     {
         using (var help = Start("--help"))
         {

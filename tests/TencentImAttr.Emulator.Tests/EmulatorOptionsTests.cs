@@ -5,7 +5,7 @@ namespace TencentImAttr.Emulator.Tests;
 public sealed class EmulatorOptionsTests
 {
     [Fact]
-    public void DefaultsAreALoopbackEmulatorWithTheSampleKey()
+    public void Defaults_are_a_loopback_emulator_with_the_sample_key()
     {
         var o = EmulatorOptions.Parse(new[] { "--port", "5080" })!;
 
@@ -24,7 +24,7 @@ public sealed class EmulatorOptionsTests
     }
 
     [Fact]
-    public void EveryOptionIsRead()
+    public void Every_option_is_read()
     {
         var o = EmulatorOptions.Parse(new[]
         {
@@ -47,7 +47,7 @@ public sealed class EmulatorOptionsTests
     }
 
     [Fact]
-    public void HelpReturnsNull() => Assert.Null(EmulatorOptions.Parse(new[] { "--help" }));
+    public void Help_returns_null() => Assert.Null(EmulatorOptions.Parse(new[] { "--help" }));
 
     [Theory]
     [InlineData("--port", "70000")]
@@ -59,13 +59,13 @@ public sealed class EmulatorOptionsTests
     [InlineData("--key", "")]
     [InlineData("--nope", "1")]
     [InlineData("stray", "1")]
-    public void BadValuesAreRefusedWithTheOptionNamed(string name, string value)
+    public void Bad_values_are_refused_with_the_option_named(string name, string value)
     {
         var e = Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { name, value }));
         Assert.Contains(name, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void AMissingValueIsRefused() =>
+    public void A_missing_value_is_refused() =>
         Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--port" }));
 }

@@ -37,7 +37,7 @@ public sealed class EndToEndTests
     private static string UserId(int i) => $"user{i:D4}";
 
     [Fact]
-    public async Task TheEmulatorListensOnLoopbackAtTheReportedPort()
+    public async Task The_emulator_listens_on_loopback_at_the_reported_port()
     {
         await using var emulator = await EmulatorHost.StartAsync(Options());
 
@@ -47,7 +47,7 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public async Task NamesSetThroughTheCoreAreReadBack()
+    public async Task Names_set_through_the_core_are_read_back()
     {
         await using var emulator = await EmulatorHost.StartAsync(Options());
         using var connection = Connect(emulator);
@@ -61,7 +61,7 @@ public sealed class EndToEndTests
     [Theory]
     [InlineData(ImService.AllMemberPush)]
     [InlineData(ImService.Push)]
-    public async Task SetGetRemoveGetForHundredsOfUsers(ImService service)
+    public async Task Set_get_remove_get_for_hundreds_of_users(ImService service)
     {
         await using var emulator = await EmulatorHost.StartAsync(Options());
         using var connection = Connect(emulator, service);
@@ -91,7 +91,7 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public async Task UnknownPushAccountsFailOneByOneWithTheirOwnErrorId()
+    public async Task Unknown_push_accounts_fail_one_by_one_with_their_own_error_id()
     {
         await using var emulator = await EmulatorHost.StartAsync(Options(o => o.UnknownUserPrefix = "ghost"));
         using var connection = Connect(emulator, ImService.Push);
@@ -111,7 +111,7 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public async Task UnregisteredNamesComeBackAs90033ForEveryUserOfTheCall()
+    public async Task Unregistered_names_come_back_as_90033_for_every_user_of_the_call()
     {
         await using var emulator = await EmulatorHost.StartAsync(Options());
         using var connection = Connect(emulator);
@@ -123,7 +123,7 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public async Task WithOneCallInFiveFailingEveryUserEndsDoneOrReported()
+    public async Task With_one_call_in_five_failing_every_user_ends_done_or_reported()
     {
         await using var emulator = await EmulatorHost.StartAsync(Options(o => o.FailRate = 0.2));
         using var connection = Connect(emulator);
@@ -149,7 +149,7 @@ public sealed class EndToEndTests
     [InlineData(nameof(InjectedFault.InternalError), ImFailureKind.Api, "ImApiError91000")]
     [InlineData(nameof(InjectedFault.BadGateway), ImFailureKind.Http, "ImHttpError502")]
     [InlineData(nameof(InjectedFault.DropConnection), ImFailureKind.Transport, "ImConnectionFailed")]
-    public async Task EachInjectedFaultReachesTheClientAsTheTransientFailureItImitates(string faultName, ImFailureKind kind, string errorId)
+    public async Task Each_injected_fault_reaches_the_client_as_the_transient_failure_it_imitates(string faultName, ImFailureKind kind, string errorId)
     {
         var fault = Enum.Parse<InjectedFault>(faultName);
         // A seed whose first draw is the fault wanted; with no retry allowed, the client shows it as it came.
@@ -176,7 +176,7 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public async Task TheStateFileIsSavedOnStopAndLoadedOnStart()
+    public async Task The_state_file_is_saved_on_stop_and_loaded_on_start()
     {
         var path = Path.Combine(Path.GetTempPath(), $"emulator-state-{Guid.NewGuid():N}.json");
         try
@@ -202,7 +202,7 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public async Task AWrongKeyIsReportedAsTheSignatureError()
+    public async Task A_wrong_key_is_reported_as_the_signature_error()
     {
         await using var emulator = await EmulatorHost.StartAsync(Options());
         using var connection = ImConnection.Open(new ImConnectionSettings
@@ -219,7 +219,7 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public async Task AddedLatencyDelaysTheAnswers()
+    public async Task Added_latency_delays_the_answers()
     {
         await using var emulator = await EmulatorHost.StartAsync(Options(o => o.LatencyMs = 200));
         using var connection = Connect(emulator);

@@ -7,7 +7,7 @@ namespace TencentImAttr.Emulator.Tests;
 public sealed class FaultInjectionTests
 {
     [Fact]
-    public void NoFaultsByDefault()
+    public void No_faults_by_default()
     {
         var injector = new FaultInjector(0, new Random(1));
 
@@ -15,7 +15,7 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
-    public void TheRateIsTheShareOfFailuresSplitEvenlyAmongTheThreeKinds()
+    public void The_rate_is_the_share_of_failures_split_evenly_among_the_three_kinds()
     {
         var injector = new FaultInjector(0.3, new Random(7));
 
@@ -29,7 +29,7 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
-    public void ASeedRepeatsTheSameFaults()
+    public void A_seed_repeats_the_same_faults()
     {
         var first = new FaultInjector(0.5, new Random(123));
         var second = new FaultInjector(0.5, new Random(123));
@@ -38,7 +38,7 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
-    public void TheServiceWithASeedAnswersTheSameSequence()
+    public void The_service_with_a_seed_answers_the_same_sequence()
     {
         static List<string> Run()
         {
@@ -64,7 +64,7 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
-    public void EachKindLooksLikeWhatItImitates()
+    public void Each_kind_looks_like_what_it_imitates()
     {
         var h = new ServiceHarness(o =>
         {
@@ -97,7 +97,7 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
-    public void ADroppedConnectionHappensAfterTheChangeWasApplied()
+    public void A_dropped_connection_happens_after_the_change_was_applied()
     {
         // Find a seed whose first draw is a dropped connection, then set through it.
         var seed = Enumerable.Range(0, 1000).First(s => new FaultInjector(1, new Random(s)).Next() == InjectedFault.DropConnection);
@@ -114,7 +114,7 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
-    public void InternalErrorsAndBadGatewaysApplyNothing()
+    public void Internal_errors_and_bad_gateways_apply_nothing()
     {
         var h = new ServiceHarness(o =>
         {
@@ -133,6 +133,6 @@ public sealed class FaultInjectionTests
     [InlineData(-0.1)]
     [InlineData(1.1)]
     [InlineData(double.NaN)]
-    public void RatesOutside0To1AreRefused(double rate) =>
+    public void Rates_outside_0_to_1_are_refused(double rate) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new FaultInjector(rate, new Random()));
 }

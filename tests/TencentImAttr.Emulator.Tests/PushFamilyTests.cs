@@ -11,7 +11,7 @@ public sealed class PushFamilyTests
     public PushFamilyTests() => _h.Register("sex", "city");
 
     [Fact]
-    public void UnknownAccountsAreReportedInTheErrorListAndTheOthersSucceed()
+    public void Unknown_accounts_are_reported_in_the_error_list_and_the_others_succeed()
     {
         var reply = _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F"}},{"To_Account":"ghost1","Attrs":{"sex":"M"}}]}""", ImService.Push);
 
@@ -23,7 +23,7 @@ public sealed class PushFamilyTests
     }
 
     [Fact]
-    public void GetAndRemoveReportUnknownAccountsToo()
+    public void Get_and_remove_report_unknown_accounts_too()
     {
         var get = _h.Call(ImOperation.GetAttributes, """{"To_Account":["u1","ghost1","u2"]}""", ImService.Push);
         get.AssertOk();
@@ -36,7 +36,7 @@ public sealed class PushFamilyTests
     }
 
     [Fact]
-    public void TheImFamilyAcceptsEveryAccount()
+    public void The_im_family_accepts_every_account()
     {
         var reply = _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"ghost1","Attrs":{"sex":"M"}}]}""");
 
@@ -45,7 +45,7 @@ public sealed class PushFamilyTests
     }
 
     [Fact]
-    public void RegistrationIdsAreAccountsOnPushOnly()
+    public void Registration_ids_are_accounts_on_push_only()
     {
         var body = $"{{\"UserAttrs\":[{{\"To_Account\":\"{RegistrationId}\",\"Attrs\":{{\"city\":\"A\"}}}}]}}";
 
@@ -55,7 +55,7 @@ public sealed class PushFamilyTests
     }
 
     [Fact]
-    public void LongAccountsThatAreNotRegistrationIdsDoNotExistOnPush()
+    public void Long_accounts_that_are_not_registration_ids_do_not_exist_on_push()
     {
         var longId = new string('x', 40);
 
@@ -65,7 +65,7 @@ public sealed class PushFamilyTests
     }
 
     [Fact]
-    public void AttrTypesRoundTripAndBindAnAttributeToOneAccountType()
+    public void Attr_types_round_trip_and_bind_an_attribute_to_one_account_type()
     {
         _h.Call(ImOperation.SetAttributeNames, """{"AttrNames":{"0":"sex","1":"device"},"AttrTypes":{"0":0,"1":1}}""", ImService.Push).AssertOk();
 
@@ -82,9 +82,9 @@ public sealed class PushFamilyTests
     [Theory]
     [InlineData("""{"AttrNames":{"0":"sex"},"AttrTypes":{"0":2}}""", 90001)]
     [InlineData("""{"AttrNames":{"0":"sex"},"AttrTypes":{"1":0}}""", 90033)]
-    public void BadAttrTypesAreRefused(string body, int code) => _h.Call(ImOperation.SetAttributeNames, body, ImService.Push).AssertFail(code);
+    public void Bad_attr_types_are_refused(string body, int code) => _h.Call(ImOperation.SetAttributeNames, body, ImService.Push).AssertFail(code);
 
     [Fact]
-    public void UnregisteredNamesFailTheWholeCallOnPushToo() =>
+    public void Unregistered_names_fail_the_whole_call_on_push_too() =>
         _h.Call(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"ghost1","Attrs":{"x":"1"}}]}""", ImService.Push).AssertFail(90033);
 }

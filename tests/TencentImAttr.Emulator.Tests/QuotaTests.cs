@@ -7,7 +7,7 @@ namespace TencentImAttr.Emulator.Tests;
 public sealed class QuotaTests
 {
     [Fact]
-    public void The101stCallInOneSecondIsRateLimitedAndTheNextWindowIsOpen()
+    public void The_101_st_call_in_one_second_is_rate_limited_and_the_next_window_is_open()
     {
         var h = new ServiceHarness();
         for (var i = 0; i < 100; i++)
@@ -26,7 +26,7 @@ public sealed class QuotaTests
     }
 
     [Fact]
-    public void TheWindowSlides()
+    public void The_window_slides()
     {
         var h = new ServiceHarness(o => o.Quota = 4);
         h.Call(ImOperation.GetAttributeNames, "{}").AssertOk();          // t = 0
@@ -40,7 +40,7 @@ public sealed class QuotaTests
     }
 
     [Fact]
-    public void EachApiHasItsOwnQuota()
+    public void Each_api_has_its_own_quota()
     {
         var h = new ServiceHarness(o => o.Quota = 2);
         h.Register("sex");   // one set_attr_name call
@@ -53,7 +53,7 @@ public sealed class QuotaTests
     }
 
     [Fact]
-    public void RefusedCallsDoNotUseTheQuota()
+    public void Refused_calls_do_not_use_the_quota()
     {
         var h = new ServiceHarness(o => o.Quota = 1);
         h.Call(ImOperation.GetAttributeNames, "{}", query: q => q["usersig"] = h.Sig(key: "bad")).AssertFail(70005);
@@ -62,7 +62,7 @@ public sealed class QuotaTests
     }
 
     [Fact]
-    public void QuotaZeroIsUnlimited()
+    public void Quota_zero_is_unlimited()
     {
         var h = new ServiceHarness(o => o.Quota = 0);
         for (var i = 0; i < 1000; i++)

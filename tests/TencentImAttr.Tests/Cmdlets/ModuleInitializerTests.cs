@@ -3,7 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Cmdlets;
 
 /// <summary>
 /// The dependency resolution for Windows PowerShell. The handler itself only runs on .NET Framework; what decides

@@ -9,7 +9,7 @@ using TencentImAttr.Models;
 using TencentImAttr.Testing;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Bulk;
 
 /// <summary>
 /// Runs 10,000 users through each operation while the fake service fails a fixed share of calls with every kind of

@@ -12,7 +12,7 @@ using TencentImAttr.Models;
 using TencentImAttr.Testing;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Operations;
 
 public class OperationTests
 {

@@ -10,7 +10,7 @@ using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Errors;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Cmdlets;
 
 /// <summary>
 /// The module's surface, read through CustomAttributeData (PowerShellStandard's attribute getters are stubs that

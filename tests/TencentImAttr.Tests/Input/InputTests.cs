@@ -9,7 +9,7 @@ using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Errors;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Input;
 
 public class InputTests
 {

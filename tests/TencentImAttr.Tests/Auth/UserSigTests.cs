@@ -5,7 +5,7 @@ using TencentImAttr.Testing;
 using TencentImAttr.Core.Auth;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Auth;
 
 public class UserSigTests
 {

@@ -6,7 +6,7 @@ using TencentImAttr.Core.Connection;
 using TencentImAttr.Testing;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Connection;
 
 [Collection("Session")]
 public class ConnectionTests : IDisposable

@@ -5,7 +5,7 @@ using System.Management.Automation;
 using System.Xml.Linq;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Cmdlets;
 
 /// <summary>
 /// The MAML help that the build generates (en-US/TencentImAttr.dll-Help.xml in the laid-out module) against the
@@ -171,5 +171,20 @@ public class HelpTests
         var service = CommandHelp("Connect-ImApp").Element(Command + "syntax")!.Descendants(Command + "parameter")
             .First(p => (string?)p.Element(Maml + "name") == "Service");
         Assert.Equal(Enum.GetNames<Core.Api.ImService>(), service.Element(Command + "parameterValueGroup")!.Elements(Command + "parameterValue").Select(v => v.Value));
+    }
+
+    [Theory]
+    [InlineData("Get-ImUserAttribute", "UserId", "The users to read.")]
+    [InlineData("Set-ImUserAttribute", "UserId", "The users to set the same attributes on.")]
+    [InlineData("Remove-ImUserAttribute", "UserId", "The users to remove attributes from.")]
+    [InlineData("Set-ImUserAttribute", "InputObject", "An object from the pipeline: the output of Get-ImUserAttribute")]
+    [InlineData("Remove-ImUserAttribute", "InputObject", "when -Name is not given, the attributes to remove")]
+    [InlineData("Get-ImUserAttribute", "MaxRetry", "at most 1 + MaxRetry attempts per user")]
+    public void Inherited_parameters_take_the_cmdlets_own_text(string cmdlet, string parameter, string text)
+    {
+        // -UserId and -InputObject are declared once, in ImBulkCmdlet; each cmdlet describes them in its own words.
+        var element = CommandHelp(cmdlet).Element(Command + "parameters")!.Elements(Command + "parameter")
+            .Single(p => (string?)p.Element(Maml + "name") == parameter);
+        Assert.Contains(text, Text(element.Element(Maml + "description")), StringComparison.Ordinal);
     }
 }

@@ -12,7 +12,7 @@ using TencentImAttr.Core.Operations;
 using TencentImAttr.Testing;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Api;
 
 public class ApiClientTests
 {

@@ -5,7 +5,7 @@ using System.Text;
 using TencentImAttr.Core.Auth;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Auth;
 
 /// <summary>
 /// Runs only where Tencent's own Node.js implementation (the npm package tls-sig-api-v2) is installed and named by

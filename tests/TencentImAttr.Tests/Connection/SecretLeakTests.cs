@@ -13,7 +13,7 @@ using TencentImAttr.Models;
 using TencentImAttr.Testing;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Connection;
 
 /// <summary>Plants a sentinel secret key and checks that neither it nor any UserSig made from it shows anywhere the module emits.</summary>
 [Collection("Session")]

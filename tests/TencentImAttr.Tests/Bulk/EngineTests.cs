@@ -14,7 +14,7 @@ using TencentImAttr.Models;
 using TencentImAttr.Testing;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Bulk;
 
 public class EngineTests
 {
@@ -86,11 +86,11 @@ public class EngineTests
         var sink = new CollectingSink<UserAttributes>();
         using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 2, ThrottleLimit = 3 }, sink);
         foreach (var u in new[] { "a", "b", "c", "d", "e", "f" }) engine.Add(Get(u));
-        await ApiClientTests.WaitUntil(() => op.Calls.Count == 3);
+        await Api.ApiClientTests.WaitUntil(() => op.Calls.Count == 3);
         TaskCompletionSource<bool> Carrying(string user) => op.Calls.Single(c => c.Users.Contains(user)).Release;
         Carrying("e").SetResult(true);
         Carrying("c").SetResult(true);
-        await ApiClientTests.WaitUntil(() => op.InFlight == 1);
+        await Api.ApiClientTests.WaitUntil(() => op.InFlight == 1);
         // The later calls are done, the first is not: adding more emits nothing yet.
         engine.Add(Get("g"));
         Assert.Empty(sink.Results);
@@ -127,7 +127,7 @@ public class EngineTests
         var released = 0;
         while (released < 20)
         {
-            await ApiClientTests.WaitUntil(() => op.Calls.Count > released);
+            await Api.ApiClientTests.WaitUntil(() => op.Calls.Count > released);
             Assert.True(op.InFlight <= 3);
             op.Calls.ToArray()[released++].Release.SetResult(true);
         }
@@ -172,10 +172,10 @@ public class EngineTests
             for (var i = 0; i < 100; i++) engine.Add(Get("u" + i));
             engine.Complete();
         });
-        await ApiClientTests.WaitUntil(() => op.Calls.Count == 2);
+        await Api.ApiClientTests.WaitUntil(() => op.Calls.Count == 2);
         stop.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => feeding);
-        await ApiClientTests.WaitUntil(() => op.InFlight == 0);
+        await Api.ApiClientTests.WaitUntil(() => op.InFlight == 0);
         Assert.Equal(2, op.Calls.Count);
         Assert.All(op.Calls, c => Assert.True(c.Release.Task.IsCanceled));
     }
@@ -195,10 +195,10 @@ public class EngineTests
             engine.Add(Get("u1"));
             engine.Complete();
         });
-        await ApiClientTests.WaitUntil(() => stub.Requests.Count == 2 && clock.PendingDelays == 1);
+        await Api.ApiClientTests.WaitUntil(() => stub.Requests.Count == 2 && clock.PendingDelays == 1);
         stop.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-        await ApiClientTests.WaitUntil(() => stub.PeakInFlight >= 1 && clock.PendingDelays == 1);
+        await Api.ApiClientTests.WaitUntil(() => stub.PeakInFlight >= 1 && clock.PendingDelays == 1);
         Assert.Equal(2, stub.Requests.Count);
     }
 
@@ -284,8 +284,8 @@ public class EngineTests
             for (var i = 0; i < 200_000; i++) engine.AddFailure(failure);
             engine.Complete();
         });
-        await ApiClientTests.WaitUntil(() => op.Calls.Count == 1);
-        await ApiClientTests.WaitUntil(() => engine.PendingItems >= 1500);
+        await Api.ApiClientTests.WaitUntil(() => op.Calls.Count == 1);
+        await Api.ApiClientTests.WaitUntil(() => engine.PendingItems >= 1500);
         await Task.Delay(100);
         // 1 stalled batch + 2 x ThrottleLimit slots of 400 rejected items waiting behind it, + the one gathering.
         Assert.InRange(engine.PendingItems, 100, 100 + (2 * 2 + 1) * 400);
@@ -306,12 +306,12 @@ public class EngineTests
             foreach (var u in new[] { "a", "b", "c", "d", "a", "e" }) engine.Add(Get(u));
             engine.Complete();
         });
-        await ApiClientTests.WaitUntil(() => op.Calls.Count == 2);
+        await Api.ApiClientTests.WaitUntil(() => op.Calls.Count == 2);
         await Task.Delay(100);
         Assert.Equal(2, op.Calls.Count); // the batch (a, e) waits for the batch (a, b)
         // The two calls start on worker threads in either order: release the one that carries a.
         op.Calls.Single(c => c.Users.Contains("a")).Release.SetResult(true);
-        await ApiClientTests.WaitUntil(() => op.Calls.Count == 3);
+        await Api.ApiClientTests.WaitUntil(() => op.Calls.Count == 3);
         Assert.Equal(new[] { "a", "e" }, op.Calls.ToArray()[2].Users);
         Assert.False(op.Calls.Single(c => c.Users.Contains("c")).Release.Task.IsCompleted);
         foreach (var c in op.Calls) c.Release.TrySetResult(true);

@@ -7,7 +7,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Cmdlets;
 
 /// <summary>
 /// The module as users import it (out/TencentImAttr/): the manifest's files exist, and every assembly the

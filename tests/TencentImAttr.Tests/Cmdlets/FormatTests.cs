@@ -5,7 +5,7 @@ using System.Reflection;
 using System.Xml.Linq;
 using Xunit;
 
-namespace TencentImAttr.Tests;
+namespace TencentImAttr.Tests.Cmdlets;
 
 /// <summary>The format views (TencentImAttr.format.ps1xml) against the types the cmdlets declare they write.</summary>
 public class FormatTests
