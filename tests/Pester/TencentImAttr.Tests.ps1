@@ -47,6 +47,25 @@ Describe 'Set-ImUserAttribute' {
         Connect-Stub -Handler $stub
     }
 
+    It 'reads wrapped values, keys and ids once, at the cmdlet boundary' {
+        $row = [pscustomobject]@{ UserId = [psobject]'alice'; Attributes = @{ ([psobject]'n') = [psobject]7 } }
+        $row | Set-ImUserAttribute
+        $body = Get-Body $stub.Requests[0]
+        $body.UserAttrs[0].To_Account | Should -Be 'alice'
+        $body.UserAttrs[0].Attrs.n | Should -Be '7'
+    }
+
+    It 'retries a user at most MaxRetry times, whatever fails' {
+        # A script block cannot answer on the worker threads: queue the answers (a fourth attempt would succeed).
+        $busy = [TencentImAttr.Testing.StubResponse]::Fail(91000, 'busy')
+        $stub.Enqueue(@($busy, $busy, $busy, [TencentImAttr.Testing.StubResponse]::Ok())) | Out-Null
+        Set-ImUserAttribute -UserId alice -Attribute @{ city = 'x' } -MaxRetry 2 -ErrorVariable failed -ErrorAction SilentlyContinue
+        $stub.Requests.Count | Should -Be 3
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'ImApiError91000,*'
+        $failed[0].Exception.Message | Should -BeLike '*(after 3 attempts)'
+    }
+
     It 'sends the same attributes for each listed user, with the signed query string' {
         Set-ImUserAttribute -UserId 'alice', 'bob' -Attribute @{ city = 'Shenzhen' }
         $stub.Requests.Count | Should -Be 1
@@ -205,6 +224,14 @@ Describe 'Remove-ImUserAttribute' {
     BeforeEach {
         $stub = [TencentImAttr.Testing.StubHttpHandler]::new()
         Connect-Stub -Handler $stub
+    }
+
+    It 'takes -Name as given, even $null, and each row''s Name only when -Name is not given' {
+        [pscustomobject]@{ UserId = 'alice'; Name = 'city' } | Remove-ImUserAttribute -Name $null -Force -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'NameListEmpty,*'
+        $stub.Requests.Count | Should -Be 0
+        [pscustomobject]@{ UserId = 'alice'; Name = 'city' } | Remove-ImUserAttribute -Force
+        (Get-Body $stub.Requests[0]).UserAttrs[0].Attrs | Should -Be @('city')
     }
 
     It 'sends an array of names with -Force' {
