@@ -104,7 +104,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
 
     /// <summary>The region where the app was created (default China); it picks the API domain.</summary>
     [Parameter]
-    [ValidateSet("China", "Singapore", "Seoul", "Tokyo", "Frankfurt", "SiliconValley", "Jakarta", "Mumbai")]
+    [ValidateSet("China", "Singapore", "Seoul", "Tokyo", "Frankfurt", "SiliconValley", "Jakarta", "Mumbai", "Riyadh")]
     public string? Region { get; set; }
 
     /// <summary>A whole base URI instead of a region: a proxy, a test server or the local emulator. HTTPS, or HTTP to a loopback address only.</summary>
@@ -198,7 +198,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
             if (settings.SecretKey is not null) Array.Clear(settings.SecretKey, 0, settings.SecretKey.Length);
         }
         WriteVerbose($"Connected: {connection}");
-        if (!NoDefault) ImSession.SetCurrent(connection);
+        if (!NoDefault) ImSession.SetCurrent(RunspaceScope.Current, connection);
         if (PassThru) WriteObject(connection);
     }
 

@@ -36,7 +36,7 @@ public sealed class DisconnectImAppCommand : PSCmdlet
     /// <summary>Clears the session's connection.</summary>
     protected override void EndProcessing()
     {
-        if (ImSession.Current is null) WriteVerbose("There was no session connection.");
-        ImSession.Clear();
+        if (ImSession.CurrentIn(RunspaceScope.Current) is null) WriteVerbose("There was no session connection.");
+        ImSession.Clear(RunspaceScope.Current);
     }
 }
