@@ -134,7 +134,9 @@ internal sealed class SecretScrubber
             yield return @"\\u(?i:" + ((int)c).ToString("x4", CultureInfo.InvariantCulture) + ")";
         }
         if (unit is "\"" or "\\" or "/") yield return @"\\" + Regex.Escape(unit);
-        // HTML: &#42; and &#x2a;.
+        // HTML: the named entities, &#42; and &#x2a;.
+        var named = unit switch { "&" => "amp", "<" => "lt", ">" => "gt", "\"" => "quot", "'" => "apos", _ => null };
+        if (named is not null) yield return "&(?i:" + named + ");";
         yield return "&#0*" + codePoint.ToString(CultureInfo.InvariantCulture) + ";";
         yield return "&#(?i:x)0*(?i:" + codePoint.ToString("x", CultureInfo.InvariantCulture) + ");";
         // Form encoding turns a space into + and back.
