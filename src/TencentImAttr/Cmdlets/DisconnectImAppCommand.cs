@@ -3,8 +3,9 @@ using TencentImAttr.Core.Connection;
 
 namespace TencentImAttr.Cmdlets;
 
-/// <summary>Forgets the session's connection (and any made from environment variables); its secrets go with it.</summary>
+/// <summary>Forgets this runspace's session connection (and any made from environment variables); its secrets go with it.</summary>
 /// <remarks>
+/// Other runspaces of the process keep their own connections.
 /// Connections kept in variables (Connect-ImApp -PassThru) stay usable with -Connection. After Disconnect-ImApp,
 /// the cmdlets connect from the TENCENTIM_* environment variables if they are set, or fail with the error id
 /// NotConnected.
