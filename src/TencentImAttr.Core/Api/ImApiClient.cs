@@ -139,7 +139,7 @@ internal sealed class ImApiClient
         {
             // The inner exception is not kept: handlers may put the request URI, and so the UserSig, in their messages.
             throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null, true,
-                $"{apiName}: the connection to {_connection.BaseUri.Host} failed: {Text.MessageText.Escape(_connection.Scrub(Innermost(e).Message))}");
+                $"{apiName}: the connection to {_connection.BaseUri.Host} failed: {_connection.Scrubber.ForMessage(Innermost(e).Message)}");
         }
         using (response)
         {
@@ -162,7 +162,7 @@ internal sealed class ImApiClient
         {
             var transient = status == 408 || status == 429 || status >= 500;
             throw new ImApiException(apiName, ImFailureKind.Http, 0, null, status, transient,
-                $"{apiName}: HTTP {status} {reason}" + (content.Length > 0 ? $"; the response began: {Excerpt()}" : "; the response was empty."));
+                $"{apiName}: HTTP {status} {_connection.Scrubber.ForMessage(reason)}" + (content.Length > 0 ? $"; the response began: {Excerpt()}" : "; the response was empty."));
         }
         // Malformed answers are treated as transient: the operations are idempotent, and a proxy page or a cut
         // connection is usually gone on the next try.
@@ -197,7 +197,7 @@ internal sealed class ImApiClient
         }
         if (!ok)
         {
-            throw Malformed(apiName, $"ActionStatus was '{parsed.ActionStatus}' with no error code: {Excerpt()}");
+            throw Malformed(apiName, $"ActionStatus was '{_connection.Scrubber.ForMessage(parsed.ActionStatus)}' with no error code: {Excerpt()}");
         }
         return parsed;
     }

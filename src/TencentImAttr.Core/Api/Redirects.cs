@@ -27,6 +27,6 @@ internal static class Redirects
             target = "to host '" + Text.MessageText.Quote(absolute.IsAbsoluteUri ? absolute.Host : "?") + "'";
         }
         throw new ImApiException(apiName, ImFailureKind.Http, 0, null, status, false,
-            $"{apiName}: HTTP {status} {Text.MessageText.Escape(response.ReasonPhrase)}: the server redirected ({target}). Redirects are never followed, since the signed request would go with them: check -BaseUri or -Region on Connect-ImApp.");
+            $"{apiName}: HTTP {status}: the server redirected ({target}). Redirects are never followed, since the signed request would go with them: check -BaseUri or -Region on Connect-ImApp.");
     }
 }

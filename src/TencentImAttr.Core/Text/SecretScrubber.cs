@@ -58,6 +58,9 @@ internal sealed class SecretScrubber
         return text;
     }
 
+    /// <summary>A short server text (a reason phrase, a status word, an exception message) for a message: scrubbed, then escaped.</summary>
+    public string ForMessage(string? text) => MessageText.Escape(Scrub(text ?? ""));
+
     /// <summary>Scrubs a text that may be null.</summary>
     public string? ScrubOrNull(string? text) => text is null ? null : Scrub(text);
 

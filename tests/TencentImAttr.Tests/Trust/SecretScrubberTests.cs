@@ -160,7 +160,7 @@ public class SecretScrubberTests
 
     /// <summary>The paths that carry server text, each echoing the sent UserSig (and the key) in a few forms.</summary>
     public static IEnumerable<object[]> Paths() =>
-        from path in new[] { "ErrorInfo", "ErrorList entry", "HTTP body", "HTML body", "exception message", "malformed JSON" }
+        from path in new[] { "ErrorInfo", "ErrorList entry", "HTTP body", "HTML body", "exception message", "malformed JSON", "ActionStatus" }
         from form in new[] { "percent-encoded, lower-case hex", "percent-encoded twice", "JSON-escaped, every character as \\uXXXX", "in a URL path" }
         select new object[] { path, form };
 
@@ -185,6 +185,7 @@ public class SecretScrubberTests
                     "HTTP body" => StubResponse.Http(403, "denied " + both),
                     "HTML body" => StubResponse.Json("<html>" + both + "</html>"),
                     "exception message" => new StubResponse { Exception = new HttpRequestException("reset while sending " + both) },
+                    "ActionStatus" => StubResponse.Json("{\"ActionStatus\":" + json + ",\"ErrorCode\":0}"),
                     _ => StubResponse.Json("{\"ActionStatus\":\"OK\",\"Echo\":\"" + both),
                 };
             },
