@@ -12,6 +12,8 @@ function Start-TestEmulator {
     #>
     [CmdletBinding()]
     param(
+        # The app the emulator serves.
+        [long] $SdkAppId = 1400000000,
         # Extra emulator options, e.g. '--latency-ms', '20'.
         [string[]] $ArgumentList = @(),
         [timespan] $StartTimeout = [timespan]::FromMinutes(2)
@@ -26,7 +28,7 @@ function Start-TestEmulator {
 
     $key = 'emulator-key-' + [guid]::NewGuid().ToString('N')
     $startInfo = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($arg in @($dll, '--port', '0', '--key', $key) + $ArgumentList) { $startInfo.ArgumentList.Add($arg) }
+    foreach ($arg in @($dll, '--port', '0', '--key', $key, '--sdkappid', $SdkAppId) + $ArgumentList) { $startInfo.ArgumentList.Add($arg) }
     $startInfo.RedirectStandardOutput = $true
     $startInfo.UseShellExecute = $false
     $process = [System.Diagnostics.Process]::Start($startInfo)
@@ -49,7 +51,7 @@ function Start-TestEmulator {
     [pscustomobject]@{
         Process    = $process
         BaseUri    = $baseUri
-        SdkAppId   = 1400000000
+        SdkAppId   = $SdkAppId
         Identifier = 'administrator'
         SecretKey  = ConvertTo-SecureString $key -AsPlainText -Force
     }
@@ -83,4 +85,33 @@ function Connect-TestEmulator {
     Connect-ImApp -SdkAppId $Emulator.SdkAppId -Identifier $Emulator.Identifier -SecretKey $Emulator.SecretKey -BaseUri $Emulator.BaseUri @Parameters
 }
 
-Export-ModuleMember -Function Start-TestEmulator, Stop-TestEmulator, Connect-TestEmulator
+function New-TestUserSig {
+    <#
+    .SYNOPSIS
+        Makes a UserSig (TLS signature v2, shared/API.md) independently of the module's own code, for tests that need
+        a ready -UserSig.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [long] $SdkAppId,
+        [Parameter(Mandatory)] [string] $Identifier,
+        [Parameter(Mandatory)] [securestring] $SecretKey,
+        [long] $LifetimeSeconds = 86400
+    )
+    $key = [System.Text.Encoding]::UTF8.GetBytes([System.Net.NetworkCredential]::new('', $SecretKey).Password)
+    $time = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    $text = "TLS.identifier:$Identifier`nTLS.sdkappid:$SdkAppId`nTLS.time:$time`nTLS.expire:$LifetimeSeconds`n"
+    $hmac = [System.Security.Cryptography.HMACSHA256]::new($key)
+    try { $sig = [Convert]::ToBase64String($hmac.ComputeHash([System.Text.Encoding]::UTF8.GetBytes($text))) }
+    finally { $hmac.Dispose() }
+    $json = [ordered]@{ 'TLS.ver' = '2.0'; 'TLS.identifier' = $Identifier; 'TLS.sdkappid' = $SdkAppId; 'TLS.expire' = $LifetimeSeconds; 'TLS.time' = $time; 'TLS.sig' = $sig } |
+        ConvertTo-Json -Compress
+    $buffer = [System.IO.MemoryStream]::new()
+    $zlib = [System.IO.Compression.ZLibStream]::new($buffer, [System.IO.Compression.CompressionLevel]::Optimal)
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes($json)
+    $zlib.Write($bytes, 0, $bytes.Length)
+    $zlib.Dispose()
+    [Convert]::ToBase64String($buffer.ToArray()).Replace('+', '*').Replace('/', '-').Replace('=', '_')
+}
+
+Export-ModuleMember -Function Start-TestEmulator, Stop-TestEmulator, Connect-TestEmulator, New-TestUserSig
