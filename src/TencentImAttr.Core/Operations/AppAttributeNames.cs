@@ -75,7 +75,10 @@ public static class AppAttributeNames
         return request;
     }
 
-    /// <summary>Registers the names (slot i takes names[i]); replaces the app's whole list.</summary>
+    /// <summary>
+    /// Registers the names (slot i takes names[i]). Whether the service clears the slots not named is not documented,
+    /// so <see cref="ImConnection.RegisteredNames"/> holds what was sent until the names are read again.
+    /// </summary>
     public static async Task SetAsync(ImConnection connection, SetAttributeNamesRequest request, ICallLog? log, CancellationToken cancellationToken)
     {
         await connection.Client.CallAsync(ImOperation.SetAttributeNames, request, ImJsonContext.Default.SetAttributeNamesRequest,
