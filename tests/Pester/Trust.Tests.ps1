@@ -161,6 +161,24 @@ Describe 'Server text never reaches the console live' {
     }
 }
 
+Describe 'Echoed secrets are scrubbed in every form' {
+    It 'masks a percent-encoded UserSig and key echoed by the server, in the error record and its display' {
+        $sig = 'eJwtzEELgj*AYgOH-8p0X2yyd0i*dFEQUoaQdYmqfuoZrbLKI6L-X2ds9Gz_Q'
+        $stub = [TencentImAttr.Testing.StubHttpHandler]::new()
+        $lower = ([uri]::EscapeDataString($sig)) -replace '%2A', '%2a'
+        $twice = [uri]::EscapeDataString([uri]::EscapeDataString($sig))
+        $info = "bad sig $lower or $twice in https://im.example.test/v4/x?sig=$lower"
+        $stub.EnqueueJson((@{ ActionStatus = 'FAIL'; ErrorCode = 70003; ErrorInfo = $info } | ConvertTo-Json -Compress)) | Out-Null
+        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig $sig -BaseUri 'https://im.example.test/' -MaxRetry 0 -HttpMessageHandler $stub
+        $null = Get-ImUserAttribute -UserId alice -ErrorVariable errs -ErrorAction SilentlyContinue -Verbose 4>&1
+        $shown = ($errs | Out-String) + ($errs | Format-List * -Force | Out-String) + $errs[0].Exception.ErrorInfo
+        $shown | Should -Match ([regex]::Escape('***'))
+        foreach ($form in $sig, $lower, $twice, $sig.Substring(10, 20)) {
+            $shown.Contains($form) | Should -BeFalse -Because "the form '$form' must not be shown"
+        }
+    }
+}
+
 Describe 'Hostile or odd input' {
     BeforeEach {
         $stub = [TencentImAttr.Testing.StubHttpHandler]::new()

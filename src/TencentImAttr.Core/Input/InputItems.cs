@@ -239,7 +239,7 @@ public static class InputReader
                 return new(id, name, props, unwrap, null);
             }
             return new(null, null, props, unwrap, new ImInputException("InputObjectNoUserId",
-                $"The input object has no UserId property (nor To_Account, nor Account), so it names no user. Its properties: {string.Join(", ", props.Select(p => p.Key).Take(10))}.", inputObject));
+                $"The input object has no UserId property (nor To_Account, nor Account), so it names no user. Its properties: {string.Join(", ", props.Select(p => Text.MessageText.Quote(p.Key)).Take(10))}.", inputObject));
         }
     }
 

@@ -55,7 +55,7 @@ public static class AppAttributeNames
             if (bad is not null) throw new ImInputException(bad.ErrorId, $"Attribute name {i}: {bad.Message}", names[i]);
             if (request.AttrNames.ContainsValue(names[i]!))
             {
-                throw new ImInputException("DuplicateAttributeName", $"The attribute name '{names[i]}' is given twice.", names[i]);
+                throw new ImInputException("DuplicateAttributeName", $"The attribute name '{Text.MessageText.Quote(names[i])}' is given twice.", names[i]);
             }
             request.AttrNames.Add(i.ToString(CultureInfo.InvariantCulture), names[i]!);
         }
