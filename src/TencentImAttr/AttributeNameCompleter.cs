@@ -33,7 +33,7 @@ public sealed class AttributeNameCompleter : IArgumentCompleter
     {
         try
         {
-            var connection = ImSession.Resolve(explicitConnection);
+            var connection = ImSession.Resolve(explicitConnection, RunspaceScope.Current);
             if (connection.RegisteredNames is null)
             {
                 // Tab completion must stay snappy: a slow service gives no suggestions rather than a hung prompt.

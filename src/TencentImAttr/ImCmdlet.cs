@@ -85,7 +85,7 @@ public abstract class ImCmdlet : PSCmdlet, IDisposable
     {
         try
         {
-            return ImSession.Resolve(Connection);
+            return ImSession.Resolve(Connection, RunspaceScope.Current);
         }
         catch (InvalidOperationException e)
         {

@@ -13,11 +13,15 @@ namespace TencentImAttr;
 /// </summary>
 internal static class PipelineInput
 {
-    /// <summary>A pipeline object as the core reads it.</summary>
+    /// <summary>
+    /// A pipeline object as the core reads it: a string, a number or a table as it is; a DataRow by its columns; any
+    /// other object by its gettable properties (those jobs and remoting add are left out, see <see cref="InputProperties"/>).
+    /// </summary>
     public static PipelineRecord Read(PSObject? input)
     {
         var value = Plain(input);
-        if (value is null or string or IDictionary) return PipelineRecord.FromObject(value, null);
+        if (value is null or string or IDictionary || InputProperties.NumberAsUserId(value) is not null) return PipelineRecord.FromObject(value, null);
+        if (value is System.Data.DataRow row) return PipelineRecord.FromObject(value, InputProperties.OfDataRow(row).Select(p => new KeyValuePair<string, object?>(p.Key, Plain(p.Value))).ToList());
         var properties = input!.Properties
             .Where(p => p.IsGettable)
             .Select(p => new KeyValuePair<string, object?>(p.Name, Plain(SafeValue(p))))
@@ -50,11 +54,12 @@ internal static class PipelineInput
     {
         try
         {
-            return property.Value;
+            return InputProperties.CellValue(property.Value);
         }
-        catch (GetValueException)
+        catch (System.Exception e) when (e is GetValueException or ExtendedTypeSystemException)
         {
-            return null;
+            // Dropping the property would send the item without it, as if the value were not there.
+            return new UnreadableProperty(e.InnerException?.Message ?? e.Message);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using TencentImAttr.Core.Text;
 using TencentImAttr.Core.Timing;
 
 namespace TencentImAttr.Core.Api;
@@ -27,6 +28,6 @@ internal interface IApiEndpoint
     /// <summary>The clock (for a Retry-After given as a date without the server's Date).</summary>
     IClock Clock { get; }
 
-    /// <summary>Removes the endpoint's secrets from a text that echoes a server's answer.</summary>
-    string Scrub(string text);
+    /// <summary>Removes the endpoint's secrets, in every echo form, from the server's texts.</summary>
+    SecretScrubber Scrubber { get; }
 }

@@ -48,11 +48,19 @@ internal sealed class ImApiClient
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_endpoint.Timeout);
         HttpResponseMessage response;
-        byte[] content;
+        byte[]? content;
         try
         {
-            response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-            content = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            try
+            {
+                content = await BoundedResponseReader.ReadAsync(response.Content, BoundedResponseReader.MaxResponseBytes, timeout.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -69,10 +77,17 @@ internal sealed class ImApiClient
         {
             // The inner exception is not kept: handlers may put the request URI, and so the UserSig, in their messages.
             throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null,
-                $"{apiName}: the connection to {_endpoint.BaseUri.Host} failed: {_endpoint.Scrub(Innermost(e).Message)}");
+                $"{apiName}: the connection to {_endpoint.BaseUri.Host} failed: {_endpoint.Scrubber.ForMessage(Innermost(e).Message)}");
         }
         using (response)
         {
+            if (content is null)
+            {
+                // Never transient (ResponseClassifier): a server that answers this much once will do it again.
+                throw new ImApiException(apiName, ImFailureKind.ResponseTooLarge, 0, null, (int)response.StatusCode,
+                    $"{apiName}: the answer from {_endpoint.BaseUri.Host} was larger than {BoundedResponseReader.MaxResponseBytes / (1024 * 1024)} MiB, far beyond any legitimate one; reading stopped there.");
+            }
+            Redirects.ThrowIfRedirect(apiName, response, uri);
             try
             {
                 return Parse(apiName, (int)response.StatusCode, response.ReasonPhrase, content, responseType);
@@ -88,11 +103,11 @@ internal sealed class ImApiClient
     private TResponse Parse<TResponse>(string apiName, int status, string? reason, byte[] content, JsonTypeInfo<TResponse> responseType)
         where TResponse : ApiEnvelope
     {
-        string Excerpt() => _endpoint.Scrub(Redaction.Excerpt(content));
+        string Excerpt() => _endpoint.Scrubber.Excerpt(content);
         if (status != 200)
         {
             throw new ImApiException(apiName, ImFailureKind.Http, 0, null, status,
-                $"{apiName}: HTTP {status} {reason}" + (content.Length > 0 ? $"; the response began: {Excerpt()}" : "; the response was empty."));
+                $"{apiName}: HTTP {status} {_endpoint.Scrubber.ForMessage(reason)}" + (content.Length > 0 ? $"; the response began: {Excerpt()}" : "; the response was empty."));
         }
         // Malformed answers are treated as transient: the operations are idempotent, and a proxy page or a cut
         // connection is usually gone on the next try.
@@ -108,7 +123,8 @@ internal sealed class ImApiClient
         TResponse? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize(content, responseType);
+            var bom = Text.Utf8Bom.Length(content);
+            parsed = JsonSerializer.Deserialize(new ReadOnlySpan<byte>(content, bom, content.Length - bom), responseType);
         }
         catch (JsonException)
         {
@@ -122,11 +138,11 @@ internal sealed class ImApiClient
         if (parsed.ErrorCode != 0)
         {
             // ErrorInfo is the server's text: a proxy or a verbose gateway may echo the request, UserSig and all.
-            throw ImApiException.FromCode(apiName, parsed.ErrorCode, parsed.ErrorInfo is null ? null : _endpoint.Scrub(parsed.ErrorInfo));
+            throw ImApiException.FromCode(apiName, parsed.ErrorCode, _endpoint.Scrubber.ScrubOrNull(parsed.ErrorInfo));
         }
         if (!ok)
         {
-            throw Malformed(apiName, $"ActionStatus was '{parsed.ActionStatus}' with no error code: {Excerpt()}");
+            throw Malformed(apiName, $"ActionStatus was '{_endpoint.Scrubber.ForMessage(parsed.ActionStatus)}' with no error code: {Excerpt()}");
         }
         return parsed;
     }

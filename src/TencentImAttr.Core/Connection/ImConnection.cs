@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Runtime.InteropServices;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Auth;
+using TencentImAttr.Core.Text;
 using TencentImAttr.Core.Timing;
 
 namespace TencentImAttr.Core.Connection;
@@ -33,7 +34,7 @@ public sealed class ImConnection : IDisposable, IApiEndpoint
     {
         SdkAppId = settings.SdkAppId;
         Identifier = settings.Identifier!;
-        BaseUri = settings.BaseUri ?? ImRegions.BaseUri(settings.Region ?? ImRegions.DefaultRegion);
+        BaseUri = WithTrailingSlash(settings.BaseUri) ?? ImRegions.BaseUri(settings.Region ?? ImRegions.DefaultRegion);
         Region = settings.BaseUri is null ? ImRegions.Canonical(settings.Region ?? ImRegions.DefaultRegion) : ImRegions.RegionOf(BaseUri);
         Service = settings.Service;
         CallsPerSecond = settings.CallsPerSecond;
@@ -42,6 +43,7 @@ public sealed class ImConnection : IDisposable, IApiEndpoint
         Timeout = settings.Timeout;
         Origin = settings.Origin;
         UserSig = userSig;
+        Scrubber = new SecretScrubber(userSig.Secrets);
         Clock = clock;
         _http = http;
         Client = new ImApiClient(this, http);
@@ -112,7 +114,6 @@ public sealed class ImConnection : IDisposable, IApiEndpoint
         var http = handler is null ? new HttpClient(CreateHandler(), disposeHandler: true) : new HttpClient(handler, disposeHandler: false);
         // Each attempt has its own timeout (a linked token); HttpClient's would also cut retries short.
         http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
-        http.MaxResponseContentBufferSize = 16 * 1024 * 1024;
         return new ImConnection(settings, sig, http, clock);
     }
 
@@ -124,6 +125,15 @@ public sealed class ImConnection : IDisposable, IApiEndpoint
         if (baseUri.Scheme == Uri.UriSchemeHttp && baseUri.IsLoopback) return;
         throw new ArgumentException($"The base URI '{baseUri.GetLeftPart(UriPartial.Authority)}' must use HTTPS: the UserSig travels in the query string. Plain HTTP is allowed to loopback addresses only.", nameof(baseUri));
     }
+
+    /// <summary>
+    /// A base URI's path is a folder: https://proxy.example/im/api sends to /im/api/v4/..., not /im/v4/... (relative
+    /// URIs replace the last segment of a base without a trailing slash).
+    /// </summary>
+    private static Uri? WithTrailingSlash(Uri? baseUri) =>
+        baseUri is null || baseUri.AbsolutePath.EndsWith("/", StringComparison.Ordinal)
+            ? baseUri
+            : new UriBuilder(baseUri) { Path = baseUri.AbsolutePath + "/" }.Uri;
 
     /// <summary>The most calls a command may keep in flight (the cmdlets' -ThrottleLimit range).</summary>
     public const int MaxThrottleLimit = 256;
@@ -142,19 +152,24 @@ public sealed class ImConnection : IDisposable, IApiEndpoint
         return new HttpClientHandler
         {
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            // See Redirects: a 3xx is reported, never followed.
+            AllowAutoRedirect = false,
             MaxConnectionsPerServer = connections,
         };
     }
 
-    /// <summary>Replaces any occurrence of the connection's secrets in a text (for messages that echo a server's answer).</summary>
-    internal string Scrub(string text) => Redaction.Scrub(text, UserSig);
+    /// <summary>Removes the connection's secrets, in every echo form, from the server's texts.</summary>
+    internal SecretScrubber Scrubber { get; }
 
-    string IApiEndpoint.Scrub(string text) => Scrub(text);
+    /// <summary>Replaces any occurrence of the connection's secrets in a text (for messages that echo a server's answer).</summary>
+    internal string Scrub(string text) => Scrubber.Scrub(text);
+
+    SecretScrubber IApiEndpoint.Scrubber => Scrubber;
 
     IClock IApiEndpoint.Clock => Clock;
 
     /// <summary>Scrubs a text that may be null.</summary>
-    internal string? ScrubOrNull(string? text) => text is null ? null : Scrub(text);
+    internal string? ScrubOrNull(string? text) => Scrubber.ScrubOrNull(text);
 
     /// <summary>A description without secrets.</summary>
     public override string ToString() => $"App {SdkAppId} as {Identifier} at {BaseUri.GetLeftPart(UriPartial.Authority)} ({Service}, {Authentication})";

@@ -16,13 +16,21 @@ internal static class ErrorIds
     internal const string ConnectionFailed = "ImConnectionFailed";
     internal const string RequestTimeout = "ImRequestTimeout";
     internal const string MalformedResponse = "ImMalformedResponse";
+    internal const string ResponseTooLarge = "ImResponseTooLarge";
     internal const string UserMissingFromResponse = "ImUserMissingFromResponse";
+    internal const string UserAmbiguousInResponse = "ImUserAmbiguousInResponse";
     internal const string UnexpectedError = "ImUnexpectedError";
 
     // Users and attributes, checked before sending.
     internal const string UserIdEmpty = "UserIdEmpty";
     internal const string UserIdTooLong = "UserIdTooLong";
     internal const string UserIdInvalidType = "UserIdInvalidType";
+    internal const string UserIdControlCharacter = "UserIdControlCharacter";
+    internal const string UserIdInvalidUtf16 = "UserIdInvalidUtf16";
+    internal const string AttributeNameControlCharacter = "AttributeNameControlCharacter";
+    internal const string AttributeNameInvalidUtf16 = "AttributeNameInvalidUtf16";
+    internal const string AttributeValueInvalidUtf16 = "AttributeValueInvalidUtf16";
+    internal const string InputPropertyUnreadable = "InputPropertyUnreadable";
     internal const string AttributeNameEmpty = "AttributeNameEmpty";
     internal const string AttributeNameTooLong = "AttributeNameTooLong";
     internal const string AttributeValueNull = "AttributeValueNull";

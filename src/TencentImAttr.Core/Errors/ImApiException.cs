@@ -15,6 +15,8 @@ public enum ImFailureKind
     Timeout,
     /// <summary>The body was empty, HTML, truncated or of the wrong shape.</summary>
     MalformedResponse,
+    /// <summary>The answer was larger than any legitimate one; reading stopped at the cap.</summary>
+    ResponseTooLarge,
 }
 
 /// <summary>A failed call to the Tencent Cloud IM REST API. Its message never carries the UserSig or the secret key.</summary>
@@ -53,6 +55,9 @@ public sealed class ImApiException : Exception
     /// <summary>Whether a retry after a pause can succeed (<see cref="ResponseClassifier"/> decides).</summary>
     public bool IsTransient => ResponseClassifier.IsTransient(this);
 
+    /// <summary>Set where an answer was read and settled this failure (one user's entry in a get answer): never retried.</summary>
+    internal bool IsFinal { get; set; }
+
     /// <summary>The wait the server asked for (Retry-After on a 429 or 503), before any cap; null when it asked none.</summary>
     internal TimeSpan? RetryAfter { get; set; }
 
@@ -63,6 +68,7 @@ public sealed class ImApiException : Exception
         ImFailureKind.Http => ErrorIds.HttpErrorPrefix + HttpStatus,
         ImFailureKind.Transport => ErrorIds.ConnectionFailed,
         ImFailureKind.Timeout => ErrorIds.RequestTimeout,
+        ImFailureKind.ResponseTooLarge => ErrorIds.ResponseTooLarge,
         _ => ErrorIds.MalformedResponse,
     };
 
@@ -75,18 +81,19 @@ public sealed class ImApiException : Exception
         ImFailureKind.Http => ImErrorCategory.ResourceUnavailable,
         ImFailureKind.Transport => ImErrorCategory.ConnectionError,
         ImFailureKind.Timeout => ImErrorCategory.OperationTimeout,
+        ImFailureKind.ResponseTooLarge => ImErrorCategory.LimitsExceeded,
         _ => ImErrorCategory.ProtocolError,
     };
 
     /// <summary>The same failure with the number of attempts it took in its message.</summary>
     internal ImApiException AfterAttempts(int attempts) =>
-        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Message + $" (after {attempts} attempts)", InnerException) { RetryAfter = RetryAfter };
+        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Message + $" (after {attempts} attempts)", InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal };
 
     /// <summary>An error the service reported in its envelope (or, for one user, in an ErrorList).</summary>
     internal static ImApiException FromCode(string apiName, int code, string? info)
     {
         var meaning = ImErrorCodes.Meaning(code);
-        var text = $"{apiName} failed with error {code}" + (meaning is null ? "" : $" ({meaning})") + (string.IsNullOrEmpty(info) ? "." : $": {info}");
+        var text = $"{apiName} failed with error {code}" + (meaning is null ? "" : $" ({meaning})") + (string.IsNullOrEmpty(info) ? "." : $": {Text.MessageText.Escape(info)}");
         if (ImErrorCodes.SuggestsWrongRegion(code))
         {
             text += " This usually means the app lives in another region: check -Region (or -BaseUri) on Connect-ImApp.";

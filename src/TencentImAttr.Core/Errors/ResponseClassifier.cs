@@ -8,12 +8,14 @@ namespace TencentImAttr.Core.Errors;
 internal static class ResponseClassifier
 {
     /// <summary>Whether a failed call may succeed if sent again after a pause.</summary>
-    public static bool IsTransient(ImApiException failure) => failure.Kind switch
+    public static bool IsTransient(ImApiException failure) => !failure.IsFinal && failure.Kind switch
     {
         ImFailureKind.Api => IsTransientCode(failure.ErrorCode),
         ImFailureKind.Http => IsTransientStatus(failure.HttpStatus ?? 0),
         // A closed (disposed) connection stays closed; any other transport failure may be gone on the next try.
         ImFailureKind.Transport => failure.InnerException is not System.ObjectDisposedException,
+        // A server that answers beyond the size cap once will do it again.
+        ImFailureKind.ResponseTooLarge => false,
         _ => true,
     };
 

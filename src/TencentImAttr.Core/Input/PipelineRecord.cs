@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Text;
 
 namespace TencentImAttr.Core.Input;
 
@@ -65,11 +66,14 @@ internal sealed class PipelineRecord
                 return new(null, null, null, None, true, new ImInputException(ErrorIds.InputObjectNull, "A null object came through the pipeline.", null));
             case string userId:
                 return new(userId, userId, null, None, true, null);
+            case var number when InputProperties.NumberAsUserId(number) is { } numericId:
+                return new(input, numericId, null, None, true, null);
             case IDictionary table:
                 properties = table.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>(Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "", e.Value)).ToList();
                 break;
         }
-        var props = properties ?? None;
+        IReadOnlyList<KeyValuePair<string, object?>> props = InputProperties.WithoutIgnored(properties ?? None);
+        if (InputProperties.FirstUnreadable(props, input) is { } unreadable) return new(input, null, null, props, true, unreadable);
         foreach (var candidate in UserIdProperties)
         {
             var found = props.FirstOrDefault(p => string.Equals(p.Key, candidate, StringComparison.OrdinalIgnoreCase));
@@ -78,12 +82,12 @@ internal sealed class PipelineRecord
             var id = raw as string ?? (raw is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : null);
             if (raw is not null && id is null)
             {
-                return new(input, null, found.Key, props, true, new ImInputException(ErrorIds.UserIdInvalidType, $"The {found.Key} property of the input holds a {raw.GetType().FullName}, not a user id.", input, ImErrorCategory.InvalidType));
+                return new(input, null, found.Key, props, true, new ImInputException(ErrorIds.UserIdInvalidType, $"The {MessageText.Quote(found.Key)} property of the input holds a {raw.GetType().FullName}, not a user id.", input, ImErrorCategory.InvalidType));
             }
             return new(input, id, found.Key, props, true, null);
         }
         return new(input, null, null, props, true, new ImInputException(ErrorIds.InputObjectNoUserId,
-            $"The input object has no UserId property (nor To_Account, nor Account), so it names no user. Its properties: {string.Join(", ", props.Select(p => p.Key).Take(10))}.", input));
+            $"The input object has no UserId property (nor To_Account, nor Account), so it names no user. Its properties: {string.Join(", ", props.Select(p => MessageText.Quote(p.Key)).Take(10))}.", input));
     }
 
     /// <summary>The first property, in the object's order, whose name is one of <paramref name="names"/> (any case); null when none.</summary>

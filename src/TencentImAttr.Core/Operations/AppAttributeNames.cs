@@ -56,7 +56,7 @@ internal static class AppAttributeNames
             if (bad is not null) throw new ImInputException(bad.ErrorId, $"Attribute name {i}: {bad.Message}", names[i]);
             if (request.AttrNames.ContainsValue(names[i]!))
             {
-                throw new ImInputException(ErrorIds.DuplicateAttributeName, $"The attribute name '{names[i]}' is given twice.", names[i]);
+                throw new ImInputException(ErrorIds.DuplicateAttributeName, $"The attribute name '{Text.MessageText.Quote(names[i])}' is given twice.", names[i]);
             }
             request.AttrNames.Add(i.ToString(CultureInfo.InvariantCulture), names[i]!);
         }
@@ -76,7 +76,10 @@ internal static class AppAttributeNames
         return request;
     }
 
-    /// <summary>Registers the names (slot i takes names[i]); replaces the app's whole list.</summary>
+    /// <summary>
+    /// Registers the names (slot i takes names[i]). Whether the service clears the slots not named is not documented,
+    /// so <see cref="ImConnection.RegisteredNames"/> holds what was sent until the names are read again.
+    /// </summary>
     public static async Task SetAsync(ImConnection connection, SetAttributeNamesRequest request, ICallLog? log, CancellationToken cancellationToken)
     {
         await new CallSender(connection, null, log).CallAsync(ImOperation.SetAttributeNames, request, ImJsonContext.Default.SetAttributeNamesRequest,

@@ -1,10 +1,8 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Serialization.Metadata;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
-using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Input;
 using TencentImAttr.Models;
 
@@ -44,18 +42,13 @@ internal sealed class GetAttributesOperation : BulkOperation<GetItem, UserAttrib
     /// <inheritdoc />
     public override GetAttributesRequest Request(IReadOnlyList<GetItem> items) => new() { To_Account = items.Select(i => i.UserId).ToList() };
 
-    /// <summary>Each user's attributes from the answer's list; a user the answer leaves out is an error, not an empty result.</summary>
+    /// <summary>
+    /// Each user's attributes from the answer's list, indexed once for the whole batch (<see cref="GetAnswerIndex"/>:
+    /// a user left out, named twice, or with null Attrs is an error for that user, not an empty result).
+    /// </summary>
     public override ItemOutcome<UserAttributes>[] Outcomes(IReadOnlyList<GetItem> items, GetAttributesResponse response, string apiName)
     {
-        var byUser = new Dictionary<string, Dictionary<string, string>?>(StringComparer.Ordinal);
-        foreach (var user in response.UserAttrs ?? Enumerable.Empty<UserAttributeValues>())
-        {
-            if (user?.To_Account is not null && !byUser.ContainsKey(user.To_Account)) byUser.Add(user.To_Account, user.Attrs);
-        }
-        return items.Select(item => byUser.TryGetValue(item.UserId, out var attrs)
-            ? ItemOutcome<UserAttributes>.Success(new UserAttributes(item.UserId, attrs is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(attrs, StringComparer.Ordinal)))
-            : ItemOutcome<UserAttributes>.Failed(new ItemFailure(
-                new ImApiException(apiName, ImFailureKind.MalformedResponse, 0, null, 200, $"{apiName}: the response did not mention user '{item.UserId}', so its attributes are unknown."),
-                ErrorIds.UserMissingFromResponse, ImErrorCategory.InvalidResult, item.UserId))).ToArray();
+        var index = new GetAnswerIndex(response);
+        return items.Select(item => index.OutcomeFor(apiName, item.UserId)).ToArray();
     }
 }

@@ -8,6 +8,7 @@ using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Input;
+using TencentImAttr.Core.Text;
 using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Operations;
@@ -42,7 +43,7 @@ internal sealed class SetItem
         var user = record.UserId!;
         if (record.IdProperty is null && extra is null && record.FromPipeline)
         {
-            return Checked<SetItem>.Invalid(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{user}': a user id came through the pipeline without -Attribute, so there is nothing to set.", user));
+            return Checked<SetItem>.Invalid(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{MessageText.Quote(user)}': a user id came through the pipeline without -Attribute, so there is nothing to set.", user));
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in record.IdProperty is null ? Enumerable.Empty<KeyValuePair<string, object?>>() : record.Properties)

@@ -18,6 +18,7 @@ public class LayeringTests
     private static readonly string[] Layers =
     {
         "TencentImAttr.Models",
+        "TencentImAttr.Core.Text",
         "TencentImAttr.Core.Errors",
         "TencentImAttr.Core.Timing",
         "TencentImAttr.Core.Retry",

@@ -18,7 +18,7 @@ public class ErrorIdCatalogTests
         Assert.True(start >= 0, "README.md has no '| Error id | Meaning |' table.");
         var rows = readme[start..].Split('\n').Skip(2).TakeWhile(l => l.StartsWith('|'));
         // The first cell of each row names one or more ids in backquotes; `ImApiError<code>` stands for the prefix.
-        var listed = rows.SelectMany(r => Regex.Matches(r.Split('|')[1], "`([A-Za-z]+)(<[a-z]+>)?`").Select(m => m.Groups[1].Value))
+        var listed = rows.SelectMany(r => Regex.Matches(r.Split('|')[1], "`([A-Za-z][A-Za-z0-9]*)(<[a-z]+>)?`").Select(m => m.Groups[1].Value))
             .OrderBy(i => i, StringComparer.Ordinal).ToArray();
         Assert.Equal(ErrorIds.All.OrderBy(i => i, StringComparer.Ordinal).ToArray(), listed);
     }
