@@ -24,7 +24,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     where TResult : class
 {
     private readonly ImCmdlet _cmdlet;
-    private readonly Func<PipelineRecord, Checked<TItem>> _read;
+    private readonly Func<PipelineRecord, ItemOutcome<TItem>> _read;
     private readonly Func<TItem, bool> _approve;
     private readonly bool _writeResults;
     private readonly BatchEngine<TItem, TResult> _engine;
@@ -35,7 +35,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     /// <param name="read">How a record becomes a checked item.</param>
     /// <param name="approve">Whether a valid item may be sent (ShouldProcess); null sends all.</param>
     /// <param name="writeResults">Whether results are written (Get always; Set and Remove with -PassThru).</param>
-    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, Checked<TItem>> read, Func<TItem, bool>? approve, bool writeResults)
+    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<TItem, bool>? approve, bool writeResults)
     {
         _cmdlet = cmdlet;
         _read = read;
@@ -52,9 +52,9 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
         {
             _engine.AddFailure(item.Failure);
         }
-        else if (_approve(item.Item!))
+        else if (_approve(item.Result!))
         {
-            _engine.Add(item.Item!);
+            _engine.Add(item.Result!);
         }
     }
 

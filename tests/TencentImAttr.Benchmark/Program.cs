@@ -154,7 +154,7 @@ internal static class Program
             for (var i = 0; i < users; i++)
             {
                 // Ids are made one at a time: the input is never held as a whole.
-                var item = SetItem.Read(PipelineRecord.ForUserId("user" + i.ToString(CultureInfo.InvariantCulture)), attributes, ImService.AllMemberPush).Item!;
+                var item = SetItem.Read(PipelineRecord.ForUserId("user" + i.ToString(CultureInfo.InvariantCulture)), attributes, ImService.AllMemberPush).Result!;
                 engine.Add(item);
             }
             engine.Complete();

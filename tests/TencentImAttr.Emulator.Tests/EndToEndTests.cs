@@ -230,7 +230,7 @@ public sealed class EndToEndTests
         Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(190), $"answered in {watch.Elapsed.TotalMilliseconds} ms");
     }
 
-    private static Task<CollectingSink<TResult>> RunAsync<TItem, TResult>(IBatchOperation<TItem, TResult> operation, IEnumerable<Checked<TItem>> items, EngineOptions? options = null)
+    private static Task<CollectingSink<TResult>> RunAsync<TItem, TResult>(IBatchOperation<TItem, TResult> operation, IEnumerable<ItemOutcome<TItem>> items, EngineOptions? options = null)
         where TItem : class
         where TResult : class =>
         // The engine is driven synchronously, as a cmdlet's pipeline thread drives it; keep that off the test's thread.
@@ -240,7 +240,7 @@ public sealed class EndToEndTests
             using var engine = new BatchEngine<TItem, TResult>(operation, options ?? new EngineOptions(), sink);
             foreach (var item in items)
             {
-                if (item.Item is not null) engine.Add(item.Item);
+                if (item.Result is not null) engine.Add(item.Result);
                 else engine.AddFailure(item.Failure!);
             }
             engine.Complete();

@@ -87,21 +87,21 @@ internal sealed class CollectingSink<TResult> : IEngineSink<TResult>
 /// <summary>Checked items as a cmdlet's record loop makes them: from an explicit -UserId, or from a pipeline object.</summary>
 internal static class Items
 {
-    public static Checked<Core.Operations.SetItem> Set(string? userId, System.Collections.IDictionary? attributes, Core.Api.ImService service) =>
+    public static ItemOutcome<Core.Operations.SetItem> Set(string? userId, System.Collections.IDictionary? attributes, Core.Api.ImService service) =>
         Core.Operations.SetItem.Read(Core.Input.PipelineRecord.ForUserId(userId), attributes, service);
 
-    public static Checked<Core.Operations.GetItem> Get(string? userId, Core.Api.ImService service) =>
+    public static ItemOutcome<Core.Operations.GetItem> Get(string? userId, Core.Api.ImService service) =>
         Core.Operations.GetItem.Read(Core.Input.PipelineRecord.ForUserId(userId), service);
 
-    public static Checked<Core.Operations.RemoveItem> Remove(string? userId, IEnumerable<string?>? names, Core.Api.ImService service) =>
+    public static ItemOutcome<Core.Operations.RemoveItem> Remove(string? userId, IEnumerable<string?>? names, Core.Api.ImService service) =>
         Core.Operations.RemoveItem.Read(Core.Input.PipelineRecord.ForUserId(userId), names ?? Array.Empty<string?>(), service);
 
-    public static Checked<Core.Operations.SetItem> SetFrom(object? input, IReadOnlyList<KeyValuePair<string, object?>>? properties, System.Collections.IDictionary? extra, Core.Api.ImService service) =>
+    public static ItemOutcome<Core.Operations.SetItem> SetFrom(object? input, IReadOnlyList<KeyValuePair<string, object?>>? properties, System.Collections.IDictionary? extra, Core.Api.ImService service) =>
         Core.Operations.SetItem.Read(Core.Input.PipelineRecord.FromObject(input, properties), extra, service);
 
-    public static Checked<Core.Operations.GetItem> GetFrom(object? input, IReadOnlyList<KeyValuePair<string, object?>>? properties, Core.Api.ImService service) =>
+    public static ItemOutcome<Core.Operations.GetItem> GetFrom(object? input, IReadOnlyList<KeyValuePair<string, object?>>? properties, Core.Api.ImService service) =>
         Core.Operations.GetItem.Read(Core.Input.PipelineRecord.FromObject(input, properties), service);
 
-    public static Checked<Core.Operations.RemoveItem> RemoveFrom(object? input, IReadOnlyList<KeyValuePair<string, object?>>? properties, IEnumerable<string?>? names, Core.Api.ImService service) =>
+    public static ItemOutcome<Core.Operations.RemoveItem> RemoveFrom(object? input, IReadOnlyList<KeyValuePair<string, object?>>? properties, IEnumerable<string?>? names, Core.Api.ImService service) =>
         Core.Operations.RemoveItem.Read(Core.Input.PipelineRecord.FromObject(input, properties), names, service);
 }

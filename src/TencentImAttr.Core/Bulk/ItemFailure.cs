@@ -42,30 +42,7 @@ internal sealed class ItemFailure
     public override string ToString() => $"{ErrorId}: {Message}";
 }
 
-/// <summary>An item, or the reason it was rejected.</summary>
-internal readonly struct Checked<T>
-    where T : class
-{
-    private Checked(T? item, ItemFailure? failure)
-    {
-        Item = item;
-        Failure = failure;
-    }
-
-    /// <summary>The item, when valid.</summary>
-    public T? Item { get; }
-
-    /// <summary>The failure, when not.</summary>
-    public ItemFailure? Failure { get; }
-
-    /// <summary>A valid item.</summary>
-    public static Checked<T> Valid(T item) => new(item, null);
-
-    /// <summary>A rejected item.</summary>
-    public static Checked<T> Invalid(ImInputException exception) => new(null, ItemFailure.FromInput(exception));
-}
-
-/// <summary>What happened to one item of a batch: a result, or a failure.</summary>
+/// <summary>What happened to one item: a result (or, from a reader, the checked item), or a failure.</summary>
 internal readonly struct ItemOutcome<TResult>
     where TResult : class
 {
@@ -86,4 +63,7 @@ internal readonly struct ItemOutcome<TResult>
 
     /// <summary>A failure.</summary>
     public static ItemOutcome<TResult> Failed(ItemFailure failure) => new(null, failure);
+
+    /// <summary>Input rejected before sending.</summary>
+    public static ItemOutcome<TResult> Rejected(ImInputException exception) => new(null, ItemFailure.FromInput(exception));
 }

@@ -17,8 +17,8 @@ internal sealed class GetItem
     public string UserId { get; }
 
     /// <summary>Reads an item: the record's user, checked.</summary>
-    public static Checked<GetItem> Read(PipelineRecord record, ImService service) =>
-        record.CheckUser(service) is { } bad ? Checked<GetItem>.Invalid(bad) : Checked<GetItem>.Valid(new GetItem(record.UserId!));
+    public static ItemOutcome<GetItem> Read(PipelineRecord record, ImService service) =>
+        record.CheckUser(service) is { } bad ? ItemOutcome<GetItem>.Rejected(bad) : ItemOutcome<GetItem>.Success(new GetItem(record.UserId!));
 }
 
 /// <summary>im_get_attr / get_attr: reads each user's attributes, matching the answer to the request by To_Account, never by order.</summary>

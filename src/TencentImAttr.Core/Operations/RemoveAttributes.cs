@@ -31,10 +31,10 @@ internal sealed class RemoveItem
     public List<string> Names { get; }
 
     /// <summary>Reads an item: the names of <paramref name="names"/> (-Name) when given, else the object's Name (Names, AttributeName) property.</summary>
-    public static Checked<RemoveItem> Read(PipelineRecord record, IEnumerable<string?>? names, ImService service)
+    public static ItemOutcome<RemoveItem> Read(PipelineRecord record, IEnumerable<string?>? names, ImService service)
     {
         var bad = record.CheckUser(service);
-        if (bad is not null) return Checked<RemoveItem>.Invalid(bad);
+        if (bad is not null) return ItemOutcome<RemoveItem>.Rejected(bad);
         var user = record.UserId!;
         names ??= record.Find(NameProperties)?.Value switch
         {
@@ -47,12 +47,12 @@ internal sealed class RemoveItem
         foreach (var name in names ?? Array.Empty<string?>())
         {
             bad = InputRules.CheckName(name, user);
-            if (bad is not null) return Checked<RemoveItem>.Invalid(bad);
+            if (bad is not null) return ItemOutcome<RemoveItem>.Rejected(bad);
             if (!list.Contains(name!, StringComparer.Ordinal)) list.Add(name!);
         }
         return list.Count == 0
-            ? Checked<RemoveItem>.Invalid(new ImInputException(ErrorIds.NameListEmpty, $"User '{user}': no attribute names to remove.", user))
-            : Checked<RemoveItem>.Valid(new RemoveItem(user, list));
+            ? ItemOutcome<RemoveItem>.Rejected(new ImInputException(ErrorIds.NameListEmpty, $"User '{user}': no attribute names to remove.", user))
+            : ItemOutcome<RemoveItem>.Success(new RemoveItem(user, list));
     }
 }
 

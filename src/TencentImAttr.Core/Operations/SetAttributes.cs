@@ -36,14 +36,14 @@ internal sealed class SetItem
     /// own, from an Attributes table and from every other property (CSV columns; an empty cell is skipped), and
     /// <paramref name="extra"/> is applied last and wins. Every value is checked and converted.
     /// </summary>
-    public static Checked<SetItem> Read(PipelineRecord record, IDictionary? extra, ImService service)
+    public static ItemOutcome<SetItem> Read(PipelineRecord record, IDictionary? extra, ImService service)
     {
         var bad = record.CheckUser(service);
-        if (bad is not null) return Checked<SetItem>.Invalid(bad);
+        if (bad is not null) return ItemOutcome<SetItem>.Rejected(bad);
         var user = record.UserId!;
         if (record.IdProperty is null && extra is null && record.FromPipeline)
         {
-            return Checked<SetItem>.Invalid(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{MessageText.Quote(user)}': a user id came through the pipeline without -Attribute, so there is nothing to set.", user));
+            return ItemOutcome<SetItem>.Rejected(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{MessageText.Quote(user)}': a user id came through the pipeline without -Attribute, so there is nothing to set.", user));
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in record.IdProperty is null ? Enumerable.Empty<KeyValuePair<string, object?>>() : record.Properties)
@@ -58,13 +58,13 @@ internal sealed class SetItem
             {
                 bad = Add(values, p.Key, p.Value, user);
             }
-            if (bad is not null) return Checked<SetItem>.Invalid(bad);
+            if (bad is not null) return ItemOutcome<SetItem>.Rejected(bad);
         }
         bad = AddTable(values, extra, user);
-        if (bad is not null) return Checked<SetItem>.Invalid(bad);
+        if (bad is not null) return ItemOutcome<SetItem>.Rejected(bad);
         return values.Count == 0
-            ? Checked<SetItem>.Invalid(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{user}': no attributes to set.", user))
-            : Checked<SetItem>.Valid(new SetItem(user, values));
+            ? ItemOutcome<SetItem>.Rejected(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{user}': no attributes to set.", user))
+            : ItemOutcome<SetItem>.Success(new SetItem(user, values));
     }
 
     private static ImInputException? AddTable(Dictionary<string, string> values, IDictionary? table, string user)

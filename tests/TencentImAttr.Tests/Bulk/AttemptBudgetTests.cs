@@ -102,7 +102,7 @@ public class AttemptBudgetTests
     }
 
     private static List<SetItem> Users(params string[] users) =>
-        users.Select(u => Items.Set(u, new Hashtable { [u == "c" ? "colour" : "city"] = "x" }, ImService.AllMemberPush).Item!).ToList();
+        users.Select(u => Items.Set(u, new Hashtable { [u == "c" ? "colour" : "city"] = "x" }, ImService.AllMemberPush).Result!).ToList();
 
     /// <summary>Runs one batch of <paramref name="users"/> through the sender against the script; "user=attempts:outcome" for each.</summary>
     private static async Task<string> RunAsync(int maxRetry, string script, string[] users, bool secretKey)

@@ -52,7 +52,7 @@ public class EngineTests
         }
     }
 
-    private static GetItem Get(string user) => Items.Get(user, ImService.AllMemberPush).Item!;
+    private static GetItem Get(string user) => Items.Get(user, ImService.AllMemberPush).Result!;
 
     [Theory]
     [InlineData(0, new int[0])]
@@ -69,7 +69,7 @@ public class EngineTests
         using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 1 }, sink);
         for (var i = 0; i < users; i++)
         {
-            engine.Add(Items.Set("u" + i, new Hashtable { ["city"] = "x" }, ImService.AllMemberPush).Item!);
+            engine.Add(Items.Set("u" + i, new Hashtable { ["city"] = "x" }, ImService.AllMemberPush).Result!);
         }
         engine.Complete();
         var sizes = stub.Requests.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("UserAttrs").GetArrayLength()).ToArray();
@@ -213,7 +213,7 @@ public class EngineTests
         {
             var item = Items.Get(u, ImService.AllMemberPush);
             if (item.Failure is not null) engine.AddFailure(item.Failure);
-            else engine.Add(item.Item!);
+            else engine.Add(item.Result!);
         }
         engine.Complete();
         Assert.Equal(3, sink.Outcomes.Count);
@@ -244,9 +244,9 @@ public class EngineTests
         using var connection = TestConnections.Open(stub);
         var sink = new CollectingSink<UserAttributes>();
         using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions(), sink);
-        engine.Add(Items.Set("alice", new Hashtable { ["city"] = "A", ["sex"] = "F" }, ImService.AllMemberPush).Item!);
-        engine.Add(Items.Set("bob", new Hashtable { ["city"] = "B" }, ImService.AllMemberPush).Item!);
-        engine.Add(Items.Set("alice", new Hashtable { ["city"] = "C" }, ImService.AllMemberPush).Item!);
+        engine.Add(Items.Set("alice", new Hashtable { ["city"] = "A", ["sex"] = "F" }, ImService.AllMemberPush).Result!);
+        engine.Add(Items.Set("bob", new Hashtable { ["city"] = "B" }, ImService.AllMemberPush).Result!);
+        engine.Add(Items.Set("alice", new Hashtable { ["city"] = "C" }, ImService.AllMemberPush).Result!);
         engine.Complete();
         var body = JsonDocument.Parse(stub.Requests.Single().Body).RootElement.GetProperty("UserAttrs");
         Assert.Equal(2, body.GetArrayLength());

@@ -44,7 +44,7 @@ public class FaultInjectionTests
         public void OnProgress(ProgressReport report) { }
     }
 
-    private static Tally<TResult> Drive<TItem, TResult>(IBatchOperation<TItem, TResult> op, IEnumerable<Checked<TItem>> input, Func<TResult, string> user)
+    private static Tally<TResult> Drive<TItem, TResult>(IBatchOperation<TItem, TResult> op, IEnumerable<ItemOutcome<TItem>> input, Func<TResult, string> user)
         where TItem : class where TResult : class
     {
         var tally = new Tally<TResult>(user);
@@ -52,7 +52,7 @@ public class FaultInjectionTests
         foreach (var item in input)
         {
             if (item.Failure is not null) engine.AddFailure(item.Failure);
-            else engine.Add(item.Item!);
+            else engine.Add(item.Result!);
         }
         engine.Complete();
         return tally;
@@ -128,7 +128,7 @@ public class FaultInjectionTests
         var tally = new Tally<UserAttributes>(r => { results[r.UserId] = r; return r.UserId; });
         using (var engine = new BatchEngine<GetItem, UserAttributes>(BulkOperations.Get(connection), new EngineOptions { ThrottleLimit = 16 }, tally))
         {
-            for (var i = 0; i < Users; i++) engine.Add(Items.Get(Id(i), family).Item!);
+            for (var i = 0; i < Users; i++) engine.Add(Items.Get(Id(i), family).Result!);
             engine.Complete();
         }
         AssertAccounted(tally, service);
@@ -159,7 +159,7 @@ public class FaultInjectionTests
         var tally = new Tally<UserAttributes>(r => r.UserId);
         using (var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 16 }, tally))
         {
-            for (var i = 0; i < users; i++) engine.Add(Items.Set(Id(i), new Hashtable { ["tier"] = "gold" }, ImService.AllMemberPush).Item!);
+            for (var i = 0; i < users; i++) engine.Add(Items.Set(Id(i), new Hashtable { ["tier"] = "gold" }, ImService.AllMemberPush).Result!);
             engine.Complete();
         }
         // 0.25^9 per call: with 20 calls, every user gets through.

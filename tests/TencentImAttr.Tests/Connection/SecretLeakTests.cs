@@ -50,7 +50,7 @@ public class SecretLeakTests
         var sink = new CollectingSink<UserAttributes>();
         using (var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { BatchSize = 2, ThrottleLimit = 2 }, sink))
         {
-            for (var i = 0; i < 40; i++) engine.Add(Items.Set("u" + i, new Hashtable { ["c"] = "v" }, ImService.AllMemberPush).Item!);
+            for (var i = 0; i < 40; i++) engine.Add(Items.Set("u" + i, new Hashtable { ["c"] = "v" }, ImService.AllMemberPush).Result!);
             engine.Complete();
         }
         try

@@ -15,7 +15,7 @@ public class InputTests
 {
     private const ImService All = ImService.AllMemberPush;
 
-    private static string? ErrorOf<T>(Checked<T> item) where T : class => item.Failure?.ErrorId;
+    private static string? ErrorOf<T>(ItemOutcome<T> item) where T : class => item.Failure?.ErrorId;
 
     [Theory]
     [InlineData(null, "UserIdEmpty")]
@@ -93,7 +93,7 @@ public class InputTests
         {
             var item = Items.Set("alice", new Hashtable { ["v"] = value }, All);
             Assert.Equal(errorId, item.Failure?.ErrorId);
-            if (sent is not null) Assert.Equal(sent, item.Item!.Attributes["v"]);
+            if (sent is not null) Assert.Equal(sent, item.Result!.Attributes["v"]);
         }
         finally
         {
@@ -120,7 +120,7 @@ public class InputTests
         Assert.Equal("NameListEmpty", ErrorOf(Items.Remove("alice", Array.Empty<string>(), All)));
         Assert.Equal("NameListEmpty", ErrorOf(Items.Remove("alice", null, All)));
         Assert.Equal("AttributeNameEmpty", ErrorOf(Items.Remove("alice", new[] { "city", null }, All)));
-        Assert.Equal(new[] { "city", "sex" }, Items.Remove("alice", new[] { "city", "sex", "city" }, All).Item!.Names);
+        Assert.Equal(new[] { "city", "sex" }, Items.Remove("alice", new[] { "city", "sex", "city" }, All).Result!.Names);
     }
 
     private static List<KeyValuePair<string, object?>> Props(params (string, object?)[] pairs) =>
@@ -131,8 +131,8 @@ public class InputTests
     {
         var row = new object();
         var item = Items.SetFrom(row, Props(("UserId", "alice"), ("city", "Shenzhen"), ("tier", ""), ("sex", "F")), null, All);
-        Assert.Equal("alice", item.Item!.UserId);
-        Assert.Equal(new Dictionary<string, string> { ["city"] = "Shenzhen", ["sex"] = "F" }, item.Item.Attributes);
+        Assert.Equal("alice", item.Result!.UserId);
+        Assert.Equal(new Dictionary<string, string> { ["city"] = "Shenzhen", ["sex"] = "F" }, item.Result.Attributes);
     }
 
     [Theory]
@@ -142,8 +142,8 @@ public class InputTests
     public void User_id_columns_have_aliases(string column)
     {
         var item = Items.SetFrom(new object(), Props((column, "bob"), ("city", "x")), null, All);
-        Assert.Equal("bob", item.Item!.UserId);
-        Assert.Equal(new[] { "city" }, item.Item.Attributes.Keys);
+        Assert.Equal("bob", item.Result!.UserId);
+        Assert.Equal(new[] { "city" }, item.Result.Attributes.Keys);
     }
 
     [Fact]
@@ -151,26 +151,26 @@ public class InputTests
     {
         var fromGet = new TencentImAttr.Models.UserAttributes("alice", new Dictionary<string, string> { ["city"] = "Shenzhen" });
         var item = Items.SetFrom(fromGet, Props(("UserId", fromGet.UserId), ("Attributes", fromGet.Attributes)), null, All);
-        Assert.Equal("alice", item.Item!.UserId);
-        Assert.Equal(new Dictionary<string, string> { ["city"] = "Shenzhen" }, item.Item.Attributes);
+        Assert.Equal("alice", item.Result!.UserId);
+        Assert.Equal(new Dictionary<string, string> { ["city"] = "Shenzhen" }, item.Result.Attributes);
     }
 
     [Fact]
     public void Extra_attributes_win_over_the_objects_own()
     {
         var item = Items.SetFrom(new object(), Props(("UserId", "alice"), ("city", "A"), ("sex", "F")), new Hashtable { ["city"] = "B" }, All);
-        Assert.Equal(new Dictionary<string, string> { ["city"] = "B", ["sex"] = "F" }, item.Item!.Attributes);
+        Assert.Equal(new Dictionary<string, string> { ["city"] = "B", ["sex"] = "F" }, item.Result!.Attributes);
     }
 
     [Fact]
     public void Strings_and_hashtables_from_the_pipeline()
     {
         var fromString = Items.SetFrom("alice", null, new Hashtable { ["tier"] = "gold" }, All);
-        Assert.Equal("alice", fromString.Item!.UserId);
+        Assert.Equal("alice", fromString.Result!.UserId);
         Assert.Equal("AttributeSetEmpty", ErrorOf(Items.SetFrom("alice", null, null, All)));
         var fromTable = Items.SetFrom(new Hashtable { ["UserId"] = "bob", ["city"] = "x" }, null, null, All);
-        Assert.Equal("bob", fromTable.Item!.UserId);
-        Assert.Equal("x", fromTable.Item.Attributes["city"]);
+        Assert.Equal("bob", fromTable.Result!.UserId);
+        Assert.Equal("x", fromTable.Result.Attributes["city"]);
         Assert.Equal("InputObjectNull", ErrorOf(Items.SetFrom(null, null, null, All)));
     }
 
@@ -185,15 +185,15 @@ public class InputTests
         Assert.Equal("UserIdEmpty", ErrorOf(Items.SetFrom(row, Props(("UserId", ""), ("city", "x")), null, All)));
         Assert.Equal("UserIdInvalidType", ErrorOf(Items.SetFrom(row, Props(("UserId", new object()), ("city", "x")), null, All)));
         Assert.Equal("AttributeValueUnsupportedType", ErrorOf(Items.SetFrom(row, Props(("UserId", "a"), ("nested", new object[] { 1 })), null, All)));
-        Assert.Equal("alice", Items.SetFrom(row, Props(("UserId", "alice"), ("n", 5)), null, All).Item!.UserId);
+        Assert.Equal("alice", Items.SetFrom(row, Props(("UserId", "alice"), ("n", 5)), null, All).Result!.UserId);
     }
 
     [Fact]
     public void Get_reads_users_from_strings_rows_and_tables_and_rejects_objects_without_one()
     {
-        Assert.Equal("alice", Items.GetFrom("alice", null, All).Item!.UserId);
-        Assert.Equal("bob", Items.GetFrom(new object(), Props(("Account", "bob"), ("x", 1)), All).Item!.UserId);
-        Assert.Equal("carol", Items.GetFrom(new Hashtable { ["To_Account"] = "carol" }, null, All).Item!.UserId);
+        Assert.Equal("alice", Items.GetFrom("alice", null, All).Result!.UserId);
+        Assert.Equal("bob", Items.GetFrom(new object(), Props(("Account", "bob"), ("x", 1)), All).Result!.UserId);
+        Assert.Equal("carol", Items.GetFrom(new Hashtable { ["To_Account"] = "carol" }, null, All).Result!.UserId);
         var junk = new object();
         var rejected = Items.GetFrom(junk, Props(("User", "alice")), All);
         Assert.Equal("InputObjectNoUserId", rejected.Failure!.ErrorId);
@@ -206,12 +206,12 @@ public class InputTests
     public void Remove_reads_names_from_the_row_unless_given()
     {
         var row = Items.RemoveFrom(new object(), Props(("UserId", "alice"), ("Name", "city")), null, All);
-        Assert.Equal(new[] { "city" }, row.Item!.Names);
+        Assert.Equal(new[] { "city" }, row.Result!.Names);
         var many = Items.RemoveFrom(new object(), Props(("UserId", "alice"), ("Names", new object[] { "city", "tier" })), null, All);
-        Assert.Equal(new[] { "city", "tier" }, many.Item!.Names);
+        Assert.Equal(new[] { "city", "tier" }, many.Result!.Names);
         var given = Items.RemoveFrom(new object(), Props(("UserId", "alice"), ("Name", "city")), new[] { "tier" }, All);
-        Assert.Equal(new[] { "tier" }, given.Item!.Names);
-        Assert.Equal(new[] { "sex" }, Items.RemoveFrom("bob", null, new[] { "sex" }, All).Item!.Names);
+        Assert.Equal(new[] { "tier" }, given.Result!.Names);
+        Assert.Equal(new[] { "sex" }, Items.RemoveFrom("bob", null, new[] { "sex" }, All).Result!.Names);
         Assert.Equal("NameListEmpty", ErrorOf(Items.RemoveFrom("bob", null, null, All)));
         Assert.Equal("NameListEmpty", ErrorOf(Items.RemoveFrom(new object(), Props(("UserId", "alice")), null, All)));
         Assert.Equal("InputObjectNoUserId", ErrorOf(Items.RemoveFrom(new object(), Props(("User", "alice"), ("Name", "city")), null, All)));

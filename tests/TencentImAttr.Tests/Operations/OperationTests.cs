@@ -22,7 +22,7 @@ public class OperationTests
     private const string GetSample = "{\"To_Account\": [\"Zhang Xiaohong\",\"Chen Xiaoming\",\"abc\"]}";
     private const string GetSampleResponse = "{\"ActionStatus\": \"OK\",\"ErrorInfo\": \"\",\"ErrorCode\": 0,\"UserAttrs\": [{\"To_Account\": \"Zhang Xiaohong\",\"Attrs\": {\"sex\" : \"Female\",\"city\": \"New York\"}},{\"To_Account\": \"abc\",\"Attrs\": {}},{\"To_Account\": \"Chen Xiaoming\",\"Attrs\": {\"sex\": \"M\",\"city\": \"Shenzhen\"}}]}";
 
-    private static (List<TResult> Results, List<ItemFailure> Failures, List<object> Outcomes) Run<TItem, TResult>(IBatchOperation<TItem, TResult> op, IEnumerable<Checked<TItem>> items, int throttle = 4)
+    private static (List<TResult> Results, List<ItemFailure> Failures, List<object> Outcomes) Run<TItem, TResult>(IBatchOperation<TItem, TResult> op, IEnumerable<ItemOutcome<TItem>> items, int throttle = 4)
         where TItem : class where TResult : class
     {
         var sink = new CollectingSink<TResult>();
@@ -31,7 +31,7 @@ public class OperationTests
             foreach (var item in items)
             {
                 if (item.Failure is not null) engine.AddFailure(item.Failure);
-                else engine.Add(item.Item!);
+                else engine.Add(item.Result!);
             }
             engine.Complete();
         }
@@ -223,7 +223,7 @@ public class OperationTests
         var sink = new CollectingSink<UserAttributes>();
         using (var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions(), sink))
         {
-            engine.Add(Items.Set("a", new Hashtable { ["c"] = "1" }, ImService.AllMemberPush).Item!);
+            engine.Add(Items.Set("a", new Hashtable { ["c"] = "1" }, ImService.AllMemberPush).Result!);
             engine.Complete();
         }
         Assert.Equal(2, sink.Verbose.Count);

@@ -16,7 +16,7 @@ public class HostileAnswerTests
         using var connection = TestConnections.Open(stub, maxRetry: 0);
         var sink = new CollectingSink<UserAttributes>();
         using var engine = new BatchEngine<GetItem, UserAttributes>(BulkOperations.Get(connection), new EngineOptions(), sink);
-        foreach (var user in users) engine.Add(Items.Get(user, ImService.AllMemberPush).Item!);
+        foreach (var user in users) engine.Add(Items.Get(user, ImService.AllMemberPush).Result!);
         engine.Complete();
         return sink;
     }

@@ -68,8 +68,8 @@ public class HostileInputTests
         var row = table.Rows.Add("alice", "Shenzhen", DBNull.Value);
         var item = Items.SetFrom(row, InputProperties.OfDataRow(row), null, All);
         Assert.Null(item.Failure);
-        Assert.Equal("alice", item.Item!.UserId);
-        Assert.Equal(new Dictionary<string, string> { ["city"] = "Shenzhen" }, item.Item.Attributes);
+        Assert.Equal("alice", item.Result!.UserId);
+        Assert.Equal(new Dictionary<string, string> { ["city"] = "Shenzhen" }, item.Result.Attributes);
         // A DataRow's own properties (RowState, Table, ItemArray, HasErrors...) are not columns.
         Assert.Equal(new[] { "UserId", "city", "tier" }, InputProperties.OfDataRow(row).Select(p => p.Key));
         var noId = table.Rows.Add(DBNull.Value, "x", "y");
@@ -83,7 +83,7 @@ public class HostileInputTests
             ("PSShowComputerName", true), ("PSSourceJobInstanceId", Guid.NewGuid()));
         var item = Items.SetFrom(new object(), props, null, All);
         Assert.Null(item.Failure);
-        Assert.Equal(new[] { "city" }, item.Item!.Attributes.Keys);
+        Assert.Equal(new[] { "city" }, item.Result!.Attributes.Keys);
     }
 
     [Theory]
@@ -92,9 +92,9 @@ public class HostileInputTests
     [InlineData((byte)7, "7")]
     public void Numbers_piped_in_are_user_ids(object number, string id)
     {
-        Assert.Equal(id, Items.GetFrom(number, null, All).Item!.UserId);
-        Assert.Equal(id, Items.RemoveFrom(number, null, new[] { "city" }, All).Item!.UserId);
-        Assert.Equal(id, Items.SetFrom(number, null, new Hashtable { ["city"] = "x" }, All).Item!.UserId);
+        Assert.Equal(id, Items.GetFrom(number, null, All).Result!.UserId);
+        Assert.Equal(id, Items.RemoveFrom(number, null, new[] { "city" }, All).Result!.UserId);
+        Assert.Equal(id, Items.SetFrom(number, null, new Hashtable { ["city"] = "x" }, All).Result!.UserId);
     }
 
     [Fact]

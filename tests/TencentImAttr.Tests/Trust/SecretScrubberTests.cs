@@ -193,7 +193,7 @@ public class SecretScrubberTests
         var sink = new CollectingSink<TencentImAttr.Models.UserAttributes>();
         using (var engine = new Core.Bulk.BatchEngine<Core.Operations.SetItem, TencentImAttr.Models.UserAttributes>(Core.Operations.BulkOperations.Set(connection), new Core.Bulk.EngineOptions(), sink))
         {
-            engine.Add(Items.Set("u1", new System.Collections.Hashtable { ["city"] = "x" }, ImService.AllMemberPush).Item!);
+            engine.Add(Items.Set("u1", new System.Collections.Hashtable { ["city"] = "x" }, ImService.AllMemberPush).Result!);
             engine.Complete();
         }
         var failure = Assert.Single(sink.Failures);

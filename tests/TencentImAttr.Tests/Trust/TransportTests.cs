@@ -65,7 +65,7 @@ public class TransportTests
         var sink = new CollectingSink<UserAttributes>();
         using (var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions(), sink))
         {
-            foreach (var user in new[] { "u1", "u2", "u3" }) engine.Add(Items.Set(user, new System.Collections.Hashtable { ["city"] = "x" }, ImService.AllMemberPush).Item!);
+            foreach (var user in new[] { "u1", "u2", "u3" }) engine.Add(Items.Set(user, new System.Collections.Hashtable { ["city"] = "x" }, ImService.AllMemberPush).Result!);
             engine.Complete();
         }
         Assert.Empty(sink.Results);
@@ -147,7 +147,7 @@ public class TransportTests
         var sink = new CollectingSink<UserAttributes>();
         using (var engine = new BatchEngine<GetItem, UserAttributes>(BulkOperations.Get(connection), new EngineOptions(), sink))
         {
-            for (var u = 0; u < 100; u++) engine.Add(Items.Get("user" + u, ImService.AllMemberPush).Item!);
+            for (var u = 0; u < 100; u++) engine.Add(Items.Get("user" + u, ImService.AllMemberPush).Result!);
             engine.Complete();
         }
         Assert.Empty(sink.Failures);
