@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,27 +13,25 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
+using TencentImAttr.Emulator;
+
 namespace TencentImAttr.Benchmark;
 
 /// <summary>
-/// A stand-in for Tencent's REST endpoint on 127.0.0.1 (Kestrel): answers set/get/remove after an added latency,
-/// enforces a quota of N calls in any sliding one-second window (error 60018 beyond it), rejects calls with more than
-/// 100 users (error 90018), and records when every call arrived.
+/// The measuring side of the benchmark on 127.0.0.1 (Kestrel): records when every call arrived and how many users it
+/// carried, and adds latency. The answers are the emulator's (<see cref="EmulatedImService"/>, in process: its rules,
+/// its UserSig check, its quota of N calls in any one-second window, its 100-user limit), with a store that keeps
+/// no values, so that a million users do not weigh on the memory being measured.
 /// </summary>
 internal sealed class BenchServer : IAsyncDisposable
 {
     public const int MaxUsersPerCall = 100;
 
-    private static readonly byte[] Ok = Encoding.UTF8.GetBytes("{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}");
-    private static readonly byte[] RateLimited = Encoding.UTF8.GetBytes("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":60018,\"ErrorInfo\":\"rate limited\"}");
-    private static readonly byte[] TooManyUsers = Encoding.UTF8.GetBytes("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":90018,\"ErrorInfo\":\"more than 100 accounts in one call\"}");
-    private static readonly byte[] BadJson = Encoding.UTF8.GetBytes("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":90001,\"ErrorInfo\":\"bad JSON\"}");
-    private static readonly byte[] UnknownApi = Encoding.UTF8.GetBytes("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":60002,\"ErrorInfo\":\"unknown API\"}");
-
     private readonly WebApplication _app;
     private readonly object _gate = new();
     private readonly List<long> _arrivals = new();
-    private readonly Queue<long> _accepted = new();
+    private readonly AttributeStore _store = new() { KeepsValues = false };
+    private EmulatedImService _service = null!;
     private long _rateLimited, _tooManyUsers, _badRequests, _users;
     private int _maxUsersInCall;
     private int _latencyMs;
@@ -43,6 +40,19 @@ internal sealed class BenchServer : IAsyncDisposable
     private BenchServer(WebApplication app)
     {
         _app = app;
+        _store.SetNames(new Dictionary<int, string> { [0] = "tier" }, null);
+        Renew();
+    }
+
+    /// <summary>The app the emulator serves; the benchmark signs its calls with this key.</summary>
+    public static EmulatorOptions App => new();
+
+    /// <summary>A fresh service over the same store: the quota, and its window, start again.</summary>
+    private void Renew()
+    {
+        var options = App;
+        options.Quota = _quota;
+        _service = new EmulatedImService(options, store: _store);
     }
 
     /// <summary>The port the server listens on (chosen by the system).</summary>
@@ -59,7 +69,7 @@ internal sealed class BenchServer : IAsyncDisposable
     public int Quota
     {
         get { lock (_gate) return _quota; }
-        set { lock (_gate) { _quota = value; _accepted.Clear(); } }
+        set { lock (_gate) { _quota = value; Renew(); } }
     }
 
     public static async Task<BenchServer> StartAsync()
@@ -86,7 +96,7 @@ internal sealed class BenchServer : IAsyncDisposable
         {
             var stats = new ServerStats(_arrivals.ToArray(), _rateLimited, _tooManyUsers, _badRequests, _users, _maxUsersInCall);
             _arrivals.Clear();
-            _accepted.Clear();
+            Renew();
             _rateLimited = _tooManyUsers = _badRequests = _users = 0;
             _maxUsersInCall = 0;
             return stats;
@@ -95,85 +105,30 @@ internal sealed class BenchServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        bool limited;
+        EmulatedImService service;
         lock (_gate)
         {
-            // The arrival time is taken under the lock, so the list stays sorted and the window check is exact.
-            var now = Stopwatch.GetTimestamp();
-            _arrivals.Add(now);
-            limited = false;
-            if (_quota > 0)
-            {
-                while (_accepted.Count > 0 && now - _accepted.Peek() >= Stopwatch.Frequency)
-                {
-                    _accepted.Dequeue();
-                }
-                if (_accepted.Count >= _quota)
-                {
-                    limited = true;
-                    _rateLimited++;
-                }
-                else
-                {
-                    _accepted.Enqueue(now);
-                }
-            }
+            // The arrival time is taken under the lock, so the list stays sorted.
+            _arrivals.Add(Stopwatch.GetTimestamp());
+            service = _service;
         }
-
+        byte[] body;
+        using (var buffer = new System.IO.MemoryStream())
+        {
+            await context.Request.Body.CopyToAsync(buffer).ConfigureAwait(false);
+            body = buffer.ToArray();
+        }
         var path = context.Request.Path.Value ?? "";
-        var slash = path.LastIndexOf('/');
-        var api = slash >= 0 ? path.Substring(slash + 1) : path;
-        var family = slash > 0 ? path.Substring(0, slash) : "";
-        var known = HttpMethods.IsPost(context.Request.Method)
-            && (family == "/v4/all_member_push" || family == "/v4/timpush")
-            && api is "im_set_attr" or "im_get_attr" or "im_remove_attr" or "set_attr" or "get_attr" or "remove_attr";
-
-        byte[] answer;
-        if (!known)
+        Count(path, body);
+        var query = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in context.Request.Query) query[pair.Key] = pair.Value.ToString();
+        var answer = service.Handle(path, query, body);
+        if (answer.Status != 200) Interlocked.Increment(ref _badRequests);
+        else if (ErrorCodeOf(answer.Body) is { } code && code != 0)
         {
-            answer = UnknownApi;
-            Interlocked.Increment(ref _badRequests);
-        }
-        else
-        {
-            var isGet = api.EndsWith("get_attr", StringComparison.Ordinal);
-            List<string>? users = null;
-            int count;
-            try
-            {
-                using var document = await JsonDocument.ParseAsync(context.Request.Body).ConfigureAwait(false);
-                count = CountUsers(document.RootElement, isGet, isGet ? users = new List<string>() : null);
-            }
-            catch (JsonException)
-            {
-                count = -1;
-            }
-            if (count < 0)
-            {
-                answer = BadJson;
-                Interlocked.Increment(ref _badRequests);
-            }
-            else
-            {
-                Interlocked.Add(ref _users, count);
-                lock (_gate)
-                {
-                    if (count > _maxUsersInCall) _maxUsersInCall = count;
-                }
-                if (count > MaxUsersPerCall)
-                {
-                    answer = TooManyUsers;
-                    Interlocked.Increment(ref _tooManyUsers);
-                }
-                else if (limited)
-                {
-                    answer = RateLimited;
-                }
-                else
-                {
-                    answer = isGet ? GetAnswer(users!) : Ok;
-                }
-            }
+            if (code == EmulatorCodes.RateLimited) Interlocked.Increment(ref _rateLimited);
+            else if (code == EmulatorCodes.TooManyAccounts) Interlocked.Increment(ref _tooManyUsers);
+            else Interlocked.Increment(ref _badRequests);
         }
 
         var latency = LatencyMs;
@@ -181,14 +136,42 @@ internal sealed class BenchServer : IAsyncDisposable
         {
             await Task.Delay(latency).ConfigureAwait(false);
         }
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = answer.Length;
-        await context.Response.Body.WriteAsync(answer).ConfigureAwait(false);
+        context.Response.StatusCode = answer.Status;
+        context.Response.ContentType = answer.ContentType;
+        context.Response.ContentLength = answer.Body.Length;
+        await context.Response.Body.WriteAsync(answer.Body).ConfigureAwait(false);
+    }
+
+    /// <summary>Counts the users a call carried, whatever the emulator answers.</summary>
+    private void Count(string path, byte[] body)
+    {
+        var isGet = path.EndsWith("get_attr", StringComparison.Ordinal);
+        int count;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            count = CountUsers(document.RootElement, isGet);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+        if (count < 0) return;
+        Interlocked.Add(ref _users, count);
+        lock (_gate)
+        {
+            if (count > _maxUsersInCall) _maxUsersInCall = count;
+        }
+    }
+
+    private static int? ErrorCodeOf(byte[] answer)
+    {
+        using var document = JsonDocument.Parse(answer);
+        return document.RootElement.TryGetProperty("ErrorCode", out var code) ? code.GetInt32() : null;
     }
 
     /// <summary>Users in a request: UserAttrs entries (set, remove) or To_Account entries (get); -1 when the shape is wrong.</summary>
-    private static int CountUsers(JsonElement root, bool isGet, List<string>? users)
+    private static int CountUsers(JsonElement root, bool isGet)
     {
         if (root.ValueKind != JsonValueKind.Object) return -1;
         if (!root.TryGetProperty(isGet ? "To_Account" : "UserAttrs", out var list) || list.ValueKind != JsonValueKind.Array) return -1;
@@ -196,34 +179,8 @@ internal sealed class BenchServer : IAsyncDisposable
         foreach (var entry in list.EnumerateArray())
         {
             count++;
-            if (users is not null && entry.ValueKind == JsonValueKind.String) users.Add(entry.GetString()!);
         }
         return count;
-    }
-
-    private static byte[] GetAnswer(List<string> users)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64 + users.Count * 48);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("ActionStatus", "OK");
-            writer.WriteString("ErrorInfo", "");
-            writer.WriteNumber("ErrorCode", 0);
-            writer.WriteStartArray("UserAttrs");
-            foreach (var user in users)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("To_Account", user);
-                writer.WriteStartObject("Attrs");
-                writer.WriteString("tier", "gold");
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
     }
 
     public async ValueTask DisposeAsync()

@@ -131,7 +131,7 @@ internal static class Program
         {
             SdkAppId = 1400000000,
             Identifier = "administrator",
-            UserSig = "bench-sig",
+            SecretKey = System.Text.Encoding.UTF8.GetBytes(BenchServer.App.SecretKey),
             BaseUri = new Uri($"http://127.0.0.1:{server.Port}/"),
             CallsPerSecond = callsPerSecond,
             ThrottleLimit = throttle,

@@ -67,4 +67,15 @@ public sealed class AttributeStoreTests : IDisposable
         var e = Assert.Throws<InvalidDataException>(() => AttributeStore.Load(path));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_store_that_keeps_no_values_still_keeps_the_names()
+    {
+        var store = new AttributeStore { KeepsValues = false };
+        store.SetNames(new Dictionary<int, string> { [0] = "tier" }, null);
+        store.Set("u1", new Dictionary<string, string> { ["tier"] = "gold" });
+        Assert.True(store.IsRegistered("tier"));
+        Assert.Empty(store.Get("u1"));
+        Assert.Equal(0, store.UserCount);
+    }
 }
