@@ -67,7 +67,18 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
         if (_writeResults) _cmdlet.WriteObject(result);
     }
 
-    void IEngineSink<TResult>.OnFailure(ItemFailure failure) => _cmdlet.WriteError(ImCmdlet.ToErrorRecord(failure));
+    void IEngineSink<TResult>.OnFailure(ItemFailure failure)
+    {
+        try
+        {
+            _cmdlet.WriteError(ImCmdlet.ToErrorRecord(failure));
+        }
+        catch (ActionPreferenceStopException e)
+        {
+            // -ErrorAction Stop: the engine stops the run and accounts for the users it holds.
+            throw new StopRequestedException(e);
+        }
+    }
 
     void IEngineSink<TResult>.OnVerbose(string line) => _cmdlet.WriteVerbose(line);
 

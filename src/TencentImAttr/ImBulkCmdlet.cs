@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Input;
 
 namespace TencentImAttr;
@@ -110,6 +111,11 @@ public abstract class ImBulkCmdlet : ImCmdlet
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
+        }
+        catch (ImRunStoppedException e)
+        {
+            // One terminating error for a run that stopped early: its cause's id, and the accounting of every user held.
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, e.TargetObject));
         }
     }
 

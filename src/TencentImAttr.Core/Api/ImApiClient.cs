@@ -76,8 +76,11 @@ internal sealed class ImApiClient
         catch (Exception e) when (e is HttpRequestException or System.IO.IOException or System.Net.Sockets.SocketException)
         {
             // The inner exception is not kept: handlers may put the request URI, and so the UserSig, in their messages.
+            // Its cause is read first: a name, TLS or refusal failure says the connection, not the call, is wrong.
+            var fault = ResponseClassifier.TransportFaultOf(e);
             throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null,
-                $"{apiName}: the connection to {_endpoint.BaseUri.Host} failed: {_endpoint.Scrubber.ForMessage(Innermost(e).Message)}");
+                $"{apiName}: the connection to {_endpoint.BaseUri.Host} failed: {_endpoint.Scrubber.ForMessage(Innermost(e).Message)}{TransportAdvice(fault)}")
+            { TransportFault = fault };
         }
         using (response)
         {
@@ -146,6 +149,14 @@ internal sealed class ImApiClient
         }
         return parsed;
     }
+
+    private string TransportAdvice(TransportFault fault) => fault switch
+    {
+        TransportFault.NameNotResolved => $" The name {_endpoint.BaseUri.Host} does not resolve: check -Region (or -BaseUri) on Connect-ImApp, and this machine's DNS.",
+        TransportFault.Tls => $" The TLS handshake with {_endpoint.BaseUri.Host} failed: check -BaseUri (a proxy must present a certificate this machine trusts) and the system's clock.",
+        TransportFault.Refused => $" {_endpoint.BaseUri.GetLeftPart(UriPartial.Authority)} refused the connection: check -BaseUri (host and port) and that the server or proxy is running.",
+        _ => "",
+    };
 
     private static ImApiException Malformed(string apiName, string what) =>
         new(apiName, ImFailureKind.MalformedResponse, 0, null, 200, $"{apiName}: {what}");

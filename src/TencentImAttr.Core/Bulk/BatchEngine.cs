@@ -45,6 +45,9 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private readonly IEngineSink<TResult> _sink;
     private readonly IClock _clock;
     private readonly CancellationTokenSource _cancel;
+    // Cancelled when the run stops early: no new attempt starts, the calls on the wire finish (see RunStop).
+    private readonly CancellationTokenSource _stopSending = new();
+    private ItemFailure? _brokenConnection;
     private readonly SemaphoreSlim _callSlots;
     private readonly Queue<Slot> _slots = new();
     private readonly Dictionary<string, Task> _lastCallOfUser = new(StringComparer.Ordinal);
@@ -144,6 +147,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     {
         _cancel.Cancel();
         _cancel.Dispose();
+        _stopSending.Dispose();
     }
 
     private void Hold(long count)
@@ -174,6 +178,12 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             {
                 Pump(block: false);
             }
+            if (Volatile.Read(ref _brokenConnection) is not null)
+            {
+                _callSlots.Release();
+                _slots.Enqueue(slot);
+                throw StopOnBrokenConnection();
+            }
             List<Task>? before = null;
             foreach (var user in slot.IndexOfUser.Keys)
             {
@@ -202,10 +212,19 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             {
                 await Task.WhenAll(before).ConfigureAwait(false);
             }
-            var outcomes = await _operation.ExecuteAsync(items, _log, token).ConfigureAwait(false);
+            var outcomes = await _operation.ExecuteAsync(items, _log, _stopSending.Token, token).ConfigureAwait(false);
             if (outcomes.Length != items.Count)
             {
                 throw new InvalidOperationException($"The operation returned {outcomes.Length} outcomes for {items.Count} items.");
+            }
+            foreach (var outcome in outcomes)
+            {
+                if (outcome.Failure?.Exception is ImApiException e && ResponseClassifier.IsConnectionLevel(e))
+                {
+                    // The first such failure stops the run: no other call starts, whatever its place in the order.
+                    if (Interlocked.CompareExchange(ref _brokenConnection, outcome.Failure, null) is null) _stopSending.Cancel();
+                    break;
+                }
             }
             return outcomes;
         }
@@ -245,8 +264,10 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         }
         while (_slots.Count > 0 && (_slots.Peek().Call is null || _slots.Peek().Call!.IsCompleted))
         {
+            if (Volatile.Read(ref _brokenConnection) is not null) throw StopOnBrokenConnection();
             Emit(_slots.Dequeue());
         }
+        if (Volatile.Read(ref _brokenConnection) is not null) throw StopOnBrokenConnection();
         DrainLog();
         ReportProgress();
     }
@@ -290,8 +311,24 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             }
             if (failure is not null)
             {
+                try
+                {
+                    _sink.OnFailure(failure);
+                }
+                catch (StopRequestedException stop)
+                {
+                    // The caller's -ErrorAction Stop: this item is the stopping point, the rest of the slot is held.
+                    var account = new RunAccount();
+                    account.Add(account.Failed, UserOf(entry, failure));
+                    for (var k = i + 1; k < slot.Entries.Count; k++)
+                    {
+                        Hold(-1);
+                        var later = slot.Entries[k];
+                        Count(account, later, later.Failure ?? byEntry[later.SameAsEntry >= 0 ? later.SameAsEntry : k].Failure, slot.Entries);
+                    }
+                    throw Stop(account, failure, stop.InnerException ?? stop, byCaller: true);
+                }
                 _failed++;
-                _sink.OnFailure(failure);
             }
             else
             {
@@ -299,6 +336,79 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
                 _sink.OnResult(result!);
             }
         }
+    }
+
+    /// <summary>The run stops on a connection-level failure: one terminating exception, after the calls on the wire finished.</summary>
+    private ImRunStoppedException StopOnBrokenConnection()
+    {
+        var cause = Volatile.Read(ref _brokenConnection)!;
+        return Stop(new RunAccount(), cause, cause.Exception, byCaller: false);
+    }
+
+    /// <summary>
+    /// Stops sending at once, lets the calls already out finish (they may be applied: cancelling would not undo them),
+    /// and accounts for every user still held: applied, failed, outcome unknown, not sent.
+    /// </summary>
+    private ImRunStoppedException Stop(RunAccount account, ItemFailure cause, Exception inner, bool byCaller)
+    {
+        _stopSending.Cancel();
+        var stoppedAt = _succeeded + _failed;
+        while (_slots.Count > 0)
+        {
+            var slot = _slots.Dequeue();
+            ItemOutcome<TResult>[]? outcomes = null;
+            if (slot.Call is not null)
+            {
+                try
+                {
+                    slot.Call.Wait(_cancel.Token);
+                }
+                catch (AggregateException)
+                {
+                    // Observed below: a cancelled call is counted as not sent.
+                }
+                outcomes = slot.Call.Status == TaskStatus.RanToCompletion ? slot.Call.Result : null;
+            }
+            var next = 0;
+            var byEntry = new ItemOutcome<TResult>?[slot.Entries.Count];
+            for (var i = 0; i < slot.Entries.Count; i++)
+            {
+                if (slot.Entries[i].Item is not null) byEntry[i] = outcomes?[next++];
+            }
+            for (var i = 0; i < slot.Entries.Count; i++)
+            {
+                Hold(-1);
+                var entry = slot.Entries[i];
+                var outcome = byEntry[entry.SameAsEntry >= 0 ? entry.SameAsEntry : i];
+                var failure = entry.Failure ?? (outcome is { } o ? o.Failure : ItemFailure.Unsent(UserOf(entry, null, slot.Entries) ?? "", false));
+                Count(account, entry, failure, slot.Entries);
+            }
+        }
+        foreach (var entry in _gathering.Entries)
+        {
+            Hold(-1);
+            Count(account, entry, entry.Failure ?? (entry.Item is null ? null : ItemFailure.Unsent(_operation.UserIdOf(entry.Item), false)), _gathering.Entries);
+        }
+        _gathering = new Slot();
+        DrainLog();
+        return RunStop.Exception(cause, inner, byCaller, stoppedAt, _succeeded, _received, account);
+    }
+
+    /// <summary>Puts one held entry in its list: success is applied, a failure failed, unknown or not sent.</summary>
+    private void Count(RunAccount account, Entry entry, ItemFailure? failure, List<Entry>? entries = null)
+    {
+        var user = UserOf(entry, failure, entries);
+        if (failure is null) account.Add(account.Applied, user);
+        else if (failure.OutcomeUnknown) account.Add(account.OutcomeUnknown, user);
+        else if (failure.NotSent) account.Add(account.NotSent, user);
+        else account.Add(account.Failed, user);
+    }
+
+    private string? UserOf(Entry entry, ItemFailure? failure, List<Entry>? entries = null)
+    {
+        if (entry.Item is not null) return _operation.UserIdOf(entry.Item);
+        if (entry.SameAsEntry >= 0 && entries is not null && entries[entry.SameAsEntry].Item is { } first) return _operation.UserIdOf(first);
+        return (failure ?? entry.Failure)?.TargetObject as string;
     }
 
     private void DrainLog()

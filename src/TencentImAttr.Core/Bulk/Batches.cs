@@ -31,8 +31,8 @@ internal sealed class Batches<TItem, TResult, TRequest, TResponse> : IBatchOpera
     public TItem Merge(TItem earlier, TItem later) => _operation.Merge(earlier, later);
 
     /// <inheritdoc />
-    public Task<ItemOutcome<TResult>[]> ExecuteAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken cancellationToken) =>
-        new CallSender(_connection, _maxRetry, log).SendAsync(_operation, items, cancellationToken);
+    public Task<ItemOutcome<TResult>[]> ExecuteAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken stopSending, CancellationToken cancellationToken) =>
+        new CallSender(_connection, _maxRetry, log).SendAsync(_operation, items, cancellationToken, stopSending);
 }
 
 /// <summary>Builds <see cref="Batches{TItem,TResult,TRequest,TResponse}"/> with the types inferred.</summary>

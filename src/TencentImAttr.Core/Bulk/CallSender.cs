@@ -49,12 +49,21 @@ internal sealed class CallSender
         return outcome.Result!;
     }
 
-    /// <summary>Sends a batch until every item has an outcome; one outcome per item, in order. A failed call never throws.</summary>
-    public async Task<ItemOutcome<TResult>[]> SendAsync<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a batch until every item has an outcome; one outcome per item, in order. A failed call never throws.
+    /// <paramref name="stopSending"/> ends the batch before its next attempt (a stopped run): the attempt on the wire
+    /// is let finish, and the items still pending come back as not sent (<see cref="ItemFailure.Unsent"/>).
+    /// <paramref name="cancellationToken"/> (Ctrl+C) cancels everything, the attempt on the wire too.
+    /// </summary>
+    public async Task<ItemOutcome<TResult>[]> SendAsync<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items,
+        CancellationToken cancellationToken, CancellationToken stopSending = default)
         where TItem : class
         where TResult : class
         where TResponse : ApiEnvelope
     {
+        using var stoppable = stopSending.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopSending) : null;
+        var waits = stoppable?.Token ?? cancellationToken;
+        bool Stopped(OperationCanceledException _) => stopSending.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         var apiName = ImApiRoutes.ApiName(_connection.Service, operation.Operation);
         var limiter = _connection.LimiterFor(apiName);
         var clock = _connection.Clock;
@@ -64,12 +73,22 @@ internal sealed class CallSender
         var charged = 0;  // of those, the ones charged to their budget
         var renewed = false;
         var narrowed = false;
+        // Per item: the last attempt that carried it timed out or was cut after sending (it may have been applied).
+        var uncertain = new bool[items.Count];
         while (pending.Count > 0)
         {
             var batch = pending.Select(i => items[i]).ToList();
             var what = operation.CarriesUsers ? $"{apiName}: {batch.Count} user(s)" : apiName;
             var body = JsonSerializer.SerializeToUtf8Bytes(operation.Request(batch), operation.RequestType);
-            await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await limiter.WaitAsync(waits).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException e) when (Stopped(e))
+            {
+                Unsent(operation, items, pending, uncertain, outcomes);
+                break;
+            }
             attempts++;
             charged++;
             var started = clock.Elapsed;
@@ -81,6 +100,8 @@ internal sealed class CallSender
             }
             catch (ImApiException e) when (!cancellationToken.IsCancellationRequested)
             {
+                var unknown = ResponseClassifier.LeavesOutcomeUnknown(e);
+                foreach (var i in pending) uncertain[i] = unknown;
                 var elapsed = $"{(clock.Elapsed - started).TotalMilliseconds:0} ms";
                 if (!renewed && ResponseClassifier.NeedsNewUserSig(e) && _connection.UserSig.TryRenew(userSig))
                 {
@@ -103,14 +124,19 @@ internal sealed class CallSender
                 {
                     var delay = _policy.DelayAfter(e, charged);
                     Log($"{what}, attempt {attempts}, {elapsed}, {e.ErrorId}: retry {charged} of {_policy.MaxRetry} in {delay.TotalSeconds:0.0} s");
-                    await clock.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    if (!await PauseAsync(delay, Stopped, waits).ConfigureAwait(false))
+                    {
+                        Unsent(operation, items, pending, uncertain, outcomes);
+                        break;
+                    }
                     continue;
                 }
                 Log($"{what}, attempt {attempts}, {elapsed}, failed: {e.ErrorId}");
                 var final = attempts > 1 ? e.AfterAttempts(attempts) : e;
-                foreach (var i in pending) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(final, operation.UserIdOf(items[i])));
+                foreach (var i in pending) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(final, operation.UserIdOf(items[i]), uncertain[i]));
                 break;
             }
+            foreach (var i in pending) uncertain[i] = false;
             Log($"{what}, attempt {attempts}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
                 (response.ErrorList is { Count: > 0 } ? $" with {response.ErrorList.Count} user error(s)" : ""));
             pending = Settle(operation, items, pending, response, apiName, attempts, _policy.CanRetry(charged), outcomes);
@@ -118,10 +144,38 @@ internal sealed class CallSender
             {
                 var delay = _policy.DelayBefore(charged);
                 Log($"{apiName}: {pending.Count} user(s) failed with a transient error; sending them again in {delay.TotalSeconds:0.0} s");
-                await clock.Delay(delay, cancellationToken).ConfigureAwait(false);
+                if (!await PauseAsync(delay, Stopped, waits).ConfigureAwait(false))
+                {
+                    Unsent(operation, items, pending, uncertain, outcomes);
+                    break;
+                }
             }
         }
         return outcomes;
+    }
+
+    /// <summary>Waits before another attempt; false when the run stopped meanwhile.</summary>
+    private async Task<bool> PauseAsync(TimeSpan delay, Func<OperationCanceledException, bool> stopped, CancellationToken waits)
+    {
+        try
+        {
+            await _connection.Clock.Delay(delay, waits).ConfigureAwait(false);
+            return !waits.IsCancellationRequested;
+        }
+        catch (OperationCanceledException e) when (stopped(e))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The run stopped: every pending item is not sent (or, after an attempt cut after sending, of unknown outcome).</summary>
+    private static void Unsent<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items,
+        List<int> pending, bool[] uncertain, ItemOutcome<TResult>[] outcomes)
+        where TItem : class
+        where TResult : class
+        where TResponse : ApiEnvelope
+    {
+        foreach (var i in pending) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.Unsent(operation.UserIdOf(items[i]), uncertain[i]));
     }
 
     /// <summary>
@@ -158,6 +212,7 @@ internal sealed class CallSender
                 continue;
             }
             var failure = ImApiException.FromCode(apiName, code, _connection.ScrubOrNull(error.ErrorInfo));
+            failure.IsPerUser = true;
             outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(attempts > 1 ? failure.AfterAttempts(attempts) : failure, user));
         }
         var mapped = operation.Outcomes(settled.Select(i => items[i]).ToList(), response, apiName);

@@ -7,13 +7,24 @@ namespace TencentImAttr.Core.Bulk;
 internal sealed class ItemFailure
 {
     /// <summary>Creates a failure.</summary>
-    public ItemFailure(Exception exception, string errorId, ImErrorCategory category, object? targetObject)
+    public ItemFailure(Exception exception, string errorId, ImErrorCategory category, object? targetObject, bool outcomeUnknown = false)
     {
         Exception = exception ?? throw new ArgumentNullException(nameof(exception));
         ErrorId = errorId;
         Category = category;
         TargetObject = targetObject;
+        OutcomeUnknown = outcomeUnknown;
     }
+
+    /// <summary>
+    /// Whether the service may have applied the item all the same: the last attempt that carried it timed out or was
+    /// cut after the request was sent, and no later answer settled it. The one record of "outcome unknown": the
+    /// accounting of a stopped run reads it, and so can a read-back check.
+    /// </summary>
+    public bool OutcomeUnknown { get; }
+
+    /// <summary>Whether the item was never sent because the run stopped first (only in a stopped run's accounting).</summary>
+    public bool NotSent => ErrorId == ErrorIds.NotSent;
 
     /// <summary>The exception: an <see cref="ImApiException"/> for a failed call, an <see cref="ImInputException"/> for bad input.</summary>
     public Exception Exception { get; }
@@ -31,8 +42,12 @@ internal sealed class ItemFailure
     public string Message => Exception.Message;
 
     /// <summary>A failure for a user whose call failed.</summary>
-    public static ItemFailure FromApi(ImApiException exception, string userId) =>
-        new(exception, exception.ErrorId, exception.Category, userId);
+    public static ItemFailure FromApi(ImApiException exception, string userId, bool outcomeUnknown = false) =>
+        new(exception, exception.ErrorId, exception.Category, userId, outcomeUnknown);
+
+    /// <summary>A user the run stopped before sending; <paramref name="outcomeUnknown"/> when an earlier attempt was cut after sending.</summary>
+    public static ItemFailure Unsent(string userId, bool outcomeUnknown) =>
+        new(new OperationCanceledException($"User '{Text.MessageText.Quote(userId)}' was not sent: the command stopped first."), ErrorIds.NotSent, ImErrorCategory.OperationStopped, userId, outcomeUnknown);
 
     /// <summary>A failure for input rejected before sending.</summary>
     public static ItemFailure FromInput(ImInputException exception) =>

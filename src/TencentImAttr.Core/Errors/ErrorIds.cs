@@ -20,6 +20,7 @@ internal static class ErrorIds
     internal const string UserMissingFromResponse = "ImUserMissingFromResponse";
     internal const string UserAmbiguousInResponse = "ImUserAmbiguousInResponse";
     internal const string UnexpectedError = "ImUnexpectedError";
+    internal const string NotSent = "ImNotSent";
 
     // Users and attributes, checked before sending.
     internal const string UserIdEmpty = "UserIdEmpty";

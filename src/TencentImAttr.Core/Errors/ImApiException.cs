@@ -58,6 +58,12 @@ public sealed class ImApiException : Exception
     /// <summary>Set where an answer was read and settled this failure (one user's entry in a get answer): never retried.</summary>
     internal bool IsFinal { get; set; }
 
+    /// <summary>Set on the failure of one user named in an ErrorList: it says nothing about the connection.</summary>
+    internal bool IsPerUser { get; set; }
+
+    /// <summary>For a transport failure, what the exception chain said about its cause (read before the chain was dropped).</summary>
+    internal TransportFault TransportFault { get; set; }
+
     /// <summary>The wait the server asked for (Retry-After on a 429 or 503), before any cap; null when it asked none.</summary>
     internal TimeSpan? RetryAfter { get; set; }
 
@@ -87,17 +93,24 @@ public sealed class ImApiException : Exception
 
     /// <summary>The same failure with the number of attempts it took in its message.</summary>
     internal ImApiException AfterAttempts(int attempts) =>
-        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Message + $" (after {attempts} attempts)", InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal };
+        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Message + $" (after {attempts} attempts)", InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser };
 
-    /// <summary>An error the service reported in its envelope (or, for one user, in an ErrorList).</summary>
+    /// <summary>An error the service reported in its envelope (or, for one user, in an ErrorList): what it means and what to do.</summary>
     internal static ImApiException FromCode(string apiName, int code, string? info)
     {
         var meaning = ImErrorCodes.Meaning(code);
-        var text = $"{apiName} failed with error {code}" + (meaning is null ? "" : $" ({meaning})") + (string.IsNullOrEmpty(info) ? "." : $": {Text.MessageText.Escape(info)}");
-        if (ImErrorCodes.SuggestsWrongRegion(code))
+        var text = $"{apiName} failed with error {code}" + (meaning is null ? "" : $" ({meaning})") + (string.IsNullOrEmpty(info) ? "." : ": " + Sentence(Text.MessageText.Escape(info)));
+        if (ImErrorCodes.Fix(code) is { } fix)
         {
-            text += " This usually means the app lives in another region: check -Region (or -BaseUri) on Connect-ImApp.";
+            text += " " + fix;
         }
         return new ImApiException(apiName, ImFailureKind.Api, code, info, 200, text);
+    }
+
+    // The server's text is one sentence of the message: it ends with a full stop, so the advice after it reads as its own.
+    private static string Sentence(string text)
+    {
+        var trimmed = text.TrimEnd();
+        return trimmed.Length > 0 && trimmed[trimmed.Length - 1] is '.' or '!' or '?' ? trimmed : trimmed + ".";
     }
 }

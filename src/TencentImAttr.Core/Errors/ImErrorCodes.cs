@@ -57,8 +57,38 @@ internal static class ImErrorCodes
     /// <summary>An attribute name the app has not registered: the one permanent error the sender narrows down.</summary>
     internal const int UnregisteredAttribute = 90033;
 
-    /// <summary>Whether the code usually means the app lives in another region than the one called.</summary>
-    internal static bool SuggestsWrongRegion(int code) => code == 70016 || code == 70020;
+    private const string Region = "This usually means the app lives in another region: check -Region (or -BaseUri) and -SdkAppId on Connect-ImApp.";
+    private const string NewUserSig = "Connect again with a new UserSig (from the Chat console's UserSig tool or Tencent's tls-sig-api-v2), or connect with -SecretKey so that the module makes and renews it.";
+    private const string WrongKey = "Check the secret key (-SecretKey, the console's Key of this SDKAppID) and -Identifier, then connect again.";
+    private const string Administrator = "The identifier must be an App administrator: connect with -Identifier set to an account listed under App administrators in the Chat console.";
+
+    /// <summary>What the caller should do about each code that a change of settings can cure.</summary>
+    private static readonly Dictionary<int, string> Fixes = new()
+    {
+        [60004] = WrongKey,
+        [60005] = WrongKey,
+        [60006] = "Check -SdkAppId (the number shown in the Chat console) and -Region.",
+        [60010] = Administrator,
+        [60016] = "The app is disabled: enable it in the Chat console.",
+        [60017] = "This request is disabled for the app: enable the feature in the Chat console.",
+        [60020] = "The app's plan has expired: renew it (or upgrade it) in the Chat console, then run the command again.",
+        [60021] = "This machine's IP address is not on the app's allow list: add it in the Chat console, or run from an allowed address.",
+        [70001] = NewUserSig,
+        [70002] = NewUserSig,
+        [70003] = NewUserSig,
+        [70005] = WrongKey,
+        [70009] = WrongKey,
+        [70013] = "The UserSig was made for another identifier: connect with the identifier it was made for, or with -SecretKey.",
+        [70014] = "The UserSig was made for another SDKAppID: connect with the app it was made for, or with -SecretKey.",
+        [70016] = Region,
+        [70020] = Region,
+        [70050] = "Wait a minute before connecting again, and check the secret key and identifier first.",
+        [70052] = NewUserSig,
+        [90009] = Administrator,
+    };
+
+    /// <summary>The sentence that says what to do about the code, or null when the message has nothing to add (90033 carries its own).</summary>
+    internal static string? Fix(int code) => Fixes.TryGetValue(code, out var fix) ? fix : null;
 
     /// <summary>A short meaning of the code, or null for a code the documentation does not name.</summary>
     internal static string? Meaning(int code) => Known.TryGetValue(code, out var info) ? info.Meaning : null;

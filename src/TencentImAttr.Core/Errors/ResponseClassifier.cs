@@ -1,9 +1,27 @@
+using System;
+using System.Net.Sockets;
+using System.Security.Authentication;
+
 namespace TencentImAttr.Core.Errors;
 
+/// <summary>What a transport failure says about the connection, read from the exception chain before it is dropped.</summary>
+internal enum TransportFault
+{
+    /// <summary>A reset, a cut or another failure that may come after the request was sent.</summary>
+    Other,
+    /// <summary>The host name did not resolve: nothing was sent.</summary>
+    NameNotResolved,
+    /// <summary>The TLS handshake failed (certificate, protocol): nothing was sent.</summary>
+    Tls,
+    /// <summary>The server refused the connection: nothing was sent.</summary>
+    Refused,
+}
+
 /// <summary>
-/// Decides which failures a retry can cure, for whole calls and for the users of an ErrorList: the one home of that
-/// rule (in the manner of Azure.Core's ResponseClassifier beside its RetryPolicy). Every operation is idempotent, so a
-/// malformed answer, a reset or a timeout is worth another attempt even when the service may have applied the call.
+/// Decides which failures a retry can cure, for whole calls and for the users of an ErrorList, and which say that the
+/// connection itself is wrong (so that no user can succeed): the one home of those rules (in the manner of
+/// Azure.Core's ResponseClassifier beside its RetryPolicy). Every operation is idempotent, so a malformed answer, a
+/// reset or a timeout is worth another attempt even when the service may have applied the call.
 /// </summary>
 internal static class ResponseClassifier
 {
@@ -12,8 +30,10 @@ internal static class ResponseClassifier
     {
         ImFailureKind.Api => IsTransientCode(failure.ErrorCode),
         ImFailureKind.Http => IsTransientStatus(failure.HttpStatus ?? 0),
-        // A closed (disposed) connection stays closed; any other transport failure may be gone on the next try.
-        ImFailureKind.Transport => failure.InnerException is not System.ObjectDisposedException,
+        // A closed (disposed) connection stays closed, a name that does not resolve or a TLS handshake that fails
+        // will do the same on the next try; a refused or reset connection may be gone.
+        ImFailureKind.Transport => failure.InnerException is not ObjectDisposedException
+            && failure.TransportFault is not (TransportFault.NameNotResolved or TransportFault.Tls),
         // A server that answers beyond the size cap once will do it again.
         ImFailureKind.ResponseTooLarge => false,
         _ => true,
@@ -25,6 +45,14 @@ internal static class ResponseClassifier
     /// <summary>HTTP 408, 429 and every 5xx.</summary>
     public static bool IsTransientStatus(int status) => status == 408 || status == 429 || status >= 500;
 
+    /// <summary>Whether the answer says the call was refused for the rate (60007, 60011, 60018, 60019, HTTP 429).</summary>
+    public static bool IsRateLimited(ImApiException failure) => failure.Kind switch
+    {
+        ImFailureKind.Api => failure.ErrorCode is 60007 or 60011 or 60018 or 60019,
+        ImFailureKind.Http => failure.HttpStatus == 429,
+        _ => false,
+    };
+
     /// <summary>Whether the answer asks for a new UserSig (expired, invalidated): one renewal, then the call again.</summary>
     public static bool NeedsNewUserSig(ImApiException failure) =>
         failure.Kind == ImFailureKind.Api && (failure.ErrorCode == ImErrorCodes.UserSigExpired || failure.ErrorCode == ImErrorCodes.UserSigInvalidated);
@@ -32,4 +60,48 @@ internal static class ResponseClassifier
     /// <summary>Whether the failure is 90033 (an unregistered attribute name): permanent, but the sender can narrow it to the users at fault.</summary>
     public static bool IsUnregisteredAttribute(ImApiException failure) =>
         failure.Kind == ImFailureKind.Api && failure.ErrorCode == ImErrorCodes.UnregisteredAttribute;
+
+    /// <summary>
+    /// Whether a call's final failure (after its retries and any renewal) says the connection, not the users, is wrong,
+    /// so that every other call would fail the same way: the UserSig errors (70001-70020, 70050, 70052), a bad or
+    /// disabled app, request, plan or address (60006, 60016, 60017, 60020, 60021), a missing administrator permission
+    /// (90009), a name that does not resolve, a TLS failure, a refused connection, a closed connection object.
+    /// Per-user codes of an ErrorList are never connection-level: they name one user.
+    /// </summary>
+    public static bool IsConnectionLevel(ImApiException failure) => !failure.IsPerUser && failure.Kind switch
+    {
+        ImFailureKind.Api => IsConnectionLevelCode(failure.ErrorCode),
+        ImFailureKind.Transport => failure.InnerException is ObjectDisposedException || failure.TransportFault != TransportFault.Other,
+        _ => false,
+    };
+
+    /// <summary>The service codes that mean the connection's settings are wrong (see <see cref="IsConnectionLevel"/>).</summary>
+    public static bool IsConnectionLevelCode(int code) =>
+        code is >= 70001 and <= 70020 or 70050 or 70052 or 60006 or 60016 or 60017 or 60020 or 60021 or 90009;
+
+    /// <summary>
+    /// Whether a user carried by a call that failed this way may have been applied: a timeout, or a transport
+    /// failure other than one that happens before anything is sent (name, TLS, refused).
+    /// </summary>
+    public static bool LeavesOutcomeUnknown(ImApiException failure) =>
+        failure.Kind == ImFailureKind.Timeout
+        || (failure.Kind == ImFailureKind.Transport && failure.TransportFault == TransportFault.Other && failure.InnerException is not ObjectDisposedException);
+
+    /// <summary>Reads the transport failure's cause from the exception chain (the chain itself is not kept: it may hold the URI).</summary>
+    public static TransportFault TransportFaultOf(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case AuthenticationException:
+                    return TransportFault.Tls;
+                case SocketException s when s.SocketErrorCode is SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain:
+                    return TransportFault.NameNotResolved;
+                case SocketException s when s.SocketErrorCode == SocketError.ConnectionRefused:
+                    return TransportFault.Refused;
+            }
+        }
+        return TransportFault.Other;
+    }
 }

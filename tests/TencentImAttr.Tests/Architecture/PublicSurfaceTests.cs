@@ -29,6 +29,7 @@ public class PublicSurfaceTests
             "TencentImAttr.Core.Errors.ImErrorCategory",
             "TencentImAttr.Core.Errors.ImFailureKind",
             "TencentImAttr.Core.Errors.ImInputException",
+            "TencentImAttr.Core.Errors.ImRunStoppedException",
             "TencentImAttr.Models.AppAttributeName",
             "TencentImAttr.Models.AttributeAccountType",
             "TencentImAttr.Models.RemovedUserAttributes",

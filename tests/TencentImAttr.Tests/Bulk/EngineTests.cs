@@ -27,7 +27,7 @@ public class EngineTests
         public string UserIdOf(GetItem item) => item.UserId;
         public GetItem Merge(GetItem earlier, GetItem later) => earlier;
 
-        public async Task<ItemOutcome<UserAttributes>[]> ExecuteAsync(IReadOnlyList<GetItem> items, ICallLog log, CancellationToken cancellationToken)
+        public async Task<ItemOutcome<UserAttributes>[]> ExecuteAsync(IReadOnlyList<GetItem> items, ICallLog log, CancellationToken stopSending, CancellationToken cancellationToken)
         {
             var now = Interlocked.Increment(ref InFlight);
             lock (this) PeakInFlight = Math.Max(PeakInFlight, now);
@@ -260,7 +260,7 @@ public class EngineTests
     [Fact]
     public void A_failed_repeated_user_is_reported_in_each_place()
     {
-        var stub = new StubHttpHandler().Enqueue(StubResponse.Fail(90009, "admin only"));
+        var stub = new StubHttpHandler().Enqueue(StubResponse.Fail(90001, "bad json"));
         using var connection = TestConnections.Open(stub);
         var sink = new CollectingSink<UserAttributes>();
         using var engine = new BatchEngine<GetItem, UserAttributes>(BulkOperations.Get(connection), new EngineOptions(), sink);
@@ -363,7 +363,7 @@ public class EngineTests
     {
         public string UserIdOf(GetItem item) => item.UserId;
         public GetItem Merge(GetItem earlier, GetItem later) => earlier;
-        public Task<ItemOutcome<UserAttributes>[]> ExecuteAsync(IReadOnlyList<GetItem> items, ICallLog log, CancellationToken cancellationToken) =>
+        public Task<ItemOutcome<UserAttributes>[]> ExecuteAsync(IReadOnlyList<GetItem> items, ICallLog log, CancellationToken stopSending, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("defect");
     }
 }

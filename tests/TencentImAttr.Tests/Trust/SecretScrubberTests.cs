@@ -179,7 +179,7 @@ public class SecretScrubberTests
                 var json = System.Text.Json.JsonSerializer.Serialize(both);
                 return path switch
                 {
-                    "ErrorInfo" => StubResponse.Json("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":90009,\"ErrorInfo\":" + json + "}"),
+                    "ErrorInfo" => StubResponse.Json("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":90001,\"ErrorInfo\":" + json + "}"),
                     "ErrorList entry" => StubResponse.Ok(",\"ErrorList\":[{\"To_Account\":\"u1\",\"ErrorCode\":70107,\"ErrorInfo\":" + json + "}]"),
                     "HTTP body" => StubResponse.Http(403, "denied " + both),
                     "HTML body" => StubResponse.Json("<html>" + both + "</html>"),

@@ -1,0 +1,200 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Operations;
+using TencentImAttr.Models;
+using TencentImAttr.Testing;
+using Xunit;
+
+namespace TencentImAttr.Tests.Bulk;
+
+/// <summary>
+/// A run that stops early: on a failure that says the connection is wrong (one terminating error, nothing sent
+/// after it), or on the caller's -ErrorAction Stop (the sink throws); either way every user held is accounted for.
+/// </summary>
+public class StoppedRunTests
+{
+    private static IEnumerable<string> Users(int count) => Enumerable.Range(0, count).Select(i => $"u{i:D4}");
+
+    private static ImRunStoppedException RunUntilStopped<TResult>(IBatchOperation<SetItem, TResult> op, IEnumerable<ItemOutcome<SetItem>> input, IEngineSink<TResult> sink, int throttle = 1)
+        where TResult : class
+    {
+        using var engine = new BatchEngine<SetItem, TResult>(op, new EngineOptions { ThrottleLimit = throttle }, sink);
+        return Assert.Throws<ImRunStoppedException>(() =>
+        {
+            foreach (var item in input)
+            {
+                if (item.Failure is not null) engine.AddFailure(item.Failure);
+                else engine.Add(item.Result!);
+            }
+            engine.Complete();
+        });
+    }
+
+    private static IEnumerable<ItemOutcome<SetItem>> Sets(IEnumerable<string> users) =>
+        users.Select(u => Items.Set(u, new Hashtable { ["city"] = "Shenzhen" }, ImService.AllMemberPush));
+
+    public static TheoryData<int> ConnectionCodes()
+    {
+        var data = new TheoryData<int>();
+        foreach (var code in new[] { 70001, 70002, 70003, 70005, 70009, 70013, 70014, 70016, 70020, 70050, 70052, 60006, 60016, 60017, 60020, 60021, 90009 }) data.Add(code);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ConnectionCodes))]
+    public void A_connection_level_code_ends_the_run_with_one_error_and_no_further_call(int code)
+    {
+        var stub = new StubHttpHandler { Responder = _ => StubResponse.Fail(code, "no") };
+        using var connection = TestConnections.Open(stub);
+        var sink = new CollectingSink<UserAttributes>();
+        var e = RunUntilStopped(BulkOperations.Set(connection), Sets(Users(1000)), sink);
+        Assert.Single(stub.Requests);
+        Assert.Empty(sink.Failures);
+        Assert.Equal("ImApiError" + code, e.ErrorId);
+        Assert.False(e.ByCaller);
+        Assert.Equal(Users(100), e.Failed);
+        // The input stops being read at the stop: what was held and never sent is listed, the rest was not taken.
+        Assert.Equal(Users(1000).Skip(100).Take(e.NotSent.Count), e.NotSent);
+        Assert.Empty(e.Applied);
+        Assert.Contains(ImErrorCodes.Fix(code)!, e.Message, StringComparison.Ordinal);
+        Assert.Contains($"0 applied, 100 failed, 0 outcome unknown (timed out or cut after sending), {e.NotSent.Count} not sent", e.Message, StringComparison.Ordinal);
+        Assert.IsType<ImApiException>(e.InnerException);
+    }
+
+    [Fact]
+    public void An_expired_user_sig_that_a_renewal_does_not_cure_stops_after_the_renewal()
+    {
+        var stub = new StubHttpHandler { Responder = _ => StubResponse.Fail(70001, "expired") };
+        using var connection = TestConnections.Open(stub, secretKey: TestConnections.SampleKey);
+        var e = RunUntilStopped(BulkOperations.Set(connection), Sets(Users(250)), new CollectingSink<UserAttributes>());
+        Assert.Equal(2, stub.Requests.Count);
+        Assert.Equal("ImApiError70001", e.ErrorId);
+        Assert.Contains("-SecretKey", e.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, int, string> TransportFaults() => new()
+    {
+        { "name", 1, "does not resolve" },
+        { "tls", 1, "TLS handshake" },
+        { "refused", 6, "refused the connection" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TransportFaults))]
+    public void A_broken_transport_ends_the_run_with_one_error(string fault, int requests, string advice)
+    {
+        Exception inner = fault switch
+        {
+            "name" => new SocketException((int)SocketError.HostNotFound),
+            "tls" => new AuthenticationException("The remote certificate is invalid."),
+            _ => new SocketException((int)SocketError.ConnectionRefused),
+        };
+        var stub = new StubHttpHandler { Responder = _ => new StubResponse { Exception = new HttpRequestException("failed", inner) } };
+        using var connection = TestConnections.Open(stub);
+        var sink = new CollectingSink<UserAttributes>();
+        var e = RunUntilStopped(BulkOperations.Set(connection), Sets(Users(250)), sink);
+        Assert.Equal(requests, stub.Requests.Count);
+        Assert.Empty(sink.Failures);
+        Assert.Equal("ImConnectionFailed", e.ErrorId);
+        Assert.Contains(advice, e.Message, StringComparison.Ordinal);
+        Assert.Equal(Users(100), e.Failed);
+        Assert.Equal(Users(250).Skip(100).Take(e.NotSent.Count), e.NotSent);
+    }
+
+    [Fact]
+    public void A_reset_is_not_connection_level_and_each_user_is_reported()
+    {
+        var stub = new StubHttpHandler { Responder = _ => StubResponse.Reset() };
+        using var connection = TestConnections.Open(stub, maxRetry: 0);
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 1 }, sink);
+        foreach (var item in Sets(Users(150))) engine.Add(item.Result!);
+        engine.Complete();
+        Assert.Equal(150, sink.Failures.Count);
+        Assert.All(sink.Failures, f => Assert.True(f.OutcomeUnknown));
+    }
+
+    [Fact]
+    public void A_connection_level_code_for_one_user_of_an_error_list_does_not_stop_the_run()
+    {
+        var stub = new StubHttpHandler { Responder = _ => StubResponse.Ok(",\"ErrorList\":[{\"To_Account\":\"u0001\",\"ErrorCode\":70005,\"ErrorInfo\":\"\"}]") };
+        using var connection = TestConnections.Open(stub, ImService.Push);
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions(), sink);
+        foreach (var item in Sets(Users(3))) engine.Add(item.Result!);
+        engine.Complete();
+        Assert.Equal("u0001", Assert.Single(sink.Failures).TargetObject);
+    }
+
+    [Fact]
+    public void Users_held_in_a_call_that_timed_out_are_of_unknown_outcome()
+    {
+        // Two calls out: the first stalls past its timeout, the second is refused for the connection.
+        var stub = new StubHttpHandler
+        {
+            Responder = r => r.Body.Contains("\"u0000\"", StringComparison.Ordinal) ? StubResponse.Stalled() : StubResponse.Fail(90009, "admin"),
+        };
+        using var connection = TestConnections.Open(stub, maxRetry: 0, timeout: TimeSpan.FromMilliseconds(300));
+        var e = RunUntilStopped(BulkOperations.Set(connection), Sets(Users(300)), new CollectingSink<UserAttributes>(), throttle: 2);
+        Assert.Equal(2, stub.Requests.Count);
+        Assert.Equal(Users(100), e.OutcomeUnknown);
+        Assert.Equal(Users(200).Skip(100), e.Failed);
+        Assert.Equal(Users(300).Skip(200).Take(e.NotSent.Count), e.NotSent);
+    }
+
+    /// <summary>The sink of a cmdlet under -ErrorAction Stop: the first failure written stops the run.</summary>
+    private sealed class StopOnFirstFailure : IEngineSink<UserAttributes>
+    {
+        public List<string> Written { get; } = new();
+        public void OnResult(UserAttributes result) => Written.Add(result.UserId);
+        public void OnFailure(ItemFailure failure) => throw new StopRequestedException(new InvalidOperationException("ActionPreference Stop"));
+        public void OnVerbose(string line) { }
+        public void OnProgress(ProgressReport report) { }
+    }
+
+    [Fact]
+    public void A_run_stopped_by_the_caller_accounts_for_every_user_and_resumes_exactly()
+    {
+        var service = new FakeAttributeService();
+        using var connection = TestConnections.Open(service.CreateHandler());
+        var users = Users(5000).ToList();
+        IEnumerable<ItemOutcome<SetItem>> Input(bool fixedValue) => users.Select((u, i) =>
+            Items.Set(u, new Hashtable { ["city"] = i == 1500 && !fixedValue ? new string('x', 51) : "Tokyo" }, ImService.AllMemberPush));
+        var sink = new StopOnFirstFailure();
+
+        var e = RunUntilStopped(BulkOperations.Set(connection), Input(false), sink, throttle: 8);
+
+        Assert.True(e.ByCaller);
+        Assert.Equal(1500, e.StoppedAt);
+        Assert.Equal("AttributeValueTooLong", e.ErrorId);
+        Assert.Equal("u1500", e.Failed[0]);
+        Assert.Equal(users.Take(1500), sink.Written);
+        var lists = e.Applied.Concat(e.Failed).Concat(e.OutcomeUnknown).Concat(e.NotSent).ToList();
+        Assert.Equal(lists.Count, lists.Distinct().Count());
+        Assert.Equal(users.Skip(1500).Take(lists.Count).OrderBy(u => u), lists.OrderBy(u => u));
+        Assert.NotEmpty(e.Applied);
+        Assert.All(e.Applied, u => Assert.Equal("Tokyo", service.AttributesOf(u)!["city"]));
+        Assert.All(e.NotSent, u => Assert.Null(service.AttributesOf(u)));
+        var callsAtStop = service.Calls;
+
+        // The README's resume: skip what was written before the stop, and the users applied after it.
+        var resumed = new CollectingSink<UserAttributes>();
+        using (var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 8 }, resumed))
+        {
+            foreach (var item in Input(true).Skip((int)e.StoppedAt).Where(i => !e.Applied.Contains(i.Result!.UserId))) engine.Add(item.Result!);
+            engine.Complete();
+        }
+        Assert.Empty(resumed.Failures);
+        Assert.Equal(5000 - 1500 - e.Applied.Count, resumed.Results.Count);
+        Assert.All(users, u => Assert.Equal("Tokyo", service.AttributesOf(u)!["city"]));
+        Assert.True(service.Calls > callsAtStop);
+    }
+}
