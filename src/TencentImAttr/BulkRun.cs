@@ -27,6 +27,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     private readonly Func<PipelineRecord, ItemOutcome<TItem>> _read;
     private readonly Func<TItem, bool> _approve;
     private readonly bool _writeResults;
+    private readonly bool _stopOnError;
     private readonly BatchEngine<TItem, TResult> _engine;
 
     /// <param name="cmdlet">Where outcomes are written.</param>
@@ -41,6 +42,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
         _read = read;
         _approve = approve ?? (_ => true);
         _writeResults = writeResults;
+        _stopOnError = cmdlet.ErrorsStop();
         _engine = new BatchEngine<TItem, TResult>(operation, options, this, cancellationToken: cmdlet.StopToken);
     }
 
@@ -69,6 +71,9 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
 
     void IEngineSink<TResult>.OnFailure(ItemFailure failure)
     {
+        // Under -ErrorAction Stop the error is not written: PowerShell would report it in place of the terminating
+        // error that the engine raises, which accounts for every user the command holds.
+        if (_stopOnError) throw new StopRequestedException(failure.Exception);
         try
         {
             _cmdlet.WriteError(ImCmdlet.ToErrorRecord(failure));

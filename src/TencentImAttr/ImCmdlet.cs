@@ -94,6 +94,13 @@ public abstract class ImCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>Whether a non-terminating error stops the command: -ErrorAction Stop, or $ErrorActionPreference = 'Stop' where it is not given.</summary>
+    internal bool ErrorsStop()
+    {
+        var preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var given) ? given : GetVariableValue("ErrorActionPreference");
+        return LanguagePrimitives.TryConvertTo(preference, out ActionPreference value) && value == ActionPreference.Stop;
+    }
+
     /// <summary>The error record for a failed item: the exception, the stable id, the category and the user as target.</summary>
     internal static ErrorRecord ToErrorRecord(ItemFailure failure) =>
         new(failure.Exception, failure.ErrorId, (ErrorCategory)(int)failure.Category, failure.TargetObject);

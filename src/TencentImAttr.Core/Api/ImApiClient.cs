@@ -79,7 +79,7 @@ internal sealed class ImApiClient
             // Its cause is read first: a name, TLS or refusal failure says the connection, not the call, is wrong.
             var fault = ResponseClassifier.TransportFaultOf(e);
             throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null,
-                $"{apiName}: the connection to {_endpoint.BaseUri.Host} failed: {_endpoint.Scrubber.ForMessage(Innermost(e).Message)}{TransportAdvice(fault)}")
+                $"{apiName}: the connection to {_endpoint.BaseUri.Host} failed: {Text.MessageText.Sentence(_endpoint.Scrubber.ForMessage(Innermost(e).Message))}{TransportAdvice(fault)}")
             { TransportFault = fault };
         }
         using (response)

@@ -99,18 +99,11 @@ public sealed class ImApiException : Exception
     internal static ImApiException FromCode(string apiName, int code, string? info)
     {
         var meaning = ImErrorCodes.Meaning(code);
-        var text = $"{apiName} failed with error {code}" + (meaning is null ? "" : $" ({meaning})") + (string.IsNullOrEmpty(info) ? "." : ": " + Sentence(Text.MessageText.Escape(info)));
+        var text = $"{apiName} failed with error {code}" + (meaning is null ? "" : $" ({meaning})") + (string.IsNullOrEmpty(info) ? "." : ": " + Text.MessageText.Sentence(Text.MessageText.Escape(info)));
         if (ImErrorCodes.Fix(code) is { } fix)
         {
             text += " " + fix;
         }
         return new ImApiException(apiName, ImFailureKind.Api, code, info, 200, text);
-    }
-
-    // The server's text is one sentence of the message: it ends with a full stop, so the advice after it reads as its own.
-    private static string Sentence(string text)
-    {
-        var trimmed = text.TrimEnd();
-        return trimmed.Length > 0 && trimmed[trimmed.Length - 1] is '.' or '!' or '?' ? trimmed : trimmed + ".";
     }
 }

@@ -63,6 +63,13 @@ internal static class MessageText
         return Escape(text.Substring(0, cut)) + "... (" + ByteCount(text).ToString("N0", CultureInfo.InvariantCulture) + " bytes)";
     }
 
+    /// <summary>The text as one sentence of a message: trimmed, ending with a full stop, so that what follows reads as its own sentence.</summary>
+    public static string Sentence(string text)
+    {
+        var trimmed = text.TrimEnd();
+        return trimmed.Length == 0 || trimmed[trimmed.Length - 1] is '.' or '!' or '?' ? trimmed : trimmed + ".";
+    }
+
     private static int ByteCount(string text) => new UTF8Encoding(false, false).GetByteCount(text);
 
     private static bool NeedsEscape(char c) =>
