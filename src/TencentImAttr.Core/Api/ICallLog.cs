@@ -8,4 +8,7 @@ internal interface ICallLog
 {
     /// <summary>Records one line.</summary>
     void Write(string line);
+
+    /// <summary>The run's counters (retries, rate-limit answers, pace adjustments).</summary>
+    CallCounters Counters { get; }
 }

@@ -79,6 +79,9 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     /// <summary>The most items held at any one time.</summary>
     public long PeakPendingItems => Interlocked.Read(ref _peakPendingItems);
 
+    /// <summary>What the run's calls met: attempts, retries, rate-limit answers, pace adjustments (for the end-of-command summary).</summary>
+    public CallCounters Counters => _log.Counters;
+
     /// <summary>The most calls in flight at any one time.</summary>
     public int PeakInFlight => Volatile.Read(ref _peakInFlight);
 

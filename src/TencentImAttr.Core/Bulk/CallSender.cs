@@ -91,6 +91,8 @@ internal sealed class CallSender
             }
             attempts++;
             charged++;
+            _log?.Counters.Attempt();
+            if (charged > 1) _log?.Counters.Retry();
             var started = clock.Elapsed;
             var userSig = _connection.UserSig.Current();
             TResponse response;
@@ -100,6 +102,7 @@ internal sealed class CallSender
             }
             catch (ImApiException e) when (!cancellationToken.IsCancellationRequested)
             {
+                if (ResponseClassifier.IsRateLimited(e)) RateLimited(limiter, apiName, e);
                 var unknown = ResponseClassifier.LeavesOutcomeUnknown(e);
                 foreach (var i in pending) uncertain[i] = unknown;
                 var elapsed = $"{(clock.Elapsed - started).TotalMilliseconds:0} ms";
@@ -137,6 +140,7 @@ internal sealed class CallSender
                 break;
             }
             foreach (var i in pending) uncertain[i] = false;
+            limiter.OnSucceeded();
             Log($"{what}, attempt {attempts}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
                 (response.ErrorList is { Count: > 0 } ? $" with {response.ErrorList.Count} user error(s)" : ""));
             pending = Settle(operation, items, pending, response, apiName, attempts, _policy.CanRetry(charged), outcomes);
@@ -152,6 +156,15 @@ internal sealed class CallSender
             }
         }
         return outcomes;
+    }
+
+    /// <summary>The service refused a call for the rate: the connection's pace for this API is lowered for every command sharing it.</summary>
+    private void RateLimited(Timing.CallRateLimiter limiter, string apiName, ImApiException e)
+    {
+        _log?.Counters.Refused();
+        if (limiter.OnRateLimited() is not { } cut) return;
+        _log?.Counters.Lowered(cut.To);
+        Log($"{apiName}: {e.ErrorId} (rate limited: other traffic shares the app's quota); pace lowered from {cut.From} to {cut.To} calls/s for every command of this connection, climbing back while calls succeed");
     }
 
     /// <summary>Waits before another attempt; false when the run stopped meanwhile.</summary>

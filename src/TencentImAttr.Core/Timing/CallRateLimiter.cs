@@ -25,14 +25,24 @@ internal sealed class CallRateLimiter
     // The pacing thread ends after this long without waiters, and starts again with the next one.
     private static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The share of the pace kept after a rate-limit answer (multiplicative decrease). Not a half, as TCP's: the
+    /// quota is known and shared with traffic that comes and goes, and a sawtooth from 85 % to 100 % of the share
+    /// left keeps about 92 % of it.
+    /// </summary>
+    public const double DecreaseFactor = 0.85;
+
     private readonly int _limit;
-    private readonly TimeSpan _spacing;
+    private readonly TimeSpan _window;
     private readonly IClock _clock;
     private readonly bool _dedicatedThread;
     private readonly PacingSchedule? _schedule;
     private readonly LinkedList<TaskCompletionSource<bool>> _waiting = new();
     private readonly object _gate = new();
     private bool _pacerRunning;
+    private int _pace;
+    private double _credit;
+    private TimeSpan? _lastCut;
 
     /// <summary>A limiter of <paramref name="callsPerSecond"/> calls per window; 0 or less lifts the limit.</summary>
     /// <param name="callsPerSecond">Calls allowed per window.</param>
@@ -45,18 +55,74 @@ internal sealed class CallRateLimiter
     public CallRateLimiter(int callsPerSecond, IClock clock, TimeSpan? window = null, bool? dedicatedThread = null)
     {
         _limit = callsPerSecond;
+        _pace = callsPerSecond;
         _clock = clock;
-        var span = window ?? DefaultWindow;
-        _spacing = callsPerSecond > 0 ? TimeSpan.FromTicks(span.Ticks / (2 * callsPerSecond)) : TimeSpan.Zero;
+        _window = window ?? DefaultWindow;
         _dedicatedThread = dedicatedThread ?? clock is SystemClock;
-        if (callsPerSecond > 0) _schedule = new PacingSchedule(callsPerSecond, span, _spacing);
+        if (callsPerSecond > 0) _schedule = new PacingSchedule(callsPerSecond, _window, TimeSpan.FromTicks(_window.Ticks / (2 * callsPerSecond)));
     }
 
-    /// <summary>The calls allowed per window; 0 or less means unlimited.</summary>
+    /// <summary>The calls allowed per window at most (-CallsPerSecond); 0 or less means unlimited.</summary>
     public int CallsPerSecond => _limit;
 
-    /// <summary>The shortest time between two releases.</summary>
-    public TimeSpan Spacing => _spacing;
+    /// <summary>The calls allowed per window now: <see cref="CallsPerSecond"/>, or less after rate-limit answers.</summary>
+    public int CurrentPace
+    {
+        get { lock (_gate) return _pace; }
+    }
+
+    /// <summary>The shortest time between two releases at the present pace.</summary>
+    public TimeSpan Spacing
+    {
+        get { lock (_gate) return _schedule?.Spacing ?? TimeSpan.Zero; }
+    }
+
+    /// <summary>
+    /// The service refused a call for the rate: other traffic shares the quota. The pace drops to
+    /// <see cref="DecreaseFactor"/> of itself, at most once per window (the refusals of one window answer one pace).
+    /// Returns the pace before and after, or null when it was not lowered (unlimited, already lowered in this window, at 1).
+    /// </summary>
+    public (int From, int To)? OnRateLimited()
+    {
+        if (_schedule is null) return null;
+        lock (_gate)
+        {
+            var now = _clock.Elapsed;
+            if (_lastCut is { } last && now - last < _window) return null;
+            var from = _pace;
+            var to = Math.Max(1, (int)(from * DecreaseFactor));
+            if (to == from) return null;
+            SetPace(to);
+            _credit = 0;
+            _lastCut = now;
+            return (from, to);
+        }
+    }
+
+    /// <summary>
+    /// A call went through: the pace climbs back by one call per window for every window's worth of calls that
+    /// succeed (additive increase), never above <see cref="CallsPerSecond"/>.
+    /// </summary>
+    public void OnSucceeded()
+    {
+        if (_schedule is null) return;
+        lock (_gate)
+        {
+            if (_pace >= _limit) return;
+            _credit += 1.0 / _pace;
+            if (_credit < 1) return;
+            _credit -= 1;
+            SetPace(_pace + 1);
+        }
+    }
+
+    private void SetPace(int pace)
+    {
+        _pace = pace;
+        _schedule!.SetLimit(pace);
+        // The pacing thread reads the schedule again.
+        Monitor.PulseAll(_gate);
+    }
 
     /// <summary>Waits until a call may start, and counts it as started when this completes.</summary>
     public Task WaitAsync(CancellationToken cancellationToken)
@@ -150,7 +216,7 @@ internal sealed class CallRateLimiter
                     if (_schedule.TryStart(now)) return;
                     continue;
                 }
-                wait = at == TimeSpan.MaxValue ? _spacing : at - now;
+                wait = at == TimeSpan.MaxValue ? _schedule.Spacing : at - now;
             }
             await _clock.Delay(wait, cancellationToken).ConfigureAwait(false);
         }

@@ -12,9 +12,9 @@ namespace TencentImAttr.Core.Timing;
 /// </summary>
 internal sealed class PacingSchedule
 {
-    private readonly int _limit;
     private readonly TimeSpan _window;
-    private readonly TimeSpan _spacing;
+    private int _limit;
+    private TimeSpan _spacing;
     private readonly Queue<TimeSpan> _started = new();
     private TimeSpan? _lastRelease;
     private int _released;
@@ -25,6 +25,24 @@ internal sealed class PacingSchedule
         _limit = limit;
         _window = window;
         _spacing = spacing;
+    }
+
+    /// <summary>The calls allowed per window now.</summary>
+    public int Limit => _limit;
+
+    /// <summary>The shortest time between two releases now.</summary>
+    public TimeSpan Spacing => _spacing;
+
+    /// <summary>
+    /// Changes the limit (the adaptive pace): from now on at most <paramref name="limit"/> starts in any window, with
+    /// the spacing of that pace. Starts already counted stay counted, so a lower limit holds calls back until enough
+    /// of them leave the window.
+    /// </summary>
+    public void SetLimit(int limit)
+    {
+        if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit), "The limit must be at least 1.");
+        _limit = limit;
+        _spacing = TimeSpan.FromTicks(_window.Ticks / (2 * limit));
     }
 
     /// <summary>Calls released and not yet started (or given up).</summary>
