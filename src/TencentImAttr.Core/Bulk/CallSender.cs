@@ -69,7 +69,7 @@ internal sealed class CallSender
             var batch = pending.Select(i => items[i]).ToList();
             var what = operation.CarriesUsers ? $"{apiName}: {batch.Count} user(s)" : apiName;
             var body = JsonSerializer.SerializeToUtf8Bytes(operation.Request(batch), operation.RequestType);
-            await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var start = await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
             attempts++;
             charged++;
             var started = clock.Elapsed;
@@ -77,7 +77,7 @@ internal sealed class CallSender
             TResponse response;
             try
             {
-                response = await _connection.Client.SendAsync(operation.Operation, userSig, body, operation.ResponseType, cancellationToken).ConfigureAwait(false);
+                response = await _connection.Client.SendAsync(operation.Operation, userSig, body, operation.ResponseType, start.Sent, cancellationToken).ConfigureAwait(false);
             }
             catch (ImApiException e) when (!cancellationToken.IsCancellationRequested)
             {
