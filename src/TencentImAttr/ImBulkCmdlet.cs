@@ -113,8 +113,11 @@ public abstract class ImBulkCmdlet<TItem, TResult> : ImCmdlet, IDisposable, IEng
 
     void IEngineSink<TResult>.OnResult(TResult result)
     {
-        if (WritesResults) WriteObject(result);
+        if (WritesResults) WriteObject(Present(result));
     }
+
+    /// <summary>What is written for a result: the result itself, unless the cmdlet shapes it (Get -AsRow).</summary>
+    protected virtual object Present(TResult result) => result;
 
     void IEngineSink<TResult>.OnFailure(ItemFailure failure) => WriteError(ToErrorRecord(failure));
 

@@ -97,7 +97,7 @@ public abstract class ImCmdlet : PSCmdlet
     internal static List<KeyValuePair<string, object?>>? PropertiesOf(PSObject? input) =>
         Unwrap(input) is null or string or IDictionary
             ? null
-            : input!.Properties.Where(p => p.IsGettable).Select(p => new KeyValuePair<string, object?>(p.Name, SafeValue(p))).ToList();
+            : input!.Properties.Where(p => p.IsGettable).Select(p => new KeyValuePair<string, object?>(p.Name, PipelineTables.Read(p.Name, SafeValue(p)))).ToList();
 
     private static object? SafeValue(PSPropertyInfo property)
     {

@@ -169,11 +169,11 @@ public static class InputReader
         {
             if (string.Equals(p.Key, read.IdProperty, StringComparison.OrdinalIgnoreCase)) continue;
             var value = read.Unwrap(p.Value);
-            if (AttributeTableProperties.Contains(p.Key, StringComparer.OrdinalIgnoreCase) && value is IDictionary nested)
+            if (AttributeTableProperties.Contains(p.Key, StringComparer.OrdinalIgnoreCase))
             {
-                bad = AddTable(values, nested, id!, read.Unwrap);
+                bad = value is IDictionary nested ? AddTable(values, nested, id!, read.Unwrap) : ExportedTableText.Check(p.Key, value, id!);
                 if (bad is not null) return Checked<SetItem>.Invalid(bad);
-                continue;
+                if (value is IDictionary) continue;
             }
             // An empty CSV cell means "nothing to set here", not "set to empty".
             if (value is null || value is string { Length: 0 }) continue;

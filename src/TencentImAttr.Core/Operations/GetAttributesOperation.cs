@@ -46,13 +46,13 @@ public sealed class GetAttributesOperation : AttributeOperation<GetItem, UserAtt
         return ItemOutcome<UserAttributes>.Failed(new ItemFailure(missing, "ImUserMissingFromResponse", ImErrorCategory.InvalidResult, item.UserId));
     }
 
-    private static Dictionary<string, Dictionary<string, string>> Index(GetAttributesResponse response)
+    private Dictionary<string, Dictionary<string, string>> Index(GetAttributesResponse response)
     {
         var index = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         foreach (var user in response.UserAttrs ?? Enumerable.Empty<UserAttributeValues>())
         {
             if (user?.To_Account is null || index.ContainsKey(user.To_Account)) continue;
-            index.Add(user.To_Account, user.Attrs is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(user.Attrs, StringComparer.Ordinal));
+            index.Add(user.To_Account, AttributeNameCase.Table(user.Attrs, Connection.RegisteredNames));
         }
         return index;
     }

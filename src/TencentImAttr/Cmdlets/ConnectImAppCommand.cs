@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using System.Net;
-using System.Net.Http;
 using System.Security;
 using System.Text;
 using TencentImAttr.Core.Api;
@@ -145,19 +144,21 @@ public sealed class ConnectImAppCommand : PSCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>Connects without making it the session's connection (with -PassThru: a connection for -Connection only).</summary>
+    /// <summary>Connects without making it the session's connection: a connection for -Connection only, so it needs -PassThru.</summary>
     [Parameter]
     public SwitchParameter NoDefault { get; set; }
-
-    /// <summary>Test seam: replaces the network with this handler (the Pester tests' stub). Not for production use.</summary>
-    [Parameter(DontShow = true)]
-    public HttpMessageHandler? HttpMessageHandler { get; set; }
 
     #endregion
 
     /// <summary>Checks the settings and opens the connection.</summary>
     protected override void EndProcessing()
     {
+        if (NoDefault && !PassThru)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-NoDefault makes a connection that is not the session's, so only the object that -PassThru writes can use it: add -PassThru and keep the result for -Connection ($c = Connect-ImApp ... -NoDefault -PassThru)."),
+                "NoDefaultWithoutPassThru", ErrorCategory.InvalidArgument, null));
+        }
         if (Region is not null && BaseUri is not null)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Region or -BaseUri, not both."), "RegionAndBaseUri", ErrorCategory.InvalidArgument, null));
@@ -186,7 +187,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         ImConnection connection;
         try
         {
-            connection = ImConnection.Open(settings, HttpMessageHandler);
+            connection = ImConnection.Open(settings, TestSeam.Handler);
         }
         catch (ArgumentException e)
         {

@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Engine;
@@ -36,13 +38,23 @@ namespace TencentImAttr.Cmdlets;
 /// Reads the users named in ids.txt, one per line, and keeps those whose city is Shenzhen.
 /// </example>
 /// <example>
-/// Export one attribute to CSV
+/// Export to CSV, and restore from it
 /// <code>
-/// Import-Csv users.csv | Get-ImUserAttribute |
-///     Select-Object UserId, @{ Name = 'tier'; Expression = { $_.Attributes['tier'] } } |
-///     Export-Csv tiers.csv -NoTypeInformation
+/// Get-Content ids.txt | Get-ImUserAttribute -AsRow | Export-Csv attributes.csv -NoTypeInformation
+/// Import-Csv attributes.csv | Set-ImUserAttribute
 /// </code>
-/// Each row names its user in a UserId (or To_Account, or Account) column.
+/// -AsRow writes one flat row per user: UserId, then one column per attribute name the app has registered, empty
+/// where the user has no value. The second line sets exactly those values again (empty cells set nothing). Without
+/// -AsRow, Export-Csv would write the Attributes table's type name instead of its contents.
+/// </example>
+/// <example>
+/// Save to JSON, and restore from it
+/// <code>
+/// Get-Content ids.txt | Get-ImUserAttribute | ConvertTo-Json | Set-Content attributes.json
+/// (Get-Content attributes.json -Raw | ConvertFrom-Json) | Set-ImUserAttribute
+/// </code>
+/// The Attributes tables survive JSON as they are, and Set-ImUserAttribute reads them back. The parentheses let
+/// Windows PowerShell 5.1, whose ConvertFrom-Json writes an array as one object, send one user at a time.
 /// </example>
 [Cmdlet(VerbsCommon.Get, "ImUserAttribute", DefaultParameterSetName = ByUserId)]
 [OutputType(typeof(UserAttributes))]
@@ -65,10 +77,36 @@ public sealed class GetImUserAttributeCommand : ImBulkCmdlet<GetItem, UserAttrib
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
+    /// <summary>
+    /// Writes each user as a flat row instead: UserId, then one column per attribute name the app has registered
+    /// (read once per command), empty where not set. Export-Csv writes these rows as they are, and Import-Csv |
+    /// Set-ImUserAttribute restores exactly the values they hold.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AsRow { get; set; }
+
     #endregion
+
+    private AttributeRowWriter? _rows;
 
     /// <inheritdoc />
     protected override bool WritesResults => true;
+
+    /// <summary>Starts the engine; with -AsRow, reads the app's attribute names first (the rows' columns).</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (!AsRow) return;
+        var names = RunCall((log, token) => AppAttributeNames.GetAsync(ActiveConnection, log, token));
+        _rows = AttributeRowWriter.For(names.Select(n => n.Name).ToList(), out var problem);
+        if (_rows is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(problem), "AsRowNamesNotColumns", ErrorCategory.InvalidData, null));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override object Present(UserAttributes result) => _rows is null ? result : _rows.ToRow(result);
 
     /// <inheritdoc />
     protected override IBatchOperation<GetItem, UserAttributes> CreateOperation(ImConnection connection, int? maxRetry) =>
