@@ -75,9 +75,13 @@ public static class AppAttributeNames
         return request;
     }
 
-    /// <summary>Registers the names (slot i takes names[i]); replaces the app's whole list.</summary>
+    /// <summary>
+    /// Registers the names (slot i takes names[i]); replaces the app's whole list. The names the connection knew are
+    /// forgotten first: after a failure nobody knows which list the app holds, so the next reader asks again.
+    /// </summary>
     public static async Task SetAsync(ImConnection connection, SetAttributeNamesRequest request, ICallLog? log, CancellationToken cancellationToken)
     {
+        connection.RegisteredNames = null;
         await connection.Client.CallAsync(ImOperation.SetAttributeNames, request, ImJsonContext.Default.SetAttributeNamesRequest,
             ImJsonContext.Default.ApiEnvelope, 0, null, log, cancellationToken).ConfigureAwait(false);
         connection.RegisteredNames = request.AttrNames.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToArray();

@@ -64,7 +64,7 @@ namespace TencentImAttr.Cmdlets;
 /// The commands of this session make at most 50 calls per second per API, leaving the other half of the app's
 /// quota of 100 to other jobs, and retry a transient failure (rate limit, timeout, server error) up to 8 times.
 /// </example>
-[Cmdlet(VerbsCommunications.Connect, "ImApp", DefaultParameterSetName = SecretKeySet)]
+[Cmdlet(VerbsCommunications.Connect, "ImApp", HelpUri = HelpLinks.CmdletPages + "Connect-ImApp.md", DefaultParameterSetName = SecretKeySet)]
 [OutputType(typeof(ImConnection))]
 public sealed class ConnectImAppCommand : PSCmdlet
 {
@@ -101,8 +101,9 @@ public sealed class ConnectImAppCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string UserSig { get; set; } = null!;
 
-    /// <summary>The region where the app was created (default China); it picks the API domain.</summary>
+    /// <summary>The region where the app was created; it picks the API domain.</summary>
     [Parameter]
+    [PSDefaultValue(Value = ImRegions.DefaultRegion)]
     [ValidateSet("China", "Singapore", "Seoul", "Tokyo", "Frankfurt", "SiliconValley", "Jakarta", "Mumbai")]
     public string? Region { get; set; }
 
@@ -111,33 +112,39 @@ public sealed class ConnectImAppCommand : PSCmdlet
     [ValidateNotNull]
     public Uri? BaseUri { get; set; }
 
-    /// <summary>The API family: AllMemberPush (the IM REST API's all_member_push endpoints, the default) or Push (the Push service's timpush endpoints, which also take RegistrationIDs).</summary>
+    /// <summary>The API family: AllMemberPush (the IM REST API's all_member_push endpoints) or Push (the Push service's timpush endpoints, which also take RegistrationIDs).</summary>
     [Parameter]
+    [PSDefaultValue(Value = nameof(ImService.AllMemberPush))]
     public ImService Service { get; set; } = ImService.AllMemberPush;
 
-    /// <summary>Calls per second per API: the app's quota (default 100). Lower it to leave room for other jobs; 0 lifts the limit.</summary>
+    /// <summary>Calls per second per API: the app's quota. Lower it to leave room for other jobs; 0 lifts the limit.</summary>
     [Parameter]
     [ValidateRange(0, 100000)]
-    public int CallsPerSecond { get; set; } = 100;
+    [PSDefaultValue(Value = ImConnection.DefaultCallsPerSecond)]
+    public int CallsPerSecond { get; set; } = ImConnection.DefaultCallsPerSecond;
 
-    /// <summary>Calls in flight at once per command (default 48).</summary>
+    /// <summary>Calls in flight at once per command (each bulk cmdlet's -ThrottleLimit can change it for one command).</summary>
     [Parameter]
     [ValidateRange(1, ImConnection.MaxThrottleLimit)]
+    [PSDefaultValue(Value = ImConnection.DefaultThrottleLimit)]
     public int ThrottleLimit { get; set; } = ImConnection.DefaultThrottleLimit;
 
-    /// <summary>Retries of a transient failure (default 5).</summary>
+    /// <summary>Retries of a transient failure (rate limit, timeout, server error), with exponential backoff.</summary>
     [Parameter]
     [ValidateRange(0, 20)]
+    [PSDefaultValue(Value = Core.Engine.RetryPolicy.DefaultMaxRetry)]
     public int MaxRetry { get; set; } = Core.Engine.RetryPolicy.DefaultMaxRetry;
 
-    /// <summary>The longest one HTTP attempt may take, in seconds (default 30).</summary>
+    /// <summary>The longest one HTTP attempt may take, in seconds.</summary>
     [Parameter]
     [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; } = (int)ImConnection.DefaultTimeout.TotalSeconds;
+    [PSDefaultValue(Value = ImConnection.DefaultTimeoutSeconds)]
+    public int TimeoutSec { get; set; } = ImConnection.DefaultTimeoutSeconds;
 
-    /// <summary>The lifetime of the UserSigs made from the secret key (default one day; they are renewed before they expire).</summary>
+    /// <summary>The lifetime of the UserSigs made from the secret key (they are renewed before they expire).</summary>
     [Parameter(ParameterSetName = SecretKeySet)]
     [Parameter(ParameterSetName = CredentialSet)]
+    [PSDefaultValue(Value = Core.Auth.GeneratedUserSig.DefaultLifetimeText)]
     public TimeSpan UserSigLifetime { get; set; } = Core.Auth.GeneratedUserSig.DefaultLifetime;
 
     /// <summary>Writes the connection object, for -Connection in scripts that use several apps.</summary>

@@ -56,7 +56,7 @@ namespace TencentImAttr.Cmdlets;
 /// The Attributes tables survive JSON as they are, and Set-ImUserAttribute reads them back. The parentheses let
 /// Windows PowerShell 5.1, whose ConvertFrom-Json writes an array as one object, send one user at a time.
 /// </example>
-[Cmdlet(VerbsCommon.Get, "ImUserAttribute", DefaultParameterSetName = ByUserId)]
+[Cmdlet(VerbsCommon.Get, "ImUserAttribute", HelpUri = HelpLinks.CmdletPages + "Get-ImUserAttribute.md", DefaultParameterSetName = ByUserId)]
 [OutputType(typeof(UserAttributes))]
 public sealed class GetImUserAttributeCommand : ImBulkCmdlet<GetItem, UserAttributes>
 {

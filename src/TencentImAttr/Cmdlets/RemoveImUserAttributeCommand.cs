@@ -38,7 +38,7 @@ namespace TencentImAttr.Cmdlets;
 /// Each row names its user in a UserId (or To_Account, or Account) column and the attribute to remove in a Name
 /// column.
 /// </example>
-[Cmdlet(VerbsCommon.Remove, "ImUserAttribute", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "ImUserAttribute", HelpUri = HelpLinks.CmdletPages + "Remove-ImUserAttribute.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RemovedUserAttributes))]
 public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet<RemoveItem, RemovedUserAttributes>
 {

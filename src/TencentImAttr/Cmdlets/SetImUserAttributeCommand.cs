@@ -61,7 +61,7 @@ namespace TencentImAttr.Cmdlets;
 /// Each line of ids.txt is a user id; each user gets tier = silver. With objects from the pipeline, -Attribute is
 /// added to each object's own attributes and wins over them.
 /// </example>
-[Cmdlet(VerbsCommon.Set, "ImUserAttribute", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "ImUserAttribute", HelpUri = HelpLinks.CmdletPages + "Set-ImUserAttribute.md", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(UserAttributes))]
 public sealed class SetImUserAttributeCommand : ImBulkCmdlet<SetItem, UserAttributes>
 {
