@@ -102,6 +102,15 @@ public class ExperienceTests
         Assert.Equal("Shenzhen", attributes["city"]);
     }
 
+    [Fact]
+    public async Task Set_passes_through_tables_that_read_the_same_way()
+    {
+        using var connection = TestConnections.Open(new StubHttpHandler());
+        var item = InputReader.ForSet("alice", new Hashtable { ["city"] = "Shenzhen" }, ImService.AllMemberPush).Item!;
+        var outcomes = await new SetAttributesOperation(connection).ExecuteAsync(new[] { item }, new QueuedCallLog(), default);
+        Assert.Equal("Shenzhen", outcomes.Single().Result!.Attributes["City"]);
+    }
+
     [Theory]
     [InlineData("System.Collections.Generic.Dictionary`2[System.String,System.String]")]
     [InlineData("System.Collections.Hashtable")]

@@ -98,7 +98,8 @@ internal sealed class MamlWriter
     }
 
     /// <summary>
-    /// A parameter across its sets, for the PARAMETERS section: required when mandatory in every set it is in; its
+    /// A parameter across its sets, for the PARAMETERS section: required when mandatory in any set it is in (the text
+    /// then says in which, see <see cref="WithRequiredPerSet"/>); its
     /// position when it has one single position; bound from the pipeline however any set binds it.
     /// </summary>
     private static ParameterSetEntry Merged((ParameterModel Parameter, IReadOnlyList<string> Text) p)
@@ -107,7 +108,7 @@ internal sealed class MamlWriter
         var positions = sets.Select(s => s.Position).OfType<int>().Distinct().ToList();
         return new ParameterSetEntry(
             "",
-            sets.All(s => s.Mandatory),
+            sets.Any(s => s.Mandatory),
             positions.Count == 1 ? positions[0] : null,
             sets.Any(s => s.ValueFromPipeline),
             sets.Any(s => s.ValueFromPipelineByPropertyName));
@@ -115,7 +116,8 @@ internal sealed class MamlWriter
 
     /// <summary>
     /// The PARAMETERS section's text, with a sentence that says in which parameter sets the parameter is required
-    /// when the sets disagree: Get-Help reads "Required?" as a boolean, so one value cannot say "required with -UserId".
+    /// when the sets disagree: Get-Help reads "Required?" as a boolean (true when any set requires it), so that one
+    /// value cannot say "required with -UserId" by itself.
     /// </summary>
     private static (ParameterModel Parameter, IReadOnlyList<string> Text) WithRequiredPerSet(CmdletModel cmdlet, (ParameterModel Parameter, IReadOnlyList<string> Text) p)
     {

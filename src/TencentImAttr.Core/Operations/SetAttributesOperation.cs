@@ -45,5 +45,5 @@ public sealed class SetAttributesOperation : AttributeOperation<SetItem, UserAtt
 
     /// <inheritdoc />
     protected override ItemOutcome<UserAttributes> Map(SetItem item, ApiEnvelope response) =>
-        ItemOutcome<UserAttributes>.Success(new UserAttributes(item.UserId, item.Attributes));
+        ItemOutcome<UserAttributes>.Success(new UserAttributes(item.UserId, AttributeNameCase.Table(item.Attributes, Connection.RegisteredNames)));
 }
