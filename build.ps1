@@ -1,20 +1,30 @@
 <#
 .SYNOPSIS
-    Builds, tests and packages the TencentImAttr module.
+    Builds, tries, tests and packages the TencentImAttr module.
 .DESCRIPTION
-    A thin driver over dotnet: MSBuild lays the module out in out/TencentImAttr/ (ready for Import-Module);
-    -Task Test runs the xunit suite and, when Pester 5 is available, the Pester suite against that layout;
-    -Task Package copies the publishable module to out/publish/TencentImAttr/ and validates its manifest.
+    A thin driver over dotnet, run as `dotnet pwsh ./build.ps1` (the repository's tool manifest pins PowerShell 7.6.9;
+    `dotnet tool restore` installs it). MSBuild lays the module out in out/TencentImAttr/, ready for Import-Module.
+
+    -Task Build    builds the solution (zero warnings: warnings are errors).
+    -Task Try      builds, starts the emulator on a free loopback port and opens a pwsh session with the module
+                   imported and connected to it; the emulator stops when that session exits. Without an interactive
+                   console (CI, redirected input, -NonInteractive) it runs tools/QuickStart.ps1 instead and exits.
+    -Task Test     builds, then runs every test: the xunit suites, the PowerShell syntax check (PowerShell's own
+                   parser over every .ps1/.psd1/.psm1) and the Pester suites (Pester 5.9.1 is restored from NuGet into
+                   out/tools/packages/ when missing, never into the user's modules). It prints the time of each stage
+                   and ends with "N passed, N failed"; out/test-results/ holds the TRX and Pester results and
+                   summary.json. It fails when any test fails, or when a suite did not run.
+    -Task Package  copies the publishable module to out/publish/TencentImAttr/ and validates its manifest.
 .EXAMPLE
-    ./build.ps1
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Try
 .EXAMPLE
-    ./build.ps1 -Task Test
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 .EXAMPLE
-    ./build.ps1 -Task Package -Configuration Release
+    dotnet pwsh ./build.ps1 -Task Package -Configuration Release
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package')]
+    [ValidateSet('Build', 'Try', 'Test', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -25,38 +35,192 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 $moduleDir = Join-Path $root 'out/TencentImAttr'
+$resultsDir = Join-Path $root 'out/test-results'
+$pesterVersion = '5.9.1'
 
 function Invoke-Dotnet {
     & dotnet @args
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
-Invoke-Dotnet build (Join-Path $root 'TencentImAttr.sln') -c $Configuration
-Write-Host "Module laid out in $moduleDir"
+function Invoke-Stage([string] $Name, [scriptblock] $Body) {
+    Write-Host "== $Name" -ForegroundColor Cyan
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    try { & $Body }
+    finally { Write-Host ("== {0}: {1:0.0} s" -f $Name, $watch.Elapsed.TotalSeconds) -ForegroundColor Cyan }
+}
 
-if ($Task -eq 'Test') {
-    Invoke-Dotnet test (Join-Path $root 'TencentImAttr.sln') -c $Configuration --no-build
-    $pester = Get-Module -ListAvailable Pester | Where-Object { $_.Version.Major -eq 5 } | Sort-Object Version -Descending | Select-Object -First 1
-    if ($pester) {
-        Import-Module $pester
-        $config = New-PesterConfiguration
-        $config.Run.Path = Join-Path $root 'tests/Pester'
-        $config.Run.Exit = $false
-        $config.Run.PassThru = $true
-        $config.Output.Verbosity = 'Detailed'
-        $result = Invoke-Pester -Configuration $config
-        if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed." }
+function Get-PesterModulePath {
+    $path = Join-Path $root "out/tools/packages/pester/$pesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $path)) {
+        Invoke-Dotnet restore (Join-Path $root 'tools/pester/pester.proj') --packages (Join-Path $root 'out/tools/packages')
     }
-    else {
-        Write-Warning 'Pester 5 is not installed: the Pester suite was skipped (Install-Module Pester -MinimumVersion 5.0).'
+    if (-not (Test-Path $path)) { throw "Pester $pesterVersion was restored, but $path is missing." }
+    $path
+}
+
+# Tencent's own UserSig code (npm tls-sig-api-v2), for the cross-check tests; they report as skipped without it.
+function Install-UserSigReference {
+    if ($env:TENCENTIM_TLS_SIG_API_V2) { return }
+    $dir = Join-Path $root 'out/tools/npm'
+    $package = Join-Path $dir 'node_modules/tls-sig-api-v2'
+    if (-not (Test-Path (Join-Path $package 'TLSSigAPIv2.js')) -and (Get-Command npm -ErrorAction SilentlyContinue)) {
+        $null = New-Item -ItemType Directory -Path $dir -Force
+        Push-Location $dir
+        try { & npm install --ignore-scripts --no-audit --no-fund --silent tls-sig-api-v2@1.0.2 2>&1 | Out-Host }
+        finally { Pop-Location }
+    }
+    if (Test-Path (Join-Path $package 'TLSSigAPIv2.js')) { $env:TENCENTIM_TLS_SIG_API_V2 = $package }
+    else { Write-Warning 'npm or tls-sig-api-v2 is not available: the UserSig cross-check tests will be skipped.' }
+}
+
+# Counts from the TRX files of one dotnet test run (one file per test assembly).
+function Read-TrxCounts([string] $Directory) {
+    $counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Files = 0 }
+    foreach ($file in Get-ChildItem -Path $Directory -Filter '*.trx' -ErrorAction SilentlyContinue) {
+        $counters = ([xml](Get-Content -Raw -LiteralPath $file.FullName)).TestRun.ResultSummary.Counters
+        $counts.Passed += [int]$counters.passed
+        $counts.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $counts.Skipped += [int]$counters.notExecuted
+        $counts.Files++
+    }
+    $counts
+}
+
+function Test-PowerShellSyntax {
+    $files = Get-ChildItem -Path $root -Recurse -File -Include '*.ps1', '*.psd1', '*.psm1' |
+        Where-Object { $_.FullName -notmatch '[\\/](out|bin|obj|node_modules|\.git)[\\/]' }
+    $passed = 0; $failed = 0
+    foreach ($file in $files) {
+        $tokens = $null; $errors = $null
+        $null = [System.Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref]$tokens, [ref]$errors)
+        if ($errors) {
+            $failed++
+            foreach ($e in $errors) { Write-Host "syntax error: $($file.FullName):$($e.Extent.StartLineNumber): $($e.Message)" -ForegroundColor Red }
+        }
+        else { $passed++ }
+    }
+    Write-Host "syntax: $passed passed, $failed failed ($($files.Count) files)"
+    [ordered]@{ Passed = $passed; Failed = $failed; Skipped = 0 }
+}
+
+function Invoke-PesterSuites {
+    Import-Module (Get-PesterModulePath) -Force
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $root 'tests/Pester'
+    $config.Run.Exit = $false
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Detailed'
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputFormat = 'NUnitXml'
+    $config.TestResult.OutputPath = Join-Path $resultsDir 'pester.xml'
+    $result = Invoke-Pester -Configuration $config
+    if ($null -eq $result) {
+        Write-Host 'pester: Invoke-Pester returned nothing' -ForegroundColor Red
+        return [ordered]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    # A failed BeforeAll or a container that would not load fails no single test: count it as a failure too.
+    $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    if ($result.TotalCount -eq 0) {
+        Write-Host 'pester: no test ran' -ForegroundColor Red
+        $failed++
+    }
+    Write-Host "pester: $($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped"
+    [ordered]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $result.NotRunCount }
+}
+
+function Invoke-Tests {
+    if (Test-Path $resultsDir) { Remove-Item $resultsDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $resultsDir -Force
+    $suites = [ordered]@{}
+
+    Invoke-Stage 'tools for the tests' { Install-UserSigReference; $null = Get-PesterModulePath }
+
+    Invoke-Stage 'xunit' {
+        $trx = Join-Path $resultsDir 'xunit'
+        & dotnet test (Join-Path $root 'TencentImAttr.sln') -c $Configuration --no-build --blame-hang-timeout 10m `
+            --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $trx
+        $exit = $LASTEXITCODE
+        $counts = Read-TrxCounts $trx
+        if ($counts.Files -eq 0) {
+            Write-Host 'xunit: dotnet test wrote no TRX file' -ForegroundColor Red
+            $counts.Failed++
+        }
+        elseif ($exit -ne 0 -and $counts.Failed -eq 0) {
+            Write-Host "xunit: dotnet test exited with $exit" -ForegroundColor Red
+            $counts.Failed++
+        }
+        Write-Host "xunit: $($counts.Passed) passed, $($counts.Failed) failed, $($counts.Skipped) skipped ($($counts.Files) assemblies)"
+        $suites.xunit = $counts
+    }
+
+    Invoke-Stage 'PowerShell syntax' { $suites.syntax = Test-PowerShellSyntax }
+
+    Invoke-Stage 'Pester' { $suites.pester = Invoke-PesterSuites }
+
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($suite in $suites.Values) { $passed += $suite.Passed; $failed += $suite.Failed; $skipped += $suite.Skipped }
+    [ordered]@{ passed = $passed; failed = $failed; skipped = $skipped; suites = $suites } |
+        ConvertTo-Json -Depth 4 | Set-Content -Path (Join-Path $resultsDir 'summary.json')
+    Write-Host ''
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0) { throw "$failed test(s) failed." }
+}
+
+function Test-Interactive {
+    if ($env:CI -or [Console]::IsInputRedirected -or [Console]::IsOutputRedirected) { return $false }
+    $commandLine = [Environment]::GetCommandLineArgs()
+    -not ($commandLine | Where-Object { $_ -match '^-noni(nteractive)?$' })
+}
+
+function Invoke-Try {
+    $dev = Join-Path $root 'tools/TencentImAttr.Dev.psm1'
+    Import-Module $dev -Force
+    $emulator = Start-TestEmulator
+    try {
+        Write-Host "The emulator listens on $($emulator.BaseUri)"
+        $module = Join-Path $moduleDir 'TencentImAttr.psd1'
+        $quickStart = Join-Path $root 'tools/QuickStart.ps1'
+        if (Test-Interactive) {
+            # The key goes to the child session through its environment, never on a command line.
+            $env:TENCENTIMATTR_TRY_KEY = [System.Net.NetworkCredential]::new('', $emulator.SecretKey).Password
+            $init = @"
+Import-Module '$module'
+Connect-ImApp -SdkAppId $($emulator.SdkAppId) -Identifier $($emulator.Identifier) -BaseUri '$($emulator.BaseUri)' -SecretKey (ConvertTo-SecureString `$env:TENCENTIMATTR_TRY_KEY -AsPlainText -Force)
+Remove-Item Env:TENCENTIMATTR_TRY_KEY
+Write-Host 'Connected to the emulator. Try:  . ./tools/QuickStart.ps1   or   Get-Help Set-ImUserAttribute -Examples.   exit stops the emulator.'
+"@
+            $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+            if (Test-Path $pwshDll) { & ([Environment]::ProcessPath) $pwshDll -NoLogo -NoExit -Command $init }
+            else { & (Join-Path $PSHOME 'pwsh') -NoLogo -NoExit -Command $init }
+        }
+        else {
+            Import-Module $module -Force
+            Connect-TestEmulator -Emulator $emulator
+            Write-Host "Running $quickStart against the emulator:"
+            & $quickStart | Out-Host
+            Disconnect-ImApp
+        }
+    }
+    finally {
+        Remove-Item Env:TENCENTIMATTR_TRY_KEY -ErrorAction SilentlyContinue
+        Stop-TestEmulator -Emulator $emulator
+        Write-Host 'The emulator has stopped.'
     }
 }
 
-if ($Task -eq 'Package') {
-    $publish = Join-Path $root 'out/publish/TencentImAttr'
-    if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
-    New-Item -ItemType Directory -Path $publish -Force | Out-Null
-    Copy-Item -Path (Join-Path $moduleDir '*') -Destination $publish -Recurse
-    $manifest = Test-ModuleManifest -Path (Join-Path $publish 'TencentImAttr.psd1')
-    Write-Host "Packaged $($manifest.Name) $($manifest.Version) in $publish (Publish-PSResource -Path $publish)"
+Invoke-Stage 'build' { Invoke-Dotnet build (Join-Path $root 'TencentImAttr.sln') -c $Configuration }
+Write-Host "Module laid out in $moduleDir"
+
+switch ($Task) {
+    'Try' { Invoke-Try }
+    'Test' { Invoke-Tests }
+    'Package' {
+        $publish = Join-Path $root 'out/publish/TencentImAttr'
+        if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+        New-Item -ItemType Directory -Path $publish -Force | Out-Null
+        Copy-Item -Path (Join-Path $moduleDir '*') -Destination $publish -Recurse
+        $manifest = Test-ModuleManifest -Path (Join-Path $publish 'TencentImAttr.psd1')
+        Write-Host "Packaged $($manifest.Name) $($manifest.Version) in $publish (Publish-PSResource -Path $publish)"
+    }
 }

@@ -19,7 +19,7 @@ namespace TencentImAttr.Cmdlets;
 /// <example>
 /// Disconnect at the end of a script, whatever happens
 /// <code>
-/// Connect-ImApp 1400000000 administrator -Credential $credential
+/// Connect-ImApp 1400000000 -Credential $credential
 /// try {
 ///     Import-Csv users.csv | Set-ImUserAttribute
 /// }
