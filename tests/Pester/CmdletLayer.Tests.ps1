@@ -16,11 +16,17 @@ BeforeAll {
     Import-Module (Join-Path $root 'tools/TencentImAttr.Dev.psm1') -Force
     $script:emulator = Start-TestEmulator
 
-    # The stub replaces the network through the module's test seam, which holds for the process until reset.
+    # The stub replaces the network of this one connection through the module's test seam (which holds for the
+    # process until reset, so it is reset at once: later connections go to the emulator).
     function Connect-Stub([TencentImAttr.Testing.StubHttpHandler] $Handler) {
         [TencentImAttr.Testing.ModuleTestSeam]::Use($Handler)
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
-            -MaxRetry 0
+        try {
+            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
+                -MaxRetry 0
+        }
+        finally {
+            [TencentImAttr.Testing.ModuleTestSeam]::Reset()
+        }
     }
 
     # Runs a script in a new pwsh process, -NonInteractive, with the module imported and the TENCENTIM_* variables
@@ -206,6 +212,7 @@ Describe 'Streams, from another runspace of this process' {
         $run = Invoke-InRunspace -Variables @{ stub = $stub } -Script @'
 [TencentImAttr.Testing.ModuleTestSeam]::Use($stub)
 Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/'
+[TencentImAttr.Testing.ModuleTestSeam]::Reset()
 $ProgressPreference = 'Continue'
 1..500 | ForEach-Object { "u$_" } | Set-ImUserAttribute -Attribute @{ city = 'x' } -ThrottleLimit 1 -Verbose
 '@

@@ -19,7 +19,12 @@ BeforeAll {
         $Service.EnforceRegisteredNames = $true
         $handler = $Service.CreateHandler()
         [TencentImAttr.Testing.ModuleTestSeam]::Use($handler)
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -MaxRetry 0
+        try {
+            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -MaxRetry 0
+        }
+        finally {
+            [TencentImAttr.Testing.ModuleTestSeam]::Reset()
+        }
         [pscustomobject]@{ Service = $Service; Handler = $handler }
     }
 
@@ -91,17 +96,26 @@ Describe 'Exports that round-trip' {
         Get-StoreText $target.Service $users | Should -Be $expected
     }
 
-    It 'reports a user that had no attributes as AttributeSetEmpty on the way back, and restores the others' {
+    It 'restores a backup that holds a user without attributes cleanly: that row sets nothing and sends nothing' {
         $csv = Join-Path $TestDrive 'with-empty.csv'
         Get-ImUserAttribute -UserId 'alice', 'nobody' -AsRow | Export-Csv $csv -NoTypeInformation
 
         $target = Connect-FakeApp
-        Import-Csv $csv | Set-ImUserAttribute -ErrorVariable errs -ErrorAction SilentlyContinue
+        $done = Import-Csv $csv | Set-ImUserAttribute -PassThru -ErrorVariable errs
 
-        $errs.Count | Should -Be 1
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'AttributeSetEmpty,*'
-        $errs[0].TargetObject | Should -Be 'nobody'
+        $errs.Count | Should -Be 0
+        $done.UserId | Should -Be @('alice', 'nobody')
+        $done[1].Attributes.Count | Should -Be 0
         $target.Service.AttributesOf('alice')['city'] | Should -Be 'Shenzhen'
+        $target.Service.AttributesOf('nobody') | Should -BeNullOrEmpty
+        $sent = @($target.Handler.Requests | Where-Object Api -EQ 'im_set_attr' | ForEach-Object { ($_.Body | ConvertFrom-Json).UserAttrs.To_Account })
+        $sent | Should -Be @('alice')
+    }
+
+    It 'still reports a row that names a user and no attribute at all' {
+        Connect-FakeApp | Out-Null
+        [pscustomobject]@{ UserId = 'alice' } | Set-ImUserAttribute -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'AttributeSetEmpty,*'
     }
 
     It 'tells how to export when the Attributes column holds a type name (Export-Csv of Get''s objects)' {
@@ -224,6 +238,7 @@ Describe 'Small surprises' {
         $stalled.Enqueue([TencentImAttr.Testing.StubResponse]::Stalled()) | Out-Null
         [TencentImAttr.Testing.ModuleTestSeam]::Use($stalled)
         Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -MaxRetry 0
+        [TencentImAttr.Testing.ModuleTestSeam]::Reset()
         $line = 'Remove-ImUserAttribute -UserId alice -Name c'
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | Should -BeNullOrEmpty

@@ -103,6 +103,40 @@ public class ExperienceTests
     }
 
     [Fact]
+    public void A_row_of_empty_cells_or_an_empty_table_sets_nothing_without_an_error()
+    {
+        var emptyCells = new[] { new KeyValuePair<string, object?>("UserId", "carol"), new KeyValuePair<string, object?>("city", ""), new KeyValuePair<string, object?>("tier", null) };
+        var fromCsv = InputReader.ForSetFromObject(new object(), emptyCells, null, ImService.AllMemberPush);
+        Assert.Null(fromCsv.Failure);
+        Assert.Empty(fromCsv.Item!.Attributes);
+
+        var emptyTable = new[] { new KeyValuePair<string, object?>("UserId", "carol"), new KeyValuePair<string, object?>("Attributes", new Dictionary<string, string>()) };
+        Assert.Null(InputReader.ForSetFromObject(new object(), emptyTable, null, ImService.AllMemberPush).Failure);
+
+        var noColumn = new[] { new KeyValuePair<string, object?>("UserId", "carol") };
+        Assert.Equal("AttributeSetEmpty", InputReader.ForSetFromObject(new object(), noColumn, null, ImService.AllMemberPush).Failure!.ErrorId);
+    }
+
+    [Fact]
+    public async Task Users_with_nothing_to_set_succeed_without_being_sent()
+    {
+        var stub = new StubHttpHandler();
+        using var connection = TestConnections.Open(stub);
+        SetItem Row(string user, string? city) => InputReader.ForSetFromObject(new object(),
+            new[] { new KeyValuePair<string, object?>("UserId", user), new KeyValuePair<string, object?>("city", city) }, null, ImService.AllMemberPush).Item!;
+        var operation = new SetAttributesOperation(connection);
+
+        var none = await operation.ExecuteAsync(new[] { Row("a", null), Row("b", "") }, new QueuedCallLog(), default);
+        Assert.All(none, o => Assert.NotNull(o.Result));
+        Assert.Empty(stub.Requests);
+
+        var mixed = await operation.ExecuteAsync(new[] { Row("a", null), Row("b", "Lyon") }, new QueuedCallLog(), default);
+        Assert.Equal(new[] { "a", "b" }, mixed.Select(o => o.Result!.UserId));
+        Assert.Contains("\"To_Account\":\"b\"", Assert.Single(stub.Requests).Body);
+        Assert.DoesNotContain("\"To_Account\":\"a\"", stub.Requests[0].Body);
+    }
+
+    [Fact]
     public async Task Set_passes_through_tables_that_read_the_same_way()
     {
         using var connection = TestConnections.Open(new StubHttpHandler());

@@ -165,9 +165,11 @@ public static class InputReader
         if (bad is not null) return Checked<SetItem>.Invalid(bad);
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hasAttributeColumns = false;
         foreach (var p in read.Properties)
         {
             if (string.Equals(p.Key, read.IdProperty, StringComparison.OrdinalIgnoreCase)) continue;
+            hasAttributeColumns = true;
             var value = read.Unwrap(p.Value);
             if (AttributeTableProperties.Contains(p.Key, StringComparer.OrdinalIgnoreCase))
             {
@@ -185,6 +187,9 @@ public static class InputReader
             bad = AddTable(values, extra, id!, read.Unwrap);
             if (bad is not null) return Checked<SetItem>.Invalid(bad);
         }
+        // A row whose attribute cells are all empty (or an empty Attributes table) is what a user without attributes
+        // exports as: it sets nothing, and that is not an error, so that a restore runs clean. No column at all is.
+        if (values.Count == 0 && hasAttributeColumns) return Checked<SetItem>.Valid(new SetItem(id!, values));
         return Finish(id!, values);
     }
 

@@ -36,9 +36,12 @@ public sealed class SetAttributesOperation : AttributeOperation<SetItem, UserAtt
     /// <inheritdoc />
     protected override Task<ApiEnvelope> SendAsync(IReadOnlyList<SetItem> items, ICallLog log, CancellationToken cancellationToken)
     {
+        // Users with nothing to set (rows of empty cells) succeed without being sent; a batch of only those sends no call.
+        var carrying = items.Where(i => i.Attributes.Count > 0).ToList();
+        if (carrying.Count == 0) return Task.FromResult(new ApiEnvelope { ActionStatus = "OK" });
         var request = new SetAttributesRequest
         {
-            UserAttrs = items.Select(i => new UserAttributeValues { To_Account = i.UserId, Attrs = i.Attributes }).ToList(),
+            UserAttrs = carrying.Select(i => new UserAttributeValues { To_Account = i.UserId, Attrs = i.Attributes }).ToList(),
         };
         return Connection.Client.CallAsync(Operation, request, ImJsonContext.Default.SetAttributesRequest, ImJsonContext.Default.ApiEnvelope, items.Count, MaxRetry, log, cancellationToken);
     }

@@ -123,5 +123,5 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet<SetItem, UserAttrib
 
     /// <inheritdoc />
     protected override bool Approve(SetItem item) =>
-        ShouldProcess(item.UserId, "Set attributes " + string.Join(", ", item.Attributes.Keys));
+        item.Attributes.Count == 0 || ShouldProcess(item.UserId, "Set attributes " + string.Join(", ", item.Attributes.Keys));
 }
