@@ -160,7 +160,8 @@ Describe 'Attributes read like a hashtable' {
         Get-ImAppAttributeName | Out-Null
 
         $user = Get-ImUserAttribute alice
-        $user.Attributes.City | Should -BeNullOrEmpty
+        $user.Attributes.ContainsKey('City') | Should -BeFalse
+        $user.Attributes['City'] | Should -BeNullOrEmpty
         $user.Attributes.city | Should -Be 'Shenzhen'
     }
 }
@@ -168,9 +169,11 @@ Describe 'Attributes read like a hashtable' {
 Describe 'Help that is right' {
     It 'shows the real default of every Connect-ImApp parameter that has one' {
         $instance = [TencentImAttr.Cmdlets.ConnectImAppCommand]::new()
-        $checked = foreach ($parameter in (Get-Command Connect-ImApp).Parameters.Values) {
-            $value = $instance.($parameter.Name)
-            if ($null -eq $value -or $value -is [switch] -or $parameter.Name -eq 'SdkAppId') { continue }
+        $checked = foreach ($property in $instance.PSObject.Properties) {
+            if ($property.Name -notin (Get-Command Connect-ImApp).Parameters.Keys) { continue }
+            $value = $property.Value
+            if ($null -eq $value -or $value -is [switch] -or $property.Name -eq 'SdkAppId') { continue }
+            $parameter = $property
             (Get-Help Connect-ImApp -Parameter $parameter.Name).defaultValue | Should -Be "$value" -Because "-$($parameter.Name) defaults to $value"
             $parameter.Name
         }
