@@ -167,17 +167,22 @@ Describe 'Attributes read like a hashtable' {
 }
 
 Describe 'Help that is right' {
-    It 'shows the real default of every Connect-ImApp parameter that has one' {
-        $instance = [TencentImAttr.Cmdlets.ConnectImAppCommand]::new()
-        $checked = foreach ($property in $instance.PSObject.Properties) {
-            if ($property.Name -notin (Get-Command Connect-ImApp).Parameters.Keys) { continue }
-            $value = $property.Value
-            if ($null -eq $value -or $value -is [switch] -or $property.Name -eq 'SdkAppId') { continue }
-            $parameter = $property
-            (Get-Help Connect-ImApp -Parameter $parameter.Name).defaultValue | Should -Be "$value" -Because "-$($parameter.Name) defaults to $value"
-            $parameter.Name
+    It 'shows the real default of every parameter that has one, for every cmdlet' {
+        $checked = foreach ($command in Get-Command -Module TencentImAttr) {
+            $instance = $command.ImplementingType::new()
+            foreach ($property in $instance.PSObject.Properties) {
+                if ($property.Name -notin $command.Parameters.Keys) { continue }
+                $value = $property.Value
+                if ($null -eq $value -or $value -is [switch] -or ($value -is [ValueType] -and $value -eq [Activator]::CreateInstance($value.GetType()))) { continue }
+                $shown = (Get-Help $command.Name -Parameter $property.Name).defaultValue
+                # A bulk cmdlet's -1 means "the connection's", which its help says in words.
+                if ($value -is [int] -and $value -lt 0) { $shown | Should -BeLike "the connection's*"; continue }
+                $shown | Should -Be "$value" -Because "$($command.Name) -$($property.Name) defaults to $value"
+                "$($command.Name) -$($property.Name)"
+            }
         }
-        $checked | Should -Contain 'CallsPerSecond'
+        $checked | Should -Contain 'Connect-ImApp -CallsPerSecond'
+        $checked | Should -Contain 'Connect-ImApp -UserSigLifetime'
         (Get-Help Connect-ImApp -Parameter CallsPerSecond).defaultValue | Should -Be '100'
         (Get-Help Connect-ImApp -Parameter ThrottleLimit).defaultValue | Should -Be '48'
         (Get-Help Connect-ImApp -Parameter MaxRetry).defaultValue | Should -Be '5'
