@@ -11,7 +11,7 @@ namespace TencentImAttr.Core.Input;
 /// or PowerShell's text of an object (<c>@{city=Shenzhen}</c>). Read as one attribute named Attributes it would only
 /// fail later, and misleadingly (a value over 50 bytes, or a name not registered).
 /// </summary>
-public static class ExportedTableText
+internal static class ExportedTableText
 {
     /// <summary>The error id.</summary>
     public const string ErrorId = "AttributeTableAsText";
@@ -26,7 +26,7 @@ public static class ExportedTableText
         var isObjectText = trimmed.StartsWith("@{", StringComparison.Ordinal) && trimmed.EndsWith("}", StringComparison.Ordinal);
         if (!isObjectText && !TypeName.IsMatch(trimmed)) return null;
         return new ImInputException(ErrorId,
-            $"User '{userId}': the {column} column holds the text '{Shorten(trimmed)}', not attributes: Export-Csv writes a table as its type name. "
+            $"User '{userId}': the {column} column holds the text '{Shorten(trimmed)}', not attributes: Export-Csv writes a table as its type name, and an object as its text. "
             + "Export one column per attribute with Get-ImUserAttribute -AsRow | Export-Csv, or keep the tables with ConvertTo-Json.",
             userId, ImErrorCategory.InvalidData);
     }

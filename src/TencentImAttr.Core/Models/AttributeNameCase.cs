@@ -10,7 +10,7 @@ namespace TencentImAttr.Models;
 /// registered names (as the connection last read them) or the user's own; then exact case is needed. The names keep
 /// their exact case either way, so what is sent back is what was read.
 /// </summary>
-public static class AttributeNameCase
+internal static class AttributeNameCase
 {
     /// <summary>Case-insensitive unless some of these names differ only in case.</summary>
     public static StringComparer ComparerFor(IEnumerable<string> userNames, IReadOnlyList<string>? appNames) =>

@@ -22,7 +22,7 @@ public sealed class UserAttributes
 
     /// <summary>
     /// Attribute name to value; empty when the user has none. Names keep their exact case; Get's tables look them up
-    /// ignoring case, like a hashtable, unless the app has names that differ only in case (see <see cref="AttributeNameCase"/>).
+    /// ignoring case, like a hashtable, unless the app has names that differ only in case.
     /// </summary>
     public Dictionary<string, string> Attributes { get; }
 
