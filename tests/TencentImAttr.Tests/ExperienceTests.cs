@@ -291,6 +291,22 @@ public class ExperienceTests
     }
 
     [Fact]
+    public void The_about_topic_lists_every_error_id_of_the_README_table()
+    {
+        var readme = File.ReadAllText(Path.Combine(ModuleFiles.RepositoryRoot, "README.md")).Replace("\r\n", "\n");
+        var start = readme.IndexOf("**Error ids**", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README has no **Error ids** table");
+        var table = readme[start..readme.IndexOf("\n\n", readme.IndexOf('|', start), StringComparison.Ordinal)];
+        var ids = table.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+            .SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l.Split('|')[1], "`([^`]+)`").Select(m => m.Groups[1].Value))
+            .ToList();
+        Assert.Contains("NotConnected", ids);
+        var about = File.ReadAllText(Path.Combine(ModuleFiles.RepositoryRoot, "src", "TencentImAttr", "en-US", "about_TencentImAttr.help.txt"));
+        var missing = string.Join(", ", ids.Where(id => !about.Contains(id, StringComparison.Ordinal)));
+        Assert.True(missing.Length == 0, "about_TencentImAttr does not list: " + missing);
+    }
+
+    [Fact]
     public void Connect_defaults_in_help_come_from_the_constants()
     {
         var help = XDocument.Load(ModuleFiles.HelpFile);
