@@ -20,7 +20,10 @@ namespace TencentImAttr.Cmdlets;
 /// target is the user; the others are still read.
 /// </para>
 /// <para>
-/// The output can be piped back into Set-ImUserAttribute, for example to copy attributes to another app.
+/// The output can be piped back into Set-ImUserAttribute, for example to copy attributes to another app. With -AsRow
+/// it is flat rows instead (UserId and one column per registered name), which Export-Csv writes as they are and
+/// Import-Csv | Set-ImUserAttribute reads back. $_.Attributes.City finds city, as in a hashtable, unless the app holds
+/// names that differ only in case.
 /// </para>
 /// </remarks>
 /// <example>
