@@ -35,8 +35,8 @@ public sealed class AttributeStore
     }
 
     /// <summary>
-    /// Registers the names, replacing the whole list, as the module's Set-ImAppAttributeName assumes (whether the real
-    /// service keeps slots absent from the request is not documented). A type given for a slot is kept while the slot
+    /// Registers the names, replacing the whole list (whether the real service keeps slots absent from the request is
+    /// not documented; Set-ImAppAttributeName -PassThru reads the list back rather than assume either). A type given for a slot is kept while the slot
     /// keeps its name.
     /// </summary>
     public void SetNames(IReadOnlyDictionary<int, string> names, IReadOnlyDictionary<int, int>? types)

@@ -24,13 +24,13 @@ internal static class CompletionNameCache
 
     private static readonly ConditionalWeakTable<ImConnection, FailureMark> Failures = new();
 
-    /// <summary>The names for the connection in force (-Connection, else the session's or the environment's); none when there is none.</summary>
+    /// <summary>The names for the connection in force (-Connection, else this runspace's session's or the environment's); none when there is none.</summary>
     public static IReadOnlyList<string> Names(ImConnection? explicitConnection)
     {
         ImConnection connection;
         try
         {
-            connection = ImSession.Resolve(explicitConnection);
+            connection = explicitConnection ?? ImSession.Resolve(null, RunspaceScope.Current);
         }
         catch (InvalidOperationException)
         {

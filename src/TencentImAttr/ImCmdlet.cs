@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Input;
 
 namespace TencentImAttr;
 
@@ -74,7 +75,7 @@ public abstract class ImCmdlet : PSCmdlet
     {
         try
         {
-            return ImSession.Resolve(Connection);
+            return ImSession.Resolve(Connection, RunspaceScope.Current);
         }
         catch (InvalidOperationException e)
         {
@@ -91,23 +92,28 @@ public abstract class ImCmdlet : PSCmdlet
     internal static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 
     /// <summary>
-    /// The names and values of a pipeline object's properties (note properties of a CSV row, or a .NET object's),
-    /// for the core to read; null for a string or a table, which the core reads itself.
+    /// The names and values of a pipeline object's properties (note properties of a CSV row, a .NET object's, a
+    /// DataRow's columns), for the core to read (<see cref="InputProperties"/>); null for a string, a number or a
+    /// table, which the core reads itself.
     /// </summary>
-    internal static List<KeyValuePair<string, object?>>? PropertiesOf(PSObject? input) =>
-        Unwrap(input) is null or string or IDictionary
-            ? null
-            : input!.Properties.Where(p => p.IsGettable).Select(p => new KeyValuePair<string, object?>(p.Name, PipelineTables.Read(p.Name, SafeValue(p)))).ToList();
+    internal static List<KeyValuePair<string, object?>>? PropertiesOf(PSObject? input)
+    {
+        var value = Unwrap(input);
+        if (value is null or string or IDictionary || InputProperties.NumberAsUserId(value) is not null) return null;
+        if (value is System.Data.DataRow row) return InputProperties.OfDataRow(row);
+        return InputProperties.WithoutIgnored(input!.Properties.Where(p => p.IsGettable).Select(p => new KeyValuePair<string, object?>(p.Name, PipelineTables.Read(p.Name, SafeValue(p)))));
+    }
 
     private static object? SafeValue(PSPropertyInfo property)
     {
         try
         {
-            return property.Value;
+            return InputProperties.CellValue(property.Value);
         }
-        catch (GetValueException)
+        catch (Exception e) when (e is GetValueException or ExtendedTypeSystemException)
         {
-            return null;
+            // Dropping the property would send the item without it, as if the value were not there.
+            return new UnreadableProperty(e.InnerException?.Message ?? e.Message);
         }
     }
 

@@ -318,8 +318,10 @@ public class ApiClientTests
     [Fact]
     public async Task Quota_limits_calls_per_second_per_api()
     {
-        // 3 calls per 1,040 ms window, starts at least 1040 / 6 = 173.3 ms apart: reserved at 0, 173.3, 346.7, then
-        // 1040 (the first call's window is full until then), 1213.3, 1386.7, 2080.
+        // 3 calls per 1,040 ms window, starts at least 1040 / 6 = 173.3 ms apart, each counted from the moment it
+        // starts (the test moves the clock to 173.4, so the next may start at 346.73): 0, 173.4, 346.8, then 1040 (the
+        // first call's window is full until then). The clock then jumps to 1386.7: only one call starts there (a late
+        // start is counted when it happens, so two cannot bunch), the next one 173.3 ms later, then 2080.
         var clock = new ManualClock();
         var stub = new StubHttpHandler();
         using var connection = TestConnections.Open(stub, clock: clock, callsPerSecond: 3);
@@ -337,10 +339,13 @@ public class ApiClientTests
         }
         await At(173.3, 2);
         await At(173.4, 3);
-        await At(346.7, 4);
+        await At(346.7, 3);
+        await At(346.8, 4);
         await At(1039.9, 4);
         await At(1040, 5);
-        await At(1386.7, 7);
+        await At(1386.7, 6);
+        await At(1560.0, 6);
+        await At(1560.1, 7);
         await At(2079.9, 7);
         await At(2080, 8);
         await Task.WhenAll(calls);

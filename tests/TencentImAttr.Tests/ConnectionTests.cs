@@ -10,9 +10,12 @@ namespace TencentImAttr.Tests;
 [Collection("Session")]
 public class ConnectionTests : IDisposable
 {
-    public ConnectionTests() => ImSession.Clear();
+    // The scope stands for a runspace, as the cmdlets pass theirs.
+    private readonly object _scope = new();
 
-    public void Dispose() => ImSession.Clear();
+    public ConnectionTests() => ImSession.Clear(_scope);
+
+    public void Dispose() => ImSession.Clear(_scope);
 
     private static Func<string, string?> Env(Dictionary<string, string> values) => name => values.TryGetValue(name, out var v) ? v : null;
 
@@ -56,45 +59,45 @@ public class ConnectionTests : IDisposable
             ["TENCENTIM_REGION"] = "Tokyo",
             ["TENCENTIM_SERVICE"] = "push",
         };
-        var c = ImSession.Resolve(null, Env(env));
+        var c = ImSession.Resolve(null, _scope, Env(env));
         Assert.Equal(1400000001, c.SdkAppId);
         Assert.Equal("robot", c.Identifier);
         Assert.Equal("Tokyo", c.Region);
         Assert.Equal(ImService.Push, c.Service);
         Assert.Equal("SecretKey", c.Authentication);
         Assert.Equal("Environment", c.Origin);
-        Assert.Same(c, ImSession.Resolve(null, Env(env))); // kept while the variables stay the same
+        Assert.Same(c, ImSession.Resolve(null, _scope, Env(env))); // kept while the variables stay the same
         env["TENCENTIM_REGION"] = "Seoul";
-        Assert.NotSame(c, ImSession.Resolve(null, Env(env)));
+        Assert.NotSame(c, ImSession.Resolve(null, _scope, Env(env)));
     }
 
     [Fact]
     public void Search_order_is_parameter_then_session_then_environment()
     {
         var env = new Dictionary<string, string> { ["TENCENTIM_SDKAPPID"] = "1400000001", ["TENCENTIM_IDENTIFIER"] = "robot", ["TENCENTIM_USERSIG"] = "sig", ["TENCENTIM_BASEURI"] = "http://127.0.0.1:5080/" };
-        var fromEnv = ImSession.Resolve(null, Env(env));
+        var fromEnv = ImSession.Resolve(null, _scope, Env(env));
         Assert.Equal("UserSig", fromEnv.Authentication);
         Assert.Equal(new Uri("http://127.0.0.1:5080/"), fromEnv.BaseUri);
         Assert.Null(fromEnv.Region);
 
         var session = TestConnections.Open(new StubHttpHandler());
-        ImSession.SetCurrent(session);
-        Assert.Same(session, ImSession.Resolve(null, Env(env)));
+        ImSession.SetCurrent(_scope, session);
+        Assert.Same(session, ImSession.Resolve(null, _scope, Env(env)));
         using var explicitOne = TestConnections.Open(new StubHttpHandler());
-        Assert.Same(explicitOne, ImSession.Resolve(explicitOne, Env(env)));
+        Assert.Same(explicitOne, ImSession.Resolve(explicitOne, _scope, Env(env)));
     }
 
     [Fact]
     public void Missing_environment_names_what_is_missing()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => ImSession.Resolve(null, Env(new Dictionary<string, string> { ["TENCENTIM_SDKAPPID"] = "1" })));
+        var e = Assert.Throws<InvalidOperationException>(() => ImSession.Resolve(null, _scope, Env(new Dictionary<string, string> { ["TENCENTIM_SDKAPPID"] = "1" })));
         Assert.Contains("Connect-ImApp", e.Message);
         Assert.Contains("TENCENTIM_IDENTIFIER", e.Message);
         Assert.Contains("TENCENTIM_SECRETKEY (or TENCENTIM_USERSIG)", e.Message);
         Assert.DoesNotContain("TENCENTIM_SDKAPPID", e.Message);
-        e = Assert.Throws<InvalidOperationException>(() => ImSession.Resolve(null, Env(new Dictionary<string, string> { ["TENCENTIM_SDKAPPID"] = "abc", ["TENCENTIM_IDENTIFIER"] = "a", ["TENCENTIM_USERSIG"] = "s" })));
+        e = Assert.Throws<InvalidOperationException>(() => ImSession.Resolve(null, _scope, Env(new Dictionary<string, string> { ["TENCENTIM_SDKAPPID"] = "abc", ["TENCENTIM_IDENTIFIER"] = "a", ["TENCENTIM_USERSIG"] = "s" })));
         Assert.Contains("not a number", e.Message);
-        e = Assert.Throws<InvalidOperationException>(() => ImSession.Resolve(null, Env(new Dictionary<string, string> { ["TENCENTIM_SDKAPPID"] = "1", ["TENCENTIM_IDENTIFIER"] = "a", ["TENCENTIM_USERSIG"] = "s", ["TENCENTIM_BASEURI"] = "http://example.com" })));
+        e = Assert.Throws<InvalidOperationException>(() => ImSession.Resolve(null, _scope, Env(new Dictionary<string, string> { ["TENCENTIM_SDKAPPID"] = "1", ["TENCENTIM_IDENTIFIER"] = "a", ["TENCENTIM_USERSIG"] = "s", ["TENCENTIM_BASEURI"] = "http://example.com" })));
         Assert.Contains("HTTPS", e.Message);
     }
 
@@ -103,13 +106,43 @@ public class ConnectionTests : IDisposable
     {
         var stub = new StubHttpHandler();
         var first = TestConnections.Open(stub);
-        ImSession.SetCurrent(first);
-        ImSession.SetCurrent(TestConnections.Open(new StubHttpHandler()));
-        Assert.NotSame(first, ImSession.Current);
-        ImSession.Clear();
-        Assert.Null(ImSession.Current);
+        ImSession.SetCurrent(_scope, first);
+        ImSession.SetCurrent(_scope, TestConnections.Open(new StubHttpHandler()));
+        Assert.NotSame(first, ImSession.CurrentIn(_scope));
+        ImSession.Clear(_scope);
+        Assert.Null(ImSession.CurrentIn(_scope));
         await TencentImAttr.Core.Operations.AppAttributeNames.GetAsync(first, null, default);
         Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public void Each_scope_has_its_own_connection_and_disconnecting_one_leaves_the_others()
+    {
+        var other = new object();
+        var mine = TestConnections.Open(new StubHttpHandler());
+        var theirs = TestConnections.Open(new StubHttpHandler());
+        ImSession.SetCurrent(_scope, mine);
+        // A scope that never connected does not see another's app.
+        var none = new Dictionary<string, string>();
+        Assert.Throws<InvalidOperationException>(() => ImSession.Resolve(null, other, Env(none)));
+        ImSession.SetCurrent(other, theirs);
+        Assert.Same(mine, ImSession.Resolve(null, _scope, Env(none)));
+        Assert.Same(theirs, ImSession.Resolve(null, other, Env(none)));
+        ImSession.Clear(other);
+        Assert.Null(ImSession.CurrentIn(other));
+        Assert.Same(mine, ImSession.CurrentIn(_scope));
+        // An explicit connection works in any scope.
+        Assert.Same(theirs, ImSession.Resolve(theirs, _scope, Env(none)));
+    }
+
+    [Fact]
+    public void Scopes_that_see_the_same_environment_share_its_connection_and_others_do_not()
+    {
+        var env = new Dictionary<string, string> { ["TENCENTIM_SDKAPPID"] = "1400000001", ["TENCENTIM_IDENTIFIER"] = "robot", ["TENCENTIM_USERSIG"] = "sig" };
+        var shared = ImSession.Resolve(null, _scope, Env(env));
+        Assert.Same(shared, ImSession.Resolve(null, new object(), Env(env)));
+        var different = new Dictionary<string, string>(env) { ["TENCENTIM_IDENTIFIER"] = "another" };
+        Assert.NotSame(shared, ImSession.Resolve(null, new object(), Env(different)));
     }
 
     [Fact]

@@ -348,55 +348,6 @@ public class EngineTests
         Assert.Contains("100 of 100 users done", longRun.Progress.Last().StatusLine);
     }
 
-    /// <summary>A clock that moves only when told and records when each delay would end: the limiter's schedule, exactly.</summary>
-    private sealed class ScheduleClock : IClock
-    {
-        public List<TimeSpan> Starts { get; } = new();
-        public TimeSpan Now { get; set; }
-        public DateTimeOffset UtcNow => DateTimeOffset.UnixEpoch + Now;
-        public TimeSpan Elapsed => Now;
-
-        public Task Delay(TimeSpan delay, CancellationToken cancellationToken)
-        {
-            Starts.Add(Now + (delay > TimeSpan.Zero ? delay : TimeSpan.Zero));
-            return Task.CompletedTask;
-        }
-    }
-
-    [Fact]
-    public async Task Call_rate_limiter_keeps_n_starts_per_window_spaced_apart()
-    {
-        var clock = new ScheduleClock();
-        var limiter = new CallRateLimiter(100, clock, TimeSpan.FromSeconds(1));
-        for (var i = 0; i < 350; i++)
-        {
-            await limiter.WaitAsync(default);
-            if (i % 7 == 0) clock.Now += TimeSpan.FromMilliseconds(3); // callers also arrive over time
-        }
-        var starts = clock.Starts;
-        Assert.Equal(350, starts.Count);
-        for (var i = 100; i < starts.Count; i++)
-        {
-            Assert.True(starts[i] - starts[i - 100] >= TimeSpan.FromSeconds(1), $"call {i} started {starts[i] - starts[i - 100]} after call {i - 100}");
-        }
-        for (var i = 1; i < starts.Count; i++)
-        {
-            Assert.True(starts[i] - starts[i - 1] >= limiter.Spacing, $"call {i} started {starts[i] - starts[i - 1]} after call {i - 1}");
-        }
-        Assert.Equal(TimeSpan.FromMilliseconds(5), limiter.Spacing);
-        // Three full windows, then 50 calls 5 ms apart: no time is lost beyond the rules.
-        Assert.Equal(TimeSpan.FromMilliseconds(3000 + 49 * 5), starts.Last());
-    }
-
-    [Fact]
-    public async Task Call_rate_limiter_without_a_limit_never_waits()
-    {
-        var clock = new ScheduleClock();
-        var limiter = new CallRateLimiter(0, clock);
-        for (var i = 0; i < 1000; i++) await limiter.WaitAsync(default);
-        Assert.Empty(clock.Starts);
-    }
-
     [Fact]
     public void Operation_defects_still_account_for_every_user()
     {

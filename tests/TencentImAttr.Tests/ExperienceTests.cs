@@ -25,6 +25,22 @@ public class ExperienceTests
     private static readonly XNamespace Command = "http://schemas.microsoft.com/maml/dev/command/2004/10";
 
     [Fact]
+    public void The_test_helper_reaches_the_module_test_seam()
+    {
+        var stub = new StubHttpHandler();
+        try
+        {
+            ModuleTestSeam.Use(stub);
+            Assert.Same(stub, TestSeam.Handler);
+        }
+        finally
+        {
+            ModuleTestSeam.Reset();
+        }
+        Assert.Null(TestSeam.Handler);
+    }
+
+    [Fact]
     public void A_row_is_the_user_then_each_registered_name_in_slot_order_with_null_where_not_set()
     {
         var user = new UserAttributes("alice", new Dictionary<string, string> { ["tier"] = "gold", ["city"] = "Shenzhen" });

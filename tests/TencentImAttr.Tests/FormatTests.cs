@@ -77,8 +77,8 @@ public class FormatTests
         var table = ViewsOf("TencentImAttr.Models.UserAttributes").Single(v => v.Element("TableControl") is not null);
         Assert.Equal(new[] { "UserId", "Attributes" }, table.Descendants("TableColumnHeader").Select(h => (string)h.Element("Label")!));
         var script = table.Descendants("ScriptBlock").Single().Value;
-        Assert.Contains("$_.Attributes", script, StringComparison.Ordinal);
-        Assert.Contains("-join '; '", script, StringComparison.Ordinal);
+        // Shown through ViewText (escaped, separators quoted), which ViewTextTests pin down.
+        Assert.Equal("[TencentImAttr.ViewText]::Pairs($_.Attributes)", script.Trim());
     }
 
     [Fact]

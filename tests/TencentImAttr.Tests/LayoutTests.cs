@@ -130,12 +130,23 @@ public class LayoutTests
         var resolver = DependencyResolver.ForFolder(ModuleFiles.DependencyDir);
         foreach (var reference in reached.Where(r => !FirstParty.Contains(r.Key)).SelectMany(r => r.Value))
         {
-            var path = resolver.PathFor(reference.Name.FullName);
+            var path = resolver.PathFor(reference.Name.FullName, LaidOut(reference.From));
             Assert.True(path is not null, $"{reference.Name.FullName} (from {reference.From}) is not resolved");
             Assert.Equal(Path.Combine(ModuleFiles.DependencyDir, reference.Name.Name + ".dll"), path);
         }
-        Assert.Null(resolver.PathFor("TencentImAttr.Core, Version=0.1.0.0, Culture=neutral, PublicKeyToken=null"));
-        Assert.Null(resolver.PathFor("System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35"));
-        Assert.Null(resolver.PathFor("Newtonsoft.Json, Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed"));
+        Assert.Null(resolver.PathFor("TencentImAttr.Core, Version=0.1.0.0, Culture=neutral, PublicKeyToken=null", Path.Combine(ModuleFiles.ModuleDir, "TencentImAttr.Core.dll")));
+        Assert.Null(resolver.PathFor("System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35", Path.Combine(ModuleFiles.ModuleDir, "TencentImAttr.Core.dll")));
+        Assert.Null(resolver.PathFor("Newtonsoft.Json, Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed", Path.Combine(ModuleFiles.ModuleDir, "TencentImAttr.Core.dll")));
+    }
+
+    [Fact]
+    public void Windows_PowerShell_gets_a_serviced_System_Text_Json_while_the_code_compiles_against_8()
+    {
+        var shipped = Read(Path.Combine(ModuleFiles.DependencyDir, "System.Text.Json.dll")).Version;
+        Assert.Equal(10, shipped.Major);
+        Assert.True(File.Exists(Path.Combine(ModuleFiles.DependencyDir, "System.IO.Pipelines.dll")), "System.Text.Json 10 brings System.IO.Pipelines");
+        var core = Read(Path.Combine(ModuleFiles.ModuleDir, "TencentImAttr.Core.dll"));
+        // PowerShell 7.4 carries 8.0: a reference above it would make pwsh look for a copy it does not have.
+        Assert.Equal(new Version(8, 0, 0, 0), core.References.Single(r => r.Name == "System.Text.Json").Version);
     }
 }

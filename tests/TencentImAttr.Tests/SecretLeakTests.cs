@@ -81,18 +81,19 @@ public class SecretLeakTests
     [Fact]
     public void Connections_from_the_environment_do_not_show_the_key()
     {
-        ImSession.Clear();
+        var scope = new object();
+        ImSession.Clear(scope);
         try
         {
             var env = new Dictionary<string, string> { ["TENCENTIM_SDKAPPID"] = "1400000001", ["TENCENTIM_IDENTIFIER"] = "robot", ["TENCENTIM_SECRETKEY"] = Sentinel };
-            var c = ImSession.Resolve(null, n => env.TryGetValue(n, out var v) ? v : null);
+            var c = ImSession.Resolve(null, scope, n => env.TryGetValue(n, out var v) ? v : null);
             var shown = string.Join("\n", typeof(ImConnection).GetProperties().Select(p => Convert.ToString(p.GetValue(c))));
             Assert.DoesNotContain(Sentinel, shown + c);
             Assert.DoesNotContain("SecretKey", string.Join(",", typeof(ImConnection).GetProperties().Select(p => p.Name)));
         }
         finally
         {
-            ImSession.Clear();
+            ImSession.Clear(scope);
         }
     }
 }

@@ -111,11 +111,19 @@ internal sealed class ImApiClient
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_connection.Timeout);
         HttpResponseMessage response;
-        byte[] content;
+        byte[]? content;
         try
         {
-            response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-            content = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            try
+            {
+                content = await BoundedResponseReader.ReadAsync(response.Content, BoundedResponseReader.MaxResponseBytes, timeout.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -131,10 +139,17 @@ internal sealed class ImApiClient
         {
             // The inner exception is not kept: handlers may put the request URI, and so the UserSig, in their messages.
             throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null, true,
-                $"{apiName}: the connection to {_connection.BaseUri.Host} failed: {_connection.Scrub(Innermost(e).Message)}");
+                $"{apiName}: the connection to {_connection.BaseUri.Host} failed: {_connection.Scrubber.ForMessage(Innermost(e).Message)}");
         }
         using (response)
         {
+            if (content is null)
+            {
+                // Not transient: a server that answers this much once will do it again.
+                throw new ImApiException(apiName, ImFailureKind.ResponseTooLarge, 0, null, (int)response.StatusCode, false,
+                    $"{apiName}: the answer from {_connection.BaseUri.Host} was larger than {BoundedResponseReader.MaxResponseBytes / (1024 * 1024)} MiB, far beyond any legitimate one; reading stopped there.");
+            }
+            Redirects.ThrowIfRedirect(apiName, response, uri);
             return Parse(apiName, (int)response.StatusCode, response.ReasonPhrase, content, responseType);
         }
     }
@@ -142,12 +157,12 @@ internal sealed class ImApiClient
     private TResponse Parse<TResponse>(string apiName, int status, string? reason, byte[] content, JsonTypeInfo<TResponse> responseType)
         where TResponse : ApiEnvelope
     {
-        string Excerpt() => _connection.Scrub(Redaction.Excerpt(content));
+        string Excerpt() => _connection.Scrubber.Excerpt(content);
         if (status != 200)
         {
             var transient = status == 408 || status == 429 || status >= 500;
             throw new ImApiException(apiName, ImFailureKind.Http, 0, null, status, transient,
-                $"{apiName}: HTTP {status} {reason}" + (content.Length > 0 ? $"; the response began: {Excerpt()}" : "; the response was empty."));
+                $"{apiName}: HTTP {status} {_connection.Scrubber.ForMessage(reason)}" + (content.Length > 0 ? $"; the response began: {Excerpt()}" : "; the response was empty."));
         }
         // Malformed answers are treated as transient: the operations are idempotent, and a proxy page or a cut
         // connection is usually gone on the next try.
@@ -163,7 +178,8 @@ internal sealed class ImApiClient
         TResponse? parsed;
         try
         {
-            parsed = JsonSerializer.Deserialize(content, responseType);
+            var bom = Text.Utf8Bom.Length(content);
+            parsed = JsonSerializer.Deserialize(new ReadOnlySpan<byte>(content, bom, content.Length - bom), responseType);
         }
         catch (JsonException)
         {
@@ -181,7 +197,7 @@ internal sealed class ImApiClient
         }
         if (!ok)
         {
-            throw Malformed(apiName, $"ActionStatus was '{parsed.ActionStatus}' with no error code: {Excerpt()}");
+            throw Malformed(apiName, $"ActionStatus was '{_connection.Scrubber.ForMessage(parsed.ActionStatus)}' with no error code: {Excerpt()}");
         }
         return parsed;
     }

@@ -15,6 +15,8 @@ public enum ImFailureKind
     Timeout,
     /// <summary>The body was empty, HTML, truncated or of the wrong shape.</summary>
     MalformedResponse,
+    /// <summary>The answer was larger than any legitimate one; reading stopped at the cap.</summary>
+    ResponseTooLarge,
 }
 
 /// <summary>A failed call to the Tencent Cloud IM REST API. Its message never carries the UserSig or the secret key.</summary>
@@ -58,6 +60,7 @@ public sealed class ImApiException : Exception
         ImFailureKind.Http => "ImHttpError" + HttpStatus,
         ImFailureKind.Transport => "ImConnectionFailed",
         ImFailureKind.Timeout => "ImRequestTimeout",
+        ImFailureKind.ResponseTooLarge => "ImResponseTooLarge",
         _ => "ImMalformedResponse",
     };
 
@@ -70,6 +73,7 @@ public sealed class ImApiException : Exception
         ImFailureKind.Http => ImErrorCategory.ResourceUnavailable,
         ImFailureKind.Transport => ImErrorCategory.ConnectionError,
         ImFailureKind.Timeout => ImErrorCategory.OperationTimeout,
+        ImFailureKind.ResponseTooLarge => ImErrorCategory.LimitsExceeded,
         _ => ImErrorCategory.ProtocolError,
     };
 
@@ -77,7 +81,7 @@ public sealed class ImApiException : Exception
     public static ImApiException FromCode(string apiName, int code, string? info)
     {
         var meaning = ImErrorCodes.Meaning(code);
-        var text = $"{apiName} failed with error {code}" + (meaning is null ? "" : $" ({meaning})") + (string.IsNullOrEmpty(info) ? "." : $": {info}");
+        var text = $"{apiName} failed with error {code}" + (meaning is null ? "" : $" ({meaning})") + (string.IsNullOrEmpty(info) ? "." : $": {Text.MessageText.Escape(info)}");
         if (ImErrorCodes.SuggestsWrongRegion(code))
         {
             text += " This usually means the app lives in another region: check -Region (or -BaseUri) on Connect-ImApp.";

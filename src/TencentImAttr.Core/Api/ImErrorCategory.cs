@@ -31,6 +31,8 @@ public enum ImErrorCategory
     ResourceBusy = 19,
     /// <summary>ResourceUnavailable.</summary>
     ResourceUnavailable = 21,
+    /// <summary>ReadError.</summary>
+    ReadError = 22,
     /// <summary>SecurityError.</summary>
     SecurityError = 25,
     /// <summary>ProtocolError.</summary>

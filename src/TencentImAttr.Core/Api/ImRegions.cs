@@ -18,6 +18,8 @@ public static class ImRegions
         ("Jakarta", "adminapiidn.im.qcloud.com", "adminapiidn.my-imcloud.com"),
         // Only older pages list Mumbai; kept so that apps created there still connect.
         ("Mumbai", "adminapiind.im.qcloud.com", null),
+        // Listed by the 2025-26 pages; its backup domain follows the others' pattern but is not confirmed by them.
+        ("Riyadh", "adminapiksa.im.qcloud.com", "adminapiksa.my-imcloud.com"),
     };
 
     /// <summary>The region used when none is given.</summary>

@@ -60,7 +60,7 @@ public sealed class GetAttributesResponse : ApiEnvelope
 
     /// <summary>UserAttrs by To_Account, built once per response.</summary>
     [JsonIgnore]
-    internal Dictionary<string, Dictionary<string, string>>? IndexByUser { get; set; }
+    internal Operations.GetAnswerIndex? IndexByUser { get; set; }
 }
 
 /// <summary>im_remove_attr request.</summary>

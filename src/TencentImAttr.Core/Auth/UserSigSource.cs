@@ -19,6 +19,9 @@ public abstract class UserSigSource
     /// <summary>The UserSigs handed out recently, for scrubbing texts.</summary>
     internal abstract string?[] Recent();
 
+    /// <summary>Every secret a server could echo: the recent UserSigs, and the secret key where there is one.</summary>
+    internal virtual IEnumerable<string?> Secrets() => Recent();
+
     /// <summary>When the current UserSig expires, where that is known.</summary>
     public abstract DateTimeOffset? ExpiresAt { get; }
 
@@ -84,8 +87,22 @@ public sealed class GeneratedUserSig : UserSigSource
         _identifier = identifier;
         _secretKey = (byte[])secretKey.Clone();
         _lifetime = lifetime ?? DefaultLifetime;
-        if (_lifetime < TimeSpan.FromMinutes(10)) throw new ArgumentOutOfRangeException(nameof(lifetime), "A generated UserSig must live at least 10 minutes.");
         _clock = clock ?? SystemClock.Instance;
+        CheckLifetime(_lifetime, _clock.UtcNow);
+    }
+
+    /// <summary>
+    /// The lifetimes a signature can carry: whole seconds (TLS.expire is a number of seconds), at least 10 minutes,
+    /// and short enough that TLS.time + TLS.expire stays a signed 32-bit Unix time (before 2038-01-19), which is as
+    /// far as servers that keep it in 32 bits can read. Checked when the connection is made, not at the first call.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The lifetime is one the signature cannot carry; the message says why.</exception>
+    public static void CheckLifetime(TimeSpan lifetime, DateTimeOffset now)
+    {
+        if (lifetime < TimeSpan.FromMinutes(10)) throw new ArgumentOutOfRangeException(nameof(lifetime), "A generated UserSig must live at least 10 minutes.");
+        if (lifetime.Ticks % TimeSpan.TicksPerSecond != 0) throw new ArgumentOutOfRangeException(nameof(lifetime), $"The UserSig lifetime {lifetime} is not a whole number of seconds, which is all a signature can carry.");
+        var latest = DateTimeOffset.FromUnixTimeSeconds(int.MaxValue);
+        if (lifetime > latest - now) throw new ArgumentOutOfRangeException(nameof(lifetime), $"The UserSig lifetime {lifetime.TotalDays:0} days would end after {latest:yyyy-MM-dd}, past what a signature's 32-bit time can carry; use a shorter one (Tencent's own samples use 1 to 180 days).");
     }
 
     /// <summary>How long before expiry a new UserSig is made: a tenth of the lifetime, at most an hour.</summary>
@@ -118,6 +135,12 @@ public sealed class GeneratedUserSig : UserSigSource
         {
             return _issued.ToArray();
         }
+    }
+
+    internal override IEnumerable<string?> Secrets()
+    {
+        foreach (var sig in Recent()) yield return sig;
+        yield return System.Text.Encoding.UTF8.GetString(_secretKey);
     }
 
     private void Make()

@@ -8,6 +8,7 @@ using System.Text;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Auth;
 using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Text;
 
 namespace TencentImAttr.Core.Connection;
 
@@ -40,7 +41,7 @@ public sealed class ImConnection : IDisposable
     {
         SdkAppId = settings.SdkAppId;
         Identifier = settings.Identifier!;
-        BaseUri = settings.BaseUri ?? ImRegions.BaseUri(settings.Region ?? ImRegions.DefaultRegion);
+        BaseUri = WithTrailingSlash(settings.BaseUri) ?? ImRegions.BaseUri(settings.Region ?? ImRegions.DefaultRegion);
         Region = settings.BaseUri is null ? ImRegions.Canonical(settings.Region ?? ImRegions.DefaultRegion) : ImRegions.RegionOf(BaseUri);
         Service = settings.Service;
         CallsPerSecond = settings.CallsPerSecond;
@@ -49,6 +50,7 @@ public sealed class ImConnection : IDisposable
         Timeout = settings.Timeout;
         Origin = settings.Origin;
         UserSig = userSig;
+        Scrubber = new SecretScrubber(userSig.Secrets);
         Clock = clock;
         _http = http;
         Client = new ImApiClient(this, http);
@@ -119,7 +121,6 @@ public sealed class ImConnection : IDisposable
         var http = handler is null ? new HttpClient(CreateHandler(), disposeHandler: true) : new HttpClient(handler, disposeHandler: false);
         // Each attempt has its own timeout (a linked token); HttpClient's would also cut retries short.
         http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
-        http.MaxResponseContentBufferSize = 16 * 1024 * 1024;
         return new ImConnection(settings, sig, http, clock);
     }
 
@@ -131,6 +132,15 @@ public sealed class ImConnection : IDisposable
         if (baseUri.Scheme == Uri.UriSchemeHttp && baseUri.IsLoopback) return;
         throw new ArgumentException($"The base URI '{baseUri.GetLeftPart(UriPartial.Authority)}' must use HTTPS: the UserSig travels in the query string. Plain HTTP is allowed to loopback addresses only.", nameof(baseUri));
     }
+
+    /// <summary>
+    /// A base URI's path is a folder: https://proxy.example/im/api sends to /im/api/v4/..., not /im/v4/... (relative
+    /// URIs replace the last segment of a base without a trailing slash).
+    /// </summary>
+    private static Uri? WithTrailingSlash(Uri? baseUri) =>
+        baseUri is null || baseUri.AbsolutePath.EndsWith("/", StringComparison.Ordinal)
+            ? baseUri
+            : new UriBuilder(baseUri) { Path = baseUri.AbsolutePath + "/" }.Uri;
 
     /// <summary>The most calls a command may keep in flight (the cmdlets' -ThrottleLimit range).</summary>
     public const int MaxThrottleLimit = 256;
@@ -149,50 +159,24 @@ public sealed class ImConnection : IDisposable
         return new HttpClientHandler
         {
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            // See Redirects: a 3xx is reported, never followed.
+            AllowAutoRedirect = false,
             MaxConnectionsPerServer = connections,
         };
     }
 
+    /// <summary>Removes the connection's secrets, in every echo form, from the server's texts.</summary>
+    internal SecretScrubber Scrubber { get; }
+
     /// <summary>Replaces any occurrence of the connection's secrets in a text (for messages that echo a server's answer).</summary>
-    internal string Scrub(string text) => Redaction.Scrub(text, UserSig);
+    internal string Scrub(string text) => Scrubber.Scrub(text);
 
     /// <summary>Scrubs a text that may be null.</summary>
-    internal string? ScrubOrNull(string? text) => text is null ? null : Scrub(text);
+    internal string? ScrubOrNull(string? text) => Scrubber.ScrubOrNull(text);
 
     /// <summary>A description without secrets.</summary>
     public override string ToString() => $"App {SdkAppId} as {Identifier} at {BaseUri.GetLeftPart(UriPartial.Authority)} ({Service}, {Authentication})";
 
     /// <summary>Releases the HTTP client.</summary>
     public void Dispose() => _http.Dispose();
-}
-
-internal static class Redaction
-{
-    private static readonly System.Text.RegularExpressions.Regex SigInQuery = new("(usersig=)[^&\\s\"'<>]*", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
-
-    public static string Scrub(string text, UserSigSource? sig)
-    {
-        if (string.IsNullOrEmpty(text)) return text;
-        text = SigInQuery.Replace(text, "$1***");
-        foreach (var issued in sig?.Recent() ?? Array.Empty<string?>())
-        {
-            if (!string.IsNullOrEmpty(issued) && text.IndexOf(issued, StringComparison.Ordinal) >= 0)
-            {
-                text = text.Replace(issued, "***");
-            }
-        }
-        return text;
-    }
-
-    public static string Excerpt(byte[] body, int max = 200)
-    {
-        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, max * 4));
-        var sb = new StringBuilder();
-        foreach (var c in text)
-        {
-            if (sb.Length >= max) { sb.Append("..."); break; }
-            sb.Append(char.IsControl(c) ? ' ' : c);
-        }
-        return sb.ToString().Trim();
-    }
 }

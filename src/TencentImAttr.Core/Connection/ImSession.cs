@@ -6,8 +6,14 @@ namespace TencentImAttr.Core.Connection;
 
 /// <summary>
 /// The session's connection, and the search order every cmdlet uses: an explicit -Connection, then the connection
-/// made by Connect-ImApp, then the TENCENTIM_* environment variables.
+/// made by Connect-ImApp in this scope, then the TENCENTIM_* environment variables.
 /// </summary>
+/// <remarks>
+/// A scope is a PowerShell runspace (the cmdlets pass theirs): hosts run many scripts in one process (automation
+/// sandboxes, ForEach-Object -Parallel, thread jobs, runspace pools), and one runspace must never use, or disconnect,
+/// another's app. A connection object passed explicitly works in any scope. The connection made from environment
+/// variables is kept per set of values: runspaces that see the same variables share it (and its quota).
+/// </remarks>
 public static class ImSession
 {
     /// <summary>The environment variables, for the documentation and the error message.</summary>
@@ -16,37 +22,44 @@ public static class ImSession
         "TENCENTIM_SDKAPPID", "TENCENTIM_IDENTIFIER", "TENCENTIM_SECRETKEY", "TENCENTIM_USERSIG", "TENCENTIM_REGION", "TENCENTIM_BASEURI", "TENCENTIM_SERVICE",
     };
 
+    private sealed class Slot
+    {
+        public ImConnection? Connection;
+    }
+
     private static readonly object Gate = new();
-    private static ImConnection? _current;
+    // Weak keys: a runspace that is closed and collected takes its connection with it.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, Slot> Scopes = new();
     private static (string Fingerprint, ImConnection Connection)? _fromEnvironment;
 
-    /// <summary>The connection Connect-ImApp made, or null.</summary>
-    public static ImConnection? Current
+    /// <summary>The connection Connect-ImApp made in <paramref name="scope"/>, or null.</summary>
+    public static ImConnection? CurrentIn(object scope)
     {
-        get { lock (Gate) return _current; }
+        lock (Gate) return Scopes.TryGetValue(scope, out var slot) ? slot.Connection : null;
     }
 
     /// <summary>
-    /// Makes <paramref name="connection"/> the session's connection. The one it replaces is not disposed: a script
-    /// may still hold it for -Connection, and another runspace of the process may be using it right now.
+    /// Makes <paramref name="connection"/> the connection of <paramref name="scope"/>. The one it replaces is not
+    /// disposed: a script may still hold it for -Connection, and another runspace may be using it right now.
     /// </summary>
-    public static void SetCurrent(ImConnection? connection)
+    public static void SetCurrent(object scope, ImConnection? connection)
     {
         lock (Gate)
         {
-            _current = connection;
+            Scopes.GetValue(scope, _ => new Slot()).Connection = connection;
         }
     }
 
     /// <summary>
-    /// The connection to use: <paramref name="explicitConnection"/>, else the session's, else one built from the
-    /// environment (kept while the variables stay the same, so its quota and UserSig carry over between commands).
+    /// The connection to use: <paramref name="explicitConnection"/>, else the one of <paramref name="scope"/>, else one
+    /// built from the environment (kept while the variables stay the same, so its quota and UserSig carry over between
+    /// commands).
     /// </summary>
     /// <exception cref="InvalidOperationException">No connection was found; the message names what is missing.</exception>
-    public static ImConnection Resolve(ImConnection? explicitConnection, Func<string, string?>? getEnvironment = null)
+    public static ImConnection Resolve(ImConnection? explicitConnection, object scope, Func<string, string?>? getEnvironment = null)
     {
         if (explicitConnection is not null) return explicitConnection;
-        var current = Current;
+        var current = CurrentIn(scope);
         if (current is not null) return current;
         getEnvironment ??= Environment.GetEnvironmentVariable;
         var fingerprint = Fingerprint(getEnvironment);
@@ -107,12 +120,15 @@ public static class ImSession
         }
     }
 
-    /// <summary>Forgets the session's and the environment's connections (left to the garbage collector, for the reason above).</summary>
-    public static void Clear()
+    /// <summary>
+    /// Forgets the connection of <paramref name="scope"/> (left to the garbage collector, for the reason above), and the
+    /// one built from the environment, which is made again from the variables when next needed.
+    /// </summary>
+    public static void Clear(object scope)
     {
         lock (Gate)
         {
-            _current = null;
+            Scopes.Remove(scope);
             _fromEnvironment = null;
         }
     }

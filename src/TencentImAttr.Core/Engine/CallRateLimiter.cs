@@ -6,10 +6,12 @@ using System.Threading.Tasks;
 namespace TencentImAttr.Core.Engine;
 
 /// <summary>
-/// Lets at most N calls start in any window of (a little over) one second: a sliding-window log of reserved start
-/// times, with starts spaced at least half the even pace apart. A token bucket with a burst of N would allow up to
-/// 2N calls in some one-second window; the log cannot. The spacing keeps a window's calls from leaving in one burst,
-/// whose stragglers would reach the server inside the next window.
+/// Lets at most N calls start in any window of (a little over) one second, starts spaced at least half the even pace
+/// apart. A token bucket with a burst of N would allow up to 2N calls in some one-second window; this cannot. A call
+/// is counted when it actually starts (<see cref="PacingSchedule"/>): the waiters are released in order by one
+/// dedicated thread, which the thread pool's timer queue cannot make late, and a released call checks the window
+/// once more at the moment it goes out, so a call held back after its release is counted then, and waits again if
+/// that moment's window is already full.
 /// </summary>
 public sealed class CallRateLimiter
 {
@@ -20,53 +22,139 @@ public sealed class CallRateLimiter
     /// </summary>
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromMilliseconds(1040);
 
+    // The pacing thread ends after this long without waiters, and starts again with the next one.
+    private static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(2);
+
     private readonly int _limit;
-    private readonly TimeSpan _window;
     private readonly TimeSpan _spacing;
     private readonly IClock _clock;
-    private readonly Queue<TimeSpan> _starts = new();
+    private readonly bool _dedicatedThread;
+    private readonly PacingSchedule? _schedule;
+    private readonly LinkedList<TaskCompletionSource<bool>> _waiting = new();
     private readonly object _gate = new();
-    private TimeSpan _next;
+    private bool _pacerRunning;
 
     /// <summary>A limiter of <paramref name="callsPerSecond"/> calls per window; 0 or less lifts the limit.</summary>
-    public CallRateLimiter(int callsPerSecond, IClock clock, TimeSpan? window = null)
+    /// <param name="callsPerSecond">Calls allowed per window.</param>
+    /// <param name="clock">The time source.</param>
+    /// <param name="window">The window (default <see cref="DefaultWindow"/>).</param>
+    /// <param name="dedicatedThread">
+    /// Release waiters from a dedicated thread (default: when <paramref name="clock"/> is the real clock). A test's
+    /// clock, whose time moves only when told, is driven through its own <see cref="IClock.Delay"/> instead.
+    /// </param>
+    public CallRateLimiter(int callsPerSecond, IClock clock, TimeSpan? window = null, bool? dedicatedThread = null)
     {
         _limit = callsPerSecond;
         _clock = clock;
-        _window = window ?? DefaultWindow;
-        _spacing = callsPerSecond > 0 ? TimeSpan.FromTicks(_window.Ticks / (2 * callsPerSecond)) : TimeSpan.Zero;
+        var span = window ?? DefaultWindow;
+        _spacing = callsPerSecond > 0 ? TimeSpan.FromTicks(span.Ticks / (2 * callsPerSecond)) : TimeSpan.Zero;
+        _dedicatedThread = dedicatedThread ?? clock is SystemClock;
+        if (callsPerSecond > 0) _schedule = new PacingSchedule(callsPerSecond, span, _spacing);
     }
 
     /// <summary>The calls allowed per window; 0 or less means unlimited.</summary>
     public int CallsPerSecond => _limit;
 
-    /// <summary>The shortest time between two starts.</summary>
+    /// <summary>The shortest time between two releases.</summary>
     public TimeSpan Spacing => _spacing;
 
-    /// <summary>Reserves the earliest start time the limits allow and waits for it.</summary>
+    /// <summary>Waits until a call may start, and counts it as started when this completes.</summary>
     public Task WaitAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (_limit <= 0) return Task.CompletedTask;
-        TimeSpan wait;
+        if (_schedule is null) return Task.CompletedTask;
+        return _dedicatedThread ? WaitForPacerAsync(cancellationToken) : WaitOnClockAsync(cancellationToken);
+    }
+
+    private async Task WaitForPacerAsync(CancellationToken cancellationToken)
+    {
+        var again = false;
+        while (true)
+        {
+            var released = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                // A call that was released but found the window full keeps its place at the head.
+                if (again) _waiting.AddFirst(released);
+                else _waiting.AddLast(released);
+                if (!_pacerRunning)
+                {
+                    _pacerRunning = true;
+                    new Thread(Pace) { IsBackground = true, Name = "TencentImAttr call pacer" }.Start();
+                }
+                Monitor.Pulse(_gate);
+            }
+            using (cancellationToken.Register(() => released.TrySetCanceled()))
+            {
+                await released.Task.ConfigureAwait(false);
+            }
+            lock (_gate)
+            {
+                var started = _schedule!.TryStart(_clock.Elapsed);
+                Monitor.Pulse(_gate);
+                if (started) return;
+            }
+            again = true;
+        }
+    }
+
+    /// <summary>The pacing thread: releases the head waiter as soon as the schedule allows, in order.</summary>
+    private void Pace()
+    {
         lock (_gate)
         {
-            var now = _clock.Elapsed;
-            // Reserving (rather than retrying when woken) keeps waiters in order, and a late timer cannot make the
-            // following starts bunch up: the schedule advances from the reservations, not from when threads woke.
-            var at = now > _next ? now : _next;
-            while (_starts.Count > 0 && at - _starts.Peek() >= _window)
+            while (true)
             {
-                _starts.Dequeue();
+                while (_waiting.First is { } head && head.Value.Task.IsCompleted)
+                {
+                    _waiting.RemoveFirst(); // cancelled while waiting
+                }
+                if (_waiting.First is null)
+                {
+                    if (!Monitor.Wait(_gate, IdleExit) && _waiting.First is null)
+                    {
+                        _pacerRunning = false;
+                        return;
+                    }
+                    continue;
+                }
+                var now = _clock.Elapsed;
+                var at = _schedule!.NextRelease(now);
+                if (at > now)
+                {
+                    // Woken early by a new waiter, a start or a give-up: the schedule is read again.
+                    Monitor.Wait(_gate, at == TimeSpan.MaxValue ? Timeout.InfiniteTimeSpan : Ceiling(at - now));
+                    continue;
+                }
+                var next = _waiting.First.Value;
+                _waiting.RemoveFirst();
+                _schedule.Release(now);
+                if (!next.TrySetResult(true)) _schedule.GiveUp();
             }
-            if (_starts.Count >= _limit)
-            {
-                at = _starts.Dequeue() + _window;
-            }
-            _starts.Enqueue(at);
-            _next = at + _spacing;
-            wait = at - now;
         }
-        return _clock.Delay(wait, cancellationToken);
     }
+
+    /// <summary>The same schedule, driven by the clock's own delays (tests' clocks).</summary>
+    private async Task WaitOnClockAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_gate)
+            {
+                var now = _clock.Elapsed;
+                var at = _schedule!.NextRelease(now);
+                if (at <= now)
+                {
+                    _schedule.Release(now);
+                    if (_schedule.TryStart(now)) return;
+                    continue;
+                }
+                wait = at == TimeSpan.MaxValue ? _spacing : at - now;
+            }
+            await _clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static TimeSpan Ceiling(TimeSpan wait) => TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(wait.TotalMilliseconds)));
 }

@@ -156,7 +156,7 @@ public static class InputReader
         {
             if (extra is null)
             {
-                return Checked<SetItem>.Invalid(new ImInputException("AttributeSetEmpty", $"User '{read.UserId}': a user id came through the pipeline without -Attribute, so there is nothing to set.", read.UserId));
+                return Checked<SetItem>.Invalid(new ImInputException("AttributeSetEmpty", $"User '{Text.MessageText.Quote(read.UserId)}': a user id came through the pipeline without -Attribute, so there is nothing to set.", read.UserId));
             }
             return ForSet(read.UserId, extra, service, read.Unwrap);
         }
@@ -222,11 +222,14 @@ public static class InputReader
                     return new(null, null, none, unwrap, new ImInputException("InputObjectNull", "A null object came through the pipeline.", null));
                 case string userId:
                     return new(userId, null, none, unwrap, null);
+                case var number when InputProperties.NumberAsUserId(number) is { } numericId:
+                    return new(numericId, null, none, unwrap, null);
                 case IDictionary table:
                     properties = table.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>(Convert.ToString(e.Key, System.Globalization.CultureInfo.InvariantCulture) ?? "", e.Value));
                     break;
             }
-            var props = (properties ?? none).ToList();
+            var props = InputProperties.WithoutIgnored(properties ?? none);
+            if (InputProperties.FirstUnreadable(props, inputObject) is { } unreadable) return new(null, null, props, unwrap, unreadable);
             foreach (var candidate in UserIdProperties)
             {
                 var found = props.FindIndex(p => string.Equals(p.Key, candidate, StringComparison.OrdinalIgnoreCase));
@@ -241,7 +244,7 @@ public static class InputReader
                 return new(id, name, props, unwrap, null);
             }
             return new(null, null, props, unwrap, new ImInputException("InputObjectNoUserId",
-                $"The input object has no UserId property (nor To_Account, nor Account), so it names no user. Its properties: {string.Join(", ", props.Select(p => p.Key).Take(10))}.", inputObject));
+                $"The input object has no UserId property (nor To_Account, nor Account), so it names no user. Its properties: {string.Join(", ", props.Select(p => Text.MessageText.Quote(p.Key)).Take(10))}.", inputObject));
         }
     }
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Engine;
+using TencentImAttr.Core.Text;
 
 namespace TencentImAttr.Core.Input;
 
@@ -31,20 +32,61 @@ public static class InputRules
     /// <summary>Whether a text has the shape of a Push service RegistrationID.</summary>
     public static bool IsRegistrationId(string text) => RegistrationId.IsMatch(text);
 
-    /// <summary>Checks a user id: not null, empty or blank; at most 32 bytes, except a RegistrationID on the Push family.</summary>
+    /// <summary>What is wrong with the characters of a text, if anything.</summary>
+    public enum TextFault
+    {
+        /// <summary>Nothing.</summary>
+        None,
+        /// <summary>A control character (TAB, LF, NUL, ESC, DEL, C1...).</summary>
+        ControlCharacter,
+        /// <summary>A lone surrogate: not valid UTF-16, so UTF-8 would turn it into U+FFFD and two different texts into one.</summary>
+        InvalidUtf16,
+    }
+
+    /// <summary>The one rule on the characters of what is sent: valid UTF-16 always; no control characters where <paramref name="controlAllowed"/> is false.</summary>
+    public static TextFault CheckText(string text, bool controlAllowed)
+    {
+        var fault = TextFault.None;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            if (char.IsSurrogate(c)) return TextFault.InvalidUtf16;
+            if (!controlAllowed && char.IsControl(c)) fault = TextFault.ControlCharacter;
+        }
+        return fault;
+    }
+
+    private static ImInputException? TextError(string text, bool controlAllowed, string what, string idPrefix, object? target)
+    {
+        return CheckText(text, controlAllowed) switch
+        {
+            TextFault.ControlCharacter => new ImInputException(idPrefix + "ControlCharacter", $"{what} '{MessageText.Quote(text)}' contains a control character (shown escaped): TAB, line breaks, NUL and terminal escapes are not allowed there, so it is not sent.", target),
+            TextFault.InvalidUtf16 => new ImInputException(idPrefix + "InvalidUtf16", $"{what} '{MessageText.Quote(text)}' is not valid UTF-16 (a lone surrogate, shown escaped): UTF-8 would turn it into U+FFFD, so that different texts would land on one.", target),
+            _ => null,
+        };
+    }
+
+    /// <summary>Checks a user id: not null, empty or blank; no control characters; valid UTF-16; at most 32 bytes, except a RegistrationID on the Push family.</summary>
     public static ImInputException? CheckUserId(string? userId, ImService service)
     {
         if (userId is null || userId.Trim().Length == 0)
         {
-            return new ImInputException("UserIdEmpty", userId is null ? "A user id is null." : $"The user id '{userId}' is empty or blank.", userId);
+            return new ImInputException("UserIdEmpty", userId is null ? "A user id is null." : $"The user id '{MessageText.Quote(userId)}' is empty or blank.", userId);
         }
+        var fault = TextError(userId, controlAllowed: false, "The user id", "UserId", userId);
+        if (fault is not null) return fault;
         var bytes = Utf8Bytes(userId);
         if (bytes > MaxUserIdBytes && !(service == ImService.Push && IsRegistrationId(userId)))
         {
             var hint = service == ImService.AllMemberPush && IsRegistrationId(userId)
                 ? " It looks like a RegistrationID: those are accepted only by the Push service (Connect-ImApp -Service Push)."
                 : "";
-            return new ImInputException("UserIdTooLong", $"The user id '{userId}' is {bytes} bytes in UTF-8; a UserID is at most {MaxUserIdBytes}.{hint}", userId);
+            return new ImInputException("UserIdTooLong", $"The user id '{MessageText.Quote(userId)}' is {bytes} bytes in UTF-8; a UserID is at most {MaxUserIdBytes}.{hint}", userId);
         }
         return null;
     }
@@ -57,10 +99,12 @@ public static class InputRules
         {
             return new ImInputException("AttributeNameEmpty", $"{who}an attribute name is null, empty or blank.", target);
         }
+        var fault = TextError(name, controlAllowed: false, who + "the attribute name", "AttributeName", target);
+        if (fault is not null) return fault;
         var bytes = Utf8Bytes(name);
         if (bytes > MaxNameBytes)
         {
-            return new ImInputException("AttributeNameTooLong", $"{who}the attribute name '{name}' is {bytes} bytes in UTF-8; the limit is {MaxNameBytes}.", target);
+            return new ImInputException("AttributeNameTooLong", $"{who}the attribute name '{MessageText.Quote(name)}' is {bytes} bytes in UTF-8; the limit is {MaxNameBytes}.", target);
         }
         return null;
     }
@@ -76,7 +120,7 @@ public static class InputRules
         switch (value)
         {
             case null:
-                return new ImInputException("AttributeValueNull", $"{who}the attribute '{name}' has no value. To remove an attribute use Remove-ImUserAttribute.", target);
+                return new ImInputException("AttributeValueNull", $"{who}the attribute '{MessageText.Quote(name)}' has no value. To remove an attribute use Remove-ImUserAttribute.", target);
             case string s:
                 text = s;
                 break;
@@ -103,20 +147,23 @@ public static class InputRules
                 break;
             default:
                 return new ImInputException("AttributeValueUnsupportedType",
-                    $"{who}the attribute '{name}' has a value of type {value.GetType().FullName}; a value must be a string, a number, a boolean or a date, not a collection or an object.",
+                    $"{who}the attribute '{MessageText.Quote(name)}' has a value of type {value.GetType().FullName}; a value must be a string, a number, a boolean or a date, not a collection or an object.",
                     target, ImErrorCategory.InvalidType);
         }
         if (text.Length == 0)
         {
-            return new ImInputException("AttributeValueEmpty", $"{who}the attribute '{name}' has an empty value. To remove an attribute use Remove-ImUserAttribute.", target);
+            return new ImInputException("AttributeValueEmpty", $"{who}the attribute '{MessageText.Quote(name)}' has an empty value. To remove an attribute use Remove-ImUserAttribute.", target);
         }
+        // Control characters are data in a value; a lone surrogate is not text at all.
+        var fault = TextError(text, controlAllowed: true, $"{who}the value of attribute '{MessageText.Quote(name)}',", "AttributeValue", target);
+        if (fault is not null) return fault;
         var bytes = Utf8Bytes(text);
         if (bytes > MaxValueBytes)
         {
-            return new ImInputException("AttributeValueTooLong", $"{who}the value of attribute '{name}' is {bytes} bytes in UTF-8; the limit is {MaxValueBytes}.", target);
+            return new ImInputException("AttributeValueTooLong", $"{who}the value of attribute '{MessageText.Quote(name)}' ('{MessageText.Quote(text)}') is {bytes} bytes in UTF-8; the limit is {MaxValueBytes}.", target);
         }
         return null;
     }
 
-    private static string Who(object? target) => target is string user ? $"User '{user}': " : "";
+    private static string Who(object? target) => target is string user ? $"User '{MessageText.Quote(user)}': " : "";
 }

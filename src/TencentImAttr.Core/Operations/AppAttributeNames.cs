@@ -55,7 +55,7 @@ public static class AppAttributeNames
             if (bad is not null) throw new ImInputException(bad.ErrorId, $"Attribute name {i}: {bad.Message}", names[i]);
             if (request.AttrNames.ContainsValue(names[i]!))
             {
-                throw new ImInputException("DuplicateAttributeName", $"The attribute name '{names[i]}' is given twice.", names[i]);
+                throw new ImInputException("DuplicateAttributeName", $"The attribute name '{Text.MessageText.Quote(names[i])}' is given twice.", names[i]);
             }
             request.AttrNames.Add(i.ToString(CultureInfo.InvariantCulture), names[i]!);
         }
@@ -76,8 +76,9 @@ public static class AppAttributeNames
     }
 
     /// <summary>
-    /// Registers the names (slot i takes names[i]); replaces the app's whole list. The names the connection knew are
-    /// forgotten first: after a failure nobody knows which list the app holds, so the next reader asks again.
+    /// Registers the names (slot i takes names[i]). Whether the service clears the slots not named is not documented,
+    /// so <see cref="ImConnection.RegisteredNames"/> holds what was sent until the names are read again. The names the
+    /// connection knew are forgotten first: after a failure nobody knows which list the app holds, so the next reader asks.
     /// </summary>
     public static async Task SetAsync(ImConnection connection, SetAttributeNamesRequest request, ICallLog? log, CancellationToken cancellationToken)
     {

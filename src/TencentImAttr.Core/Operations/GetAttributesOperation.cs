@@ -34,26 +34,6 @@ public sealed class GetAttributesOperation : AttributeOperation<GetItem, UserAtt
     }
 
     /// <inheritdoc />
-    protected override ItemOutcome<UserAttributes> Map(GetItem item, GetAttributesResponse response)
-    {
-        var index = response.IndexByUser ??= Index(response);
-        if (index.TryGetValue(item.UserId, out var attrs))
-        {
-            return ItemOutcome<UserAttributes>.Success(new UserAttributes(item.UserId, attrs));
-        }
-        var missing = new ImApiException(ApiName, ImFailureKind.MalformedResponse, 0, null, 200, false,
-            $"{ApiName}: the response did not mention user '{item.UserId}', so its attributes are unknown.");
-        return ItemOutcome<UserAttributes>.Failed(new ItemFailure(missing, "ImUserMissingFromResponse", ImErrorCategory.InvalidResult, item.UserId));
-    }
-
-    private Dictionary<string, Dictionary<string, string>> Index(GetAttributesResponse response)
-    {
-        var index = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var user in response.UserAttrs ?? Enumerable.Empty<UserAttributeValues>())
-        {
-            if (user?.To_Account is null || index.ContainsKey(user.To_Account)) continue;
-            index.Add(user.To_Account, AttributeNameCase.Table(user.Attrs, Connection.RegisteredNames));
-        }
-        return index;
-    }
+    protected override ItemOutcome<UserAttributes> Map(GetItem item, GetAttributesResponse response) =>
+        (response.IndexByUser ??= new GetAnswerIndex(response, Connection.RegisteredNames)).OutcomeFor(ApiName, item.UserId);
 }

@@ -9,8 +9,8 @@ using TencentImAttr.Core.Connection;
 namespace TencentImAttr.Cmdlets;
 
 /// <summary>
-/// Connects the session to a Tencent Cloud IM app as one of its administrators. Every other cmdlet uses this
-/// connection unless given -Connection.
+/// Connects the session to a Tencent Cloud IM app as one of its administrators. Every other cmdlet of this
+/// runspace uses this connection unless given -Connection.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,6 +22,10 @@ namespace TencentImAttr.Cmdlets;
 /// Without Connect-ImApp, the cmdlets connect from the TENCENTIM_SDKAPPID, TENCENTIM_IDENTIFIER and
 /// TENCENTIM_SECRETKEY (or TENCENTIM_USERSIG) environment variables, with TENCENTIM_REGION, TENCENTIM_BASEURI and
 /// TENCENTIM_SERVICE where set: the way to connect in CI jobs and containers.
+/// </para>
+/// <para>
+/// The session's connection belongs to the runspace that made it: other runspaces of the process (ForEach-Object
+/// -Parallel, thread jobs, runspace pools) do not see it. Pass it to them with -Connection ($using:c), from -PassThru.
 /// </para>
 /// <para>
 /// The connection holds the app's call-rate quota (-CallsPerSecond, per API): every command of the session shares
@@ -104,7 +108,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
     /// <summary>The region where the app was created; it picks the API domain.</summary>
     [Parameter]
     [PSDefaultValue(Value = ImRegions.DefaultRegion)]
-    [ValidateSet("China", "Singapore", "Seoul", "Tokyo", "Frankfurt", "SiliconValley", "Jakarta", "Mumbai")]
+    [ValidateSet("China", "Singapore", "Seoul", "Tokyo", "Frankfurt", "SiliconValley", "Jakarta", "Mumbai", "Riyadh")]
     public string? Region { get; set; }
 
     /// <summary>A whole base URI instead of a region: a proxy, a test server or the local emulator. HTTPS, or HTTP to a loopback address only.</summary>
@@ -141,7 +145,10 @@ public sealed class ConnectImAppCommand : PSCmdlet
     [PSDefaultValue(Value = ImConnection.DefaultTimeoutSeconds)]
     public int TimeoutSec { get; set; } = ImConnection.DefaultTimeoutSeconds;
 
-    /// <summary>The lifetime of the UserSigs made from the secret key (they are renewed before they expire).</summary>
+    /// <summary>
+    /// The lifetime of the UserSigs made from the secret key (they are renewed before they expire): whole seconds, at
+    /// least 10 minutes, and ending before 2038-01-19 (a signature's 32-bit time); other values are refused here.
+    /// </summary>
     [Parameter(ParameterSetName = SecretKeySet)]
     [Parameter(ParameterSetName = CredentialSet)]
     [PSDefaultValue(Value = Core.Auth.GeneratedUserSig.DefaultLifetimeText)]
@@ -206,7 +213,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
             if (settings.SecretKey is not null) Array.Clear(settings.SecretKey, 0, settings.SecretKey.Length);
         }
         WriteVerbose($"Connected: {connection}");
-        if (!NoDefault) ImSession.SetCurrent(connection);
+        if (!NoDefault) ImSession.SetCurrent(RunspaceScope.Current, connection);
         if (PassThru) WriteObject(connection);
     }
 

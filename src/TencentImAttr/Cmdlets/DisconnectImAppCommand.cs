@@ -3,8 +3,9 @@ using TencentImAttr.Core.Connection;
 
 namespace TencentImAttr.Cmdlets;
 
-/// <summary>Forgets the session's connection (and any made from environment variables); its secrets go with it.</summary>
+/// <summary>Forgets this runspace's session connection (and any made from environment variables); its secrets go with it.</summary>
 /// <remarks>
+/// Other runspaces of the process keep their own connections.
 /// Connections kept in variables (Connect-ImApp -PassThru) stay usable with -Connection. After Disconnect-ImApp,
 /// the cmdlets connect from the TENCENTIM_* environment variables if they are set, or fail with the error id
 /// NotConnected.
@@ -36,7 +37,7 @@ public sealed class DisconnectImAppCommand : PSCmdlet
     /// <summary>Clears the session's connection.</summary>
     protected override void EndProcessing()
     {
-        if (ImSession.Current is null) WriteVerbose("There was no session connection.");
-        ImSession.Clear();
+        if (ImSession.CurrentIn(RunspaceScope.Current) is null) WriteVerbose("There was no session connection.");
+        ImSession.Clear(RunspaceScope.Current);
     }
 }

@@ -42,7 +42,7 @@ public sealed class GetImConnectionCommand : PSCmdlet
     {
         try
         {
-            WriteObject(ImSession.Resolve(null));
+            WriteObject(ImSession.Resolve(null, RunspaceScope.Current));
         }
         catch (InvalidOperationException e)
         {

@@ -8,20 +8,30 @@ using TencentImAttr.Models;
 namespace TencentImAttr.Cmdlets;
 
 /// <summary>
-/// Registers the app's attribute names (im_set_attr_name): the whole list, at most 10, slot i taking the i-th name.
-/// Names must be registered before users can carry them. It replaces the app's list, so it asks for confirmation
-/// unless -Force is given.
+/// Registers the app's attribute names (im_set_attr_name): at most 10, slot i taking the i-th name (slots 0 to n-1).
+/// Names must be registered before users can carry them. It changes what users' attributes mean, so it asks for
+/// confirmation unless -Force is given.
 /// </summary>
 /// <remarks>
-/// To add a name, read the list with Get-ImAppAttributeName and register it again with the new name appended. On the Push service (Connect-ImApp -Service Push), -AccountType
-/// says whether each attribute applies to UserIDs or RegistrationIDs; Tencent does not let it change once set.
+/// <para>
+/// The call names slots "0" to "n-1" and sets those. Tencent's documentation does not say whether slots it does not
+/// name keep their names or are cleared (the local emulator clears them), so give the whole list you want, and use
+/// -PassThru: it reads the list back from the app (im_get_attr_name) and writes what the app holds afterwards, not
+/// what was sent.
+/// </para>
+/// <para>
+/// To add a name, read the list with Get-ImAppAttributeName and register it again with the new name appended. On the
+/// Push service (Connect-ImApp -Service Push), -AccountType says whether each attribute applies to UserIDs or
+/// RegistrationIDs; Tencent does not let it change once set.
+/// </para>
 /// </remarks>
 /// <example>
 /// Register three attribute names
 /// <code>
 /// Set-ImAppAttributeName -Name city, tier, sex -PassThru
 /// </code>
-/// Asks for confirmation, then registers city in slot 0, tier in slot 1 and sex in slot 2, and writes them.
+/// Asks for confirmation, then registers city in slot 0, tier in slot 1 and sex in slot 2, and writes the names the
+/// app holds afterwards, read back from it.
 /// </example>
 /// <example>
 /// Add a name to those registered
@@ -61,7 +71,7 @@ public sealed class SetImAppAttributeNameCommand : ImCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Writes the registered names.</summary>
+    /// <summary>Writes the names the app holds afterwards, read back from it (a second call, im_get_attr_name), not what was sent.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -81,7 +91,7 @@ public sealed class SetImAppAttributeNameCommand : ImCmdlet
             ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, e.Target));
             return;
         }
-        var action = "Replace the app's attribute names with " + string.Join(", ", request.AttrNames.Values)
+        var action = $"Set the attribute name slots 0 to {request.AttrNames.Count - 1} to " + string.Join(", ", request.AttrNames.Values)
             + (request.AttrTypes is null ? "" : " and fix their account types (Tencent does not let them change once set)");
         if (!Confirmation.ShouldContinue(this, Force, $"app {connection.SdkAppId}", action))
         {
@@ -94,10 +104,10 @@ public sealed class SetImAppAttributeNameCommand : ImCmdlet
         });
         if (PassThru)
         {
-            foreach (var pair in request.AttrNames.OrderBy(p => p.Key, System.StringComparer.Ordinal))
+            // What the app holds now, read back: the documentation does not say what happens to the slots not named.
+            foreach (var name in RunCall((log, token) => AppAttributeNames.GetAsync(connection, log, token)))
             {
-                AttributeAccountType? type = request.AttrTypes is not null && request.AttrTypes.TryGetValue(pair.Key, out var t) ? (AttributeAccountType)t : null;
-                WriteObject(new AppAttributeName(int.Parse(pair.Key, System.Globalization.CultureInfo.InvariantCulture), pair.Value, type));
+                WriteObject(name);
             }
         }
     }

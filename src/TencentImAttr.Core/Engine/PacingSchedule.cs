@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+
+namespace TencentImAttr.Core.Engine;
+
+/// <summary>
+/// The quota's arithmetic, without threads or clocks: when the next call may be released, and whether a released
+/// call may really start now. A call counts from the moment it actually starts (<see cref="TryStart"/>), not from
+/// when it was planned or released: a call that a late timer, a busy thread pool or a collection held back is
+/// counted when it goes out, so such delays can never squeeze more than the limit into one window.
+/// Not thread-safe: <see cref="CallRateLimiter"/> serialises every use.
+/// </summary>
+internal sealed class PacingSchedule
+{
+    private readonly int _limit;
+    private readonly TimeSpan _window;
+    private readonly TimeSpan _spacing;
+    private readonly Queue<TimeSpan> _started = new();
+    private TimeSpan? _lastRelease;
+    private int _released;
+
+    public PacingSchedule(int limit, TimeSpan window, TimeSpan spacing)
+    {
+        if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit), "The limit must be at least 1.");
+        _limit = limit;
+        _window = window;
+        _spacing = spacing;
+    }
+
+    /// <summary>Calls released and not yet started (or given up).</summary>
+    public int Released => _released;
+
+    /// <summary>
+    /// The earliest time, at or after <paramref name="now"/>, at which one more call may be released: releases keep
+    /// the spacing, and the started calls still in the window plus those released count against the limit.
+    /// <see cref="TimeSpan.MaxValue"/> when released calls alone fill the window (one of them must start or give up first).
+    /// </summary>
+    public TimeSpan NextRelease(TimeSpan now)
+    {
+        Prune(now);
+        var at = now;
+        if (_lastRelease is { } last && last + _spacing > at) at = last + _spacing;
+        var over = _started.Count + _released - _limit;
+        if (over >= 0)
+        {
+            if (over >= _started.Count) return TimeSpan.MaxValue;
+            var leaves = ElementAt(over) + _window;
+            if (leaves > at) at = leaves;
+        }
+        return at;
+    }
+
+    /// <summary>One call is released at <paramref name="now"/>; it must <see cref="TryStart"/> or <see cref="GiveUp"/>.</summary>
+    public void Release(TimeSpan now)
+    {
+        _released++;
+        _lastRelease = now;
+    }
+
+    /// <summary>
+    /// A released call is about to go out at <paramref name="now"/>: true, and it is counted from now; false when
+    /// the window is already full of calls that started (it must wait to be released again).
+    /// </summary>
+    public bool TryStart(TimeSpan now)
+    {
+        _released--;
+        Prune(now);
+        if (_started.Count >= _limit) return false;
+        _started.Enqueue(now);
+        return true;
+    }
+
+    /// <summary>A released call was cancelled before it started.</summary>
+    public void GiveUp() => _released--;
+
+    private void Prune(TimeSpan now)
+    {
+        while (_started.Count > 0 && now - _started.Peek() >= _window)
+        {
+            _started.Dequeue();
+        }
+    }
+
+    private TimeSpan ElementAt(int index)
+    {
+        foreach (var start in _started)
+        {
+            if (index-- == 0) return start;
+        }
+        throw new ArgumentOutOfRangeException(nameof(index));
+    }
+}

@@ -1,0 +1,45 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using TencentImAttr.Core.Text;
+
+namespace TencentImAttr;
+
+/// <summary>
+/// How the format views show texts that came from outside (attribute names and values from the server, names the
+/// app registered): control characters and terminal escapes never reach the console live, and a text that holds the
+/// view's own separators (= ; , quotes) or blanks at its ends is quoted, so that one value can never read as two
+/// attributes. The objects keep the exact values; only the display changes. Called from TencentImAttr.format.ps1xml.
+/// </summary>
+public static class ViewText
+{
+    private static readonly char[] Separators = { '=', ';', ',', '\'', '"' };
+
+    /// <summary>One text: as it is when plain, else in single quotes (a quote doubled), control characters escaped.</summary>
+    public static string Value(object? value)
+    {
+        var text = value is null ? "" : System.Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+        var escaped = MessageText.Escape(text);
+        var plain = text.Length > 0 && escaped == text && text.IndexOfAny(Separators) < 0 && text.Trim() == text;
+        return plain ? text : "'" + escaped.Replace("'", "''") + "'";
+    }
+
+    /// <summary>A table's pairs as <c>name=value; name=value</c>, each side shown by <see cref="Value"/>.</summary>
+    public static string Pairs(IDictionary? table)
+    {
+        if (table is null) return "";
+        var sb = new StringBuilder();
+        foreach (DictionaryEntry entry in table)
+        {
+            if (sb.Length > 0) sb.Append("; ");
+            sb.Append(Value(entry.Key)).Append('=').Append(Value(entry.Value));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>A list as <c>a, b, c</c>, each shown by <see cref="Value"/>.</summary>
+    public static string List(IEnumerable? items) =>
+        items is null ? "" : string.Join(", ", items.Cast<object?>().Select(Value));
+}

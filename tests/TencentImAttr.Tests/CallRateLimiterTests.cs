@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Engine;
+using Xunit;
+
+namespace TencentImAttr.Tests;
+
+public class CallRateLimiterTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1040);
+
+    /// <summary>Asserts that no window of <paramref name="window"/> holds more than <paramref name="limit"/> of the sorted times.</summary>
+    private static void AssertAtMostPerWindow(IReadOnlyList<TimeSpan> sorted, int limit, TimeSpan window)
+    {
+        for (var i = limit; i < sorted.Count; i++)
+        {
+            Assert.True(sorted[i] - sorted[i - limit] >= window, $"start {i} came {(sorted[i] - sorted[i - limit]).TotalMilliseconds} ms after start {i - limit}");
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(35)]
+    [InlineData(65)]
+    [InlineData(400)]
+    public void Calls_held_back_after_release_are_counted_when_they_go_out(int maxLateMs)
+    {
+        // The schedule as the pacing thread drives it, with every released call going out up to maxLateMs late (a late
+        // timer, a busy thread pool, a collection): whatever the lateness, no window holds more than the limit.
+        var schedule = new PacingSchedule(100, Window, TimeSpan.FromTicks(Window.Ticks / 200));
+        var random = new Random(maxLateMs);
+        var now = TimeSpan.Zero;
+        var goingOut = new List<TimeSpan>();   // when each released call will try to start
+        var started = new List<TimeSpan>();
+        var waiting = 2000;
+        var refused = 0;
+        while (started.Count < 2000)
+        {
+            var next = waiting > 0 ? schedule.NextRelease(now) : TimeSpan.MaxValue;
+            var due = goingOut.Count > 0 ? goingOut.Min() : TimeSpan.MaxValue;
+            if (next <= now && waiting > 0)
+            {
+                schedule.Release(now);
+                waiting--;
+                goingOut.Add(now + TimeSpan.FromMilliseconds(random.Next(maxLateMs + 1)));
+                continue;
+            }
+            now = next < due ? next : due;
+            if (due <= now)
+            {
+                goingOut.Remove(due);
+                if (schedule.TryStart(now)) started.Add(now);
+                else { refused++; waiting++; }
+            }
+        }
+        AssertAtMostPerWindow(started, 100, Window);
+        Assert.Equal(0, schedule.Released);
+        if (maxLateMs == 0) Assert.Equal(0, refused);
+    }
+
+    [Fact]
+    public async Task On_a_test_clock_starts_keep_the_limit_and_the_spacing_and_lose_no_time()
+    {
+        var clock = new InstantClock();
+        var limiter = new CallRateLimiter(100, clock, TimeSpan.FromSeconds(1));
+        var starts = new List<TimeSpan>();
+        for (var i = 0; i < 350; i++)
+        {
+            await limiter.WaitAsync(default);
+            starts.Add(clock.Elapsed);
+        }
+        AssertAtMostPerWindow(starts, 100, TimeSpan.FromSeconds(1));
+        for (var i = 1; i < starts.Count; i++)
+        {
+            Assert.True(starts[i] - starts[i - 1] >= limiter.Spacing, $"call {i} started {starts[i] - starts[i - 1]} after call {i - 1}");
+        }
+        Assert.Equal(TimeSpan.FromMilliseconds(5), limiter.Spacing);
+        // Three full windows, then 50 calls 5 ms apart: no time is lost beyond the rules.
+        Assert.Equal(TimeSpan.FromMilliseconds(3000 + 49 * 5), starts.Last());
+    }
+
+    [Fact]
+    public async Task Without_a_limit_it_never_waits()
+    {
+        var clock = new InstantClock();
+        var limiter = new CallRateLimiter(0, clock);
+        for (var i = 0; i < 1000; i++) await limiter.WaitAsync(default);
+        Assert.Equal(TimeSpan.Zero, clock.Elapsed);
+    }
+
+    /// <summary>Real time, not the shared SystemClock: the pacing thread is asked for explicitly.</summary>
+    private sealed class StopwatchClock : IClock
+    {
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
+        public TimeSpan Elapsed => _watch.Elapsed;
+        public Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, cancellationToken);
+    }
+
+    [Fact]
+    public async Task The_pacing_thread_lets_no_more_than_the_limit_through_in_the_first_window_and_serves_everyone()
+    {
+        // Whatever the machine's speed: a call that returned within 500 ms of the test's start also started within
+        // them, so no more than the limit can have returned by then.
+        var clock = new StopwatchClock();
+        var limiter = new CallRateLimiter(20, clock, TimeSpan.FromMilliseconds(500), dedicatedThread: true);
+        var returned = new List<TimeSpan>();
+        var begin = clock.Elapsed;
+        var tasks = Enumerable.Range(0, 25).Select(async _ =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await limiter.WaitAsync(default);
+                lock (returned) returned.Add(clock.Elapsed);
+            }
+        }).ToArray();
+        await Task.WhenAll(tasks);
+        Assert.Equal(75, returned.Count);
+        returned.Sort();
+        var early = returned.Count(t => t < begin + TimeSpan.FromMilliseconds(500));
+        Assert.True(early <= 20, $"{early} calls returned within 500 ms: " + string.Join(", ", returned.Select(t => (t - begin).TotalMilliseconds.ToString("0.0"))));
+    }
+
+    [Fact]
+    public async Task A_cancelled_waiter_leaves_the_queue_and_the_others_still_go()
+    {
+        var limiter = new CallRateLimiter(2, new StopwatchClock(), TimeSpan.FromMilliseconds(300), dedicatedThread: true);
+        await limiter.WaitAsync(default);
+        await limiter.WaitAsync(default);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = limiter.WaitAsync(cancel.Token);
+        var next = limiter.WaitAsync(default);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        await next;
+        Assert.True(next.IsCompletedSuccessfully);
+    }
+}
