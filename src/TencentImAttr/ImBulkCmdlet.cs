@@ -44,19 +44,20 @@ public abstract class ImBulkCmdlet : ImCmdlet
     public PSObject? InputObject { get; set; }
 
     /// <summary>
-    /// How many calls may be in flight at once (default: the connection's, 48). The API's
-    /// calls-per-second quota is kept whatever this is; raise it when round trips are long.
+    /// How many calls may be in flight at once. The API's calls-per-second quota is kept whatever this is; raise it
+    /// when round trips are long.
     /// </summary>
     [Parameter]
+    [PSDefaultValue(Help = "the connection's (Connect-ImApp -ThrottleLimit)")]
     [ValidateRange(1, ImConnection.MaxThrottleLimit)]
     public int ThrottleLimit { get; set; }
 
     /// <summary>
     /// How many times a user may be sent again after a transient failure (rate limit, timeout, 5xx, internal error),
-    /// with exponential backoff (default: the connection's, 5): at most 1 + MaxRetry attempts per user, whatever
-    /// fails. 0 turns retries off.
+    /// with exponential backoff: at most 1 + MaxRetry attempts per user, whatever fails. 0 turns retries off.
     /// </summary>
     [Parameter]
+    [PSDefaultValue(Help = "the connection's (Connect-ImApp -MaxRetry)")]
     [ValidateRange(0, 20)]
     public int MaxRetry { get; set; }
 

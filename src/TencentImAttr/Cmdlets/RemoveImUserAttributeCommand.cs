@@ -43,7 +43,7 @@ namespace TencentImAttr.Cmdlets;
 /// UserId, To_Account or Account property and, when -Name is not given, the attributes to remove in a Name (Names,
 /// AttributeName) property. An object that names no user is reported as an error, not sent.
 /// </parameter>
-[Cmdlet(VerbsCommon.Remove, "ImUserAttribute", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "ImUserAttribute", HelpUri = HelpLinks.CmdletPages + "Remove-ImUserAttribute.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RemovedUserAttributes))]
 public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet
 {

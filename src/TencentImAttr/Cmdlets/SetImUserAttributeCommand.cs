@@ -64,7 +64,7 @@ namespace TencentImAttr.Cmdlets;
 /// Import-Csv (a UserId, To_Account or Account column and one column per attribute; empty cells are skipped), a
 /// hashtable with the same keys, or a plain user id together with -Attribute.
 /// </parameter>
-[Cmdlet(VerbsCommon.Set, "ImUserAttribute", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "ImUserAttribute", HelpUri = HelpLinks.CmdletPages + "Set-ImUserAttribute.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(UserAttributes))]
 public sealed class SetImUserAttributeCommand : ImBulkCmdlet
 {
@@ -92,7 +92,8 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet
         var attributes = (IDictionary?)PipelineInput.Plain(Attribute);
         return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry), options,
             record => SetItem.Read(record, attributes, connection.Service),
-            item => ShouldProcess(item.UserId, "Set attributes " + string.Join(", ", item.Attributes.Keys)),
+            // A user with nothing to set (a row of empty cells) is sent nowhere, so there is nothing to confirm.
+            item => item.Attributes.Count == 0 || ShouldProcess(item.UserId, "Set attributes " + string.Join(", ", item.Attributes.Keys)),
             PassThru);
     }
 }
