@@ -31,7 +31,7 @@ internal sealed class Batches<TItem, TResult, TRequest, TResponse> : IBatchOpera
     public TItem Merge(TItem earlier, TItem later) => _operation.Merge(earlier, later);
 
     /// <inheritdoc />
-    public Task<ItemOutcome<TResult>[]> ExecuteAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken stopSending, CancellationToken cancellationToken) =>
+    public Task<ItemOutcome<TResult>[]> ExecuteAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending = default) =>
         new CallSender(_connection, _maxRetry, log).SendAsync(_operation, items, cancellationToken, stopSending);
 }
 

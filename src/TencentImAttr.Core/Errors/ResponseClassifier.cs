@@ -42,16 +42,18 @@ internal static class ResponseClassifier
     /// <summary>Whether a service error code (of a call, or of one user in an ErrorList) is worth a retry.</summary>
     public static bool IsTransientCode(int code) => ImErrorCodes.IsDocumentedTransient(code);
 
+    /// <summary>
+    /// Whether the failure says the calls came too fast (the service's rate-limit codes, HTTP 429): the only failures
+    /// that say something about pace, so the only ones worth a long backoff.
+    /// </summary>
+    public static bool IsRateLimited(ImApiException failure) =>
+        failure.Category == ImErrorCategory.QuotaExceeded;
+
+    /// <summary>Whether a service error code (of a call, or of one user in an ErrorList) is a rate limit.</summary>
+    public static bool IsRateLimitCode(int code) => ImErrorCodes.Category(code) == ImErrorCategory.QuotaExceeded;
+
     /// <summary>HTTP 408, 429 and every 5xx.</summary>
     public static bool IsTransientStatus(int status) => status == 408 || status == 429 || status >= 500;
-
-    /// <summary>Whether the answer says the call was refused for the rate (60007, 60011, 60018, 60019, HTTP 429).</summary>
-    public static bool IsRateLimited(ImApiException failure) => failure.Kind switch
-    {
-        ImFailureKind.Api => failure.ErrorCode is 60007 or 60011 or 60018 or 60019,
-        ImFailureKind.Http => failure.HttpStatus == 429,
-        _ => false,
-    };
 
     /// <summary>Whether the answer asks for a new UserSig (expired, invalidated): one renewal, then the call again.</summary>
     public static bool NeedsNewUserSig(ImApiException failure) =>
