@@ -21,7 +21,7 @@ BeforeAll {
     function Connect-Stub([TencentImAttr.Testing.StubHttpHandler] $Handler) {
         [TencentImAttr.Testing.ModuleTestSeam]::Use($Handler)
         try {
-            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
+            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -SkipCheck `
                 -MaxRetry 0
         }
         finally {
@@ -212,7 +212,7 @@ Describe 'Streams, from another runspace of this process' {
         }
         $run = Invoke-InRunspace -Variables @{ stub = $stub } -Script @'
 [TencentImAttr.Testing.ModuleTestSeam]::Use($stub)
-Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/'
+Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -SkipCheck
 [TencentImAttr.Testing.ModuleTestSeam]::Reset()
 $ProgressPreference = 'Continue'
 1..500 | ForEach-Object { "u$_" } | Set-ImUserAttribute -Attribute @{ city = 'x' } -ThrottleLimit 1 -Verbose

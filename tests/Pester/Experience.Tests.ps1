@@ -20,7 +20,7 @@ BeforeAll {
         $handler = $Service.CreateHandler()
         [TencentImAttr.Testing.ModuleTestSeam]::Use($handler)
         try {
-            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -MaxRetry 0
+            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -SkipCheck -MaxRetry 0
         }
         finally {
             [TencentImAttr.Testing.ModuleTestSeam]::Reset()
@@ -237,7 +237,7 @@ Describe 'Small surprises' {
         { Connect-ImApp -SdkAppId 1400000001 -Identifier administrator -UserSig 'sig' -NoDefault -ErrorAction Stop } |
             Should -Throw -ErrorId 'NoDefaultWithoutPassThru,TencentImAttr.Cmdlets.ConnectImAppCommand'
         (Get-ImConnection).SdkAppId | Should -Be $before.SdkAppId
-        $other = Connect-ImApp -SdkAppId 1400000001 -Identifier administrator -UserSig 'sig' -NoDefault -PassThru
+        $other = Connect-ImApp -SdkAppId 1400000001 -Identifier administrator -UserSig 'sig' -NoDefault -PassThru -SkipCheck
         $other.SdkAppId | Should -Be 1400000001
     }
 
@@ -245,7 +245,7 @@ Describe 'Small surprises' {
         $stalled = [TencentImAttr.Testing.StubHttpHandler]::new()
         $stalled.Enqueue([TencentImAttr.Testing.StubResponse]::Stalled()) | Out-Null
         [TencentImAttr.Testing.ModuleTestSeam]::Use($stalled)
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -MaxRetry 0
+        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -SkipCheck -MaxRetry 0
         [TencentImAttr.Testing.ModuleTestSeam]::Reset()
         $line = 'Remove-ImUserAttribute -UserId alice -Name c'
         $watch = [System.Diagnostics.Stopwatch]::StartNew()

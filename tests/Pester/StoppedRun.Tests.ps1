@@ -58,7 +58,7 @@ Describe 'A run stopped by -ErrorAction Stop' {
 Describe 'A broken connection' {
     It 'a wrong secret key ends the command with one terminating error that says what to do, and sends nothing more' {
         $wrongKey = ConvertTo-SecureString 'not-the-emulator-key' -AsPlainText -Force
-        $bad = Connect-ImApp -SdkAppId $emulator.SdkAppId -Identifier administrator -SecretKey $wrongKey -BaseUri $emulator.BaseUri -PassThru -NoDefault -ThrottleLimit 1
+        $bad = Connect-ImApp -SdkAppId $emulator.SdkAppId -Identifier administrator -SecretKey $wrongKey -BaseUri $emulator.BaseUri -PassThru -NoDefault -ThrottleLimit 1 -SkipCheck
         $errors = $null
         $thrown = $null
         try {
@@ -82,8 +82,33 @@ Describe 'A broken connection' {
         $listener.Start()
         $port = $listener.LocalEndpoint.Port
         $listener.Stop()  # nothing listens there now: connecting is refused
-        $closed = Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'any' -BaseUri "http://127.0.0.1:$port/" -MaxRetry 0 -PassThru -NoDefault
+        $closed = Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'any' -BaseUri "http://127.0.0.1:$port/" -MaxRetry 0 -PassThru -NoDefault -SkipCheck
         { 0..249 | ForEach-Object { "u$_" } | Get-ImUserAttribute -Connection $closed } |
             Should -Throw -ErrorId 'ImConnectionFailed,*' -ExpectedMessage '*refused the connection*'
+    }
+
+    It 'Connect-ImApp fails there, with the same message, on a wrong key; -SkipCheck connects without calling' {
+        $wrongKey = ConvertTo-SecureString 'not-the-emulator-key' -AsPlainText -Force
+        { Connect-ImApp -SdkAppId $emulator.SdkAppId -Identifier administrator -SecretKey $wrongKey -BaseUri $emulator.BaseUri -PassThru -NoDefault } |
+            Should -Throw -ErrorId 'ImApiError70005,*' -ExpectedMessage '*Check the secret key*'
+        $offline = Connect-ImApp -SdkAppId $emulator.SdkAppId -Identifier administrator -SecretKey $wrongKey -BaseUri 'http://127.0.0.1:1/' -PassThru -NoDefault -SkipCheck
+        $offline.SdkAppId | Should -Be $emulator.SdkAppId
+    }
+
+    It 'Connect-ImApp checks with one call and shows the expiry of the UserSig it made' {
+        $good = Connect-ImApp -SdkAppId $emulator.SdkAppId -Identifier administrator -SecretKey $emulator.SecretKey -BaseUri $emulator.BaseUri -PassThru -NoDefault
+        $good.UserSigExpiresAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow)
+        $good.RegisteredNames | Should -Contain 'city'
+    }
+
+    It 'refuses a ready UserSig that has expired, with the expiry time, and warns of one that expires within the hour' {
+        $expired = New-TestUserSig -SdkAppId $emulator.SdkAppId -Identifier administrator -SecretKey $emulator.SecretKey -LifetimeSeconds -60
+        { Connect-ImApp -SdkAppId $emulator.SdkAppId -Identifier administrator -UserSig $expired -BaseUri $emulator.BaseUri -PassThru -NoDefault } |
+            Should -Throw -ErrorId 'UserSigExpired,*' -ExpectedMessage '*expired at * UTC*connect with -SecretKey*'
+        $soon = New-TestUserSig -SdkAppId $emulator.SdkAppId -Identifier administrator -SecretKey $emulator.SecretKey -LifetimeSeconds 1800
+        $c2 = Connect-ImApp -SdkAppId $emulator.SdkAppId -Identifier administrator -UserSig $soon -BaseUri $emulator.BaseUri -PassThru -NoDefault -WarningVariable warned -WarningAction SilentlyContinue
+        $warned | Should -HaveCount 1
+        "$warned" | Should -BeLike '*expires at * UTC, in 30 minute(s)*'
+        $c2.UserSigExpiresAt | Should -BeLessThan ([DateTimeOffset]::UtcNow.AddHours(1))
     }
 }

@@ -17,7 +17,7 @@ BeforeAll {
         )
         [TencentImAttr.Testing.ModuleTestSeam]::Use($Handler)
         try {
-            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
+            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -SkipCheck `
                 -Service $Service -MaxRetry 1 -PassThru:$PassThru -NoDefault:$NoDefault
         }
         finally {
@@ -310,7 +310,7 @@ Describe 'Push family' {
 Describe 'Connections' {
     It 'shows the connection without secrets' {
         [TencentImAttr.Testing.ModuleTestSeam]::Use([TencentImAttr.Testing.StubHttpHandler]::new())
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey (ConvertTo-SecureString 'SENTINEL-9d2c-key' -AsPlainText -Force) -Region Singapore
+        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey (ConvertTo-SecureString 'SENTINEL-9d2c-key' -AsPlainText -Force) -Region Singapore -SkipCheck
         [TencentImAttr.Testing.ModuleTestSeam]::Reset()
         $connection = Get-ImConnection
         $connection.SdkAppId | Should -Be 1400000000
@@ -334,7 +334,7 @@ Describe 'Connections' {
         $stub = [TencentImAttr.Testing.StubHttpHandler]::new()
         $stub.Enqueue([TencentImAttr.Testing.StubResponse]::Http(502, '<html>bad gateway</html>')) | Out-Null
         [TencentImAttr.Testing.ModuleTestSeam]::Use($stub)
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey (ConvertTo-SecureString 'SENTINEL-9d2c-key' -AsPlainText -Force) -BaseUri 'https://im.example.test/' -MaxRetry 0
+        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey (ConvertTo-SecureString 'SENTINEL-9d2c-key' -AsPlainText -Force) -BaseUri 'https://im.example.test/' -MaxRetry 0 -SkipCheck
         [TencentImAttr.Testing.ModuleTestSeam]::Reset()
         $all = Set-ImUserAttribute -UserId alice -Attribute @{ c = '1' } -Verbose -ErrorAction Continue 4>&1 2>&1 | Out-String
         $sig = $stub.Requests[0].Query['usersig']

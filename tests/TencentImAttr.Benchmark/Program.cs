@@ -80,7 +80,11 @@ internal static class Program
         ok &= Report($"Engine with {options.FailRate:P0} of calls failing transiently (91000, 502, reset or cut answer after applying)", faults, options.Throttle, options.Quota, expectAllDone: false);
         PauseForWindow();
 
-        // 1c. Through the cmdlets in a pwsh process: what the server sees when an admin runs the module.
+        // 1c. Other traffic takes a share of the quota: the adaptive pace must find the rest (SharedQuotaRun).
+        var shared = SharedQuotaRun.Run(server, options.Quota, () => RunEngine(server, options.Users, options.Throttle, ApiCallsPerSecond, sampleMemory: false));
+        PauseForWindow();
+
+        // 1d. Through the cmdlets in a pwsh process: what the server sees when an admin runs the module.
         var pwshRuns = new System.Collections.Generic.List<(double UsersPerSecond, int MaxInSecond, long RateLimited, long Errors)>();
         for (var run = 1; run <= options.PwshRuns; run++)
         {
@@ -140,6 +144,7 @@ internal static class Program
         Target("ratio >= 9", ratio >= 9);
         Target($"under faults: ratio to clean >= 0.9 x {1 - options.FailRate:N2}", faultRatio >= 0.9 * (1 - options.FailRate));
         Target("through pwsh: no 1-second window over 100 calls and no 60007, in every run", pwshRuns.Count > 0 && pwshRuns.All(r => r.MaxInSecond <= ApiCallsPerSecond && r.RateLimited == 0));
+        Target($"shared quota ({SharedQuotaRun.OtherShare:P0} taken): >= 90 % of the rest, < 2 % refused, no user lost", shared.ShareReached >= 0.9 && shared.RefusedShare < 0.02 && shared.FailedUsers == 0);
         Target($"memory flat: large run <= small run + {MemoryAllowanceMb} MB", memoryLarge.PeakMemoryMb <= memorySmall.PeakMemoryMb + MemoryAllowanceMb);
         if (options.Short)
         {
@@ -153,10 +158,10 @@ internal static class Program
         Console.WriteLine();
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
-            "RESULT users_per_s={0:F0} baseline_users_per_s={1:F0} ratio={2:F2} max_calls_in_1s={3} mem_100k_mb={4:F1} mem_1m_mb={5:F1} faults_users_per_s={6:F0} faults_ratio={7:F2} faults_failed_users={8} pwsh_users_per_s={9:F0} pwsh_max_calls_in_1s={10} pwsh_60007={11}",
+            "RESULT users_per_s={0:F0} baseline_users_per_s={1:F0} ratio={2:F2} max_calls_in_1s={3} mem_100k_mb={4:F1} mem_1m_mb={5:F1} faults_users_per_s={6:F0} faults_ratio={7:F2} faults_failed_users={8} pwsh_users_per_s={9:F0} pwsh_max_calls_in_1s={10} pwsh_60007={11} {12}",
             engine.UsersPerSecond, baseline.UsersPerSecond, ratio, maxInSecond, memorySmall.PeakMemoryMb, memoryLarge.PeakMemoryMb,
             faults.UsersPerSecond, faultRatio, faults.Sink.Failures,
-            pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1));
+            pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1, shared.ResultFields));
         return ok ? 0 : 1;
     }
 

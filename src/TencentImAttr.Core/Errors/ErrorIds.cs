@@ -56,6 +56,7 @@ internal static class ErrorIds
     internal const string AsRowNamesNotColumns = "AsRowNamesNotColumns";
     internal const string InvalidConnectionSettings = "InvalidConnectionSettings";
     internal const string RegionAndBaseUri = "RegionAndBaseUri";
+    internal const string UserSigExpired = "UserSigExpired";
     internal const string NoDefaultWithoutPassThru = "NoDefaultWithoutPassThru";
 
     /// <summary>Every id and prefix above (a prefix is followed by a code or a status in the id written).</summary>

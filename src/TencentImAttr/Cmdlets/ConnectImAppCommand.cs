@@ -163,6 +163,14 @@ public sealed class ConnectImAppCommand : PSCmdlet
     [Parameter]
     public SwitchParameter NoDefault { get; set; }
 
+    /// <summary>
+    /// Connects without the one cheap call (reading the app's attribute names) that otherwise proves the key, the
+    /// region, the identifier and the plan here rather than at the first command: for offline use, or a script that
+    /// connects before the network is up.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter SkipCheck { get; set; }
+
     #endregion
 
     /// <summary>Checks the settings and opens the connection.</summary>
@@ -213,9 +221,56 @@ public sealed class ConnectImAppCommand : PSCmdlet
         {
             if (settings.SecretKey is not null) Array.Clear(settings.SecretKey, 0, settings.SecretKey.Length);
         }
+        CheckUserSigExpiry(connection);
+        if (!SkipCheck) Check(connection);
         WriteVerbose($"Connected: {connection}");
         if (!NoDefault) ImSession.SetCurrent(RunspaceScope.Current, connection);
         if (PassThru) WriteObject(connection);
+    }
+
+    /// <summary>A ready UserSig that has expired is refused here; one that expires within the hour draws a warning.</summary>
+    private void CheckUserSigExpiry(ImConnection connection)
+    {
+        if (ParameterSetName != UserSigSet || connection.UserSigExpiresAt is not { } expires) return;
+        var left = expires - DateTimeOffset.UtcNow;
+        if (left <= TimeSpan.Zero)
+        {
+            connection.Dispose();
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"The UserSig expired at {expires.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC. Make a new one (the Chat console's UserSig tool, or Tencent's tls-sig-api-v2 with the app's key), or connect with -SecretKey so that the module makes and renews it."),
+                ErrorIds.UserSigExpired, ErrorCategory.AuthenticationError, null));
+        }
+        if (left < TimeSpan.FromHours(1))
+        {
+            WriteWarning($"The UserSig expires at {expires.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, in {Math.Ceiling(left.TotalMinutes):0} minute(s); it cannot be renewed. Connect with -SecretKey for a long run.");
+        }
+    }
+
+    /// <summary>
+    /// One cheap call (the app's attribute names) proves the connection: a failure that says the connection is wrong
+    /// (the classifier's rule) fails Connect-ImApp with the message the commands would give; a passing trouble
+    /// (a timeout, a 5xx after the retries) only warns, since the settings may be right.
+    /// </summary>
+    private void Check(ImConnection connection)
+    {
+        var log = new Core.Api.QueuedCallLog();
+        try
+        {
+            Core.Operations.AppAttributeNames.GetAsync(connection, log, default).GetAwaiter().GetResult();
+        }
+        catch (ImApiException e) when (ResponseClassifier.IsConnectionLevel(e))
+        {
+            connection.Dispose();
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
+        }
+        catch (ImApiException e)
+        {
+            WriteWarning($"The connection could not be checked ({e.ErrorId}); it is made all the same: {e.Message}");
+        }
+        finally
+        {
+            foreach (var line in log.Drain()) WriteVerbose(line);
+        }
     }
 
     private static byte[] KeyBytes(SecureString key) => Encoding.UTF8.GetBytes(new NetworkCredential(string.Empty, key).Password);
