@@ -61,9 +61,9 @@ public class AdaptivePaceTests
         }
         Assert.True(highest <= 100, $"pace rose to {highest}");
         Assert.True(lowest < 60, $"the pace never went under the share (lowest {lowest})");
-        // In the second minute the pace saws between 85 % and a little over the share: most of the share is used,
+        // In the second minute the pace saws between 90 % and a little over the share: most of the share is used,
         // and few calls are refused.
-        Assert.True(acceptedLate >= 0.85 * 60 * 60, $"{acceptedLate} calls accepted in the second minute, of a share of {60 * 60}");
+        Assert.True(acceptedLate >= 0.9 * 60 * 60, $"{acceptedLate} calls accepted in the second minute, of a share of {60 * 60}");
         Assert.True(refused < 0.02 * calls, $"{refused} of {calls} calls refused");
     }
 
@@ -72,7 +72,7 @@ public class AdaptivePaceTests
     {
         var clock = new InstantClock();
         var limiter = new CallRateLimiter(100, clock);
-        Assert.Equal((100, 85), limiter.OnRateLimited());
+        Assert.Equal((100, 90), limiter.OnRateLimited());
         Assert.Null(limiter.OnRateLimited()); // the same window's refusals answer the same pace
         for (var i = 0; i < 3000; i++)
         {
@@ -81,7 +81,7 @@ public class AdaptivePaceTests
         }
         Assert.Equal(100, limiter.CurrentPace);
         await clock.Delay(TimeSpan.FromSeconds(2), default);
-        Assert.Equal((100, 85), limiter.OnRateLimited());
+        Assert.Equal((100, 90), limiter.OnRateLimited());
     }
 
     [Fact]
@@ -102,12 +102,12 @@ public class AdaptivePaceTests
         engine.Add(Items.Set("alice", new Hashtable { ["city"] = "Tokyo" }, ImService.AllMemberPush).Result!);
         engine.Complete();
         Assert.Single(sink.Results);
-        Assert.Contains(sink.Verbose, l => l.Contains("pace lowered from 100 to 85 calls/s", StringComparison.Ordinal));
-        Assert.Equal(85, connection.LimiterFor("im_set_attr").CurrentPace);
+        Assert.Contains(sink.Verbose, l => l.Contains("pace lowered from 100 to 90 calls/s", StringComparison.Ordinal));
+        Assert.Equal(90, connection.LimiterFor("im_set_attr").CurrentPace);
         Assert.Equal(3, engine.Counters.Attempts);
         Assert.Equal(2, engine.Counters.Retries);
         Assert.Equal(2, engine.Counters.RateLimited);
         Assert.Equal(1, engine.Counters.PaceLowered);
-        Assert.Equal(85, engine.Counters.LowestPace);
+        Assert.Equal(90, engine.Counters.LowestPace);
     }
 }
