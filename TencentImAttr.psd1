@@ -11,12 +11,16 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('TencentImAttr.format.ps1xml')
     CmdletsToExport      = @(
+        'Add-ImUserTag'
+        'Clear-ImUserTag'
         'Connect-ImApp'
         'Disconnect-ImApp'
         'Get-ImAppAttributeName'
         'Get-ImConnection'
         'Get-ImUserAttribute'
+        'Get-ImUserTag'
         'Remove-ImUserAttribute'
+        'Remove-ImUserTag'
         'Set-ImAppAttributeName'
         'Set-ImUserAttribute'
     )
@@ -25,7 +29,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Tencent', 'TencentCloud', 'IM', 'Chat', 'TIM', 'Push', 'UserAttributes', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            Tags         = @('Tencent', 'TencentCloud', 'IM', 'Chat', 'TIM', 'Push', 'UserAttributes', 'UserTags', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ReleaseNotes = 'First release: Set-, Get- and Remove-ImUserAttribute over one HTTP core; Get-Help for every cmdlet, format views, Windows PowerShell 5.1 support.'
             ProjectUri   = 'https://github.com/tencentimattr/TencentImAttr'
             LicenseUri   = 'https://github.com/tencentimattr/TencentImAttr/blob/main/LICENSE'
