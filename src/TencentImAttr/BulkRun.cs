@@ -27,6 +27,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     private readonly Func<PipelineRecord, ItemOutcome<TItem>> _read;
     private readonly Func<TItem, bool> _approve;
     private readonly bool _writeResults;
+    private readonly Func<TResult, object>? _present;
     private readonly BatchEngine<TItem, TResult> _engine;
 
     /// <param name="cmdlet">Where outcomes are written.</param>
@@ -35,8 +36,10 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     /// <param name="read">How a record becomes a checked item.</param>
     /// <param name="approve">Whether a valid item may be sent (ShouldProcess); null sends all.</param>
     /// <param name="writeResults">Whether results are written (Get always; Set and Remove with -PassThru).</param>
-    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<TItem, bool>? approve, bool writeResults)
+    /// <param name="present">What is written for a result, when not the result itself (Get -AsRow).</param>
+    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<TItem, bool>? approve, bool writeResults, Func<TResult, object>? present = null)
     {
+        _present = present;
         _cmdlet = cmdlet;
         _read = read;
         _approve = approve ?? (_ => true);
@@ -64,7 +67,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
 
     void IEngineSink<TResult>.OnResult(TResult result)
     {
-        if (_writeResults) _cmdlet.WriteObject(result);
+        if (_writeResults) _cmdlet.WriteObject(_present is null ? result : _present(result));
     }
 
     void IEngineSink<TResult>.OnFailure(ItemFailure failure) => _cmdlet.WriteError(ImCmdlet.ToErrorRecord(failure));

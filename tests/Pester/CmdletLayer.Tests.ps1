@@ -16,9 +16,17 @@ BeforeAll {
     Import-Module (Join-Path $root 'tools/TencentImAttr.Dev.psm1') -Force
     $script:emulator = Start-TestEmulator
 
+    # The stub replaces the network of this one connection through the module's test seam (which holds for the
+    # process until reset, so it is reset at once: later connections go to the emulator).
     function Connect-Stub([TencentImAttr.Testing.StubHttpHandler] $Handler) {
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
-            -MaxRetry 0 -HttpMessageHandler $Handler
+        [TencentImAttr.Testing.ModuleTestSeam]::Use($Handler)
+        try {
+            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
+                -MaxRetry 0
+        }
+        finally {
+            [TencentImAttr.Testing.ModuleTestSeam]::Reset()
+        }
     }
 
     # Runs a script in a new pwsh process, -NonInteractive, with the module imported and the TENCENTIM_* variables
@@ -61,6 +69,7 @@ BeforeAll {
 }
 
 AfterAll {
+    [TencentImAttr.Testing.ModuleTestSeam]::Reset()
     Disconnect-ImApp
     if ($script:emulator) { Stop-TestEmulator -Emulator $script:emulator }
 }
@@ -223,7 +232,9 @@ Describe 'Streams, from another runspace of this process' {
             $null = $stub.Enqueue($ok)
         }
         $run = Invoke-InRunspace -Variables @{ stub = $stub } -Script @'
-Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -HttpMessageHandler $stub
+[TencentImAttr.Testing.ModuleTestSeam]::Use($stub)
+Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/'
+[TencentImAttr.Testing.ModuleTestSeam]::Reset()
 $ProgressPreference = 'Continue'
 1..500 | ForEach-Object { "u$_" } | Set-ImUserAttribute -Attribute @{ city = 'x' } -ThrottleLimit 1 -Verbose
 '@

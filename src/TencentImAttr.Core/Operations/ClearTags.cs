@@ -18,6 +18,6 @@ internal sealed class ClearTagsOperation : UserListOperation<UserTags, ApiEnvelo
     public override JsonTypeInfo<ApiEnvelope> ResponseType => ImJsonContext.Default.ApiEnvelope;
 
     /// <summary>Each user, with no tags left.</summary>
-    public override ItemOutcome<UserTags>[] Outcomes(IReadOnlyList<GetItem> items, ApiEnvelope response, string apiName) =>
+    public override ItemOutcome<UserTags>[] Outcomes(IReadOnlyList<GetItem> items, ApiEnvelope response, CallContext call) =>
         items.Select(i => ItemOutcome<UserTags>.Success(new UserTags(i.UserId, Array.Empty<string>()))).ToArray();
 }

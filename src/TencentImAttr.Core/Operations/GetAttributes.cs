@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Serialization.Metadata;
@@ -53,11 +52,11 @@ internal sealed class GetAttributesOperation : UserListOperation<UserAttributes,
     /// Each user's attributes from the answer's list, indexed once for the whole batch (<see cref="GetAnswerIndex{TValue}"/>:
     /// a user left out, named twice, or with null Attrs is an error for that user, not an empty result).
     /// </summary>
-    public override ItemOutcome<UserAttributes>[] Outcomes(IReadOnlyList<GetItem> items, GetAttributesResponse response, string apiName)
+    public override ItemOutcome<UserAttributes>[] Outcomes(IReadOnlyList<GetItem> items, GetAttributesResponse response, CallContext call)
     {
         var index = new GetAnswerIndex<Dictionary<string, string>>(
             (response.UserAttrs ?? new List<UserAttributeValues>()).Where(u => u is not null).Select(u => (u.To_Account, u.Attrs)), "attributes", "Attrs", "{}");
-        return items.Select(item => index.OutcomeFor(apiName, item.UserId,
-            attrs => new UserAttributes(item.UserId, new Dictionary<string, string>(attrs, StringComparer.Ordinal)))).ToArray();
+        return items.Select(item => index.OutcomeFor(call.ApiName, item.UserId,
+            attrs => new UserAttributes(item.UserId, AttributeNameCase.Table(attrs, call.RegisteredNames)))).ToArray();
     }
 }

@@ -17,10 +17,10 @@ internal sealed class GetTagsOperation : UserListOperation<UserTags, GetTagsResp
     public override JsonTypeInfo<GetTagsResponse> ResponseType => ImJsonContext.Default.GetTagsResponse;
 
     /// <summary>Each user's tags from the answer's list, indexed once (a user without tags has <c>[]</c>: an empty list, not an error).</summary>
-    public override ItemOutcome<UserTags>[] Outcomes(IReadOnlyList<GetItem> items, GetTagsResponse response, string apiName)
+    public override ItemOutcome<UserTags>[] Outcomes(IReadOnlyList<GetItem> items, GetTagsResponse response, CallContext call)
     {
         var index = new GetAnswerIndex<List<string>>(
             (response.UserTags ?? new List<UserTagList>()).Where(u => u is not null).Select(u => (u.To_Account, u.Tags)), "tags", "Tags", "[]");
-        return items.Select(item => index.OutcomeFor(apiName, item.UserId, tags => new UserTags(item.UserId, tags.ToList()))).ToArray();
+        return items.Select(item => index.OutcomeFor(call.ApiName, item.UserId, tags => new UserTags(item.UserId, tags.ToList()))).ToArray();
     }
 }

@@ -103,6 +103,6 @@ internal abstract class TagListOperation : BulkOperation<TagItem, UserTags, User
     public override UserTags Rejoined(TagItem whole, UserTags lastPart) => new(whole.UserId, whole.Tags);
 
     /// <inheritdoc />
-    public override ItemOutcome<UserTags>[] Outcomes(IReadOnlyList<TagItem> items, ApiEnvelope response, string apiName) =>
+    public override ItemOutcome<UserTags>[] Outcomes(IReadOnlyList<TagItem> items, ApiEnvelope response, CallContext call) =>
         items.Select(i => ItemOutcome<UserTags>.Success(new UserTags(i.UserId, i.Tags))).ToArray();
 }

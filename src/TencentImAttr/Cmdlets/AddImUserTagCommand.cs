@@ -61,7 +61,7 @@ namespace TencentImAttr.Cmdlets;
 /// a hashtable) that names its user in a UserId, To_Account or Account property and, when -Tag is not given, its
 /// tags in a Tags (a list) or Tag (one tag; a string is never split) property.
 /// </parameter>
-[Cmdlet(VerbsCommon.Add, "ImUserTag", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Add, "ImUserTag", HelpUri = HelpLinks.CmdletPages + "Add-ImUserTag.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(UserTags))]
 public sealed class AddImUserTagCommand : ImBulkCmdlet
 {

@@ -33,7 +33,7 @@ namespace TencentImAttr.Cmdlets;
 /// that names its user in a UserId, To_Account or Account property. An object that names no user is reported as an
 /// error, not sent.
 /// </parameter>
-[Cmdlet(VerbsCommon.Clear, "ImUserTag", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Clear, "ImUserTag", HelpUri = HelpLinks.CmdletPages + "Clear-ImUserTag.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(UserTags))]
 public sealed class ClearImUserTagCommand : ImBulkCmdlet
 {

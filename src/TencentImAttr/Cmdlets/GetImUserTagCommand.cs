@@ -42,7 +42,7 @@ namespace TencentImAttr.Cmdlets;
 /// hashtable) that names its user in a UserId, To_Account or Account property. An object that names no user is
 /// reported as an error, not sent.
 /// </parameter>
-[Cmdlet(VerbsCommon.Get, "ImUserTag", DefaultParameterSetName = ByUserId)]
+[Cmdlet(VerbsCommon.Get, "ImUserTag", HelpUri = HelpLinks.CmdletPages + "Get-ImUserTag.md", DefaultParameterSetName = ByUserId)]
 [OutputType(typeof(UserTags))]
 public sealed class GetImUserTagCommand : ImBulkCmdlet
 {

@@ -35,7 +35,7 @@ namespace TencentImAttr.Cmdlets;
 /// a hashtable) that names its user in a UserId, To_Account or Account property and, when -Tag is not given, the
 /// tags to remove in a Tags (a list) or Tag (one tag) property.
 /// </parameter>
-[Cmdlet(VerbsCommon.Remove, "ImUserTag", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "ImUserTag", HelpUri = HelpLinks.CmdletPages + "Remove-ImUserTag.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(UserTags))]
 public sealed class RemoveImUserTagCommand : ImBulkCmdlet
 {
