@@ -10,7 +10,7 @@ namespace TencentImAttr.Emulator;
 /// <see cref="EmulatorResponse"/>. Order of events for a call: route, injected fault, query checks (random,
 /// contenttype, sdkappid, UserSig, administrator), quota, body, then the operation, applied all or nothing.
 /// </summary>
-internal sealed class EmulatedImService
+internal sealed partial class EmulatedImService
 {
     private readonly EmulatorOptions _options;
     private readonly RequestAuthenticator _authenticator;
@@ -73,6 +73,12 @@ internal sealed class EmulatedImService
         lock (_store) return _store.Get(user);
     }
 
+    /// <summary>A user's tags as get_tag would answer them.</summary>
+    public List<string> TagsOf(string user)
+    {
+        lock (_store) return _store.Tags.Get(user);
+    }
+
     /// <summary>The registered names by slot.</summary>
     public IReadOnlyList<string> RegisteredNames()
     {
@@ -114,6 +120,10 @@ internal sealed class EmulatedImService
         ImOperation.RemoveAttributes => RemoveAttributes(route, root),
         ImOperation.GetAttributeNames => ResponseBodies.Ok(ResponseBodies.AttrNames(_store.Names.ToList(), route.Service == ImService.Push)),
         ImOperation.SetAttributeNames => SetAttributeNames(route, root),
+        ImOperation.AddTags => AddTags(route, root),
+        ImOperation.GetTags => GetTags(route, root),
+        ImOperation.RemoveTags => RemoveTags(route, root),
+        ImOperation.ClearTags => ClearTags(route, root),
         _ => throw new InvalidOperationException($"No handler for {route.Operation}."),
     };
 

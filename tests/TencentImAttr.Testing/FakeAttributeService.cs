@@ -31,13 +31,13 @@ public enum Fault
     WrongShape,
     /// <summary>ActionStatus OK but ErrorCode 70500.</summary>
     OkWithErrorCode,
-    /// <summary>im_get_attr leaves out one requested user.</summary>
+    /// <summary>im_get_attr (and im_get_tag) leaves out one requested user.</summary>
     MissingUser,
 }
 
 /// <summary>
 /// An in-memory stand-in for the attribute API behind <see cref="StubHttpHandler.Responder"/>: it keeps users'
-/// attributes, answers set/get/remove/get_attr_name/set_attr_name in both families, and injects faults at a
+/// attributes, answers set/get/remove/get_attr_name/set_attr_name and the four tag calls in both families, and injects faults at a
 /// fixed rate from a seeded random source, so that a test can compare the final state with the intended one.
 /// </summary>
 public sealed class FakeAttributeService
@@ -46,6 +46,7 @@ public sealed class FakeAttributeService
     private readonly Random _random;
     private readonly Dictionary<string, Dictionary<string, string>> _users = new(StringComparer.Ordinal);
     private readonly List<string> _names = new();
+    private readonly Dictionary<string, List<string>> _tags = new(StringComparer.Ordinal);
     private int _calls, _faults, _maxUsersInCall, _drawn;
 
     /// <summary>Creates the fake with a seed for which calls fail.</summary>
@@ -93,6 +94,15 @@ public sealed class FakeAttributeService
     {
         lock (_gate) return _users.TryGetValue(user, out var a) ? new Dictionary<string, string>(a, StringComparer.Ordinal) : null;
     }
+
+    /// <summary>A user's tags now (a copy), or null for a user never tagged.</summary>
+    public List<string>? TagsOf(string user)
+    {
+        lock (_gate) return _tags.TryGetValue(user, out var t) ? t.ToList() : null;
+    }
+
+    /// <summary>The tag calls seen, in the order answered: API, user, tags (for order and part checks).</summary>
+    public List<(string Api, string User, string[] Tags)> TagCalls { get; } = new();
 
     /// <summary>Sets a user's attributes directly (test setup).</summary>
     public void Seed(string user, System.Collections.IDictionary attributes)
@@ -211,6 +221,61 @@ public sealed class FakeAttributeService
                     }
                     if (dropOne && answer.Count > 0) answer.RemoveAt(0);
                     return OkWithErrors(unknown, ",\"UserAttrs\":" + answer.ToJsonString());
+                }
+                case "add_tag":
+                case "remove_tag":
+                {
+                    var entries = body?["UserTags"]?.AsArray() ?? new JsonArray();
+                    if (!CountUsers(entries.Count, out var tooMany)) return tooMany!;
+                    var replace = (int?)body?["Replace"] == 1;
+                    var unknown = new List<string>();
+                    foreach (var entry in entries)
+                    {
+                        var user = (string)entry!["To_Account"]!;
+                        var tags = entry["Tags"]!.AsArray().Select(t => (string)t!).ToArray();
+                        if (api == "add_tag" && tags.Length > (replace ? 100 : 10)) return StubResponse.Fail(90001, "too many tags in one add");
+                        TagCalls.Add((api, user, tags));
+                        if (UnknownUsers.Contains(user)) { unknown.Add(user); continue; }
+                        if (!_tags.TryGetValue(user, out var current)) _tags[user] = current = new List<string>();
+                        if (api == "remove_tag") current.RemoveAll(t => tags.Contains(t));
+                        else
+                        {
+                            if (replace) current.Clear();
+                            current.AddRange(tags.Where(t => !current.Contains(t)));
+                        }
+                    }
+                    return OkWithErrors(unknown, "");
+                }
+                case "remove_all_tags":
+                case "clear_all_tags":
+                {
+                    var accounts = body?["To_Account"]?.AsArray() ?? new JsonArray();
+                    if (!CountUsers(accounts.Count, out var tooMany)) return tooMany!;
+                    var unknown = new List<string>();
+                    foreach (var node in accounts)
+                    {
+                        var user = (string)node!;
+                        if (UnknownUsers.Contains(user)) unknown.Add(user);
+                        else _tags.Remove(user);
+                    }
+                    return OkWithErrors(unknown, "");
+                }
+                case "get_tag":
+                {
+                    var accounts = body?["To_Account"]?.AsArray() ?? new JsonArray();
+                    if (!CountUsers(accounts.Count, out var tooMany)) return tooMany!;
+                    var unknown = new List<string>();
+                    var answer = new JsonArray();
+                    foreach (var node in accounts.Reverse())
+                    {
+                        var user = (string)node!;
+                        if (UnknownUsers.Contains(user)) { unknown.Add(user); continue; }
+                        var tags = new JsonArray();
+                        foreach (var t in _tags.TryGetValue(user, out var current) ? current : new List<string>()) tags.Add(t);
+                        answer.Add(new JsonObject { ["To_Account"] = user, ["Tags"] = tags });
+                    }
+                    if (dropOne && answer.Count > 0) answer.RemoveAt(0);
+                    return OkWithErrors(unknown, ",\"UserTags\":" + answer.ToJsonString());
                 }
                 case "get_attr_name":
                 {

@@ -116,6 +116,42 @@ public class FaultInjectionTests
     [Theory]
     [InlineData(ImService.AllMemberPush)]
     [InlineData(ImService.Push)]
+    public void Tag_add_get_remove_clear_lose_no_user_under_every_fault(ImService family)
+    {
+        var (stub, service) = Faulty(rate: 0.3, seed: 17);
+        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        // Every user gets 12 tags: two parts per user, so faults strike between the parts too.
+        string[] TagsOf(int i) => Enumerable.Range(0, 12).Select(k => "t" + ((i + k) % 40)).ToArray();
+
+        var add = Drive(BulkOperations.AddTags(connection, replace: false),
+            Enumerable.Range(0, Users).Select(i => Items.Tags(Id(i), TagsOf(i), family)), r => r.UserId);
+        AssertAccounted(add, service);
+        foreach (var user in add.Done)
+        {
+            Assert.Equal(TagsOf(int.Parse(user.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture)), service.TagsOf(user));
+        }
+        Assert.All(service.TagCalls.Where(c => c.Api == "add_tag"), c => Assert.True(c.Tags.Length <= 10));
+
+        var results = new Dictionary<string, UserTags>(StringComparer.Ordinal);
+        var get = Drive(BulkOperations.GetTags(connection), Enumerable.Range(0, Users).Select(i => Items.Get(Id(i), family)), r => { results[r.UserId] = r; return r.UserId; });
+        AssertAccounted(get, service);
+        foreach (var pair in results) Assert.Equal(service.TagsOf(pair.Key) ?? new List<string>(), pair.Value.Tags);
+
+        var remove = Drive(BulkOperations.RemoveTags(connection), Enumerable.Range(0, Users).Select(i => Items.Tags(Id(i), new[] { TagsOf(i)[0] }, family)), r => r.UserId);
+        AssertAccounted(remove, service);
+        foreach (var user in remove.Done)
+        {
+            Assert.DoesNotContain(TagsOf(int.Parse(user.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture))[0], service.TagsOf(user) ?? new List<string>());
+        }
+
+        var clear = Drive(BulkOperations.ClearTags(connection), Enumerable.Range(0, Users).Select(i => Items.Get(Id(i), family)), r => r.UserId);
+        AssertAccounted(clear, service);
+        Assert.All(clear.Done, user => Assert.Empty(service.TagsOf(user) ?? new List<string>()));
+    }
+
+    [Theory]
+    [InlineData(ImService.AllMemberPush)]
+    [InlineData(ImService.Push)]
     public void Get_answers_equal_the_store_for_every_user_answered(ImService family)
     {
         var (stub, service) = Faulty(rate: 0.3, seed: 11);
