@@ -28,7 +28,9 @@ public abstract class ImBulkCmdlet : ImCmdlet
 
     #region Parameters
 
-    /// <summary>The users. Each user is checked on its own: a bad id is reported and the others still go.</summary>
+    /// <summary>
+    /// The users. Each user is checked on its own: a bad id is reported and the others still go. An array given here is built whole before the command starts (-UserId (Get-Content ids.txt) reads the whole file first); pipe the ids instead (Get-Content ids.txt | ...) to stream them.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByUserId)]
     [Alias("To_Account", "Account")]
     [AllowNull, AllowEmptyString, AllowEmptyCollection]

@@ -75,7 +75,7 @@ internal sealed class CallSender
             var batch = pending.Select(i => items[i]).ToList();
             var what = operation.CarriesUsers ? $"{apiName}: {batch.Count} user(s)" : apiName;
             var body = JsonSerializer.SerializeToUtf8Bytes(operation.Request(batch), operation.RequestType);
-            await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var start = await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
             attempts++;
             charged++;
             var started = clock.Elapsed;
@@ -83,7 +83,7 @@ internal sealed class CallSender
             TResponse response;
             try
             {
-                response = await _connection.Client.SendAsync(operation.Operation, userSig, body, operation.ResponseType, cancellationToken).ConfigureAwait(false);
+                response = await _connection.Client.SendAsync(operation.Operation, userSig, body, operation.ResponseType, start.Sent, cancellationToken).ConfigureAwait(false);
             }
             catch (ImApiException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -119,10 +119,10 @@ internal sealed class CallSender
             }
             Log($"{what}, attempt {attempts}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
                 (response.ErrorList is { Count: > 0 } ? $" with {response.ErrorList.Count} user error(s)" : ""));
-            pending = Settle(operation, items, pending, response, call, attempts, _policy.CanRetry(charged), outcomes);
+            pending = Settle(operation, items, pending, response, call, attempts, _policy.CanRetry(charged), outcomes, out var rateLimited);
             if (pending.Count > 0)
             {
-                var delay = _policy.DelayBefore(charged);
+                var delay = _policy.DelayBefore(charged, rateLimited);
                 Log($"{apiName}: {pending.Count} user(s) failed with a transient error; sending them again in {delay.TotalSeconds:0.0} s");
                 await clock.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
@@ -133,10 +133,10 @@ internal sealed class CallSender
     /// <summary>
     /// Gives an outcome to every pending item an OK answer settles: the users its ErrorList names fail (or, with a
     /// transient code and budget left, stay pending); the others are mapped by the operation, all at once. Returns
-    /// the items still pending.
+    /// the items still pending, and whether any of them was refused for a rate limit (which sets the backoff).
     /// </summary>
     private List<int> Settle<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items,
-        List<int> pending, TResponse response, CallContext call, int attempts, bool canRetry, ItemOutcome<TResult>[] outcomes)
+        List<int> pending, TResponse response, CallContext call, int attempts, bool canRetry, ItemOutcome<TResult>[] outcomes, out bool rateLimited)
         where TItem : class
         where TResult : class
         where TResponse : ApiEnvelope
@@ -148,6 +148,7 @@ internal sealed class CallSender
         }
         var again = new List<int>();
         var settled = new List<int>();
+        rateLimited = false;
         foreach (var i in pending)
         {
             var user = operation.UserIdOf(items[i]);
@@ -160,6 +161,7 @@ internal sealed class CallSender
             var code = error.ErrorCode == 0 ? 90000 : error.ErrorCode;
             if (ResponseClassifier.IsTransientCode(code) && canRetry)
             {
+                rateLimited |= ResponseClassifier.IsRateLimitCode(code);
                 again.Add(i);
                 continue;
             }

@@ -59,7 +59,10 @@ namespace TencentImAttr.Cmdlets;
 /// The Attributes tables survive JSON as they are, and Set-ImUserAttribute reads them back. The parentheses let
 /// Windows PowerShell 5.1, whose ConvertFrom-Json writes an array as one object, send one user at a time.
 /// </example>
-/// <parameter name="UserId">The users to read. Each user gets one answer object, in the order given.</parameter>
+/// <parameter name="UserId">
+/// The users to read. Each user gets one answer object, in the order given.
+/// An array given here is built whole before the command starts (-UserId (Get-Content ids.txt) reads the whole file first); pipe the ids instead (Get-Content ids.txt | ...) to stream them.
+/// </parameter>
 /// <parameter name="InputObject">
 /// A user from the pipeline: a user id, or an object (a row of Import-Csv, the output of Get-ImUserAttribute, a
 /// hashtable) that names its user in a UserId, To_Account or Account property. An object that names no user is

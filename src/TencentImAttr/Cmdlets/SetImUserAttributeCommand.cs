@@ -58,7 +58,10 @@ namespace TencentImAttr.Cmdlets;
 /// Each line of ids.txt is a user id; each user gets tier = silver. With objects from the pipeline, -Attribute is
 /// added to each object's own attributes and wins over them.
 /// </example>
-/// <parameter name="UserId">The users to set the same attributes on. Each user is checked on its own: a bad id is reported and the others still go.</parameter>
+/// <parameter name="UserId">
+/// The users to set the same attributes on. Each user is checked on its own: a bad id is reported and the others still go.
+/// An array given here is built whole before the command starts (-UserId (Get-Content ids.txt) reads the whole file first); pipe the ids instead (Get-Content ids.txt | ...) to stream them.
+/// </parameter>
 /// <parameter name="InputObject">
 /// An object from the pipeline: the output of Get-ImUserAttribute (UserId and an Attributes table), a row of
 /// Import-Csv (a UserId, To_Account or Account column and one column per attribute; empty cells are skipped), a
