@@ -11,7 +11,7 @@ namespace TencentImAttr.Emulator;
 /// <see cref="EmulatorResponse"/>. Order of events for a call: route, injected fault, query checks (random,
 /// contenttype, sdkappid, UserSig, administrator), quota, body, then the operation, applied all or nothing.
 /// </summary>
-internal sealed class EmulatedImService
+internal sealed partial class EmulatedImService
 {
     private readonly EmulatorOptions _options;
     private readonly RequestAuthenticator _authenticator;
@@ -89,10 +89,10 @@ internal sealed class EmulatedImService
         _ => throw new InvalidOperationException($"No handling for the injected fault {fault}."),
     };
 
-    /// <summary>A get answer without the first user of its UserAttrs; any other answer as it is.</summary>
+    /// <summary>A get answer (get_attr, get_tag) without the first user of its UserAttrs or UserTags; any other answer as it is.</summary>
     private static EmulatorResponse WithoutFirstUser(EmulatorResponse answer)
     {
-        if (answer.Status != 200 || JsonNode.Parse(answer.Body) is not JsonObject root || root["UserAttrs"] is not JsonArray { Count: > 0 } users)
+        if (answer.Status != 200 || JsonNode.Parse(answer.Body) is not JsonObject root || (root["UserAttrs"] ?? root["UserTags"]) is not JsonArray { Count: > 0 } users)
         {
             return answer;
         }
@@ -112,6 +112,12 @@ internal sealed class EmulatedImService
     public Dictionary<string, string> AttributesOf(string user)
     {
         lock (_store) return _store.Get(user);
+    }
+
+    /// <summary>A user's tags as get_tag would answer them.</summary>
+    public List<string> TagsOf(string user)
+    {
+        lock (_store) return _store.Tags.Get(user);
     }
 
     /// <summary>The registered names by slot.</summary>
@@ -155,6 +161,10 @@ internal sealed class EmulatedImService
         ImOperation.RemoveAttributes => RemoveAttributes(route, root),
         ImOperation.GetAttributeNames => ResponseBodies.Ok(ResponseBodies.AttrNames(_store.Names.ToList(), route.Service == ImService.Push)),
         ImOperation.SetAttributeNames => SetAttributeNames(route, root),
+        ImOperation.AddTags => AddTags(route, root),
+        ImOperation.GetTags => GetTags(route, root),
+        ImOperation.RemoveTags => RemoveTags(route, root),
+        ImOperation.ClearTags => ClearTags(route, root),
         _ => throw new InvalidOperationException($"No handler for {route.Operation}."),
     };
 

@@ -32,7 +32,7 @@ internal enum InjectedFault
     WrongShape,
     /// <summary>Answer <c>ActionStatus</c> OK with ErrorCode 70500 (an envelope that contradicts itself); nothing is applied.</summary>
     OkWithErrorCode,
-    /// <summary>Apply the call; a get_attr answer then leaves out one of the users it was asked for (other APIs answer normally).</summary>
+    /// <summary>Apply the call; a get_attr or get_tag answer then leaves out one of the users it was asked for (other APIs answer normally).</summary>
     MissingUser,
 }
 

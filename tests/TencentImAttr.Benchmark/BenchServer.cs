@@ -177,12 +177,11 @@ internal sealed class BenchServer : IAsyncDisposable
     /// <summary>Counts the users a call carried, whatever the emulator answers.</summary>
     private void Count(string path, byte[] body)
     {
-        var isGet = path.EndsWith("get_attr", StringComparison.Ordinal);
         int count;
         try
         {
             using var document = JsonDocument.Parse(body);
-            count = CountUsers(document.RootElement, isGet);
+            count = CountUsers(document.RootElement);
         }
         catch (JsonException)
         {
@@ -210,17 +209,15 @@ internal sealed class BenchServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Users in a request: UserAttrs entries (set, remove) or To_Account entries (get); -1 when the shape is wrong.</summary>
-    private static int CountUsers(JsonElement root, bool isGet)
+    /// <summary>Users in a request: UserAttrs entries (set, remove), UserTags entries (tags) or To_Account entries (get, clear); -1 when the shape is wrong.</summary>
+    private static int CountUsers(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object) return -1;
-        if (!root.TryGetProperty(isGet ? "To_Account" : "UserAttrs", out var list) || list.ValueKind != JsonValueKind.Array) return -1;
-        var count = 0;
-        foreach (var entry in list.EnumerateArray())
+        foreach (var field in new[] { "UserAttrs", "UserTags", "To_Account" })
         {
-            count++;
+            if (root.TryGetProperty(field, out var list) && list.ValueKind == JsonValueKind.Array) return list.GetArrayLength();
         }
-        return count;
+        return -1;
     }
 
     public async ValueTask DisposeAsync()

@@ -78,6 +78,13 @@ public sealed class InProcessEmulator
         lock (_store) _store.Set(user, values);
     }
 
+    /// <summary>A user's tags as get_tag answers them (a copy, in the order added), or null for a user with none.</summary>
+    public List<string>? TagsOf(string user)
+    {
+        var tags = Service.TagsOf(user);
+        return tags.Count == 0 ? null : tags;
+    }
+
     /// <summary>A user's attributes as get_attr answers them (a copy), or null for a user with none.</summary>
     public Dictionary<string, string>? AttributesOf(string user)
     {

@@ -81,14 +81,22 @@ public class FaultInjectionTests
         Assert.True(service.FaultsInjected > 0);
     }
 
-    /// <summary>The accounts a request carries: its UserAttrs entries (set, remove) or its To_Account list (get).</summary>
+    /// <summary>The accounts a request carries: its UserAttrs or UserTags entries (set, remove, add and remove tags) or its To_Account list (get, get and clear tags).</summary>
     private static int UsersIn(RecordedRequest request)
     {
         using var body = JsonDocument.Parse(request.Body);
         var root = body.RootElement;
         return root.TryGetProperty("UserAttrs", out var entries) ? entries.GetArrayLength()
+            : root.TryGetProperty("UserTags", out var tagEntries) ? tagEntries.GetArrayLength()
             : root.TryGetProperty("To_Account", out var accounts) ? accounts.GetArrayLength()
             : 0;
+    }
+
+    /// <summary>How many tags each user of a tag request carries.</summary>
+    private static List<int> TagListsIn(RecordedRequest request)
+    {
+        using var body = JsonDocument.Parse(request.Body);
+        return body.RootElement.GetProperty("UserTags").EnumerateArray().Select(e => e.GetProperty("Tags").GetArrayLength()).ToList();
     }
 
     [Theory]
@@ -136,6 +144,42 @@ public class FaultInjectionTests
         Assert.Contains(get.Reported.Values, id => id == "ImUserMissingFromResponse");
         var prefix = family == ImService.Push ? "/v4/timpush/" : "/v4/all_member_push/im_";
         Assert.All(stub.Requests, r => Assert.StartsWith(prefix, r.Uri.AbsolutePath));
+    }
+
+    [Theory]
+    [InlineData(ImService.AllMemberPush)]
+    [InlineData(ImService.Push)]
+    public void Tag_add_get_remove_clear_lose_no_user_under_every_fault(ImService family)
+    {
+        var (stub, service) = Faulty(rate: 0.3, seed: 17);
+        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        // Every user gets 12 tags: two parts per user, so faults strike between the parts too.
+        string[] TagsOf(int i) => Enumerable.Range(0, 12).Select(k => "t" + ((i + k) % 40)).ToArray();
+
+        var add = Drive(BulkOperations.AddTags(connection, replace: false),
+            Enumerable.Range(0, Users).Select(i => Items.Tags(Id(i), TagsOf(i), family)), r => r.UserId);
+        AssertAccounted(add, stub, service);
+        foreach (var user in add.Done)
+        {
+            Assert.Equal(TagsOf(int.Parse(user.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture)), service.TagsOf(user));
+        }
+        Assert.All(stub.Requests.Where(r => r.Api.EndsWith("add_tag", StringComparison.Ordinal)).SelectMany(TagListsIn), tags => Assert.True(tags <= 10, $"{tags} tags of one user in one add"));
+
+        var results = new Dictionary<string, UserTags>(StringComparer.Ordinal);
+        var get = Drive(BulkOperations.GetTags(connection), Enumerable.Range(0, Users).Select(i => Items.Get(Id(i), family)), r => { results[r.UserId] = r; return r.UserId; });
+        AssertAccounted(get, stub, service);
+        foreach (var pair in results) Assert.Equal(service.TagsOf(pair.Key) ?? new List<string>(), pair.Value.Tags);
+
+        var remove = Drive(BulkOperations.RemoveTags(connection), Enumerable.Range(0, Users).Select(i => Items.Tags(Id(i), new[] { TagsOf(i)[0] }, family)), r => r.UserId);
+        AssertAccounted(remove, stub, service);
+        foreach (var user in remove.Done)
+        {
+            Assert.DoesNotContain(TagsOf(int.Parse(user.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture))[0], service.TagsOf(user) ?? new List<string>());
+        }
+
+        var clear = Drive(BulkOperations.ClearTags(connection), Enumerable.Range(0, Users).Select(i => Items.Get(Id(i), family)), r => r.UserId);
+        AssertAccounted(clear, stub, service);
+        Assert.All(clear.Done, user => Assert.Empty(service.TagsOf(user) ?? new List<string>()));
     }
 
     [Theory]
