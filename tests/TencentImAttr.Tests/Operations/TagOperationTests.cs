@@ -111,7 +111,7 @@ public class TagOperationTests
     [Fact]
     public void A_long_add_goes_in_parts_of_ten_in_order_and_the_other_users_ride_the_first_round()
     {
-        var service = new FakeAttributeService();
+        var service = TestConnections.Emulator();
         var stub = service.CreateHandler();
         using var connection = TestConnections.Open(stub);
         var (results, failures) = Run(BulkOperations.AddTags(connection, replace: false), new[]
@@ -121,9 +121,10 @@ public class TagOperationTests
         });
         Assert.Empty(failures);
         Assert.Equal(3, stub.Requests.Count);
-        Assert.Equal(new[] { 10, 10, 5 }, service.TagCalls.Where(c => c.User == "long").Select(c => c.Tags.Length));
-        Assert.Equal(Numbered(25), service.TagCalls.Where(c => c.User == "long").SelectMany(c => c.Tags));
-        Assert.Single(service.TagCalls, c => c.User == "short");
+        var tagCalls = TagCalls(stub);
+        Assert.Equal(new[] { 10, 10, 5 }, tagCalls.Where(c => c.User == "long").Select(c => c.Tags.Length));
+        Assert.Equal(Numbered(25), tagCalls.Where(c => c.User == "long").SelectMany(c => c.Tags));
+        Assert.Single(tagCalls, c => c.User == "short");
         Assert.Equal(Numbered(25), service.TagsOf("long"));
         // One outcome per input item, carrying the whole list.
         Assert.Equal(new[] { "long", "short" }, results.Select(r => r.UserId));
@@ -176,8 +177,7 @@ public class TagOperationTests
     [Fact]
     public void Push_error_list_fails_only_the_users_it_names()
     {
-        var service = new FakeAttributeService();
-        service.UnknownUsers.Add("ghost");
+        var service = TestConnections.Emulator(o => o.UnknownUserPrefix = "ghost");
         using var connection = TestConnections.Open(service.CreateHandler(), ImService.Push);
         var (results, failures) = Run(BulkOperations.AddTags(connection, replace: false), new[]
         {
@@ -188,4 +188,9 @@ public class TagOperationTests
         Assert.Equal("ImApiError70107", failures.Single().ErrorId);
         Assert.Equal("ghost", failures.Single().TargetObject);
     }
+
+    /// <summary>Each user's entry of every tag call, in the order the calls were sent: user and tags.</summary>
+    private static List<(string User, string[] Tags)> TagCalls(StubHttpHandler stub) =>
+        stub.Requests.SelectMany(r => JsonNode.Parse(r.Body)!["UserTags"]!.AsArray()
+            .Select(e => ((string)e!["To_Account"]!, e["Tags"]!.AsArray().Select(t => (string)t!).ToArray()))).ToList();
 }
