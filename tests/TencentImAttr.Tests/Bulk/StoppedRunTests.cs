@@ -163,8 +163,10 @@ public class StoppedRunTests
     [Fact]
     public void A_run_stopped_by_the_caller_accounts_for_every_user_and_resumes_exactly()
     {
-        var service = new FakeAttributeService();
-        using var connection = TestConnections.Open(service.CreateHandler());
+        var service = TestConnections.Emulator();
+        service.Register("city");
+        var stub = service.CreateHandler();
+        using var connection = TestConnections.Open(stub);
         var users = Users(5000).ToList();
         IEnumerable<ItemOutcome<SetItem>> Input(bool fixedValue) => users.Select((u, i) =>
             Items.Set(u, new Hashtable { ["city"] = i == 1500 && !fixedValue ? new string('x', 51) : "Tokyo" }, ImService.AllMemberPush));
@@ -183,7 +185,7 @@ public class StoppedRunTests
         Assert.NotEmpty(e.Applied);
         Assert.All(e.Applied, u => Assert.Equal("Tokyo", service.AttributesOf(u)!["city"]));
         Assert.All(e.NotSent, u => Assert.Null(service.AttributesOf(u)));
-        var callsAtStop = service.Calls;
+        var callsAtStop = stub.Requests.Count;
 
         // The README's resume: skip what was written before the stop, and the users applied after it.
         var resumed = new CollectingSink<UserAttributes>();
@@ -195,6 +197,6 @@ public class StoppedRunTests
         Assert.Empty(resumed.Failures);
         Assert.Equal(5000 - 1500 - e.Applied.Count, resumed.Results.Count);
         Assert.All(users, u => Assert.Equal("Tokyo", service.AttributesOf(u)!["city"]));
-        Assert.True(service.Calls > callsAtStop);
+        Assert.True(stub.Requests.Count > callsAtStop);
     }
 }
