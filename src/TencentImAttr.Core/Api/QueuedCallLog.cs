@@ -14,6 +14,9 @@ internal sealed class QueuedCallLog : ICallLog
     /// <inheritdoc />
     public void Write(string line) => _lines.Enqueue(line);
 
+    /// <inheritdoc />
+    public Bulk.RunCounters Counters { get; } = new();
+
     /// <summary>Takes the lines written so far, oldest first.</summary>
     public IEnumerable<string> Drain()
     {

@@ -103,6 +103,7 @@ internal sealed class CallSender
                 {
                     var delay = _policy.DelayAfter(e, charged);
                     Log($"{what}, attempt {attempts}, {elapsed}, {e.ErrorId}: retry {charged} of {_policy.MaxRetry} in {delay.TotalSeconds:0.0} s");
+                    _log?.Counters.AddRetry();
                     await clock.Delay(delay, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -118,6 +119,7 @@ internal sealed class CallSender
             {
                 var delay = _policy.DelayBefore(charged);
                 Log($"{apiName}: {pending.Count} user(s) failed with a transient error; sending them again in {delay.TotalSeconds:0.0} s");
+                _log?.Counters.AddRetry();
                 await clock.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
@@ -92,7 +93,7 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet
         var attributes = (IDictionary?)PipelineInput.Plain(Attribute);
         return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry), options,
             record => SetItem.Read(record, attributes, connection.Service),
-            item => ShouldProcess(item.UserId, "Set attributes " + string.Join(", ", item.Attributes.Keys)),
+            batch => ShouldProcess(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Set attributes " + BatchPrompt.Names(batch.SelectMany(i => i.Attributes.Keys))),
             PassThru);
     }
 }

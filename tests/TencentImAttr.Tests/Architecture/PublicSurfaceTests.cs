@@ -31,6 +31,7 @@ public class PublicSurfaceTests
             "TencentImAttr.Core.Errors.ImInputException",
             "TencentImAttr.Models.AppAttributeName",
             "TencentImAttr.Models.AttributeAccountType",
+            "TencentImAttr.Models.BulkRunSummary",
             "TencentImAttr.Models.RemovedUserAttributes",
             "TencentImAttr.Models.UserAttributes",
         }, Exported(typeof(ImConnection).Assembly));
