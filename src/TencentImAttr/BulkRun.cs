@@ -75,7 +75,10 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     {
         if (_summaryWritten) return;
         _summaryWritten = true;
-        _cmdlet.WriteInformation(_engine.Summary(_cmdlet.MyInvocation.MyCommand.Name, stopped), SummaryTags);
+        var name = _cmdlet.MyInvocation.MyCommand.Name;
+        var record = new InformationRecord(_engine.Summary(name, stopped), name);
+        record.Tags.AddRange(SummaryTags);
+        _cmdlet.WriteInformation(record);
     }
 
     public void Dispose() => _engine.Dispose();
