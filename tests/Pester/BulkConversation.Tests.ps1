@@ -56,16 +56,15 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($connection) { Disconnect-ImApp -Connection $connection }
     if ($emulator) { Stop-TestEmulator $emulator }
 }
 
 Describe 'ShouldProcess, once per call' {
     It 'a 10,000-user -WhatIf prints one line per call of 100 users, and sends nothing' {
         $lines = Invoke-ChildPwsh @'
-Set-ImUserAttribute -UserId (1..10000 | ForEach-Object { "whatif$_" }) -Attribute @{ city = 'Shenzhen'; tier = 'gold' } -WhatIf
+Set-ImUserAttribute -UserId (1..10000 | ForEach-Object { "whatif$_" }) -Attribute ([ordered]@{ city = 'Shenzhen'; tier = 'gold' }) -WhatIf
 1..150 | ForEach-Object { "whatifpipe$_" } | Remove-ImUserAttribute -Name city -WhatIf
-(Get-ImUserAttribute -UserId whatif1, whatif10000).Attributes.Count
+Get-ImUserAttribute -UserId whatif1, whatif10000 | ForEach-Object { "attributes: $($_.Attributes.Count)" }
 '@
         $whatIf = @($lines | Where-Object { $_ -like 'What if:*' })
         $whatIf.Count | Should -Be 102
@@ -73,23 +72,21 @@ Set-ImUserAttribute -UserId (1..10000 | ForEach-Object { "whatif$_" }) -Attribut
         $whatIf[99] | Should -BeLike '*"100 users: whatif9901, whatif9902, whatif9903 and 97 more".'
         $whatIf[100] | Should -Be 'What if: Performing the operation "Remove attributes city" on target "100 users: whatifpipe1, whatifpipe2, whatifpipe3 and 97 more".'
         $whatIf[101] | Should -BeLike '*"50 users: whatifpipe101, *'
-        $lines[-2..-1] | Should -Be @('0', '0')
+        @($lines | Where-Object { $_ -like 'attributes: *' }) | Should -Be @('attributes: 0', 'attributes: 0')
     }
 
     It 'keeps the line short with long ids and many attribute names' {
-        Set-ImAppAttributeName -Name city, tier, a1, a2, a3, a4, a5 -Force -Connection $connection
-        try {
-            $lines = Invoke-ChildPwsh @'
-$attrs = [ordered]@{ city = 'x'; tier = 'x'; a1 = 'x'; a2 = 'x'; a3 = 'x'; a4 = 'x'; a5 = 'x' }
-Set-ImUserAttribute -UserId (1..100 | ForEach-Object { ('long-user-id-' * 4) + $_ }) -Attribute $attrs -WhatIf
+        # 32 bytes is the longest UserID; a Push RegistrationID and a 50-byte attribute name are longer still.
+        $lines = Invoke-ChildPwsh @'
+$attrs = [ordered]@{}
+foreach ($i in 1..7) { $attrs["an-attribute-name-of-forty-bytes-or-so-$i"] = 'x' }
+Set-ImUserAttribute -UserId (1..100 | ForEach-Object { 'a-long-user-id-of-32-bytes-{0:d5}' -f $_ }) -Attribute $attrs -WhatIf
 '@
-            $whatIf = @($lines | Where-Object { $_ -like 'What if:*' })
-            $whatIf.Count | Should -Be 1
-            $whatIf[0] | Should -BeLike '*"Set attributes city, tier, a1, a2, a3 and 2 more"*'
-            $whatIf[0] | Should -BeLike '*"100 users: long-user-id-long-user-id-lo..., *and 97 more".'
-            $whatIf[0].Length | Should -BeLessThan 200
-        }
-        finally { Set-ImAppAttributeName -Name city, tier -Force -Connection $connection }
+        $whatIf = @($lines | Where-Object { $_ -like 'What if:*' })
+        $whatIf.Count | Should -Be 1
+        $whatIf[0] | Should -BeLike '*"Set attributes an-attribute-name-of-..., an-attribute-name-of-..., * and 2 more"*'
+        $whatIf[0] | Should -BeLike '*"100 users: a-long-user-id-of-32-..., a-long-user-id-of-32-..., a-long-user-id-of-32-... and 97 more".'
+        $whatIf[0].Length | Should -BeLessThan 320 # 100 ids and 7 names in full would be over 3,500
     }
 
     It 'with -Verbose writes one ShouldProcess line and one call line per call, none per user' {
@@ -127,13 +124,13 @@ Describe 'The summary on the Information stream' {
         "$data" | Should -BeLike 'Set-ImUserAttribute: 5 users in, 3 done, 2 failed (UserIdEmpty 1, UserIdTooLong 1), 0 retries, 0 pace adjustments, * s, * users/s'
     }
 
-    It 'is captured by 6> and shown by -InformationAction Continue' {
+    It 'is captured by 6>&1, and 6>$null drops it' {
         $records = Get-ImUserAttribute -UserId sum1, sum2 -Connection $connection 6>&1 | Where-Object { $_ -is [System.Management.Automation.InformationRecord] }
         (Get-Summary $records).MessageData.Done | Should -Be 2
 
         $lines = Invoke-ChildPwsh @'
 Get-ImUserAttribute -UserId a, b -InformationAction Continue | Out-Null
-Get-ImUserAttribute -UserId a, b | Out-Null
+Get-ImUserAttribute -UserId a, b 6>$null | Out-Null
 '@
         @($lines | Where-Object { $_ -like 'Get-ImUserAttribute: 2 users in, 2 done, 0 failed*' }).Count | Should -Be 1
     }
@@ -148,8 +145,10 @@ Get-ImUserAttribute -UserId a, b | Out-Null
 
     It 'is written when -ErrorAction Stop ends the command, with what was done until then' {
         $ids = @(1..150 | ForEach-Object { "stop$_" }) + '' + @(1..100 | ForEach-Object { "stopafter$_" })
-        { Set-ImUserAttribute -UserId $ids -Attribute @{ city = 'x' } -Connection $connection -InformationVariable info -ErrorAction Stop } |
-            Should -Throw -ErrorId 'UserIdEmpty,*'
+        $caught = $null
+        try { Set-ImUserAttribute -UserId $ids -Attribute @{ city = 'x' } -Connection $connection -InformationVariable info -ErrorAction Stop }
+        catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'UserIdEmpty,*'
         $data = (Get-Summary $info).MessageData
         $data.Stopped | Should -BeTrue
         $data.Users | Should -Be 251

@@ -84,6 +84,9 @@ internal static class Program
         var memoryLarge = RunEngine(server, options.MemoryLarge, options.Throttle, callsPerSecond: 0, sampleMemory: true);
         ok &= Report($"Memory, {options.MemoryLarge:N0} users (no quota, no latency)", memoryLarge, options.Throttle, 0);
 
+        // 4. CPU per user through the cmdlets, in a pwsh process (CpuPerUserScenario.cs).
+        var cpuFields = CpuPerUserScenario.Run(server, options.CpuUsers, options.ModulePath);
+
         var ratio = baseline.UsersPerSecond > 0 ? engine.UsersPerSecond / baseline.UsersPerSecond : 0;
         var maxInSecond = engine.Server.MaxCallsInAnySecond;
         Console.WriteLine("Summary");
@@ -115,7 +118,7 @@ internal static class Program
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
             "RESULT users_per_s={0:F0} baseline_users_per_s={1:F0} ratio={2:F2} max_calls_in_1s={3} mem_100k_mb={4:F1} mem_1m_mb={5:F1}",
-            engine.UsersPerSecond, baseline.UsersPerSecond, ratio, maxInSecond, memorySmall.PeakMemoryMb, memoryLarge.PeakMemoryMb));
+            engine.UsersPerSecond, baseline.UsersPerSecond, ratio, maxInSecond, memorySmall.PeakMemoryMb, memoryLarge.PeakMemoryMb) + cpuFields);
         return ok ? 0 : 1;
     }
 
@@ -344,12 +347,14 @@ internal sealed class MemorySampler
 internal sealed class Options
 {
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short]\n" +
+        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--module PATH]\n" +
         "  --users N       users in the engine's throughput run (default 60000; --short: 20000)\n" +
         "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
         "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
         "  --quota N       server quota: calls in any sliding second, 0 = off (default 100)\n" +
-        "  --short         CI mode: 20000 users, baseline 2000, memory runs of 20,000 and 200,000 users";
+        "  --short         CI mode: 20000 users, baseline 2000, memory runs of 20,000 and 200,000 users\n" +
+        "  --cpu-users N   users per round of the CPU-per-user run through the cmdlets in pwsh (default 20000)\n" +
+        "  --module PATH   the TencentImAttr.psd1 that run imports (default out/TencentImAttr/; another commit's build to compare)";
 
     public int Users { get; private set; } = 60_000;
     public int BaselineUsers { get; private set; }
@@ -358,6 +363,8 @@ internal sealed class Options
     public int Quota { get; private set; } = 100;
     public bool Short { get; private set; }
     public bool Help { get; private set; }
+    public int CpuUsers { get; private set; } = 20_000;
+    public string? ModulePath { get; private set; }
     public int MemorySmall { get; private set; } = 100_000;
     public int MemoryLarge { get; private set; } = 1_000_000;
 
@@ -374,6 +381,8 @@ internal sealed class Options
                 case "--throttle": options.Throttle = Number(args, ++i, 1); break;
                 case "--quota": options.Quota = Number(args, ++i, 0); break;
                 case "--short": options.Short = true; break;
+                case "--cpu-users": options.CpuUsers = Number(args, ++i, 1); break;
+                case "--module": options.ModulePath = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--module needs a path to TencentImAttr.psd1."); break;
                 case "--help" or "-h" or "-?": options.Help = true; break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }

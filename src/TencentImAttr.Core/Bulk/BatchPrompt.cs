@@ -18,7 +18,7 @@ internal static class BatchPrompt
     public const int NamesShown = 5;
 
     /// <summary>Longer ids and names are cut to this many characters, ending in "...".</summary>
-    public const int MaxLength = 32;
+    public const int MaxLength = 24;
 
     /// <summary>The target of a batch: "100 users: alice, bob, carol and 97 more" (or "1 user: alice").</summary>
     public static string Users(IReadOnlyList<string> users) =>

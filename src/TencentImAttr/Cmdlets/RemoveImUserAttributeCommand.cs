@@ -20,7 +20,7 @@ namespace TencentImAttr.Cmdlets;
 /// <code>
 /// Remove-ImUserAttribute -UserId alice, bob -Name city -WhatIf
 /// </code>
-/// Shows, for each user, the attributes that would be removed; nothing is sent.
+/// Shows, for each call of up to 100 users, the attributes that would be removed and the users; nothing is sent.
 /// </example>
 /// <example>
 /// Remove attributes from a list of users without prompts

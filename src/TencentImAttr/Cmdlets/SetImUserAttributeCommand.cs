@@ -48,7 +48,7 @@ namespace TencentImAttr.Cmdlets;
 /// Import-Csv users.csv | Set-ImUserAttribute -WhatIf
 /// Import-Csv users.csv | Set-ImUserAttribute -PassThru -ErrorVariable failed | ForEach-Object UserId | Set-Content done.txt
 /// </code>
-/// -WhatIf shows what would be set for each user and sends nothing. -PassThru writes one object per user set, whose
+/// -WhatIf shows one line per call of up to 100 users (the attributes and the first users) and sends nothing. -PassThru writes one object per user set, whose
 /// ids go to done.txt; the errors of the users that failed, each naming its user, are in $failed.
 /// </example>
 /// <example>

@@ -194,7 +194,8 @@ public class BulkConversationTests
         Assert.Equal("3 users: alice, bob, carol", BatchPrompt.Users(new[] { "alice", "bob", "carol" }));
         Assert.Equal("100 users: u0, u1, u2 and 97 more", BatchPrompt.Users(Enumerable.Range(0, 100).Select(i => "u" + i).ToList()));
         var longId = new string('x', 32) + "-tail";
-        Assert.Equal("1 user: " + new string('x', 29) + "...", BatchPrompt.Users(new[] { longId }));
+        Assert.Equal("1 user: " + new string('x', 21) + "...", BatchPrompt.Users(new[] { longId }));
+        Assert.Equal("1 user: " + new string('y', 24), BatchPrompt.Users(new[] { new string('y', 24) }));
     }
 
     [Fact]
