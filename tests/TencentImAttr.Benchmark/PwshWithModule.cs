@@ -46,15 +46,19 @@ internal sealed class PwshWithModule
         return new PwshWithModule(root, module);
     }
 
-    /// <summary>Runs <paramref name="script"/> (its param block gets <paramref name="arguments"/>) and returns its standard output; throws when it fails.</summary>
+    /// <summary>
+    /// Runs <paramref name="script"/> and returns its standard output; throws when it fails. The script's param block
+    /// gets -Module (the manifest's path, to import) and then <paramref name="arguments"/>.
+    /// </summary>
     public string Run(string script, params string[] arguments)
     {
         var file = Path.Combine(Path.GetTempPath(), "TencentImAttr.Benchmark." + Guid.NewGuid().ToString("N") + ".ps1");
-        File.WriteAllText(file, "Import-Module '" + ModulePath.Replace("'", "''", StringComparison.Ordinal) + "' -ErrorAction Stop\n" + script, Encoding.UTF8);
+        File.WriteAllText(file, script, Encoding.UTF8);
         try
         {
             var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-            foreach (var arg in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-File", file }) start.ArgumentList.Add(arg);
+            start.Environment["NO_COLOR"] = "1";
+            foreach (var arg in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-File", file, "-Module", ModulePath }) start.ArgumentList.Add(arg);
             foreach (var arg in arguments) start.ArgumentList.Add(arg);
             using var process = Process.Start(start)!;
             process.StandardInput.Close();
