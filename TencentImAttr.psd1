@@ -25,7 +25,18 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Tencent', 'TencentCloud', 'IM', 'Chat', 'TIM', 'Push', 'UserAttributes', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            # Find-PSResource -CommandName finds a module by these tags: one PSCommand_ and one PSCmdlet_ per exported cmdlet.
+            Tags         = @(
+                'Tencent', 'TencentCloud', 'IM', 'Chat', 'TIM', 'Push', 'UserAttributes', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS'
+                'PSCommand_Connect-ImApp', 'PSCmdlet_Connect-ImApp'
+                'PSCommand_Disconnect-ImApp', 'PSCmdlet_Disconnect-ImApp'
+                'PSCommand_Get-ImAppAttributeName', 'PSCmdlet_Get-ImAppAttributeName'
+                'PSCommand_Get-ImConnection', 'PSCmdlet_Get-ImConnection'
+                'PSCommand_Get-ImUserAttribute', 'PSCmdlet_Get-ImUserAttribute'
+                'PSCommand_Remove-ImUserAttribute', 'PSCmdlet_Remove-ImUserAttribute'
+                'PSCommand_Set-ImAppAttributeName', 'PSCmdlet_Set-ImAppAttributeName'
+                'PSCommand_Set-ImUserAttribute', 'PSCmdlet_Set-ImUserAttribute'
+            )
             ReleaseNotes = 'First release: Set-, Get- and Remove-ImUserAttribute over one HTTP core; Get-Help for every cmdlet, format views, Windows PowerShell 5.1 support.'
             ProjectUri   = 'https://github.com/tencentimattr/TencentImAttr'
             LicenseUri   = 'https://github.com/tencentimattr/TencentImAttr/blob/main/LICENSE'

@@ -14,7 +14,8 @@
                    out/tools/packages/ when missing, never into the user's modules). It prints the time of each stage
                    and ends with "N passed, N failed"; out/test-results/ holds the TRX and Pester results and
                    summary.json. It fails when any test fails, or when a suite did not run.
-    -Task Package  copies the publishable module to out/publish/TencentImAttr/ and validates its manifest.
+    -Task Package  copies the publishable module to out/publish/TencentImAttr/ and checks it with
+                   tools/Test-ModulePackage.ps1 (manifest, files, tags, help).
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Try
 .EXAMPLE
@@ -220,7 +221,8 @@ switch ($Task) {
         if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
         New-Item -ItemType Directory -Path $publish -Force | Out-Null
         Copy-Item -Path (Join-Path $moduleDir '*') -Destination $publish -Recurse
-        $manifest = Test-ModuleManifest -Path (Join-Path $publish 'TencentImAttr.psd1')
-        Write-Host "Packaged $($manifest.Name) $($manifest.Version) in $publish (Publish-PSResource -Path $publish)"
+        # Throws, listing every problem: the manifest, the files it names, the PSCommand_/PSCmdlet_ tags, the help.
+        $package = & (Join-Path $root 'tools/Test-ModulePackage.ps1') -Path $publish
+        Write-Host "Packaged $($package.Name) $($package.Version) in $publish (Publish-PSResource -Path $publish)"
     }
 }

@@ -36,6 +36,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     private readonly ImCmdlet _cmdlet;
     private readonly Func<PipelineRecord, ItemOutcome<TItem>> _read;
     private readonly bool _writeResults;
+    private readonly Func<TResult, object>? _present;
     private readonly BatchEngine<TItem, TResult> _engine;
     private bool _summaryWritten;
 
@@ -45,8 +46,10 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     /// <param name="read">How a record becomes a checked item.</param>
     /// <param name="approve">Whether a batch about to be sent may go (one ShouldProcess per call); null sends all.</param>
     /// <param name="writeResults">Whether results are written (Get always; Set and Remove with -PassThru).</param>
-    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<IReadOnlyList<TItem>, bool>? approve, bool writeResults)
+    /// <param name="present">What is written for a result, when not the result itself (Get -AsRow).</param>
+    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<IReadOnlyList<TItem>, bool>? approve, bool writeResults, Func<TResult, object>? present = null)
     {
+        _present = present;
         _cmdlet = cmdlet;
         _read = read;
         _writeResults = writeResults;
@@ -85,7 +88,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
 
     void IEngineSink<TResult>.OnResult(TResult result)
     {
-        if (_writeResults) _cmdlet.WriteObject(result);
+        if (_writeResults) _cmdlet.WriteObject(_present is null ? result : _present(result));
     }
 
     void IEngineSink<TResult>.OnFailure(ItemFailure failure) => _cmdlet.WriteError(ImCmdlet.ToErrorRecord(failure));

@@ -29,7 +29,9 @@ public abstract class ImBulkCmdlet : ImCmdlet
 
     #region Parameters
 
-    /// <summary>The users. Each user is checked on its own: a bad id is reported and the others still go.</summary>
+    /// <summary>
+    /// The users. Each user is checked on its own: a bad id is reported and the others still go. An array given here is built whole before the command starts (-UserId (Get-Content ids.txt) reads the whole file first); pipe the ids instead (Get-Content ids.txt | ...) to stream them.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByUserId)]
     [Alias("To_Account", "Account")]
     [AllowNull, AllowEmptyString, AllowEmptyCollection]
@@ -45,19 +47,20 @@ public abstract class ImBulkCmdlet : ImCmdlet
     public PSObject? InputObject { get; set; }
 
     /// <summary>
-    /// How many calls may be in flight at once (default: the connection's, 48). The API's
-    /// calls-per-second quota is kept whatever this is; raise it when round trips are long.
+    /// How many calls may be in flight at once. The API's calls-per-second quota is kept whatever this is; raise it
+    /// when round trips are long.
     /// </summary>
     [Parameter]
+    [PSDefaultValue(Help = "the connection's (Connect-ImApp -ThrottleLimit)")]
     [ValidateRange(1, ImConnection.MaxThrottleLimit)]
     public int ThrottleLimit { get; set; }
 
     /// <summary>
     /// How many times a user may be sent again after a transient failure (rate limit, timeout, 5xx, internal error),
-    /// with exponential backoff (default: the connection's, 5): at most 1 + MaxRetry attempts per user, whatever
-    /// fails. 0 turns retries off.
+    /// with exponential backoff: at most 1 + MaxRetry attempts per user, whatever fails. 0 turns retries off.
     /// </summary>
     [Parameter]
+    [PSDefaultValue(Help = "the connection's (Connect-ImApp -MaxRetry)")]
     [ValidateRange(0, 20)]
     public int MaxRetry { get; set; }
 

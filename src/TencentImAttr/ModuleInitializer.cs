@@ -19,9 +19,15 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     private static readonly object Gate = new();
     private static DependencyResolver? _installed;
 
-    /// <summary>Installs the AssemblyResolve handler, on .NET Framework only.</summary>
+    /// <summary>
+    /// Stops the import on an unsupported PowerShell (6, 7.0-7.3) with a message naming the supported versions; on
+    /// .NET Framework, installs the AssemblyResolve handler.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">PowerShell 6 or 7.0-7.3.</exception>
     public void OnImport()
     {
+        var problem = SupportedPowerShell.Problem(IsNetFramework, typeof(PSObject).Assembly.GetName().Version);
+        if (problem is not null) throw new PlatformNotSupportedException(problem);
         if (!IsNetFramework) return;
         lock (Gate)
         {

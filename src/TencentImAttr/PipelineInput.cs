@@ -24,7 +24,7 @@ internal static class PipelineInput
         if (value is System.Data.DataRow row) return PipelineRecord.FromObject(value, InputProperties.OfDataRow(row).Select(p => new KeyValuePair<string, object?>(p.Key, Plain(p.Value))).ToList());
         var properties = input!.Properties
             .Where(p => p.IsGettable)
-            .Select(p => new KeyValuePair<string, object?>(p.Name, Plain(SafeValue(p))))
+            .Select(p => new KeyValuePair<string, object?>(p.Name, Plain(PipelineTables.Read(p.Name, SafeValue(p)))))
             .ToList();
         return PipelineRecord.FromObject(value, properties);
     }

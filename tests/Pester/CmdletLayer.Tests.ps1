@@ -16,9 +16,17 @@ BeforeAll {
     Import-Module (Join-Path $root 'tools/TencentImAttr.Dev.psm1') -Force
     $script:emulator = Start-TestEmulator
 
+    # The stub replaces the network of this one connection through the module's test seam (which holds for the
+    # process until reset, so it is reset at once: later connections go to the emulator).
     function Connect-Stub([TencentImAttr.Testing.StubHttpHandler] $Handler) {
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
-            -MaxRetry 0 -HttpMessageHandler $Handler
+        [TencentImAttr.Testing.ModuleTestSeam]::Use($Handler)
+        try {
+            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
+                -MaxRetry 0
+        }
+        finally {
+            [TencentImAttr.Testing.ModuleTestSeam]::Reset()
+        }
     }
 
     # Runs a script in a new pwsh process, -NonInteractive, with the module imported and the TENCENTIM_* variables
@@ -61,45 +69,18 @@ BeforeAll {
 }
 
 AfterAll {
+    [TencentImAttr.Testing.ModuleTestSeam]::Reset()
     Disconnect-ImApp
     if ($script:emulator) { Stop-TestEmulator -Emulator $script:emulator }
 }
 
-Describe 'Parameter sets, as PowerShell sees them' {
-    It 'Set-ImUserAttribute has ByUserId (the default, as for Get and Remove: UserId and Attribute mandatory, positions 0 and 1) and ByInputObject (from the pipeline)' {
-        $command = Get-Command Set-ImUserAttribute
-        $command.DefaultParameterSet | Should -Be 'ByUserId'
-        (Get-Command Get-ImUserAttribute, Remove-ImUserAttribute).DefaultParameterSet | Should -Be @('ByUserId', 'ByUserId')
-        $byUser = $command.ParameterSets | Where-Object Name -EQ 'ByUserId'
-        $userId = $byUser.Parameters | Where-Object Name -EQ 'UserId'
-        $attribute = $byUser.Parameters | Where-Object Name -EQ 'Attribute'
-        $userId.IsMandatory | Should -BeTrue
-        $userId.Position | Should -Be 0
-        $attribute.IsMandatory | Should -BeTrue
-        $attribute.Position | Should -Be 1
-        $input = ($command.ParameterSets | Where-Object Name -EQ 'ByInputObject').Parameters | Where-Object Name -EQ 'InputObject'
-        $input.ValueFromPipeline | Should -BeTrue
-        $input.IsMandatory | Should -BeTrue
+Describe 'Parameter validation and sets, as the binder applies them' {
+    # What the sets look like is in CommandSurface.Tests.ps1; here the binder is made to use them.
+    It '<_> refuses a -ThrottleLimit out of range' -ForEach @('Set-ImUserAttribute', 'Get-ImUserAttribute', 'Remove-ImUserAttribute') {
+        { & $_ -UserId x -ThrottleLimit 0 -WhatIf } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
     }
 
-    It '<Name> takes the pipeline only through InputObject' -ForEach @(
-        @{ Name = 'Set-ImUserAttribute' }, @{ Name = 'Get-ImUserAttribute' }, @{ Name = 'Remove-ImUserAttribute' }
-    ) {
-        $byValue = (Get-Command $Name).Parameters.Values | Where-Object { $_.ParameterSets.Values.ValueFromPipeline -contains $true }
-        $byValue.Name | Should -Be 'InputObject'
-    }
-
-    It 'the bulk cmdlets take -Connection, -ThrottleLimit and -MaxRetry, with their ranges' {
-        foreach ($name in 'Set-ImUserAttribute', 'Get-ImUserAttribute', 'Remove-ImUserAttribute') {
-            $parameters = (Get-Command $name).Parameters
-            $parameters.Keys | Should -Contain 'Connection'
-            $range = $parameters['ThrottleLimit'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] }
-            $range.MinRange | Should -Be 1
-            { & $name -UserId x -ThrottleLimit 0 -WhatIf } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
-        }
-    }
-
-    It 'Connect-ImApp offers three ways to authenticate' {
+    It 'Connect-ImApp refuses two ways to authenticate at once' {
         (Get-Command Connect-ImApp).ParameterSets.Name | Sort-Object | Should -Be @('Credential', 'SecretKey', 'UserSig')
         { Connect-ImApp -SdkAppId 1 -Identifier a -UserSig s -SecretKey (ConvertTo-SecureString x -AsPlainText -Force) } |
             Should -Throw -ErrorId 'AmbiguousParameterSet,*'
@@ -202,7 +183,9 @@ Describe 'Streams, from another runspace of this process' {
             $null = $stub.Enqueue($ok)
         }
         $run = Invoke-InRunspace -Variables @{ stub = $stub } -Script @'
-Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -HttpMessageHandler $stub
+[TencentImAttr.Testing.ModuleTestSeam]::Use($stub)
+Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/'
+[TencentImAttr.Testing.ModuleTestSeam]::Reset()
 $ProgressPreference = 'Continue'
 1..500 | ForEach-Object { "u$_" } | Set-ImUserAttribute -Attribute @{ city = 'x' } -ThrottleLimit 1 -Verbose
 '@

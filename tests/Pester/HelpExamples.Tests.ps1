@@ -44,6 +44,7 @@ BeforeAll {
 }
 
 AfterAll {
+    [TencentImAttr.Testing.ModuleTestSeam]::Reset()
     foreach ($app in $script:prodApp, $script:testApp) { if ($app) { Stop-TestEmulator -Emulator $app } }
 }
 
@@ -57,7 +58,7 @@ Describe 'Help examples' {
         Set-Content -Path (Join-Path $TestDrive 'leavers.txt') -Value 'bob'
         Set-Content -Path (Join-Path $TestDrive 'removals.csv') -Value "UserId,Name`nalice,city`nbob,tier"
         Push-Location $TestDrive
-        $PSDefaultParameterValues['Connect-ImApp:HttpMessageHandler'] = $network
+        [TencentImAttr.Testing.ModuleTestSeam]::Use($network)
         $env:PROD_USERSIG = New-TestUserSig -SdkAppId $prodApp.SdkAppId -Identifier administrator -SecretKey $prodApp.SecretKey
         $env:TEST_USERSIG = New-TestUserSig -SdkAppId $testApp.SdkAppId -Identifier administrator -SecretKey $testApp.SecretKey
         Connect-ImApp -SdkAppId $prodApp.SdkAppId -Identifier administrator -SecretKey $prodApp.SecretKey
@@ -65,7 +66,7 @@ Describe 'Help examples' {
 
     AfterEach {
         Pop-Location
-        $PSDefaultParameterValues.Remove('Connect-ImApp:HttpMessageHandler')
+        [TencentImAttr.Testing.ModuleTestSeam]::Reset()
         Disconnect-ImApp
         foreach ($name in 'PROD_USERSIG', 'TEST_USERSIG', 'TENCENTIM_SDKAPPID', 'TENCENTIM_IDENTIFIER', 'TENCENTIM_SECRETKEY') {
             Remove-Item "Env:$name" -ErrorAction SilentlyContinue

@@ -1,6 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # The module through its real cmdlets, against the stub HTTP handler of tests/TencentImAttr.Testing
-# (installed with Connect-ImApp's hidden -HttpMessageHandler test seam). Run after `dotnet build TencentImAttr.sln`.
+# (installed through the module's internal test seam with TencentImAttr.Testing's ModuleTestSeam, which holds for
+# the process until reset, so each connection resets it as soon as it is made). Run after `dotnet build TencentImAttr.sln`.
 
 BeforeAll {
     $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
@@ -14,14 +15,21 @@ BeforeAll {
             [switch] $PassThru,
             [switch] $NoDefault
         )
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
-            -Service $Service -MaxRetry 1 -HttpMessageHandler $Handler -PassThru:$PassThru -NoDefault:$NoDefault
+        [TencentImAttr.Testing.ModuleTestSeam]::Use($Handler)
+        try {
+            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
+                -Service $Service -MaxRetry 1 -PassThru:$PassThru -NoDefault:$NoDefault
+        }
+        finally {
+            [TencentImAttr.Testing.ModuleTestSeam]::Reset()
+        }
     }
 
     function Get-Body([TencentImAttr.Testing.RecordedRequest] $Request) { $Request.Body | ConvertFrom-Json }
 }
 
 AfterAll {
+    [TencentImAttr.Testing.ModuleTestSeam]::Reset()
     Disconnect-ImApp
     Remove-Module TencentImAttr -Force -ErrorAction SilentlyContinue
 }
@@ -301,7 +309,9 @@ Describe 'Push family' {
 
 Describe 'Connections' {
     It 'shows the connection without secrets' {
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey (ConvertTo-SecureString 'SENTINEL-9d2c-key' -AsPlainText -Force) -Region Singapore -HttpMessageHandler ([TencentImAttr.Testing.StubHttpHandler]::new())
+        [TencentImAttr.Testing.ModuleTestSeam]::Use([TencentImAttr.Testing.StubHttpHandler]::new())
+        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey (ConvertTo-SecureString 'SENTINEL-9d2c-key' -AsPlainText -Force) -Region Singapore
+        [TencentImAttr.Testing.ModuleTestSeam]::Reset()
         $connection = Get-ImConnection
         $connection.SdkAppId | Should -Be 1400000000
         $connection.Region | Should -Be 'Singapore'
@@ -323,7 +333,9 @@ Describe 'Connections' {
     It 'keeps the key and the UserSig out of verbose output and errors' {
         $stub = [TencentImAttr.Testing.StubHttpHandler]::new()
         $stub.Enqueue([TencentImAttr.Testing.StubResponse]::Http(502, '<html>bad gateway</html>')) | Out-Null
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey (ConvertTo-SecureString 'SENTINEL-9d2c-key' -AsPlainText -Force) -BaseUri 'https://im.example.test/' -MaxRetry 0 -HttpMessageHandler $stub
+        [TencentImAttr.Testing.ModuleTestSeam]::Use($stub)
+        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey (ConvertTo-SecureString 'SENTINEL-9d2c-key' -AsPlainText -Force) -BaseUri 'https://im.example.test/' -MaxRetry 0
+        [TencentImAttr.Testing.ModuleTestSeam]::Reset()
         $all = Set-ImUserAttribute -UserId alice -Attribute @{ c = '1' } -Verbose -ErrorAction Continue 4>&1 2>&1 | Out-String
         $sig = $stub.Requests[0].Query['usersig']
         $all | Should -BeLike '*ImHttpError502*'

@@ -1,8 +1,8 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # Trust boundaries through the real cmdlets: runspaces that must not see each other's connection, server text that
 # must not reach the console live, and hostile or odd input (DataRow, remoting properties, numbers, throwing getters).
-# Same conventions as TencentImAttr.Tests.ps1: the stub handler of out/TencentImAttr.Testing, through the hidden
-# -HttpMessageHandler test seam. Run after `dotnet build TencentImAttr.sln`.
+# Same conventions as TencentImAttr.Tests.ps1: the stub handler of out/TencentImAttr.Testing, through the module's
+# test seam (ModuleTestSeam, reset as soon as each connection is made). Run after `dotnet build TencentImAttr.sln`.
 
 BeforeAll {
     $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
@@ -17,8 +17,14 @@ BeforeAll {
             [switch] $PassThru,
             [switch] $NoDefault
         )
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
-            -MaxRetry 0 -HttpMessageHandler $Handler -PassThru:$PassThru -NoDefault:$NoDefault
+        [TencentImAttr.Testing.ModuleTestSeam]::Use($Handler)
+        try {
+            Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' `
+                -MaxRetry 0 -PassThru:$PassThru -NoDefault:$NoDefault
+        }
+        finally {
+            [TencentImAttr.Testing.ModuleTestSeam]::Reset()
+        }
     }
 
     function Get-Body([TencentImAttr.Testing.RecordedRequest] $Request) { $Request.Body | ConvertFrom-Json }
@@ -54,6 +60,7 @@ BeforeAll {
 }
 
 AfterAll {
+    [TencentImAttr.Testing.ModuleTestSeam]::Reset()
     foreach ($pair in $script:savedEnv.GetEnumerator()) { [Environment]::SetEnvironmentVariable($pair.Key, $pair.Value) }
     Disconnect-ImApp
     Remove-Module TencentImAttr -Force -ErrorAction SilentlyContinue
@@ -84,7 +91,10 @@ Describe 'The session connection belongs to its runspace' {
     It 'is not disconnected by Disconnect-ImApp in another runspace, and each runspace keeps its own app' {
         $stubA = [TencentImAttr.Testing.StubHttpHandler]::new()
         $null = Invoke-InRunspace $rsA {
-            param($h) Connect-ImApp -SdkAppId 1400000001 -Identifier robotA -UserSig 'sig-a' -BaseUri 'https://a.example.test/' -HttpMessageHandler $h
+            param($h)
+            [TencentImAttr.Testing.ModuleTestSeam]::Use($h)
+            Connect-ImApp -SdkAppId 1400000001 -Identifier robotA -UserSig 'sig-a' -BaseUri 'https://a.example.test/'
+            [TencentImAttr.Testing.ModuleTestSeam]::Reset()
         } @($stubA)
         $null = Invoke-InRunspace $rsB { Disconnect-ImApp }
         (Invoke-InRunspace $rsA { (Get-ImConnection).SdkAppId }).Output | Should -Be 1400000001
@@ -169,7 +179,9 @@ Describe 'Echoed secrets are scrubbed in every form' {
         $twice = [uri]::EscapeDataString([uri]::EscapeDataString($sig))
         $info = "bad sig $lower or $twice in https://im.example.test/v4/x?sig=$lower"
         $stub.EnqueueJson((@{ ActionStatus = 'FAIL'; ErrorCode = 70003; ErrorInfo = $info } | ConvertTo-Json -Compress)) | Out-Null
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig $sig -BaseUri 'https://im.example.test/' -MaxRetry 0 -HttpMessageHandler $stub
+        [TencentImAttr.Testing.ModuleTestSeam]::Use($stub)
+        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig $sig -BaseUri 'https://im.example.test/' -MaxRetry 0
+        [TencentImAttr.Testing.ModuleTestSeam]::Reset()
         $null = Get-ImUserAttribute -UserId alice -ErrorVariable errs -ErrorAction SilentlyContinue -Verbose 4>&1
         $shown = ($errs | Out-String) + ($errs | Format-List * -Force | Out-String) + $errs[0].Exception.ErrorInfo
         $shown | Should -Match ([regex]::Escape('***'))
@@ -244,7 +256,7 @@ Describe 'Hostile or odd input' {
 Describe 'Connect-ImApp and Set-ImAppAttributeName' {
     It 'refuses a -UserSigLifetime the signature cannot carry' {
         $key = ConvertTo-SecureString 'k' -AsPlainText -Force
-        { Connect-ImApp 1400000000 administrator -SecretKey $key -UserSigLifetime (New-TimeSpan -Days 7300) -NoDefault } |
+        { Connect-ImApp 1400000000 administrator -SecretKey $key -UserSigLifetime (New-TimeSpan -Days 7300) -NoDefault -PassThru } |
             Should -Throw -ErrorId 'InvalidConnectionSettings,TencentImAttr.Cmdlets.ConnectImAppCommand'
     }
 

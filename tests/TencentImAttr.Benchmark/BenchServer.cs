@@ -32,7 +32,9 @@ internal sealed class BenchServer : IAsyncDisposable
     private readonly List<long> _arrivals = new();
     private readonly AttributeStore _store = new() { KeepsValues = false };
     private EmulatedImService _service = null!;
-    private long _rateLimited, _tooManyUsers, _badRequests, _users;
+    private long _rateLimited, _tooManyUsers, _badRequests, _users, _faults;
+    private Random? _faultDraws;
+    private double _failRate;
     private int _maxUsersInCall;
     private int _latencyMs;
     private int _quota;
@@ -65,6 +67,17 @@ internal sealed class BenchServer : IAsyncDisposable
         set => Volatile.Write(ref _latencyMs, value);
     }
 
+    /// <summary>
+    /// The fraction of calls (0 to 1) answered with a transient fault instead, drawn from a fixed seed so that every run
+    /// meets the same sequence: a quarter each of 91000 (nothing applied), HTTP 502 with an HTML page (nothing applied),
+    /// a reset after the call was applied, and an answer cut short after the call was applied.
+    /// </summary>
+    public double FailRate
+    {
+        get { lock (_gate) return _failRate; }
+        set { lock (_gate) { _failRate = value; _faultDraws = new Random(2026); } }
+    }
+
     /// <summary>Calls accepted in any one-second window (0: no quota).</summary>
     public int Quota
     {
@@ -94,10 +107,10 @@ internal sealed class BenchServer : IAsyncDisposable
     {
         lock (_gate)
         {
-            var stats = new ServerStats(_arrivals.ToArray(), _rateLimited, _tooManyUsers, _badRequests, _users, _maxUsersInCall);
+            var stats = new ServerStats(_arrivals.ToArray(), _rateLimited, _tooManyUsers, _badRequests, _users, _maxUsersInCall) { Faults = _faults };
             _arrivals.Clear();
             Renew();
-            _rateLimited = _tooManyUsers = _badRequests = _users = 0;
+            _rateLimited = _tooManyUsers = _badRequests = _users = _faults = 0;
             _maxUsersInCall = 0;
             return stats;
         }
@@ -106,11 +119,17 @@ internal sealed class BenchServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         EmulatedImService service;
+        var fault = -1;
         lock (_gate)
         {
             // The arrival time is taken under the lock, so the list stays sorted.
             _arrivals.Add(Stopwatch.GetTimestamp());
             service = _service;
+            if (_faultDraws is not null && _failRate > 0)
+            {
+                var draw = _faultDraws.NextDouble();
+                if (draw < _failRate) fault = (int)(draw / _failRate * 4);
+            }
         }
         byte[] body;
         using (var buffer = new System.IO.MemoryStream())
@@ -122,7 +141,34 @@ internal sealed class BenchServer : IAsyncDisposable
         Count(path, body);
         var query = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in context.Request.Query) query[pair.Key] = pair.Value.ToString();
+        if (fault is 0 or 1)
+        {
+            // Refused before applying: the service's internal error, or a gateway's page.
+            Interlocked.Increment(ref _faults);
+            await AfterLatencyAsync().ConfigureAwait(false);
+            var refusal = fault == 0
+                ? System.Text.Encoding.UTF8.GetBytes("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":91000,\"ErrorInfo\":\"internal error\"}")
+                : System.Text.Encoding.UTF8.GetBytes("<html><body><h1>502 Bad Gateway</h1></body></html>");
+            context.Response.StatusCode = fault == 0 ? 200 : 502;
+            context.Response.ContentType = fault == 0 ? "application/json" : "text/html";
+            await context.Response.Body.WriteAsync(refusal).ConfigureAwait(false);
+            return;
+        }
         var answer = service.Handle(path, query, body);
+        if (fault is 2 or 3)
+        {
+            // Applied, and then the answer is lost: a reset, or a body cut short.
+            Interlocked.Increment(ref _faults);
+            await AfterLatencyAsync().ConfigureAwait(false);
+            if (fault == 3)
+            {
+                context.Response.ContentLength = answer.Body.Length;
+                await context.Response.Body.WriteAsync(answer.Body.AsMemory(0, answer.Body.Length / 2)).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync().ConfigureAwait(false);
+            }
+            context.Abort();
+            return;
+        }
         if (answer.Status != 200) Interlocked.Increment(ref _badRequests);
         else if (ErrorCodeOf(answer.Body) is { } code && code != 0)
         {
@@ -131,15 +177,17 @@ internal sealed class BenchServer : IAsyncDisposable
             else Interlocked.Increment(ref _badRequests);
         }
 
-        var latency = LatencyMs;
-        if (latency > 0)
-        {
-            await Task.Delay(latency).ConfigureAwait(false);
-        }
+        await AfterLatencyAsync().ConfigureAwait(false);
         context.Response.StatusCode = answer.Status;
         context.Response.ContentType = answer.ContentType;
         context.Response.ContentLength = answer.Body.Length;
         await context.Response.Body.WriteAsync(answer.Body).ConfigureAwait(false);
+    }
+
+    private Task AfterLatencyAsync()
+    {
+        var latency = LatencyMs;
+        return latency > 0 ? Task.Delay(latency) : Task.CompletedTask;
     }
 
     /// <summary>Counts the users a call carried, whatever the emulator answers.</summary>
@@ -211,6 +259,9 @@ internal sealed class ServerStats
     public long BadRequests { get; }
     public long Users { get; }
     public int MaxUsersInCall { get; }
+
+    /// <summary>Calls answered with an injected fault (<see cref="BenchServer.FailRate"/>).</summary>
+    public long Faults { get; init; }
 
     /// <summary>The most calls that arrived within any one second (sliding window: two pointers over the sorted times).</summary>
     public int MaxCallsInAnySecond => MaxInWindow(Arrivals, Stopwatch.Frequency);

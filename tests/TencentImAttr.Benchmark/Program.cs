@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
 using System.Runtime;
 using System.Threading;
 using System.Threading.Tasks;
@@ -71,6 +72,35 @@ internal static class Program
         ok &= Report("Engine", engine, options.Throttle, options.Quota);
         PauseForWindow();
 
+        // 1b. The same run while a fixed share of the calls fail transiently (seeded, every fault kind): the ceiling is
+        // the quota less the calls spent on failed attempts, so the ideal faults-to-clean ratio is 1 - fail rate.
+        server.FailRate = options.FailRate;
+        var faults = RunEngine(server, options.Users, options.Throttle, ApiCallsPerSecond, sampleMemory: false);
+        server.FailRate = 0;
+        ok &= Report($"Engine with {options.FailRate:P0} of calls failing transiently (91000, 502, reset or cut answer after applying)", faults, options.Throttle, options.Quota, expectAllDone: false);
+        PauseForWindow();
+
+        // 1c. Through the cmdlets in a pwsh process: what the server sees when an admin runs the module.
+        var pwshRuns = new System.Collections.Generic.List<(double UsersPerSecond, int MaxInSecond, long RateLimited, long Errors)>();
+        for (var run = 1; run <= options.PwshRuns; run++)
+        {
+            server.TakeStats();
+            var pwsh = PwshRun.Set(server, options.PwshUsers);
+            var seen = server.TakeStats();
+            if (pwsh is not { } measured) break;
+            var perSecond = options.PwshUsers / measured.Elapsed.TotalSeconds;
+            pwshRuns.Add((perSecond, seen.MaxCallsInAnySecond, seen.RateLimited, measured.Errors));
+            Console.WriteLine("Through pwsh, run {0} of {1}: Set-ImUserAttribute of {2:N0} users from a pipeline", run, options.PwshRuns, options.PwshUsers);
+            Console.WriteLine("  {0:N0} users/s; server: {1:N0} calls, max {2:N0} calls in any 1 s, {3:N0} rate-limited answers (60007); {4:N0} errors written",
+                perSecond, seen.Calls, seen.MaxCallsInAnySecond, seen.RateLimited, measured.Errors);
+            if (seen.TightestSpanMs(options.Quota + 1) is { } tightest && options.Quota > 0)
+            {
+                Console.WriteLine("  server: the tightest {0} consecutive calls spanned {1:N1} ms", options.Quota + 1, tightest);
+            }
+            Console.WriteLine();
+            PauseForWindow();
+        }
+
         // 2. The baseline: the same engine, the same connection settings, one call at a time (what the public SDKs do).
         var baseline = RunEngine(server, options.BaselineUsers, throttle: 1, ApiCallsPerSecond, sampleMemory: false);
         ok &= Report("Baseline (ThrottleLimit 1, same engine)", baseline, 1, options.Quota);
@@ -95,6 +125,13 @@ internal static class Program
         Console.WriteLine("  ratio             {0,10:N2}", ratio);
         Console.WriteLine("  max calls in 1 s  {0,10:N0}  (engine run, server arrivals, sliding window; quota {1})", maxInSecond, options.Quota);
         Console.WriteLine("  rate-limited      {0,10:N0}  (engine run; baseline run: {1:N0})", engine.Server.RateLimited, baseline.Server.RateLimited);
+        var faultRatio = engine.UsersPerSecond > 0 ? faults.UsersPerSecond / engine.UsersPerSecond : 0;
+        Console.WriteLine("  under faults      {0,10:N0} users/s  ratio to clean {1:N2} (ideal {2:N2}); {3:N0} users failed after all retries, {4:N0} faults injected",
+            faults.UsersPerSecond, faultRatio, 1 - options.FailRate, faults.Sink.Failures, faults.Server.Faults);
+        foreach (var (run, index) in pwshRuns.Select((r, i) => (r, i + 1)))
+        {
+            Console.WriteLine("  pwsh run {0}        {1,10:N0} users/s  max {2} calls in any 1 s, {3} answers of 60007, {4} errors", index, run.UsersPerSecond, run.MaxInSecond, run.RateLimited, run.Errors);
+        }
         Console.WriteLine("  peak memory       {0,10:N1} MB for {1:N0} users, {2:N1} MB for {3:N0} users (peak pending items {4:N0} / {5:N0})",
             memorySmall.PeakMemoryMb, options.MemorySmall, memoryLarge.PeakMemoryMb, options.MemoryLarge, memorySmall.PeakPendingItems, memoryLarge.PeakPendingItems);
         Console.WriteLine("  held after GCs    {0,10:N1} MB for {1:N0} users, {2:N1} MB for {3:N0} users (peak heap size after a collection, above baseline)",
@@ -104,6 +141,8 @@ internal static class Program
         Target("engine >= 9,500 users/s", engine.UsersPerSecond >= 9_500);
         Target("no 1-second window over 100 calls", maxInSecond <= ApiCallsPerSecond);
         Target("ratio >= 9", ratio >= 9);
+        Target($"under faults: ratio to clean >= 0.9 x {1 - options.FailRate:N2}", faultRatio >= 0.9 * (1 - options.FailRate));
+        Target("through pwsh: no 1-second window over 100 calls and no 60007, in every run", pwshRuns.Count > 0 && pwshRuns.All(r => r.MaxInSecond <= ApiCallsPerSecond && r.RateLimited == 0));
         Target($"memory flat: large run <= small run + {MemoryAllowanceMb} MB", memoryLarge.PeakMemoryMb <= memorySmall.PeakMemoryMb + MemoryAllowanceMb);
         if (options.Short)
         {
@@ -117,8 +156,10 @@ internal static class Program
         Console.WriteLine();
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
-            "RESULT users_per_s={0:F0} baseline_users_per_s={1:F0} ratio={2:F2} max_calls_in_1s={3} mem_100k_mb={4:F1} mem_1m_mb={5:F1}",
-            engine.UsersPerSecond, baseline.UsersPerSecond, ratio, maxInSecond, memorySmall.PeakMemoryMb, memoryLarge.PeakMemoryMb) + cpuFields);
+            "RESULT users_per_s={0:F0} baseline_users_per_s={1:F0} ratio={2:F2} max_calls_in_1s={3} mem_100k_mb={4:F1} mem_1m_mb={5:F1} faults_users_per_s={6:F0} faults_ratio={7:F2} faults_failed_users={8} pwsh_users_per_s={9:F0} pwsh_max_calls_in_1s={10} pwsh_60007={11}",
+            engine.UsersPerSecond, baseline.UsersPerSecond, ratio, maxInSecond, memorySmall.PeakMemoryMb, memoryLarge.PeakMemoryMb,
+            faults.UsersPerSecond, faultRatio, faults.Sink.Failures,
+            pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1) + cpuFields);
         return ok ? 0 : 1;
     }
 
@@ -170,7 +211,7 @@ internal static class Program
         return new RunResult(users, watch.Elapsed, sink, server.TakeStats(), peakPending, peakInFlight, memory, allocated);
     }
 
-    private static bool Report(string title, RunResult run, int throttle, int quota)
+    private static bool Report(string title, RunResult run, int throttle, int quota, bool expectAllDone = true)
     {
         Console.WriteLine(title);
         Console.WriteLine("  users {0:N0} in {1:N2} s: {2:N0} users/s, {3:N1} calls/s ({4:N0} calls, ThrottleLimit {5}, peak in flight {6})",
@@ -195,7 +236,9 @@ internal static class Program
             Console.WriteLine("  first failure: {0}", run.Sink.FirstFailure);
         }
         Console.WriteLine();
-        return run.Sink.Failures == 0 && run.Sink.Results == run.Users && run.Server.TooManyUsers == 0 && run.Server.MaxUsersInCall <= BenchServer.MaxUsersPerCall;
+        // Under injected faults a user may fail after all its retries; it must still be accounted for, once.
+        var accounted = expectAllDone ? run.Sink.Failures == 0 && run.Sink.Results == run.Users : run.Sink.Results + run.Sink.Failures == run.Users;
+        return accounted && run.Server.TooManyUsers == 0 && run.Server.MaxUsersInCall <= BenchServer.MaxUsersPerCall;
     }
 
     private static void Target(string what, bool met) => Console.WriteLine("  {0} {1}", met ? "[met]   " : "[MISSED]", what);
@@ -352,6 +395,9 @@ internal sealed class Options
         "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
         "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
         "  --quota N       server quota: calls in any sliding second, 0 = off (default 100)\n" +
+        "  --fail-rate F   the share of calls failing transiently in the fault run (default 0.2)\n" +
+        "  --pwsh-users N  users set through the cmdlets in a pwsh process (default 100000; --short: 20000)\n" +
+        "  --pwsh-runs N   how many pwsh runs (default 1)\n" +
         "  --short         CI mode: 20000 users, baseline 2000, memory runs of 20,000 and 200,000 users\n" +
         "  --cpu-users N   users per round of the CPU-per-user run through the cmdlets in pwsh (default 20000)\n" +
         "  --module PATH   the TencentImAttr.psd1 that run imports (default out/TencentImAttr/; another commit's build to compare)";
@@ -362,6 +408,9 @@ internal sealed class Options
     public int Throttle { get; private set; } = ImConnection.DefaultThrottleLimit;
     public int Quota { get; private set; } = 100;
     public bool Short { get; private set; }
+    public double FailRate { get; private set; } = 0.2;
+    public int PwshUsers { get; private set; } = 100_000;
+    public int PwshRuns { get; private set; } = 1;
     public bool Help { get; private set; }
     public int CpuUsers { get; private set; } = 20_000;
     public string? ModulePath { get; private set; }
@@ -372,6 +421,7 @@ internal sealed class Options
     {
         var options = new Options();
         int? users = null;
+        int? pwshUsers = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -383,6 +433,9 @@ internal sealed class Options
                 case "--short": options.Short = true; break;
                 case "--cpu-users": options.CpuUsers = Number(args, ++i, 1); break;
                 case "--module": options.ModulePath = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--module needs a path to TencentImAttr.psd1."); break;
+                case "--fail-rate": options.FailRate = Fraction(args, ++i); break;
+                case "--pwsh-users": pwshUsers = Number(args, ++i, 1); break;
+                case "--pwsh-runs": options.PwshRuns = Number(args, ++i, 0); break;
                 case "--help" or "-h" or "-?": options.Help = true; break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
@@ -394,8 +447,18 @@ internal sealed class Options
             options.MemoryLarge = 200_000;
         }
         if (users is not null) options.Users = users.Value;
+        options.PwshUsers = pwshUsers ?? (options.Short ? 20_000 : 100_000);
         options.BaselineUsers = options.Short ? 2_000 : Math.Max(2_000, options.Users / 10);
         return options;
+    }
+
+    private static double Fraction(string[] args, int index)
+    {
+        if (index >= args.Length || !double.TryParse(args[index], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value is < 0 or >= 1)
+        {
+            throw new ArgumentException($"{args[Math.Min(index, args.Length) - 1]} needs a fraction from 0 to below 1.");
+        }
+        return value;
     }
 
     private static int Number(string[] args, int index, int min)

@@ -70,7 +70,7 @@ public sealed class StubResponse
 }
 
 /// <summary>
-/// A stub HttpMessageHandler for the module's test seam (Connect-ImApp -HttpMessageHandler): it records every request,
+/// A stub HttpMessageHandler for the module's test seam (ModuleTestSeam.Use): it records every request,
 /// and answers from a queue of responses, else from a responder function, else with an OK envelope.
 /// </summary>
 public sealed class StubHttpHandler : HttpMessageHandler

@@ -15,6 +15,9 @@ internal sealed class CmdletModel
     public string Name => Verb + "-" + Noun;
     public string? DefaultParameterSetName { get; init; }
     public bool SupportsShouldProcess { get; init; }
+
+    /// <summary>The Cmdlet attribute's HelpUri: the cmdlet's page online (Get-Help -Online).</summary>
+    public string? HelpUri { get; init; }
     public required IReadOnlyList<ParameterModel> Parameters { get; init; }
 
     /// <summary>The parameter sets in display order: the default set first, then in the order the parameters name them.</summary>
@@ -43,6 +46,9 @@ internal sealed class ParameterModel
     public IReadOnlyList<string>? AcceptedValues { get; init; }
     public bool DontShow { get; init; }
     public bool SupportsWildcards { get; init; }
+
+    /// <summary>What a PSDefaultValue attribute says the default is (its Value, else its Help text), or null.</summary>
+    public string? DefaultValue { get; init; }
     public bool IsSwitch => Type.FullName == "System.Management.Automation.SwitchParameter";
 
     /// <summary>The entry of this parameter for a set, or null when the parameter is not in it.</summary>
@@ -88,6 +94,7 @@ internal static class CmdletReader
             Noun = (string)cmdlet.ConstructorArguments[1].Value!,
             DefaultParameterSetName = defaultSet,
             SupportsShouldProcess = Named(cmdlet, "SupportsShouldProcess") is true,
+            HelpUri = (string?)Named(cmdlet, "HelpUri"),
             Parameters = parameters,
             ParameterSets = named,
             OutputTypes = type.GetCustomAttributesData()
@@ -150,8 +157,18 @@ internal static class CmdletReader
             AcceptedValues = accepted,
             DontShow = entries.Any(e => Named(e.Data, "DontShow") is true),
             SupportsWildcards = Attribute(attributes, "SupportsWildcardsAttribute") is not null,
+            DefaultValue = Attribute(attributes, "PSDefaultValueAttribute") is { } d ? DefaultText(d) : null,
         };
     }
+
+    /// <summary>The default as help shows it: the Value in the invariant culture, else the Help text.</summary>
+    private static string? DefaultText(CustomAttributeData attribute) => Named(attribute, "Value") switch
+    {
+        null => (string?)Named(attribute, "Help"),
+        bool b => b ? "True" : "False",
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        var other => other.ToString(),
+    };
 
     private static List<string>? EnumNames(Type type)
     {

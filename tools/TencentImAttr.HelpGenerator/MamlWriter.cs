@@ -38,6 +38,7 @@ internal sealed class MamlWriter
         var remarks = XmlDocs.Paragraphs(member, "remarks");
         var examples = XmlDocs.Examples(member);
         if (summary.Count == 0) _problems.Add($"{cmdlet.Name} ({cmdlet.Type.FullName}) has no <summary>.");
+        if (string.IsNullOrEmpty(cmdlet.HelpUri)) _problems.Add($"{cmdlet.Name} ({cmdlet.Type.FullName}) has no HelpUri in its Cmdlet attribute.");
         if (examples.Count < 2) _problems.Add($"{cmdlet.Name} ({cmdlet.Type.FullName}) has {examples.Count} <example> element(s); it needs at least 2.");
         foreach (var (example, i) in examples.Select((e, i) => (e, i + 1)))
         {
@@ -58,7 +59,7 @@ internal sealed class MamlWriter
                 Description(summary.Count > 0 ? new[] { DocText.FirstSentence(summary[0]) } : Array.Empty<string>())),
             Description(summary.Concat(remarks)),
             new XElement(Command + "syntax", cmdlet.ParameterSets.Select(set => SyntaxItem(cmdlet, set, parameters))),
-            new XElement(Command + "parameters", parameters.Select(p => ParameterElement(p, Merged(p), inSyntax: false)),
+            new XElement(Command + "parameters", parameters.Select(p => ParameterElement(WithRequiredPerSet(cmdlet, p), Merged(p), inSyntax: false)),
                 cmdlet.SupportsShouldProcess ? ShouldProcessParameters(inSyntax: false) : null),
             InputTypes(parameters),
             ReturnValues(cmdlet),
@@ -100,7 +101,8 @@ internal sealed class MamlWriter
     }
 
     /// <summary>
-    /// A parameter across its sets, for the PARAMETERS section: required when mandatory in every set it is in; its
+    /// A parameter across its sets, for the PARAMETERS section: required when mandatory in any set it is in (the text
+    /// then says in which, see <see cref="WithRequiredPerSet"/>); its
     /// position when it has one single position; bound from the pipeline however any set binds it.
     /// </summary>
     private static ParameterSetEntry Merged((ParameterModel Parameter, IReadOnlyList<string> Text) p)
@@ -109,10 +111,26 @@ internal sealed class MamlWriter
         var positions = sets.Select(s => s.Position).OfType<int>().Distinct().ToList();
         return new ParameterSetEntry(
             "",
-            sets.All(s => s.Mandatory),
+            sets.Any(s => s.Mandatory),
             positions.Count == 1 ? positions[0] : null,
             sets.Any(s => s.ValueFromPipeline),
             sets.Any(s => s.ValueFromPipelineByPropertyName));
+    }
+
+    /// <summary>
+    /// The PARAMETERS section's text, with a sentence that says in which parameter sets the parameter is required
+    /// when the sets disagree: Get-Help reads "Required?" as a boolean (true when any set requires it), so that one
+    /// value cannot say "required with -UserId" by itself.
+    /// </summary>
+    private static (ParameterModel Parameter, IReadOnlyList<string> Text) WithRequiredPerSet(CmdletModel cmdlet, (ParameterModel Parameter, IReadOnlyList<string> Text) p)
+    {
+        var perSet = cmdlet.ParameterSets
+            .Select(set => (Set: set, Entry: p.Parameter.EntryFor(set)))
+            .Where(s => s.Entry is not null)
+            .ToLookup(s => s.Entry!.Mandatory, s => s.Set);
+        if (!perSet[true].Any() || !perSet[false].Any()) return p;
+        var sentence = $"Required in the parameter set {string.Join(" and ", perSet[true])}; optional in {string.Join(" and ", perSet[false])}.";
+        return (p.Parameter, p.Text.Append(sentence).ToList());
     }
 
     private static XElement ParameterElement((ParameterModel Parameter, IReadOnlyList<string> Text) p, ParameterSetEntry entry, bool inSyntax)
@@ -136,7 +154,7 @@ internal sealed class MamlWriter
                 ? null
                 : new XElement(Command + "parameterValue", new XAttribute("required", Bool(!parameter.IsSwitch)), new XAttribute("variableLength", "false"), typeName),
             new XElement(Dev + "type", new XElement(Maml + "name", typeName), new XElement(Maml + "uri")),
-            new XElement(Dev + "defaultValue", parameter.IsSwitch ? "False" : "None"));
+            new XElement(Dev + "defaultValue", parameter.DefaultValue ?? (parameter.IsSwitch ? "False" : "None")));
     }
 
     private static IEnumerable<XElement> ShouldProcessParameters(bool inSyntax)
@@ -207,11 +225,18 @@ internal sealed class MamlWriter
             new XElement(Dev + "remarks", example.Remarks.Select(r => new XElement(Maml + "para", r)), new XElement(Maml + "para", "")));
     }
 
-    /// <summary>The cmdlets of the same noun or the same output type, and Connect-ImApp, which every other cmdlet needs.</summary>
+    /// <summary>
+    /// The cmdlet's page online first (the link Get-Help -Online opens), then the cmdlets of the same noun or the same
+    /// output type, and Connect-ImApp, which every other cmdlet needs.
+    /// </summary>
     private static XElement RelatedLinks(CmdletModel cmdlet, IReadOnlyList<CmdletModel> all) =>
-        new(Command + "relatedLinks", all
-            .Where(c => c != cmdlet && (c.Noun == cmdlet.Noun || c.Verb == "Connect" || SharesOutput(c, cmdlet)))
-            .Select(c => new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", c.Name), new XElement(Maml + "uri"))));
+        new(Command + "relatedLinks",
+            cmdlet.HelpUri is null ? null : new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", OnlineVersion), new XElement(Maml + "uri", cmdlet.HelpUri)),
+            all.Where(c => c != cmdlet && (c.Noun == cmdlet.Noun || c.Verb == "Connect" || SharesOutput(c, cmdlet)))
+                .Select(c => new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", c.Name), new XElement(Maml + "uri"))));
+
+    /// <summary>The link text PowerShell's own help gives the online page.</summary>
+    internal const string OnlineVersion = "Online Version:";
 
     private static bool SharesOutput(CmdletModel a, CmdletModel b) =>
         a.OutputTypes.Where(o => !o.IsVoid).Select(o => o.FullName).Intersect(b.OutputTypes.Where(o => !o.IsVoid).Select(o => o.FullName)).Any();

@@ -11,6 +11,7 @@ namespace TencentImAttr.HelpGenerator;
 /// <summary>
 /// dotnet TencentImAttr.HelpGenerator.dll --assembly TencentImAttr.dll --xmldoc TencentImAttr.xml [--xmldoc ...]
 ///     [--reference path.dll ...] [--references file-with-one-path-a-line] --out en-US/TencentImAttr.dll-Help.xml
+///     [--docs folder-for-one-markdown-page-per-cmdlet]
 /// </summary>
 internal static class Program
 {
@@ -25,7 +26,7 @@ internal static class Program
         catch (UsageException e)
         {
             Console.Error.WriteLine($"{Origin} : error HELP000 : {e.Message}");
-            Console.Error.WriteLine("Usage: dotnet TencentImAttr.HelpGenerator.dll --assembly <dll> --xmldoc <xml>... [--reference <dll>...] [--references <file>] --out <file>");
+            Console.Error.WriteLine("Usage: dotnet TencentImAttr.HelpGenerator.dll --assembly <dll> --xmldoc <xml>... [--reference <dll>...] [--references <file>] --out <file> [--docs <folder>]");
             return 2;
         }
     }
@@ -57,15 +58,30 @@ internal static class Program
             return 1;
         }
 
-        var text = Serialize(document);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
-        // Rewritten only when it changes, so that an unchanged build leaves the layout untouched.
-        if (!File.Exists(options.Out) || File.ReadAllText(options.Out) != text)
-        {
-            File.WriteAllText(options.Out, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-        }
+        WriteIfChanged(options.Out, Serialize(document), bom: true);
         Console.WriteLine($"{Origin}: help for {cmdlets.Count} cmdlets -> {options.Out}");
+        if (options.Docs is not null)
+        {
+            var pages = MarkdownWriter.Pages(document);
+            Directory.CreateDirectory(options.Docs);
+            foreach (var stale in Directory.EnumerateFiles(options.Docs, "*.md").Where(f => !pages.ContainsKey(Path.GetFileName(f))))
+            {
+                File.Delete(stale);
+            }
+            foreach (var page in pages) WriteIfChanged(Path.Combine(options.Docs, page.Key), page.Value, bom: false);
+            Console.WriteLine($"{Origin}: {pages.Count} pages -> {options.Docs}");
+        }
         return 0;
+    }
+
+    /// <summary>Writes a file only when its text changes, so that an unchanged build leaves the layout untouched.</summary>
+    private static void WriteIfChanged(string path, string text, bool bom)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (!File.Exists(path) || File.ReadAllText(path) != text)
+        {
+            File.WriteAllText(path, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: bom));
+        }
     }
 
     private static string Serialize(System.Xml.Linq.XDocument document)
@@ -90,6 +106,7 @@ internal static class Program
         public List<string> XmlDocs { get; } = new();
         public List<string> References { get; } = new();
         public string Out { get; private set; } = "";
+        public string? Docs { get; private set; }
 
         public static Options Parse(string[] args)
         {
@@ -106,6 +123,7 @@ internal static class Program
                         options.References.AddRange(File.ReadAllLines(Value()).Select(l => l.Trim()).Where(l => l.Length > 0));
                         break;
                     case "--out": options.Out = Value(); break;
+                    case "--docs": options.Docs = Value(); break;
                     default: throw new UsageException($"Unknown argument '{args[i]}'.");
                 }
             }

@@ -31,11 +31,17 @@ internal sealed class ImApiClient
 
     /// <summary>Sends <paramref name="body"/> once to <paramref name="operation"/>, signed with <paramref name="userSig"/>, and parses the answer.</summary>
     /// <exception cref="ImApiException">The attempt failed: transport, timeout, HTTP status, malformed answer, or an error code.</exception>
-    public Task<TResponse> SendAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    /// <param name="operation">The API.</param>
+    /// <param name="userSig">The administrator's UserSig for this attempt.</param>
+    /// <param name="body">The request body.</param>
+    /// <param name="responseType">The answer's serializer.</param>
+    /// <param name="sent">Called once the request has been written to the connection (the quota counts calls from then).</param>
+    /// <param name="cancellationToken">Stops the attempt.</param>
+    public Task<TResponse> SendAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent, CancellationToken cancellationToken)
         where TResponse : ApiEnvelope =>
-        SendOnceAsync(ImApiRoutes.ApiName(_endpoint.Service, operation), ImApiRoutes.Path(_endpoint.Service, operation), userSig, body, responseType, cancellationToken);
+        SendOnceAsync(ImApiRoutes.ApiName(_endpoint.Service, operation), ImApiRoutes.Path(_endpoint.Service, operation), userSig, body, responseType, sent, cancellationToken);
 
-    private async Task<TResponse> SendOnceAsync<TResponse>(string apiName, string path, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    private async Task<TResponse> SendOnceAsync<TResponse>(string apiName, string path, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent, CancellationToken cancellationToken)
         where TResponse : ApiEnvelope
     {
         var uri = new Uri(_endpoint.BaseUri, path + "?usersig=" + Uri.EscapeDataString(userSig)
@@ -43,7 +49,7 @@ internal sealed class ImApiClient
             + "&sdkappid=" + _endpoint.SdkAppId.ToString(CultureInfo.InvariantCulture)
             + "&random=" + NextRandom().ToString(CultureInfo.InvariantCulture)
             + "&contenttype=json");
-        using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+        using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new SentNotifyingContent(body, sent) };
         message.Content.Headers.ContentType = JsonType;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_endpoint.Timeout);

@@ -61,8 +61,11 @@ internal sealed class StaticUserSig : UserSigSource
 /// <summary>A UserSig made from the app's secret key, renewed before it expires.</summary>
 internal sealed class GeneratedUserSig : UserSigSource
 {
-    /// <summary>The default lifetime of a generated UserSig: one day, as Tencent's own samples use.</summary>
-    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(1);
+    /// <summary>The default lifetime of a generated UserSig as a TimeSpan text (one day, as Tencent's own samples use), for help.</summary>
+    public const string DefaultLifetimeText = "1.00:00:00";
+
+    /// <summary>The default lifetime of a generated UserSig: one day.</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.Parse(DefaultLifetimeText, System.Globalization.CultureInfo.InvariantCulture);
 
     private readonly long _sdkAppId;
     private readonly string _identifier;

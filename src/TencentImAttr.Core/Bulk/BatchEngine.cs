@@ -18,6 +18,14 @@ internal sealed class EngineOptions
     /// <summary>Calls in flight at once.</summary>
     public int ThrottleLimit { get; set; } = Connection.ImConnection.DefaultThrottleLimit;
 
+    /// <summary>
+    /// Items held at most (gathered, in flight, and finished but waiting behind an unfinished batch to be written in
+    /// order) before the caller's thread waits. Bounding items rather than batches lets a batch in its backoff fall
+    /// behind while the others go on: 40,000 items are four seconds at the quota's pace, longer than the retries of a
+    /// failure that is not a rate limit take (<see cref="Retry.RetryPolicy.MaxPlainDelay"/>), and a few megabytes.
+    /// </summary>
+    public int MaxHeldItems { get; set; } = 40_000;
+
     /// <summary>Progress is silent until a run has lasted this long.</summary>
     public TimeSpan ProgressDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -29,8 +37,8 @@ internal sealed class EngineOptions
 /// The pipeline engine. Items arrive one at a time on the caller's thread (ProcessRecord); they are gathered into
 /// batches of at most <see cref="EngineOptions.BatchSize"/> distinct users, and up to
 /// <see cref="EngineOptions.ThrottleLimit"/> batches are in flight at once. Outcomes are handed to the sink on the
-/// caller's thread, in input order. Memory is bounded by the batches in flight and waiting to be emitted, never by
-/// the input's length. Every item added gets exactly one outcome. A user given again while its batch is being
+/// caller's thread, in input order. Memory is bounded by <see cref="EngineOptions.MaxHeldItems"/>, never by the
+/// input's length. Every item added gets exactly one outcome. A user given again while its batch is being
 /// gathered is merged into that batch's entry for the user (sent once) and gets the same outcome; a user that comes
 /// again while an earlier batch with that user is still out is sent only after that batch finished, so that two
 /// calls for one user never race. A batch is offered for approval (ShouldProcess) as a whole just before it is sent;
@@ -73,6 +81,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         _options = options;
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
         if (options.ThrottleLimit < 1) throw new ArgumentOutOfRangeException(nameof(options), "ThrottleLimit must be at least 1.");
+        if (options.MaxHeldItems < options.BatchSize) throw new ArgumentOutOfRangeException(nameof(options), "MaxHeldItems must be at least BatchSize.");
         _sink = sink;
         _clock = clock ?? SystemClock.Instance;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -182,10 +191,9 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         {
             if (entry.Item is not null) items.Add(entry.Item);
         }
-        // Back-pressure: no more than twice ThrottleLimit batches waiting to be emitted behind a slow first one (even
-        // batches of rejected items only), and no more than ThrottleLimit calls out. The caller's thread waits here,
-        // emitting what finishes meanwhile.
-        while (_slots.Count >= 2 * _options.ThrottleLimit)
+        // Back-pressure: no more than MaxHeldItems items held (even in slots of rejected items only), and no more than
+        // ThrottleLimit calls out. The caller's thread waits here, emitting what finishes meanwhile.
+        while (_slots.Count > 0 && Interlocked.Read(ref _pendingItems) > _options.MaxHeldItems)
         {
             Pump(block: true);
         }

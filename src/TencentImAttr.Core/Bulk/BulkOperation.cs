@@ -43,11 +43,31 @@ internal abstract class BulkOperation<TItem, TResult, TRequest, TResponse>
     /// The outcomes of the items the answer did not name as failed, in their order: the whole batch at once, so an
     /// answer that lists users (get) is indexed once, here, and nothing is cached on the answer.
     /// </summary>
-    public abstract ItemOutcome<TResult>[] Outcomes(IReadOnlyList<TItem> items, TResponse response, string apiName);
+    public abstract ItemOutcome<TResult>[] Outcomes(IReadOnlyList<TItem> items, TResponse response, CallContext call);
+
+    /// <summary>The outcome of an item that needs no call at all (Set: a row of empty cells), or null to send it.</summary>
+    public virtual ItemOutcome<TResult>? WithoutCall(TItem item, CallContext call) => null;
 
     /// <summary>
     /// The attribute names an item carries, for narrowing error 90033 (an unregistered name) to the users at fault;
     /// null when the operation carries no names.
     /// </summary>
     public virtual IEnumerable<string>? AttributeNamesOf(TItem item) => null;
+}
+
+/// <summary>What an operation may know of the call it maps: the API's name, and the app's names as last read.</summary>
+internal sealed class CallContext
+{
+    /// <summary>Creates the context.</summary>
+    public CallContext(string apiName, IReadOnlyList<string>? registeredNames)
+    {
+        ApiName = apiName;
+        RegisteredNames = registeredNames;
+    }
+
+    /// <summary>The API's name in the connection's family, e.g. <c>im_get_attr</c>, for messages.</summary>
+    public string ApiName { get; }
+
+    /// <summary>The app's attribute names as last read or set through the connection (their case wins); null until then.</summary>
+    public IReadOnlyList<string>? RegisteredNames { get; }
 }

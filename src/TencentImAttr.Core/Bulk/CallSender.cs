@@ -59,7 +59,13 @@ internal sealed class CallSender
         var limiter = _connection.LimiterFor(apiName);
         var clock = _connection.Clock;
         var outcomes = new ItemOutcome<TResult>[items.Count];
-        var pending = Enumerable.Range(0, items.Count).ToList();
+        var call = new CallContext(apiName, _connection.RegisteredNames);
+        var pending = new List<int>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (operation.WithoutCall(items[i], call) is { } done) outcomes[i] = done;
+            else pending.Add(i);
+        }
         var attempts = 0; // HTTP attempts that carried the pending items
         var charged = 0;  // of those, the ones charged to their budget
         var renewed = false;
@@ -69,7 +75,7 @@ internal sealed class CallSender
             var batch = pending.Select(i => items[i]).ToList();
             var what = operation.CarriesUsers ? $"{apiName}: {batch.Count} user(s)" : apiName;
             var body = JsonSerializer.SerializeToUtf8Bytes(operation.Request(batch), operation.RequestType);
-            await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var start = await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
             attempts++;
             charged++;
             var started = clock.Elapsed;
@@ -77,7 +83,7 @@ internal sealed class CallSender
             TResponse response;
             try
             {
-                response = await _connection.Client.SendAsync(operation.Operation, userSig, body, operation.ResponseType, cancellationToken).ConfigureAwait(false);
+                response = await _connection.Client.SendAsync(operation.Operation, userSig, body, operation.ResponseType, start.Sent, cancellationToken).ConfigureAwait(false);
             }
             catch (ImApiException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -114,10 +120,10 @@ internal sealed class CallSender
             }
             Log($"{what}, attempt {attempts}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
                 (response.ErrorList is { Count: > 0 } ? $" with {response.ErrorList.Count} user error(s)" : ""));
-            pending = Settle(operation, items, pending, response, apiName, attempts, _policy.CanRetry(charged), outcomes);
+            pending = Settle(operation, items, pending, response, call, attempts, _policy.CanRetry(charged), outcomes, out var rateLimited);
             if (pending.Count > 0)
             {
-                var delay = _policy.DelayBefore(charged);
+                var delay = _policy.DelayBefore(charged, rateLimited);
                 Log($"{apiName}: {pending.Count} user(s) failed with a transient error; sending them again in {delay.TotalSeconds:0.0} s");
                 _log?.Counters.AddRetry();
                 await clock.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -129,10 +135,10 @@ internal sealed class CallSender
     /// <summary>
     /// Gives an outcome to every pending item an OK answer settles: the users its ErrorList names fail (or, with a
     /// transient code and budget left, stay pending); the others are mapped by the operation, all at once. Returns
-    /// the items still pending.
+    /// the items still pending, and whether any of them was refused for a rate limit (which sets the backoff).
     /// </summary>
     private List<int> Settle<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items,
-        List<int> pending, TResponse response, string apiName, int attempts, bool canRetry, ItemOutcome<TResult>[] outcomes)
+        List<int> pending, TResponse response, CallContext call, int attempts, bool canRetry, ItemOutcome<TResult>[] outcomes, out bool rateLimited)
         where TItem : class
         where TResult : class
         where TResponse : ApiEnvelope
@@ -144,6 +150,7 @@ internal sealed class CallSender
         }
         var again = new List<int>();
         var settled = new List<int>();
+        rateLimited = false;
         foreach (var i in pending)
         {
             var user = operation.UserIdOf(items[i]);
@@ -156,14 +163,15 @@ internal sealed class CallSender
             var code = error.ErrorCode == 0 ? 90000 : error.ErrorCode;
             if (ResponseClassifier.IsTransientCode(code) && canRetry)
             {
+                rateLimited |= ResponseClassifier.IsRateLimitCode(code);
                 again.Add(i);
                 continue;
             }
-            var failure = ImApiException.FromCode(apiName, code, _connection.ScrubOrNull(error.ErrorInfo));
+            var failure = ImApiException.FromCode(call.ApiName, code, _connection.ScrubOrNull(error.ErrorInfo));
             outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(attempts > 1 ? failure.AfterAttempts(attempts) : failure, user));
         }
-        var mapped = operation.Outcomes(settled.Select(i => items[i]).ToList(), response, apiName);
-        if (mapped.Length != settled.Count) throw new InvalidOperationException($"{apiName}: {mapped.Length} outcomes for {settled.Count} items.");
+        var mapped = operation.Outcomes(settled.Select(i => items[i]).ToList(), response, call);
+        if (mapped.Length != settled.Count) throw new InvalidOperationException($"{call.ApiName}: {mapped.Length} outcomes for {settled.Count} items.");
         for (var k = 0; k < settled.Count; k++) outcomes[settled[k]] = mapped[k];
         return again;
     }
@@ -225,7 +233,7 @@ internal sealed class CallSender
         public override string UserIdOf(TRequest item) => "";
         public override TRequest Merge(TRequest earlier, TRequest later) => later;
         public override TRequest Request(IReadOnlyList<TRequest> items) => items[0];
-        public override ItemOutcome<TResponse>[] Outcomes(IReadOnlyList<TRequest> items, TResponse response, string apiName) =>
+        public override ItemOutcome<TResponse>[] Outcomes(IReadOnlyList<TRequest> items, TResponse response, CallContext call) =>
             items.Select(_ => ItemOutcome<TResponse>.Success(response)).ToArray();
     }
 }

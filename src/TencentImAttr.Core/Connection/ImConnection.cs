@@ -24,8 +24,14 @@ public sealed class ImConnection : IDisposable, IApiEndpoint
     /// </summary>
     public const int DefaultThrottleLimit = 48;
 
+    /// <summary>Calls per second per API, by default: the app's documented quota.</summary>
+    public const int DefaultCallsPerSecond = 100;
+
+    /// <summary>The default per-attempt timeout, in seconds.</summary>
+    public const int DefaultTimeoutSeconds = 30;
+
     /// <summary>The default per-attempt timeout.</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
 
     private readonly HttpClient _http;
     private readonly ConcurrentDictionary<string, CallRateLimiter> _limiters = new();

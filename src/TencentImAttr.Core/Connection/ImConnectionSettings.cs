@@ -24,7 +24,7 @@ internal sealed class ImConnectionSettings
     /// <summary>The API family.</summary>
     public ImService Service { get; set; } = ImService.AllMemberPush;
     /// <summary>Calls per second per API (the app's quota, default 100); 0 lifts the limit.</summary>
-    public int CallsPerSecond { get; set; } = 100;
+    public int CallsPerSecond { get; set; } = ImConnection.DefaultCallsPerSecond;
     /// <summary>Calls in flight at once per cmdlet.</summary>
     public int ThrottleLimit { get; set; } = ImConnection.DefaultThrottleLimit;
     /// <summary>Retries of a transient failure.</summary>

@@ -38,6 +38,7 @@ internal static class ErrorIds
     internal const string AttributeValueTooLong = "AttributeValueTooLong";
     internal const string AttributeValueUnsupportedType = "AttributeValueUnsupportedType";
     internal const string AttributeSetEmpty = "AttributeSetEmpty";
+    internal const string AttributeTableAsText = "AttributeTableAsText";
     internal const string NameListEmpty = "NameListEmpty";
     internal const string InputObjectNoUserId = "InputObjectNoUserId";
     internal const string InputObjectNull = "InputObjectNull";
@@ -51,8 +52,10 @@ internal static class ErrorIds
 
     // Connecting (terminating).
     internal const string NotConnected = "NotConnected";
+    internal const string AsRowNamesNotColumns = "AsRowNamesNotColumns";
     internal const string InvalidConnectionSettings = "InvalidConnectionSettings";
     internal const string RegionAndBaseUri = "RegionAndBaseUri";
+    internal const string NoDefaultWithoutPassThru = "NoDefaultWithoutPassThru";
 
     /// <summary>Every id and prefix above (a prefix is followed by a code or a status in the id written).</summary>
     internal static IReadOnlyList<string> All { get; } = typeof(ErrorIds)

@@ -22,6 +22,16 @@ internal static class ResponseClassifier
     /// <summary>Whether a service error code (of a call, or of one user in an ErrorList) is worth a retry.</summary>
     public static bool IsTransientCode(int code) => ImErrorCodes.IsDocumentedTransient(code);
 
+    /// <summary>
+    /// Whether the failure says the calls came too fast (the service's rate-limit codes, HTTP 429): the only failures
+    /// that say something about pace, so the only ones worth a long backoff.
+    /// </summary>
+    public static bool IsRateLimited(ImApiException failure) =>
+        failure.Category == ImErrorCategory.QuotaExceeded;
+
+    /// <summary>Whether a service error code (of a call, or of one user in an ErrorList) is a rate limit.</summary>
+    public static bool IsRateLimitCode(int code) => ImErrorCodes.Category(code) == ImErrorCategory.QuotaExceeded;
+
     /// <summary>HTTP 408, 429 and every 5xx.</summary>
     public static bool IsTransientStatus(int status) => status == 408 || status == 429 || status >= 500;
 

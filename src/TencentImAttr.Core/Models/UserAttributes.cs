@@ -19,7 +19,10 @@ public sealed class UserAttributes
     /// <summary>The user (Tencent's To_Account).</summary>
     public string UserId { get; }
 
-    /// <summary>Attribute name to value; empty when the user has none. Names are case-sensitive, as in the API.</summary>
+    /// <summary>
+    /// Attribute name to value; empty when the user has none. Names keep their exact case; Get's tables look them up
+    /// ignoring case, like a hashtable, unless the app has names that differ only in case.
+    /// </summary>
     public Dictionary<string, string> Attributes { get; }
 
     /// <inheritdoc />

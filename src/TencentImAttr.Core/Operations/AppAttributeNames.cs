@@ -78,10 +78,12 @@ internal static class AppAttributeNames
 
     /// <summary>
     /// Registers the names (slot i takes names[i]). Whether the service clears the slots not named is not documented,
-    /// so <see cref="ImConnection.RegisteredNames"/> holds what was sent until the names are read again.
+    /// so <see cref="ImConnection.RegisteredNames"/> holds what was sent until the names are read again. The names the
+    /// connection knew are forgotten first: after a failure nobody knows which list the app holds, so the next reader asks.
     /// </summary>
     public static async Task SetAsync(ImConnection connection, SetAttributeNamesRequest request, ICallLog? log, CancellationToken cancellationToken)
     {
+        connection.RegisteredNames = null;
         await new CallSender(connection, null, log).CallAsync(ImOperation.SetAttributeNames, request, ImJsonContext.Default.SetAttributeNamesRequest,
             ImJsonContext.Default.ApiEnvelope, cancellationToken).ConfigureAwait(false);
         connection.RegisteredNames = request.AttrNames.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToArray();

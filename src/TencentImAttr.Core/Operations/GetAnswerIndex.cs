@@ -17,7 +17,8 @@ internal sealed class GetAnswerIndex
     private readonly Dictionary<string, Dictionary<string, string>?> _users = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ambiguous = new(StringComparer.Ordinal);
 
-    public GetAnswerIndex(GetAttributesResponse response)
+    /// <summary>Indexes an answer; each user's table looks names up as <see cref="AttributeNameCase"/> decides from the app's names.</summary>
+    public GetAnswerIndex(GetAttributesResponse response, IReadOnlyList<string>? appNames)
     {
         foreach (var user in response.UserAttrs ?? new List<UserAttributeValues>())
         {
@@ -27,7 +28,7 @@ internal sealed class GetAnswerIndex
                 _ambiguous.Add(account);
                 continue;
             }
-            _users.Add(account, user.Attrs is null ? null : new Dictionary<string, string>(user.Attrs, StringComparer.Ordinal));
+            _users.Add(account, user.Attrs is null ? null : AttributeNameCase.Table(user.Attrs, appNames));
         }
     }
 

@@ -46,9 +46,9 @@ internal sealed class GetAttributesOperation : BulkOperation<GetItem, UserAttrib
     /// Each user's attributes from the answer's list, indexed once for the whole batch (<see cref="GetAnswerIndex"/>:
     /// a user left out, named twice, or with null Attrs is an error for that user, not an empty result).
     /// </summary>
-    public override ItemOutcome<UserAttributes>[] Outcomes(IReadOnlyList<GetItem> items, GetAttributesResponse response, string apiName)
+    public override ItemOutcome<UserAttributes>[] Outcomes(IReadOnlyList<GetItem> items, GetAttributesResponse response, CallContext call)
     {
-        var index = new GetAnswerIndex(response);
-        return items.Select(item => index.OutcomeFor(apiName, item.UserId)).ToArray();
+        var index = new GetAnswerIndex(response, call.RegisteredNames);
+        return items.Select(item => index.OutcomeFor(call.ApiName, item.UserId)).ToArray();
     }
 }

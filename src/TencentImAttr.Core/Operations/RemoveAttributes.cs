@@ -83,6 +83,6 @@ internal sealed class RemoveAttributesOperation : BulkOperation<RemoveItem, Remo
         new() { UserAttrs = items.Select(i => new UserAttributeNames { To_Account = i.UserId, Attrs = i.Names }).ToList() };
 
     /// <inheritdoc />
-    public override ItemOutcome<RemovedUserAttributes>[] Outcomes(IReadOnlyList<RemoveItem> items, ApiEnvelope response, string apiName) =>
+    public override ItemOutcome<RemovedUserAttributes>[] Outcomes(IReadOnlyList<RemoveItem> items, ApiEnvelope response, CallContext call) =>
         items.Select(i => ItemOutcome<RemovedUserAttributes>.Success(new RemovedUserAttributes(i.UserId, i.Names))).ToArray();
 }

@@ -46,12 +46,14 @@ internal sealed class SetItem
             return ItemOutcome<SetItem>.Rejected(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{MessageText.Quote(user)}': a user id came through the pipeline without -Attribute, so there is nothing to set.", user));
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hasAttributeColumns = false;
         foreach (var p in record.IdProperty is null ? Enumerable.Empty<KeyValuePair<string, object?>>() : record.Properties)
         {
             if (string.Equals(p.Key, record.IdProperty, StringComparison.OrdinalIgnoreCase)) continue;
-            if (TableProperties.Contains(p.Key, StringComparer.OrdinalIgnoreCase) && p.Value is IDictionary nested)
+            hasAttributeColumns = true;
+            if (TableProperties.Contains(p.Key, StringComparer.OrdinalIgnoreCase) && (p.Value is IDictionary || ExportedTableText.Check(p.Key, p.Value, user) is not null))
             {
-                bad = AddTable(values, nested, user);
+                bad = p.Value is IDictionary nested ? AddTable(values, nested, user) : ExportedTableText.Check(p.Key, p.Value, user);
             }
             // An empty CSV cell means "nothing to set here", not "set to empty".
             else if (p.Value is not null && p.Value is not string { Length: 0 })
@@ -62,6 +64,9 @@ internal sealed class SetItem
         }
         bad = AddTable(values, extra, user);
         if (bad is not null) return ItemOutcome<SetItem>.Rejected(bad);
+        // A row whose attribute cells are all empty (or an empty Attributes table) is what a user without attributes
+        // exports as: it sets nothing, and that is not an error, so that a restore runs clean. No column at all is.
+        if (values.Count == 0 && hasAttributeColumns) return ItemOutcome<SetItem>.Success(new SetItem(user, values));
         return values.Count == 0
             ? ItemOutcome<SetItem>.Rejected(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{user}': no attributes to set.", user))
             : ItemOutcome<SetItem>.Success(new SetItem(user, values));
@@ -118,6 +123,12 @@ internal sealed class SetAttributesOperation : BulkOperation<SetItem, UserAttrib
         new() { UserAttrs = items.Select(i => new UserAttributeValues { To_Account = i.UserId, Attrs = i.Attributes }).ToList() };
 
     /// <inheritdoc />
-    public override ItemOutcome<UserAttributes>[] Outcomes(IReadOnlyList<SetItem> items, ApiEnvelope response, string apiName) =>
-        items.Select(i => ItemOutcome<UserAttributes>.Success(new UserAttributes(i.UserId, i.Attributes))).ToArray();
+    public override ItemOutcome<UserAttributes>[] Outcomes(IReadOnlyList<SetItem> items, ApiEnvelope response, CallContext call) =>
+        items.Select(i => Done(i, call)).ToArray();
+
+    /// <summary>A user with nothing to set (a row of empty cells) succeeds without being sent; a batch of only those sends no call.</summary>
+    public override ItemOutcome<UserAttributes>? WithoutCall(SetItem item, CallContext call) => item.Attributes.Count == 0 ? Done(item, call) : null;
+
+    private static ItemOutcome<UserAttributes> Done(SetItem item, CallContext call) =>
+        ItemOutcome<UserAttributes>.Success(new UserAttributes(item.UserId, AttributeNameCase.Table(item.Attributes, call.RegisteredNames)));
 }

@@ -7,6 +7,9 @@ namespace TencentImAttr.Core.Retry;
 /// <summary>
 /// How long to wait before another attempt, and how many attempts an item may have: exponential backoff with equal
 /// jitter, or the server's Retry-After where it gave one. The attempt budget is per item: 1 + MaxRetry attempts.
+/// Only a rate limit backs off up to <see cref="MaxDelay"/>; any other transient failure (a 5xx, a reset, a timeout, a
+/// malformed answer) says nothing about pace, so its backoff stops growing at <see cref="MaxPlainDelay"/>: a batch
+/// that meets several of them in a row is not left seconds behind the others.
 /// </summary>
 /// <remarks>
 /// Equal jitter (half the ceiling fixed, half random) rather than full jitter (anywhere from zero): a retry after a
@@ -19,6 +22,9 @@ internal sealed class RetryPolicy
 
     /// <summary>The default number of retries after the first attempt.</summary>
     public const int DefaultMaxRetry = 5;
+
+    /// <summary>The longest backoff after a transient failure that is not a rate limit.</summary>
+    public static readonly TimeSpan MaxPlainDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest Retry-After honoured: a server asking for more is waited for this long, then tried again.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
@@ -49,11 +55,13 @@ internal sealed class RetryPolicy
 
     /// <summary>
     /// The pause before retry number <paramref name="retry"/> (1 for the first): uniform between half and all of
-    /// min(MaxDelay, BaseDelay x 2^(retry-1)).
+    /// min(cap, BaseDelay x 2^(retry-1)), where the cap is <see cref="MaxDelay"/> after a rate limit and
+    /// <see cref="MaxPlainDelay"/> (or MaxDelay, if smaller) after any other failure.
     /// </summary>
-    public TimeSpan DelayBefore(int retry)
+    public TimeSpan DelayBefore(int retry, bool rateLimited = true)
     {
-        var ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 30)));
+        var cap = rateLimited ? MaxDelay : (MaxPlainDelay < MaxDelay ? MaxPlainDelay : MaxDelay);
+        var ceiling = Math.Min(cap.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 30)));
         var ms = ceiling / 2 + Jitter.Value!.NextDouble() * ceiling / 2;
         return TimeSpan.FromMilliseconds(ms);
     }
@@ -69,6 +77,6 @@ internal sealed class RetryPolicy
             if (asked < TimeSpan.Zero) return TimeSpan.Zero;
             return asked > MaxRetryAfter ? MaxRetryAfter : asked;
         }
-        return DelayBefore(retry);
+        return DelayBefore(retry, failure is null || ResponseClassifier.IsRateLimited(failure));
     }
 }

@@ -58,15 +58,27 @@ internal sealed class CallRateLimiter
     /// <summary>The shortest time between two releases.</summary>
     public TimeSpan Spacing => _spacing;
 
-    /// <summary>Waits until a call may start, and counts it as started when this completes.</summary>
-    public Task WaitAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until a call may start, and counts it as started when this completes. Call <see cref="CallStart.Sent"/>
+    /// on the result when the request has been written: the call then counts from that moment, if later.
+    /// </summary>
+    public Task<CallStart> WaitAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (_schedule is null) return Task.CompletedTask;
+        if (_schedule is null) return Task.FromResult(default(CallStart));
         return _dedicatedThread ? WaitForPacerAsync(cancellationToken) : WaitOnClockAsync(cancellationToken);
     }
 
-    private async Task WaitForPacerAsync(CancellationToken cancellationToken)
+    /// <summary>The request of a started call was written now.</summary>
+    internal void Sent(long id)
+    {
+        lock (_gate)
+        {
+            _schedule!.Sent(id, _clock.Elapsed);
+        }
+    }
+
+    private async Task<CallStart> WaitForPacerAsync(CancellationToken cancellationToken)
     {
         var again = false;
         while (true)
@@ -90,9 +102,9 @@ internal sealed class CallRateLimiter
             }
             lock (_gate)
             {
-                var started = _schedule!.TryStart(_clock.Elapsed);
+                var started = _schedule!.TryStart(_clock.Elapsed, out var id);
                 Monitor.Pulse(_gate);
-                if (started) return;
+                if (started) return new CallStart(this, id);
             }
             again = true;
         }
@@ -135,7 +147,7 @@ internal sealed class CallRateLimiter
     }
 
     /// <summary>The same schedule, driven by the clock's own delays (tests' clocks).</summary>
-    private async Task WaitOnClockAsync(CancellationToken cancellationToken)
+    private async Task<CallStart> WaitOnClockAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -147,7 +159,7 @@ internal sealed class CallRateLimiter
                 if (at <= now)
                 {
                     _schedule.Release(now);
-                    if (_schedule.TryStart(now)) return;
+                    if (_schedule.TryStart(now, out var id)) return new CallStart(this, id);
                     continue;
                 }
                 wait = at == TimeSpan.MaxValue ? _spacing : at - now;
@@ -157,4 +169,20 @@ internal sealed class CallRateLimiter
     }
 
     private static TimeSpan Ceiling(TimeSpan wait) => TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(wait.TotalMilliseconds)));
+}
+
+/// <summary>A call the limiter let start; tell it when the request has really been written.</summary>
+internal readonly struct CallStart
+{
+    private readonly CallRateLimiter? _limiter;
+    private readonly long _id;
+
+    internal CallStart(CallRateLimiter limiter, long id)
+    {
+        _limiter = limiter;
+        _id = id;
+    }
+
+    /// <summary>The request went out now: the call counts from now against the window, if that is later than its start.</summary>
+    public void Sent() => _limiter?.Sent(_id);
 }

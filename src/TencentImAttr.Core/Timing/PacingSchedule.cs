@@ -7,7 +7,9 @@ namespace TencentImAttr.Core.Timing;
 /// The quota's arithmetic, without threads or clocks: when the next call may be released, and whether a released
 /// call may really start now. A call counts from the moment it actually starts (<see cref="TryStart"/>), not from
 /// when it was planned or released: a call that a late timer, a busy thread pool or a collection held back is
-/// counted when it goes out, so such delays can never squeeze more than the limit into one window.
+/// counted when it goes out, so such delays can never squeeze more than the limit into one window. When the request
+/// has really been written (<see cref="Sent"/>), the call is counted from then instead, if that is later: a send that
+/// the machine held back after the start pushes the following calls back too.
 /// Not thread-safe: <see cref="CallRateLimiter"/> serialises every use.
 /// </summary>
 internal sealed class PacingSchedule
@@ -15,9 +17,11 @@ internal sealed class PacingSchedule
     private readonly int _limit;
     private readonly TimeSpan _window;
     private readonly TimeSpan _spacing;
-    private readonly Queue<TimeSpan> _started = new();
+    // The calls started within the window, oldest first: when each counts from, and an id to find it by.
+    private readonly List<(TimeSpan At, long Id)> _started = new();
     private TimeSpan? _lastRelease;
     private int _released;
+    private long _lastId;
 
     public PacingSchedule(int limit, TimeSpan window, TimeSpan spacing)
     {
@@ -44,7 +48,7 @@ internal sealed class PacingSchedule
         if (over >= 0)
         {
             if (over >= _started.Count) return TimeSpan.MaxValue;
-            var leaves = ElementAt(over) + _window;
+            var leaves = _started[over].At + _window;
             if (leaves > at) at = leaves;
         }
         return at;
@@ -58,16 +62,28 @@ internal sealed class PacingSchedule
     }
 
     /// <summary>
-    /// A released call is about to go out at <paramref name="now"/>: true, and it is counted from now; false when
-    /// the window is already full of calls that started (it must wait to be released again).
+    /// A released call is about to go out at <paramref name="now"/>: true, and it is counted from now (its
+    /// <paramref name="id"/> names it to <see cref="Sent"/>); false when the window is already full of calls that
+    /// started (it must wait to be released again).
     /// </summary>
-    public bool TryStart(TimeSpan now)
+    public bool TryStart(TimeSpan now, out long id)
     {
         _released--;
         Prune(now);
+        id = 0;
         if (_started.Count >= _limit) return false;
-        _started.Enqueue(now);
+        id = ++_lastId;
+        Insert(now, id);
         return true;
+    }
+
+    /// <summary>The request of call <paramref name="id"/> was written at <paramref name="now"/>: it counts from then, if later.</summary>
+    public void Sent(long id, TimeSpan now)
+    {
+        var index = _started.FindIndex(s => s.Id == id);
+        if (index < 0 || _started[index].At >= now) return; // already out of the window, or counted later anyway
+        _started.RemoveAt(index);
+        Insert(now, id);
     }
 
     /// <summary>A released call was cancelled before it started.</summary>
@@ -75,18 +91,15 @@ internal sealed class PacingSchedule
 
     private void Prune(TimeSpan now)
     {
-        while (_started.Count > 0 && now - _started.Peek() >= _window)
-        {
-            _started.Dequeue();
-        }
+        var gone = 0;
+        while (gone < _started.Count && now - _started[gone].At >= _window) gone++;
+        if (gone > 0) _started.RemoveRange(0, gone);
     }
 
-    private TimeSpan ElementAt(int index)
+    private void Insert(TimeSpan at, long id)
     {
-        foreach (var start in _started)
-        {
-            if (index-- == 0) return start;
-        }
-        throw new ArgumentOutOfRangeException(nameof(index));
+        var index = _started.Count;
+        while (index > 0 && _started[index - 1].At > at) index--;
+        _started.Insert(index, (at, id));
     }
 }

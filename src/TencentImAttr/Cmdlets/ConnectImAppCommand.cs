@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using System.Net;
-using System.Net.Http;
 using System.Security;
 using System.Text;
 using TencentImAttr.Core.Api;
@@ -70,7 +69,7 @@ namespace TencentImAttr.Cmdlets;
 /// The commands of this session make at most 50 calls per second per API, leaving the other half of the app's
 /// quota of 100 to other jobs, and retry a transient failure (rate limit, timeout, server error) up to 8 times.
 /// </example>
-[Cmdlet(VerbsCommunications.Connect, "ImApp", DefaultParameterSetName = SecretKeySet)]
+[Cmdlet(VerbsCommunications.Connect, "ImApp", HelpUri = HelpLinks.CmdletPages + "Connect-ImApp.md", DefaultParameterSetName = SecretKeySet)]
 [OutputType(typeof(ImConnection))]
 public sealed class ConnectImAppCommand : PSCmdlet
 {
@@ -107,8 +106,9 @@ public sealed class ConnectImAppCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string UserSig { get; set; } = null!;
 
-    /// <summary>The region where the app was created (default China); it picks the API domain.</summary>
+    /// <summary>The region where the app was created; it picks the API domain.</summary>
     [Parameter]
+    [PSDefaultValue(Value = ImRegions.DefaultRegion)]
     [ValidateSet("China", "Singapore", "Seoul", "Tokyo", "Frankfurt", "SiliconValley", "Jakarta", "Mumbai", "Riyadh")]
     public string? Region { get; set; }
 
@@ -117,55 +117,63 @@ public sealed class ConnectImAppCommand : PSCmdlet
     [ValidateNotNull]
     public Uri? BaseUri { get; set; }
 
-    /// <summary>The API family: AllMemberPush (the IM REST API's all_member_push endpoints, the default) or Push (the Push service's timpush endpoints, which also take RegistrationIDs).</summary>
+    /// <summary>The API family: AllMemberPush (the IM REST API's all_member_push endpoints) or Push (the Push service's timpush endpoints, which also take RegistrationIDs).</summary>
     [Parameter]
+    [PSDefaultValue(Value = nameof(ImService.AllMemberPush))]
     public ImService Service { get; set; } = ImService.AllMemberPush;
 
-    /// <summary>Calls per second per API: the app's quota (default 100). Lower it to leave room for other jobs; 0 lifts the limit.</summary>
+    /// <summary>Calls per second per API: the app's quota. Lower it to leave room for other jobs; 0 lifts the limit.</summary>
     [Parameter]
     [ValidateRange(0, 100000)]
-    public int CallsPerSecond { get; set; } = 100;
+    [PSDefaultValue(Value = ImConnection.DefaultCallsPerSecond)]
+    public int CallsPerSecond { get; set; } = ImConnection.DefaultCallsPerSecond;
 
-    /// <summary>Calls in flight at once per command (default 48).</summary>
+    /// <summary>Calls in flight at once per command (each bulk cmdlet's -ThrottleLimit can change it for one command).</summary>
     [Parameter]
     [ValidateRange(1, ImConnection.MaxThrottleLimit)]
+    [PSDefaultValue(Value = ImConnection.DefaultThrottleLimit)]
     public int ThrottleLimit { get; set; } = ImConnection.DefaultThrottleLimit;
 
-    /// <summary>Retries of a transient failure (default 5).</summary>
+    /// <summary>Retries of a transient failure (rate limit, timeout, server error), with exponential backoff.</summary>
     [Parameter]
     [ValidateRange(0, 20)]
+    [PSDefaultValue(Value = Core.Retry.RetryPolicy.DefaultMaxRetry)]
     public int MaxRetry { get; set; } = Core.Retry.RetryPolicy.DefaultMaxRetry;
 
-    /// <summary>The longest one HTTP attempt may take, in seconds (default 30).</summary>
+    /// <summary>The longest one HTTP attempt may take, in seconds.</summary>
     [Parameter]
     [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; } = (int)ImConnection.DefaultTimeout.TotalSeconds;
+    [PSDefaultValue(Value = ImConnection.DefaultTimeoutSeconds)]
+    public int TimeoutSec { get; set; } = ImConnection.DefaultTimeoutSeconds;
 
     /// <summary>
-    /// The lifetime of the UserSigs made from the secret key (default one day; they are renewed before they expire):
-    /// whole seconds, at least 10 minutes, and ending before 2038-01-19 (a signature's 32-bit time); other values are refused here.
+    /// The lifetime of the UserSigs made from the secret key (they are renewed before they expire): whole seconds, at
+    /// least 10 minutes, and ending before 2038-01-19 (a signature's 32-bit time); other values are refused here.
     /// </summary>
     [Parameter(ParameterSetName = SecretKeySet)]
     [Parameter(ParameterSetName = CredentialSet)]
+    [PSDefaultValue(Value = Core.Auth.GeneratedUserSig.DefaultLifetimeText)]
     public TimeSpan UserSigLifetime { get; set; } = Core.Auth.GeneratedUserSig.DefaultLifetime;
 
     /// <summary>Writes the connection object, for -Connection in scripts that use several apps.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>Connects without making it the session's connection (with -PassThru: a connection for -Connection only).</summary>
+    /// <summary>Connects without making it the session's connection: a connection for -Connection only, so it needs -PassThru.</summary>
     [Parameter]
     public SwitchParameter NoDefault { get; set; }
-
-    /// <summary>Test seam: replaces the network with this handler (the Pester tests' stub). Not for production use.</summary>
-    [Parameter(DontShow = true)]
-    public HttpMessageHandler? HttpMessageHandler { get; set; }
 
     #endregion
 
     /// <summary>Checks the settings and opens the connection.</summary>
     protected override void EndProcessing()
     {
+        if (NoDefault && !PassThru)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-NoDefault makes a connection that is not the session's, so only the object that -PassThru writes can use it: add -PassThru and keep the result for -Connection ($c = Connect-ImApp ... -NoDefault -PassThru)."),
+                ErrorIds.NoDefaultWithoutPassThru, ErrorCategory.InvalidArgument, null));
+        }
         if (Region is not null && BaseUri is not null)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Region or -BaseUri, not both."), ErrorIds.RegionAndBaseUri, ErrorCategory.InvalidArgument, null));
@@ -194,7 +202,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         ImConnection connection;
         try
         {
-            connection = ImConnection.Open(settings, HttpMessageHandler);
+            connection = ImConnection.Open(settings, TestSeam.Handler);
         }
         catch (ArgumentException e)
         {

@@ -30,7 +30,7 @@ namespace TencentImAttr.Cmdlets;
 /// </code>
 /// The secret key is dropped from the session even when the script fails or is stopped with Ctrl+C.
 /// </example>
-[Cmdlet(VerbsCommunications.Disconnect, "ImApp")]
+[Cmdlet(VerbsCommunications.Disconnect, "ImApp", HelpUri = HelpLinks.CmdletPages + "Disconnect-ImApp.md")]
 [OutputType(typeof(void))]
 public sealed class DisconnectImAppCommand : PSCmdlet
 {

@@ -26,7 +26,7 @@ namespace TencentImAttr.Cmdlets;
 /// </code>
 /// Setting an unregistered attribute fails for every user; checking once up front gives one clear error instead.
 /// </example>
-[Cmdlet(VerbsCommon.Get, "ImAppAttributeName")]
+[Cmdlet(VerbsCommon.Get, "ImAppAttributeName", HelpUri = HelpLinks.CmdletPages + "Get-ImAppAttributeName.md")]
 [OutputType(typeof(AppAttributeName))]
 public sealed class GetImAppAttributeNameCommand : ImCmdlet
 {

@@ -34,7 +34,7 @@ namespace TencentImAttr.Cmdlets;
 /// Without Connect-ImApp, the cmdlets use the TENCENTIM_* variables; Get-ImConnection shows what they make, all
 /// properties listed, before any call is sent.
 /// </example>
-[Cmdlet(VerbsCommon.Get, "ImConnection")]
+[Cmdlet(VerbsCommon.Get, "ImConnection", HelpUri = HelpLinks.CmdletPages + "Get-ImConnection.md")]
 [OutputType(typeof(ImConnection))]
 public sealed class GetImConnectionCommand : PSCmdlet
 {

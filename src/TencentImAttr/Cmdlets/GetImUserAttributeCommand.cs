@@ -1,6 +1,9 @@
+using System;
+using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -17,7 +20,10 @@ namespace TencentImAttr.Cmdlets;
 /// target is the user; the others are still read.
 /// </para>
 /// <para>
-/// The output can be piped back into Set-ImUserAttribute, for example to copy attributes to another app.
+/// The output can be piped back into Set-ImUserAttribute, for example to copy attributes to another app. With -AsRow
+/// it is flat rows instead (UserId and one column per registered name), which Export-Csv writes as they are and
+/// Import-Csv | Set-ImUserAttribute reads back. $_.Attributes.City finds city, as in a hashtable, unless the app holds
+/// names that differ only in case.
 /// </para>
 /// </remarks>
 /// <example>
@@ -35,25 +41,66 @@ namespace TencentImAttr.Cmdlets;
 /// Reads the users named in ids.txt, one per line, and keeps those whose city is Shenzhen.
 /// </example>
 /// <example>
-/// Export one attribute to CSV
+/// Export to CSV, and restore from it
 /// <code>
-/// Import-Csv users.csv | Get-ImUserAttribute |
-///     Select-Object UserId, @{ Name = 'tier'; Expression = { $_.Attributes['tier'] } } |
-///     Export-Csv tiers.csv -NoTypeInformation
+/// Get-Content ids.txt | Get-ImUserAttribute -AsRow | Export-Csv attributes.csv -NoTypeInformation
+/// Import-Csv attributes.csv | Set-ImUserAttribute
 /// </code>
-/// Each row names its user in a UserId (or To_Account, or Account) column.
+/// -AsRow writes one flat row per user: UserId, then one column per attribute name the app has registered, empty
+/// where the user has no value. The second line sets exactly those values again (empty cells set nothing). Without
+/// -AsRow, Export-Csv would write the Attributes table's type name instead of its contents.
 /// </example>
-/// <parameter name="UserId">The users to read. Each user gets one answer object, in the order given.</parameter>
+/// <example>
+/// Save to JSON, and restore from it
+/// <code>
+/// Get-Content ids.txt | Get-ImUserAttribute | ConvertTo-Json | Set-Content attributes.json
+/// (Get-Content attributes.json -Raw | ConvertFrom-Json) | Set-ImUserAttribute
+/// </code>
+/// The Attributes tables survive JSON as they are, and Set-ImUserAttribute reads them back. The parentheses let
+/// Windows PowerShell 5.1, whose ConvertFrom-Json writes an array as one object, send one user at a time.
+/// </example>
+/// <parameter name="UserId">
+/// The users to read. Each user gets one answer object, in the order given.
+/// An array given here is built whole before the command starts (-UserId (Get-Content ids.txt) reads the whole file first); pipe the ids instead (Get-Content ids.txt | ...) to stream them.
+/// </parameter>
 /// <parameter name="InputObject">
 /// A user from the pipeline: a user id, or an object (a row of Import-Csv, the output of Get-ImUserAttribute, a
 /// hashtable) that names its user in a UserId, To_Account or Account property. An object that names no user is
 /// reported as an error, not sent.
 /// </parameter>
-[Cmdlet(VerbsCommon.Get, "ImUserAttribute", DefaultParameterSetName = ByUserId)]
+[Cmdlet(VerbsCommon.Get, "ImUserAttribute", HelpUri = HelpLinks.CmdletPages + "Get-ImUserAttribute.md", DefaultParameterSetName = ByUserId)]
 [OutputType(typeof(UserAttributes))]
 public sealed class GetImUserAttributeCommand : ImBulkCmdlet
 {
+    #region Parameters
+
+    /// <summary>
+    /// Writes each user as a flat row instead: UserId, then one column per attribute name the app has registered
+    /// (read once per command), empty where not set. Export-Csv writes these rows as they are, and Import-Csv |
+    /// Set-ImUserAttribute restores exactly the values they hold.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AsRow { get; set; }
+
+    #endregion
+
+    private AttributeRowWriter? _rows;
+
+    /// <summary>Starts the run; with -AsRow, reads the app's attribute names first (the rows' columns).</summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        if (!AsRow) return;
+        var names = RunCall((log, token) => AppAttributeNames.GetAsync(ActiveConnection, log, token));
+        _rows = AttributeRowWriter.For(names.Select(n => n.Name).ToList(), out var problem);
+        if (_rows is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(problem), ErrorIds.AsRowNamesNotColumns, ErrorCategory.InvalidData, null));
+        }
+    }
+
     private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry) =>
         new BulkRun<GetItem, UserAttributes>(this, BulkOperations.Get(connection, maxRetry), options,
-            record => GetItem.Read(record, connection.Service), approve: null, writeResults: true);
+            record => GetItem.Read(record, connection.Service), approve: null, writeResults: true,
+            present: result => _rows is null ? result : _rows.ToRow(result));
 }

@@ -38,13 +38,16 @@ namespace TencentImAttr.Cmdlets;
 /// Each row names its user in a UserId (or To_Account, or Account) column and the attribute to remove in a Name
 /// column.
 /// </example>
-/// <parameter name="UserId">The users to remove attributes from.</parameter>
+/// <parameter name="UserId">
+/// The users to remove attributes from.
+/// An array given here is built whole before the command starts (-UserId (Get-Content ids.txt) reads the whole file first); pipe the ids instead (Get-Content ids.txt | ...) to stream them.
+/// </parameter>
 /// <parameter name="InputObject">
 /// A user from the pipeline: a user id, or an object (a row of Import-Csv, a hashtable) that names its user in a
 /// UserId, To_Account or Account property and, when -Name is not given, the attributes to remove in a Name (Names,
 /// AttributeName) property. An object that names no user is reported as an error, not sent.
 /// </parameter>
-[Cmdlet(VerbsCommon.Remove, "ImUserAttribute", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "ImUserAttribute", HelpUri = HelpLinks.CmdletPages + "Remove-ImUserAttribute.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RemovedUserAttributes))]
 public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet
 {

@@ -49,7 +49,7 @@ namespace TencentImAttr.Cmdlets;
 /// </code>
 /// city applies to UserIDs and device to RegistrationIDs. The account types are fixed once set.
 /// </example>
-[Cmdlet(VerbsCommon.Set, "ImAppAttributeName", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Set, "ImAppAttributeName", HelpUri = HelpLinks.CmdletPages + "Set-ImAppAttributeName.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(AppAttributeName))]
 public sealed class SetImAppAttributeNameCommand : ImCmdlet
 {

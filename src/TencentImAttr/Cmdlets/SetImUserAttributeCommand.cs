@@ -59,13 +59,16 @@ namespace TencentImAttr.Cmdlets;
 /// Each line of ids.txt is a user id; each user gets tier = silver. With objects from the pipeline, -Attribute is
 /// added to each object's own attributes and wins over them.
 /// </example>
-/// <parameter name="UserId">The users to set the same attributes on. Each user is checked on its own: a bad id is reported and the others still go.</parameter>
+/// <parameter name="UserId">
+/// The users to set the same attributes on. Each user is checked on its own: a bad id is reported and the others still go.
+/// An array given here is built whole before the command starts (-UserId (Get-Content ids.txt) reads the whole file first); pipe the ids instead (Get-Content ids.txt | ...) to stream them.
+/// </parameter>
 /// <parameter name="InputObject">
 /// An object from the pipeline: the output of Get-ImUserAttribute (UserId and an Attributes table), a row of
 /// Import-Csv (a UserId, To_Account or Account column and one column per attribute; empty cells are skipped), a
 /// hashtable with the same keys, or a plain user id together with -Attribute.
 /// </parameter>
-[Cmdlet(VerbsCommon.Set, "ImUserAttribute", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "ImUserAttribute", HelpUri = HelpLinks.CmdletPages + "Set-ImUserAttribute.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(UserAttributes))]
 public sealed class SetImUserAttributeCommand : ImBulkCmdlet
 {
@@ -93,7 +96,9 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet
         var attributes = (IDictionary?)PipelineInput.Plain(Attribute);
         return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry), options,
             record => SetItem.Read(record, attributes, connection.Service),
-            batch => ShouldProcess(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Set attributes " + BatchPrompt.Names(batch.SelectMany(i => i.Attributes.Keys))),
+            // A user with nothing to set (a row of empty cells) is sent nowhere, so there is nothing to confirm for it.
+            batch => batch.Where(i => i.Attributes.Count > 0).ToList() is not { Count: > 0 } asked
+                || ShouldProcess(BatchPrompt.Users(asked.Select(i => i.UserId).ToList()), "Set attributes " + BatchPrompt.Names(asked.SelectMany(i => i.Attributes.Keys))),
             PassThru);
     }
 }

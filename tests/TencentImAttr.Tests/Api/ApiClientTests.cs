@@ -197,7 +197,20 @@ public class ApiClientTests
         var e = await Assert.ThrowsAsync<ImApiException>(() => CallSet(connection));
         Assert.Equal(4, stub.Requests.Count);
         Assert.Contains("after 4 attempts", e.Message);
-        // Backoff: retry n waits between half and all of 0.5 s x 2^(n-1): 1.75 s to 3.5 s in all.
+        // Backoff after a failure that is not a rate limit: retry n waits between half and all of min(1 s, 0.5 s x
+        // 2^(n-1)): 0.5 + 1 + 1 s of ceiling, 1.25 s to 2.5 s in all.
+        Assert.InRange(clock.TotalDelay.TotalSeconds, 1.25, 2.5);
+    }
+
+    [Fact]
+    public async Task Rate_limits_back_off_further_than_other_failures()
+    {
+        var stub = new StubHttpHandler { Responder = _ => StubResponse.Fail(60007) };
+        var clock = new InstantClock();
+        using var connection = TestConnections.Open(stub, clock: clock, maxRetry: 3);
+        await Assert.ThrowsAsync<ImApiException>(() => CallSet(connection));
+        Assert.Equal(4, stub.Requests.Count);
+        // A rate limit says the calls came too fast: retry n waits between half and all of 0.5 s x 2^(n-1).
         Assert.InRange(clock.TotalDelay.TotalSeconds, 1.75, 3.5);
     }
 

@@ -17,7 +17,6 @@ public class LayeringTests
 {
     private static readonly string[] Layers =
     {
-        "TencentImAttr.Models",
         "TencentImAttr.Core.Text",
         "TencentImAttr.Core.Errors",
         "TencentImAttr.Core.Timing",
@@ -26,6 +25,7 @@ public class LayeringTests
         "TencentImAttr.Core.Api",
         "TencentImAttr.Core.Connection",
         "TencentImAttr.Core.Input",
+        "TencentImAttr.Models",
         "TencentImAttr.Core.Bulk",
         "TencentImAttr.Core.Operations",
     };

@@ -141,12 +141,12 @@ public class EngineTests
     {
         var op = new ControlledOperation { AutoRelease = true };
         var sink = new CountingSink();
-        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 100, ThrottleLimit = 4 }, sink);
+        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 100, ThrottleLimit = 4, MaxHeldItems = 1_000 }, sink);
         for (var i = 0; i < 200_000; i++) engine.Add(Get("user" + i));
         engine.Complete();
         Assert.Equal(200_000, sink.Results);
-        // Gathering batch + in flight + waiting to be emitted: at most (1 + 2 x limit) batches of 100.
-        Assert.InRange(engine.PeakPendingItems, 100, (1 + 2 * 4) * 100);
+        // Held (gathered, in flight, waiting to be emitted): at most MaxHeldItems, plus the batch gathered meanwhile.
+        Assert.InRange(engine.PeakPendingItems, 100, 1_000 + 100);
         Assert.Equal(0, engine.PendingItems);
     }
 
@@ -275,7 +275,7 @@ public class EngineTests
     {
         var op = new ControlledOperation();
         var sink = new CollectingSink<UserAttributes>();
-        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 100, ThrottleLimit = 2 }, sink);
+        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 100, ThrottleLimit = 2, MaxHeldItems = 2_000 }, sink);
         var failure = Items.Get("", ImService.AllMemberPush).Failure!;
         var feeding = Task.Run(() =>
         {
@@ -284,14 +284,50 @@ public class EngineTests
             engine.Complete();
         });
         await Api.ApiClientTests.WaitUntil(() => op.Calls.Count == 1);
-        await Api.ApiClientTests.WaitUntil(() => engine.PendingItems >= 1500);
+        await Api.ApiClientTests.WaitUntil(() => engine.PendingItems >= 2_000);
         await Task.Delay(100);
-        // 1 stalled batch + 2 x ThrottleLimit slots of 400 rejected items waiting behind it, + the one gathering.
-        Assert.InRange(engine.PendingItems, 100, 100 + (2 * 2 + 1) * 400);
+        // The stalled batch and slots of 400 rejected items behind it, up to MaxHeldItems, + the slot gathering.
+        Assert.InRange(engine.PendingItems, 2_000, 2_000 + 400);
         op.Calls.Single().Release.SetResult(true);
         await feeding;
         Assert.Equal(200_100, sink.Outcomes.Count);
-        Assert.InRange(engine.PeakPendingItems, 100, 100 + (2 * 2 + 1) * 400);
+        Assert.InRange(engine.PeakPendingItems, 2_000, 2_000 + 400);
+    }
+
+    [Fact]
+    public async Task A_batch_that_falls_behind_does_not_stop_the_others_until_the_held_items_reach_the_bound()
+    {
+        // The first call stalls (a batch in its backoff); the others finish at once. They must go on being sent
+        // until MaxHeldItems are held, not stop after a few batches; output stays in input order.
+        var op = new ControlledOperation();
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 100, ThrottleLimit = 2, MaxHeldItems = 1_000 }, sink);
+        var feeding = Task.Run(() =>
+        {
+            for (var i = 0; i < 3_000; i++) engine.Add(Get("u" + i));
+            engine.Complete();
+        });
+        await Api.ApiClientTests.WaitUntil(() => !op.Calls.IsEmpty);
+        var first = op.Calls.First();
+        // Release every call but the first as it comes, until the feeder blocks on the bound.
+        await Api.ApiClientTests.WaitUntil(() =>
+        {
+            foreach (var call in op.Calls.Skip(1)) call.Release.TrySetResult(true);
+            return engine.PendingItems > 1_000 && op.InFlight == 1;
+        });
+        await Task.Delay(100);
+        foreach (var call in op.Calls.Skip(1)) call.Release.TrySetResult(true);
+        // 1,100 held: the stalled batch, 9 finished behind it, and the one that the bound holds back from being sent.
+        Assert.Equal(10, op.Calls.Count);
+        Assert.Empty(sink.Results);
+        first.Release.SetResult(true);
+        while (!feeding.IsCompleted)
+        {
+            foreach (var call in op.Calls) call.Release.TrySetResult(true);
+            await Task.Delay(10);
+        }
+        await feeding;
+        Assert.Equal(Enumerable.Range(0, 3_000).Select(i => "u" + i), sink.Results.Select(r => r.UserId));
     }
 
     [Fact]

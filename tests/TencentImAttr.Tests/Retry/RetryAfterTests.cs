@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Retry;
 using TencentImAttr.Testing;
 using Xunit;
@@ -81,5 +82,25 @@ public class RetryAfterTests
             var ceiling = Math.Min(2000, 100 * Math.Pow(2, retry - 1));
             for (var i = 0; i < 50; i++) Assert.InRange(policy.DelayBefore(retry).TotalMilliseconds, ceiling / 2, ceiling);
         }
+    }
+
+    [Fact]
+    public void A_failure_that_is_not_a_rate_limit_backs_off_at_most_a_second()
+    {
+        var policy = new RetryPolicy(10, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30));
+        for (var retry = 1; retry <= 10; retry++)
+        {
+            var plain = Math.Min(RetryPolicy.MaxPlainDelay.TotalMilliseconds, 100 * Math.Pow(2, retry - 1));
+            var limited = Math.Min(30_000, 100 * Math.Pow(2, retry - 1));
+            for (var i = 0; i < 50; i++)
+            {
+                Assert.InRange(policy.DelayBefore(retry, rateLimited: false).TotalMilliseconds, plain / 2, plain);
+                Assert.InRange(policy.DelayBefore(retry, rateLimited: true).TotalMilliseconds, limited / 2, limited);
+            }
+        }
+        var serverError = ImApiException.FromCode("im_set_attr", 91000, "busy");
+        var rateLimit = ImApiException.FromCode("im_set_attr", 60007, "too fast");
+        Assert.InRange(policy.DelayAfter(serverError, 8).TotalMilliseconds, 500, 1000);
+        Assert.InRange(policy.DelayAfter(rateLimit, 8).TotalMilliseconds, 6400, 12800);
     }
 }

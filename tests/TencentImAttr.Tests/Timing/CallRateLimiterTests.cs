@@ -54,13 +54,51 @@ public class CallRateLimiterTests
             if (due <= now)
             {
                 goingOut.Remove(due);
-                if (schedule.TryStart(now)) started.Add(now);
+                if (schedule.TryStart(now, out _)) started.Add(now);
                 else { refused++; waiting++; }
             }
         }
         AssertAtMostPerWindow(started, 100, Window);
         Assert.Equal(0, schedule.Released);
         if (maxLateMs == 0) Assert.Equal(0, refused);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    [InlineData(400)]
+    public void Calls_whose_request_went_out_late_count_from_when_it_went_out(int maxSendDelayMs)
+    {
+        // Each call starts when released, but its request is written up to maxSendDelayMs later (a busy machine
+        // between the start and the socket). Counted from when they were written, no window holds more than the limit.
+        var schedule = new PacingSchedule(100, Window, TimeSpan.FromTicks(Window.Ticks / 200));
+        var random = new Random(maxSendDelayMs + 1);
+        var now = TimeSpan.Zero;
+        var writing = new List<(TimeSpan Due, long Id)>();
+        var written = new List<TimeSpan>();
+        var toStart = 2000;
+        while (written.Count < 2000)
+        {
+            var next = toStart > 0 ? schedule.NextRelease(now) : TimeSpan.MaxValue;
+            var due = writing.Count > 0 ? writing.Min(w => w.Due) : TimeSpan.MaxValue;
+            if (toStart > 0 && next <= now)
+            {
+                schedule.Release(now);
+                Assert.True(schedule.TryStart(now, out var id));
+                toStart--;
+                writing.Add((now + TimeSpan.FromMilliseconds(random.Next(maxSendDelayMs + 1)), id));
+                continue;
+            }
+            now = next < due ? next : due;
+            foreach (var w in writing.Where(w => w.Due <= now).ToList())
+            {
+                writing.Remove(w);
+                schedule.Sent(w.Id, w.Due);
+                written.Add(w.Due);
+            }
+        }
+        written.Sort();
+        AssertAtMostPerWindow(written, 100, Window);
     }
 
     [Fact]
