@@ -106,7 +106,7 @@ Describe 'The summary on the Information stream' {
         Set-ImUserAttribute -UserId sum1, sum2, '', ('x' * 40), sum3 -Attribute @{ city = 'x' } -Connection $connection `
             -InformationVariable info -ErrorAction SilentlyContinue -ErrorVariable errs
         $errs.Count | Should -Be 2
-        $summary = Get-Summary $info
+        $summary = @(Get-Summary $info)
         $summary.Count | Should -Be 1
         $summary[0].Source | Should -Be 'Set-ImUserAttribute'
         $data = $summary[0].MessageData

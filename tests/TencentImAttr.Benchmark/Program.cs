@@ -44,6 +44,12 @@ internal static class Program
         }
 
         await using var server = await BenchServer.StartAsync().ConfigureAwait(false);
+        if (options.CpuOnly)
+        {
+            // Comparing builds (--module): only the CPU-per-user figures, without the engine's runs.
+            Console.WriteLine("RESULT" + CpuPerUserScenario.Run(server, options.CpuUsers, options.ModulePath));
+            return 0;
+        }
         var ok = true;
 
         Console.WriteLine("TencentImAttr benchmark (issue 4)");
@@ -390,7 +396,7 @@ internal sealed class MemorySampler
 internal sealed class Options
 {
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--module PATH]\n" +
+        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--module PATH] [--cpu-only]\n" +
         "  --users N       users in the engine's throughput run (default 60000; --short: 20000)\n" +
         "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
         "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
@@ -400,7 +406,8 @@ internal sealed class Options
         "  --pwsh-runs N   how many pwsh runs (default 1)\n" +
         "  --short         CI mode: 20000 users, baseline 2000, memory runs of 20,000 and 200,000 users\n" +
         "  --cpu-users N   users per round of the CPU-per-user run through the cmdlets in pwsh (default 20000)\n" +
-        "  --module PATH   the TencentImAttr.psd1 that run imports (default out/TencentImAttr/; another commit's build to compare)";
+        "  --module PATH   the TencentImAttr.psd1 that run imports (default out/TencentImAttr/; another commit's build to compare)\n" +
+        "  --cpu-only      only that run";
 
     public int Users { get; private set; } = 60_000;
     public int BaselineUsers { get; private set; }
@@ -414,6 +421,7 @@ internal sealed class Options
     public bool Help { get; private set; }
     public int CpuUsers { get; private set; } = 20_000;
     public string? ModulePath { get; private set; }
+    public bool CpuOnly { get; private set; }
     public int MemorySmall { get; private set; } = 100_000;
     public int MemoryLarge { get; private set; } = 1_000_000;
 
@@ -432,6 +440,7 @@ internal sealed class Options
                 case "--quota": options.Quota = Number(args, ++i, 0); break;
                 case "--short": options.Short = true; break;
                 case "--cpu-users": options.CpuUsers = Number(args, ++i, 1); break;
+                case "--cpu-only": options.CpuOnly = true; break;
                 case "--module": options.ModulePath = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--module needs a path to TencentImAttr.psd1."); break;
                 case "--fail-rate": options.FailRate = Fraction(args, ++i); break;
                 case "--pwsh-users": pwshUsers = Number(args, ++i, 1); break;

@@ -11,5 +11,5 @@ internal interface ICallLog
     void Write(string line);
 
     /// <summary>The run's counts of retries and pace adjustments, for its summary.</summary>
-    Bulk.RunCounters Counters { get; }
+    RunCounters Counters { get; }
 }

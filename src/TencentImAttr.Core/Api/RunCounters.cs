@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace TencentImAttr.Core.Bulk;
+namespace TencentImAttr.Core.Api;
 
 /// <summary>
 /// What a run's calls count for its summary, beyond the users' outcomes: calls sent again and pace adjustments.
