@@ -11,12 +11,16 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('TencentImAttr.format.ps1xml')
     CmdletsToExport      = @(
+        'Add-ImUserTag'
+        'Clear-ImUserTag'
         'Connect-ImApp'
         'Disconnect-ImApp'
         'Get-ImAppAttributeName'
         'Get-ImConnection'
         'Get-ImUserAttribute'
+        'Get-ImUserTag'
         'Remove-ImUserAttribute'
+        'Remove-ImUserTag'
         'Set-ImAppAttributeName'
         'Set-ImUserAttribute'
     )
@@ -27,13 +31,17 @@
         PSData = @{
             # Find-PSResource -CommandName finds a module by these tags: one PSCommand_ and one PSCmdlet_ per exported cmdlet.
             Tags         = @(
-                'Tencent', 'TencentCloud', 'IM', 'Chat', 'TIM', 'Push', 'UserAttributes', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS'
+                'Tencent', 'TencentCloud', 'IM', 'Chat', 'TIM', 'Push', 'UserAttributes', 'UserTags', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS'
+                'PSCommand_Add-ImUserTag', 'PSCmdlet_Add-ImUserTag'
+                'PSCommand_Clear-ImUserTag', 'PSCmdlet_Clear-ImUserTag'
                 'PSCommand_Connect-ImApp', 'PSCmdlet_Connect-ImApp'
                 'PSCommand_Disconnect-ImApp', 'PSCmdlet_Disconnect-ImApp'
                 'PSCommand_Get-ImAppAttributeName', 'PSCmdlet_Get-ImAppAttributeName'
                 'PSCommand_Get-ImConnection', 'PSCmdlet_Get-ImConnection'
                 'PSCommand_Get-ImUserAttribute', 'PSCmdlet_Get-ImUserAttribute'
+                'PSCommand_Get-ImUserTag', 'PSCmdlet_Get-ImUserTag'
                 'PSCommand_Remove-ImUserAttribute', 'PSCmdlet_Remove-ImUserAttribute'
+                'PSCommand_Remove-ImUserTag', 'PSCmdlet_Remove-ImUserTag'
                 'PSCommand_Set-ImAppAttributeName', 'PSCmdlet_Set-ImAppAttributeName'
                 'PSCommand_Set-ImUserAttribute', 'PSCmdlet_Set-ImUserAttribute'
             )

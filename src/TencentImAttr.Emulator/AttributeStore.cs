@@ -17,11 +17,24 @@ internal sealed class AttributeStore
     private readonly int?[] _types = new int?[Slots];
     private readonly Dictionary<string, Dictionary<string, string>> _users = new(StringComparer.Ordinal);
 
+    private readonly bool _keepsValues = true;
+
     /// <summary>
-    /// False makes a store that checks and answers every call but keeps no user's values (every user reads as having
-    /// none): for load runs of millions of users in the process that measures its own memory (the benchmark).
+    /// False makes a store that checks and answers every call but keeps no user's values nor tags (every user reads
+    /// as having none): for load runs of millions of users in the process that measures its own memory (the benchmark).
     /// </summary>
-    public bool KeepsValues { get; init; } = true;
+    public bool KeepsValues
+    {
+        get => _keepsValues;
+        init
+        {
+            _keepsValues = value;
+            Tags = new TagStore { KeepsValues = value };
+        }
+    }
+
+    /// <summary>The users' tags (saved and loaded with the rest).</summary>
+    public TagStore Tags { get; private init; } = new();
 
     /// <summary>The registered names by slot.</summary>
     public IEnumerable<(int Slot, string Name, int? Type)> Names =>
@@ -99,6 +112,7 @@ internal sealed class AttributeStore
             AttrNames = Names.ToDictionary(n => n.Slot.ToString(CultureInfo.InvariantCulture), n => n.Name),
             AttrTypes = Names.Where(n => n.Type is not null).ToDictionary(n => n.Slot.ToString(CultureInfo.InvariantCulture), n => n.Type!.Value),
             Users = _users.OrderBy(u => u.Key, StringComparer.Ordinal).ToDictionary(u => u.Key, u => new Dictionary<string, string>(u.Value, StringComparer.Ordinal)),
+            UserTags = Tags.Users.OrderBy(u => u.Key, StringComparer.Ordinal).ToDictionary(u => u.Key, u => u.Value.ToList()),
         };
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full);
@@ -142,6 +156,10 @@ internal sealed class AttributeStore
         {
             store.Set(user.Key, user.Value ?? new());
         }
+        foreach (var user in state.UserTags ?? new())
+        {
+            store.Tags.Add(user.Key, user.Value ?? new(), replace: true);
+        }
         return store;
     }
 }
@@ -157,6 +175,9 @@ internal sealed class StoredState
 
     /// <summary>User to values.</summary>
     public Dictionary<string, Dictionary<string, string>>? Users { get; set; }
+
+    /// <summary>User to tags.</summary>
+    public Dictionary<string, List<string>>? UserTags { get; set; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true)]

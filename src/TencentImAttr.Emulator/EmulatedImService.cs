@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Timing;
 using TencentImAttr.Core.Input;
@@ -10,7 +11,7 @@ namespace TencentImAttr.Emulator;
 /// <see cref="EmulatorResponse"/>. Order of events for a call: route, injected fault, query checks (random,
 /// contenttype, sdkappid, UserSig, administrator), quota, body, then the operation, applied all or nothing.
 /// </summary>
-internal sealed class EmulatedImService
+internal sealed partial class EmulatedImService
 {
     private readonly EmulatorOptions _options;
     private readonly RequestAuthenticator _authenticator;
@@ -27,7 +28,7 @@ internal sealed class EmulatedImService
         _authenticator = new RequestAuthenticator(options, clock);
         _quota = new CallQuota(options.Quota, clock);
         // Two streams from one seed: the faults drawn then do not depend on how many users a get answered.
-        _faults = new FaultInjector(options.FailRate, options.Seed is { } seed ? new Random(seed) : new Random());
+        _faults = new FaultInjector(options.FailRate, options.Seed is { } seed ? new Random(seed) : new Random(), options.Faults);
         _order = options.Seed is { } s ? new Random(unchecked(s * 31 + 7)) : new Random();
         _store = store ?? new AttributeStore();
     }
@@ -48,29 +49,75 @@ internal sealed class EmulatedImService
             return EmulatorResponse.Http(404, "Not Found");
         }
 
-        switch (_faults.Next())
+        var fault = _faults.Next();
+        if (fault == InjectedFault.None)
         {
-            case InjectedFault.BadGateway:
-                Log?.Invoke($"{route.ApiName}: injected HTTP 502");
-                return EmulatorResponse.Http(502, "Bad Gateway");
-            case InjectedFault.InternalError:
-                Log?.Invoke($"{route.ApiName}: injected FAIL {EmulatorCodes.InternalError}");
-                return EmulatorResponse.Json(ResponseBodies.Fail(EmulatorCodes.InternalError, "internal error (injected by the emulator): retry"));
-            case InjectedFault.DropConnection:
-                var applied = Answer(route, query, body);
-                Log?.Invoke($"{route.ApiName}: {Describe(applied)}, then injected a dropped connection");
-                return EmulatorResponse.Dropped;
-            default:
-                var response = Answer(route, query, body);
-                Log?.Invoke($"{route.ApiName}: {Describe(response)}");
-                return response;
+            var response = Answer(route, query, body);
+            Log?.Invoke($"{route.ApiName}: {Describe(response)}");
+            return response;
         }
+        if (Instead(fault) is { } instead)
+        {
+            Log?.Invoke($"{route.ApiName}: injected {fault}, nothing applied");
+            return instead;
+        }
+        var applied = Answer(route, query, body);
+        Log?.Invoke($"{route.ApiName}: {Describe(applied)}, then injected {fault}");
+        return After(fault, applied);
     }
+
+    /// <summary>The kinds of fault that answer in place of the call, which is then not applied; null for the others.</summary>
+    private static EmulatorResponse? Instead(InjectedFault fault) => fault switch
+    {
+        InjectedFault.InternalError => EmulatorResponse.Json(ResponseBodies.Fail(EmulatorCodes.InternalError, "internal error (injected by the emulator): retry")),
+        InjectedFault.RateLimited => EmulatorResponse.Json(ResponseBodies.Fail(EmulatorCodes.RateLimited, "rate limited (injected by the emulator): slow down")),
+        InjectedFault.BadGateway => EmulatorResponse.Http(502, "Bad Gateway"),
+        InjectedFault.HtmlPage => EmulatorResponse.Page("<!DOCTYPE html><html><body>Service Unavailable</body></html>"),
+        InjectedFault.EmptyBody => EmulatorResponse.Json(Array.Empty<byte>()),
+        InjectedFault.WrongShape => EmulatorResponse.Json("""{"result":"ok","items":[]}"""u8.ToArray()),
+        InjectedFault.OkWithErrorCode => EmulatorResponse.Json("""{"ActionStatus":"OK","ErrorInfo":"internal error (injected by the emulator)","ErrorCode":70500}"""u8.ToArray()),
+        _ => null,
+    };
+
+    /// <summary>What the client gets of a call that was applied: nothing, half of it, or an answer short of one user.</summary>
+    private static EmulatorResponse After(InjectedFault fault, EmulatorResponse applied) => fault switch
+    {
+        InjectedFault.DropConnection => EmulatorResponse.Dropped,
+        InjectedFault.Stall => EmulatorResponse.Stalled,
+        InjectedFault.Truncate => EmulatorResponse.Json(applied.Body[..(applied.Body.Length / 2)]),
+        InjectedFault.MissingUser => WithoutFirstUser(applied),
+        _ => throw new InvalidOperationException($"No handling for the injected fault {fault}."),
+    };
+
+    /// <summary>A get answer (get_attr, get_tag) without the first user of its UserAttrs or UserTags; any other answer as it is.</summary>
+    private static EmulatorResponse WithoutFirstUser(EmulatorResponse answer)
+    {
+        if (answer.Status != 200 || JsonNode.Parse(answer.Body) is not JsonObject root || (root["UserAttrs"] ?? root["UserTags"]) is not JsonArray { Count: > 0 } users)
+        {
+            return answer;
+        }
+        users.RemoveAt(0);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            root.WriteTo(writer);
+        }
+        return EmulatorResponse.Json(buffer.ToArray());
+    }
+
+    /// <summary>How many faults of each kind were injected so far.</summary>
+    public IReadOnlyDictionary<InjectedFault, int> InjectedFaults => _faults.Injected;
 
     /// <summary>A user's attributes as get_attr would answer them.</summary>
     public Dictionary<string, string> AttributesOf(string user)
     {
         lock (_store) return _store.Get(user);
+    }
+
+    /// <summary>A user's tags as get_tag would answer them.</summary>
+    public List<string> TagsOf(string user)
+    {
+        lock (_store) return _store.Tags.Get(user);
     }
 
     /// <summary>The registered names by slot.</summary>
@@ -114,6 +161,10 @@ internal sealed class EmulatedImService
         ImOperation.RemoveAttributes => RemoveAttributes(route, root),
         ImOperation.GetAttributeNames => ResponseBodies.Ok(ResponseBodies.AttrNames(_store.Names.ToList(), route.Service == ImService.Push)),
         ImOperation.SetAttributeNames => SetAttributeNames(route, root),
+        ImOperation.AddTags => AddTags(route, root),
+        ImOperation.GetTags => GetTags(route, root),
+        ImOperation.RemoveTags => RemoveTags(route, root),
+        ImOperation.ClearTags => ClearTags(route, root),
         _ => throw new InvalidOperationException($"No handler for {route.Operation}."),
     };
 

@@ -65,6 +65,18 @@ internal static class EmulatorHost
             context.Abort();
             return;
         }
+        if (response.Stall)
+        {
+            // Nothing is written: the wait ends when the client gives up and closes the connection (or the host stops).
+            try
+            {
+                await Task.Delay(Timeout.Infinite, aborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return;
+        }
         context.Response.StatusCode = response.Status;
         context.Response.ContentType = response.ContentType;
         context.Response.ContentLength = response.Body.Length;

@@ -30,8 +30,18 @@ internal sealed class EmulatorOptions
     /// <summary>Added to every answer, to mimic a distant data centre.</summary>
     public int LatencyMs { get; set; }
 
-    /// <summary>The fraction (0 to 1) of calls that fail transiently, split evenly among 91000, HTTP 502 and a dropped connection.</summary>
+    /// <summary>The fraction (0 to 1) of calls that fail transiently, split evenly among <see cref="Faults"/>.</summary>
     public double FailRate { get; set; }
+
+    /// <summary>The kinds of failure injected, each failing call taking the next in turn: 91000, HTTP 502 and a dropped connection unless told otherwise.</summary>
+    public IReadOnlyList<InjectedFault> Faults { get; set; } = FaultInjector.DefaultKinds;
+
+    /// <summary>
+    /// A UserSig accepted as the administrator's as it is, without decoding or verifying it: for a client given a
+    /// ready-made token (<c>Connect-ImApp -UserSig</c>) and for tests whose connections carry a placeholder. Null:
+    /// only UserSigs signed with <see cref="SecretKey"/> pass.
+    /// </summary>
+    public string? StaticUserSig { get; set; }
 
     /// <summary>Seeds the fault draws and the answer order, for repeatable runs; null seeds from the clock.</summary>
     public int? Seed { get; set; }
@@ -60,11 +70,14 @@ internal sealed class EmulatorOptions
           --host <ip>            address to bind                   (default 127.0.0.1)
           --port <n>             port; 0 picks a free one          (default 5080)
           --latency-ms <n>       delay added to every answer       (default 0)
-          --fail-rate <0..1>     fraction of calls failing transiently: 91000, HTTP 502, dropped connection (default 0)
+          --fail-rate <0..1>     fraction of calls failing transiently, split among --faults (default 0)
+          --faults <k,k,...>     the failures injected, in turn (default InternalError,BadGateway,DropConnection);
+                                 also RateLimited, Stall, HtmlPage, EmptyBody, Truncate, WrongShape, OkWithErrorCode, MissingUser
           --seed <n>             seed for the fault draws and answer order (default: random)
           --quota <n>            calls per second per API; 0 = no limit (default 100)
           --state-file <path>    load state from it at start (if present), save it on shutdown (default: in memory)
           --unknown-prefix <p>   on v4/timpush, accounts starting with <p> do not exist (ErrorList 70107)
+          --static-usersig <s>   also accept the UserSig <s> as it is, for the administrator (a ready-made token)
           --verbose              print one line per call
           --help                 show this text
         """;
@@ -131,6 +144,12 @@ internal sealed class EmulatorOptions
                     ? rate
                     : throw new ArgumentException($"The option --fail-rate needs a number from 0 to 1, not '{value}'.");
                 break;
+            case "--faults":
+                Faults = ParseFaults(value);
+                break;
+            case "--static-usersig":
+                StaticUserSig = value.Length > 0 ? value : throw new ArgumentException("The option --static-usersig needs a non-empty value.");
+                break;
             case "--seed":
                 Seed = (int)Number(name, value, int.MinValue, int.MaxValue);
                 break;
@@ -146,6 +165,17 @@ internal sealed class EmulatorOptions
             default:
                 throw new ArgumentException($"Unknown option '{name}'; see --help.");
         }
+    }
+
+    private static InjectedFault[] ParseFaults(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // By name only (Enum.TryParse would take numbers too), in any case.
+        var known = Enum.GetValues<InjectedFault>().Where(k => k != InjectedFault.None).ToDictionary(k => k.ToString(), StringComparer.OrdinalIgnoreCase);
+        var kinds = names.Select(name => known.TryGetValue(name, out var kind)
+            ? kind
+            : throw new ArgumentException($"The option --faults takes names of failures ({string.Join(", ", known.Keys)}), not '{name}'.")).ToArray();
+        return kinds.Length > 0 ? kinds : throw new ArgumentException("The option --faults needs at least one kind.");
     }
 
     private static long Number(string name, string value, long min, long max) =>

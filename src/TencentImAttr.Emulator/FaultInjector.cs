@@ -1,6 +1,10 @@
 namespace TencentImAttr.Emulator;
 
-/// <summary>A transient failure the emulator may put in place of a normal answer.</summary>
+/// <summary>
+/// A failure the emulator may put in place of a normal answer. The first three imitate what a client meets on the
+/// real service; the others imitate broken gateways and proxies, so that a client's handling of every bad answer can
+/// be driven from a script (<c>--faults</c>) as well as from the tests.
+/// </summary>
 internal enum InjectedFault
 {
     /// <summary>Answer normally.</summary>
@@ -14,38 +18,77 @@ internal enum InjectedFault
     /// which is exactly the case that makes idempotent retries necessary.
     /// </summary>
     DropConnection,
+    /// <summary>Answer FAIL with 60007, as the quota does; nothing is applied.</summary>
+    RateLimited,
+    /// <summary>Apply the call, then never answer: the client's timeout has to end the wait.</summary>
+    Stall,
+    /// <summary>Answer HTTP 200 with an HTML page instead of JSON (a proxy's error page); nothing is applied.</summary>
+    HtmlPage,
+    /// <summary>Answer HTTP 200 with an empty body; nothing is applied.</summary>
+    EmptyBody,
+    /// <summary>Apply the call, then answer with its JSON cut in the middle.</summary>
+    Truncate,
+    /// <summary>Answer HTTP 200 with JSON of another shape (no <c>ActionStatus</c>); nothing is applied.</summary>
+    WrongShape,
+    /// <summary>Answer <c>ActionStatus</c> OK with ErrorCode 70500 (an envelope that contradicts itself); nothing is applied.</summary>
+    OkWithErrorCode,
+    /// <summary>Apply the call; a get_attr or get_tag answer then leaves out one of the users it was asked for (other APIs answer normally).</summary>
+    MissingUser,
 }
 
-/// <summary>Draws the faults: a fraction of the calls, split evenly among the three kinds; repeatable with a seed.</summary>
+/// <summary>
+/// Draws the faults: a fraction of the calls fail, and each failure takes the next kind of the list in turn, so that
+/// the kinds split evenly and every kind occurs as soon as as many calls failed. Repeatable with a seed.
+/// </summary>
 internal sealed class FaultInjector
 {
     private readonly double _rate;
     private readonly Random _random;
+    private readonly InjectedFault[] _kinds;
+    private readonly int[] _injected = new int[Enum.GetValues<InjectedFault>().Length];
+    private long _failures;
 
     /// <summary>Creates the injector; <paramref name="rate"/> is the fraction of calls that fail (0 to 1).</summary>
-    public FaultInjector(double rate, Random random)
+    /// <param name="rate">The fraction of calls that fail.</param>
+    /// <param name="random">The source of the draws.</param>
+    /// <param name="kinds">The kinds to inject, taken in turn; <see cref="DefaultKinds"/> when null.</param>
+    public FaultInjector(double rate, Random random, IReadOnlyList<InjectedFault>? kinds = null)
     {
         if (rate is < 0 or > 1 || double.IsNaN(rate)) throw new ArgumentOutOfRangeException(nameof(rate), "The fail rate must be from 0 to 1.");
+        _kinds = (kinds ?? DefaultKinds).ToArray();
+        if (_kinds.Length == 0 || _kinds.Any(k => k == InjectedFault.None || !Enum.IsDefined(k)))
+        {
+            throw new ArgumentException("The fault kinds must be one or more kinds other than None.", nameof(kinds));
+        }
         _rate = rate;
         _random = random;
     }
+
+    /// <summary>What the real service does wrong now and then: 91000, HTTP 502 and a dropped connection.</summary>
+    public static IReadOnlyList<InjectedFault> DefaultKinds { get; } = new[] { InjectedFault.InternalError, InjectedFault.BadGateway, InjectedFault.DropConnection };
 
     /// <summary>The fault for the next call. One draw per call, so a seed gives the same sequence of faults every run.</summary>
     public InjectedFault Next()
     {
         if (_rate <= 0) return InjectedFault.None;
-        double draw;
         lock (_random)
         {
-            draw = _random.NextDouble();
+            if (_random.NextDouble() >= _rate) return InjectedFault.None;
+            var kind = _kinds[_failures++ % _kinds.Length];
+            _injected[(int)kind]++;
+            return kind;
         }
-        if (draw >= _rate) return InjectedFault.None;
-        // The draw, scaled to [0, 3), picks the kind: each gets a third of the failures.
-        return (int)(draw / _rate * 3) switch
+    }
+
+    /// <summary>How many of each kind were injected so far (kinds never injected are left out).</summary>
+    public IReadOnlyDictionary<InjectedFault, int> Injected
+    {
+        get
         {
-            0 => InjectedFault.InternalError,
-            1 => InjectedFault.BadGateway,
-            _ => InjectedFault.DropConnection,
-        };
+            lock (_random)
+            {
+                return Enum.GetValues<InjectedFault>().Where(k => _injected[(int)k] > 0).ToDictionary(k => k, k => _injected[(int)k]);
+            }
+        }
     }
 }

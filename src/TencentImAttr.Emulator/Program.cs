@@ -55,7 +55,7 @@ internal static class Program
         Console.WriteLine($"  Identifier {options.Admin}");
         // Printing the key is fine here: it is the emulator's own test key (a fake sample unless --key chose another).
         Console.WriteLine($"  SecretKey  {options.SecretKey}{(options.SecretKey == EmulatorOptions.SampleSecretKey ? "  (the emulator's sample key)" : "")}");
-        Console.WriteLine($"  Quota {(options.Quota > 0 ? $"{options.Quota} calls/s per API" : "off")}; latency {options.LatencyMs} ms; fail rate {options.FailRate.ToString(CultureInfo.InvariantCulture)}; state {options.StateFile ?? "in memory"}"
+        Console.WriteLine($"  Quota {(options.Quota > 0 ? $"{options.Quota} calls/s per API" : "off")}; latency {options.LatencyMs} ms; fail rate {options.FailRate.ToString(CultureInfo.InvariantCulture)}{(options.FailRate > 0 ? $" ({string.Join(", ", options.Faults)})" : "")}; state {options.StateFile ?? "in memory"}"
             + (options.UnknownUserPrefix is null ? "" : $"; timpush accounts starting '{options.UnknownUserPrefix}' do not exist"));
         Console.WriteLine($"Connect: Connect-ImApp -SdkAppId {options.SdkAppId} -Identifier {options.Admin} -SecretKey (ConvertTo-SecureString '{options.SecretKey}' -AsPlainText -Force) -BaseUri {baseUri}");
         Console.WriteLine("Press Ctrl+C to stop.");

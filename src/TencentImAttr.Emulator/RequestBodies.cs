@@ -159,7 +159,7 @@ internal static class RequestBodies
         return new NameRegistration(bySlot, types);
     }
 
-    private static JsonElement Accounts(JsonElement root, string field)
+    internal static JsonElement Accounts(JsonElement root, string field)
     {
         if (!root.TryGetProperty(field, out var list) || list.ValueKind != JsonValueKind.Array)
         {
@@ -173,7 +173,7 @@ internal static class RequestBodies
         return list;
     }
 
-    private static string Account(JsonElement entry, string where)
+    internal static string Account(JsonElement entry, string where)
     {
         if (entry.ValueKind != JsonValueKind.Object) throw BadJson($"{where} must be an object");
         if (!entry.TryGetProperty("To_Account", out var account) || account.ValueKind != JsonValueKind.String || account.GetString()!.Length == 0)
@@ -189,7 +189,7 @@ internal static class RequestBodies
         throw Invalid($"'{key}' is not an attribute slot: slots are \"0\" to \"9\", at most {InputRules.MaxAppAttributes} attributes per app");
     }
 
-    private static ApiError BadJson(string info) => new(EmulatorCodes.BadJson, info);
+    internal static ApiError BadJson(string info) => new(EmulatorCodes.BadJson, info);
 
     private static ApiError Invalid(string info) => new(EmulatorCodes.InvalidAttribute, info);
 }

@@ -39,6 +39,22 @@ internal static class ResponseBodies
         writer.WriteEndArray();
     };
 
+    /// <summary>The UserTags of a get_tag answer: each user with a Tags array, <c>[]</c> when it has none.</summary>
+    public static Action<Utf8JsonWriter> UserTags(IEnumerable<(string User, IReadOnlyList<string> Tags)> users) => writer =>
+    {
+        writer.WriteStartArray("UserTags");
+        foreach (var (user, tags) in users)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("To_Account", user);
+            writer.WriteStartArray("Tags");
+            foreach (var tag in tags) writer.WriteStringValue(tag);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    };
+
     /// <summary>The AttrNames (and, where given, AttrTypes) of a get_attr_name answer, keyed by slot.</summary>
     public static Action<Utf8JsonWriter> AttrNames(IReadOnlyCollection<(int Slot, string Name, int? Type)> names, bool withTypes) => writer =>
     {

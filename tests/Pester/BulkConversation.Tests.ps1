@@ -60,18 +60,20 @@ AfterAll {
 }
 
 Describe 'ShouldProcess, once per call' {
-    It 'a 10,000-user -WhatIf prints one line per call of 100 users, and sends nothing' {
+    It 'a 10,000-user -WhatIf prints one line per call of 100 users, and sends nothing (the tag cmdlets too)' {
         $lines = Invoke-ChildPwsh @'
 Set-ImUserAttribute -UserId (1..10000 | ForEach-Object { "whatif$_" }) -Attribute ([ordered]@{ city = 'Shenzhen'; tier = 'gold' }) -WhatIf
 1..150 | ForEach-Object { "whatifpipe$_" } | Remove-ImUserAttribute -Name city -WhatIf
+Add-ImUserTag -UserId (1..150 | ForEach-Object { "whatiftag$_" }) -Tag vip, gold -WhatIf
 Get-ImUserAttribute -UserId whatif1, whatif10000 | ForEach-Object { "attributes: $($_.Attributes.Count)" }
 '@
         $whatIf = @($lines | Where-Object { $_ -like 'What if:*' })
-        $whatIf.Count | Should -Be 102
+        $whatIf.Count | Should -Be 104
         $whatIf[0] | Should -Be 'What if: Performing the operation "Set attributes city, tier" on target "100 users: whatif1, whatif2, whatif3 and 97 more".'
         $whatIf[99] | Should -BeLike '*"100 users: whatif9901, whatif9902, whatif9903 and 97 more".'
         $whatIf[100] | Should -Be 'What if: Performing the operation "Remove attributes city" on target "100 users: whatifpipe1, whatifpipe2, whatifpipe3 and 97 more".'
         $whatIf[101] | Should -BeLike '*"50 users: whatifpipe101, *'
+        $whatIf[102] | Should -Be 'What if: Performing the operation "Add tags vip, gold" on target "100 users: whatiftag1, whatiftag2, whatiftag3 and 97 more".'
         @($lines | Where-Object { $_ -like 'attributes: *' }) | Should -Be @('attributes: 0', 'attributes: 0')
     }
 

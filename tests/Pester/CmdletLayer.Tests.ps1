@@ -177,6 +177,27 @@ Remove-ImUserAttribute confirm2 tier -Confirm:$false
     }
 }
 
+Describe 'ShouldProcess of the tag cmdlets, in a non-interactive pwsh' {
+    It 'Remove and Clear (High) ask under the default preference; Add (Medium) does not; -Force goes' {
+        $result = Invoke-ChildPwsh @'
+Add-ImUserTag -UserId confirm3 -Tag a, b
+try { Remove-ImUserTag confirm3 a -ErrorAction Stop; 'no prompt' } catch { 'prompted' }
+try { Clear-ImUserTag confirm3 -ErrorAction Stop; 'no prompt' } catch { 'prompted' }
+(Get-ImUserTag confirm3).Tags.Count
+Remove-ImUserTag confirm3 a -Force
+(Get-ImUserTag confirm3).Tags -join ','
+Clear-ImUserTag confirm3 -Confirm:$false
+(Get-ImUserTag confirm3).Tags.Count
+'@
+        $lines = $result.Output -split "`r?`n" | Where-Object { $_ }
+        $lines[0] | Should -Be 'prompted'
+        $lines[1] | Should -Be 'prompted'
+        $lines[2] | Should -Be '2'
+        $lines[3] | Should -Be 'b'
+        $lines[4] | Should -Be '0'
+    }
+}
+
 Describe 'Streams, from another runspace of this process' {
     It 'writes one verbose line per call attempt, and progress for a long run' {
         $stub = [TencentImAttr.Testing.StubHttpHandler]::new()

@@ -26,6 +26,8 @@ Describe 'ShouldProcess and ConfirmImpact' {
         (Get-Metadata Remove-ImUserAttribute).ConfirmImpact | Should -Be 'High'
         (Get-Metadata Set-ImAppAttributeName).ConfirmImpact | Should -Be 'High'
         (Get-Metadata Set-ImUserAttribute).ConfirmImpact | Should -Be 'Medium'
+        (Get-Metadata Add-ImUserTag).ConfirmImpact | Should -Be 'Medium'
+        (Get-Metadata Get-ImUserTag).SupportsShouldProcess | Should -BeFalse
         (Get-Metadata Get-ImUserAttribute).SupportsShouldProcess | Should -BeFalse
         foreach ($command in Get-Command -Module TencentImAttr -Verb Clear, Remove) {
             (Get-Metadata $command.Name).ConfirmImpact | Should -Be 'High' -Because $command.Name
@@ -39,6 +41,8 @@ Describe 'The shape every bulk cmdlet shares' {
         $found.Name | Should -Contain 'Set-ImUserAttribute'
         $found.Name | Should -Contain 'Get-ImUserAttribute'
         $found.Name | Should -Contain 'Remove-ImUserAttribute'
+        $found.Name | Should -Contain 'Add-ImUserTag'
+        $found.Name | Should -Contain 'Clear-ImUserTag'
     }
 
     It '<Name>: ByUserId is the default set; -UserId is a mandatory positional string[] with the To_Account and Account aliases' -ForEach $bulk {

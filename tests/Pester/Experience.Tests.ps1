@@ -1,7 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
 # Issue 15, what PowerShell owns: exports that round-trip through CSV and JSON, tables read like hashtables, help
 # that shows the real defaults and links online, the hidden test seam, Connect-ImApp -NoDefault, completion, packaging.
-# Against the fake service of tests/TencentImAttr.Testing, installed through ModuleTestSeam (reset in AfterAll: the
+# Against the emulator's rules in process (tests/TencentImAttr.Testing's InProcessEmulator), installed through ModuleTestSeam (reset in AfterAll: the
 # seam holds for the process, and the next suite may talk to the emulator). Run after `dotnet build TencentImAttr.sln`.
 
 BeforeAll {
@@ -9,14 +9,14 @@ BeforeAll {
     Import-Module (Join-Path $root 'out/TencentImAttr/TencentImAttr.psd1') -Force
     Add-Type -Path (Join-Path $root 'out/TencentImAttr.Testing/TencentImAttr.Testing.dll')
 
-    # A fresh fake app with these registered names, made the session's connection; returns its handler's service.
+    # A fresh emulated app with these registered names, made the session's connection; returns its handler's service.
     function Connect-FakeApp {
         param(
             [string[]] $Names = @('city', 'tier', 'sex'),
-            [TencentImAttr.Testing.FakeAttributeService] $Service = [TencentImAttr.Testing.FakeAttributeService]::new()
+            [TencentImAttr.Testing.InProcessEmulator] $Service = [TencentImAttr.Testing.InProcessEmulator]::new()
         )
+        # The emulator refuses names that are not registered (90033), as the service does.
         $Service.Register($Names)
-        $Service.EnforceRegisteredNames = $true
         $handler = $Service.CreateHandler()
         [TencentImAttr.Testing.ModuleTestSeam]::Use($handler)
         try {
@@ -29,7 +29,7 @@ BeforeAll {
     }
 
     # Every user's attributes in the store, as name=value lines, for exact comparison.
-    function Get-StoreText([TencentImAttr.Testing.FakeAttributeService] $Service, [string[]] $Users) {
+    function Get-StoreText([TencentImAttr.Testing.InProcessEmulator] $Service, [string[]] $Users) {
         foreach ($user in $Users) {
             $attributes = $Service.AttributesOf($user)
             $pairs = if ($attributes) { $attributes.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key)=$($_.Value)" } }
@@ -38,7 +38,7 @@ BeforeAll {
     }
 
     $script:users = 'alice', 'bob', 'dan'
-    function Initialize-Seeded([TencentImAttr.Testing.FakeAttributeService] $Service) {
+    function Initialize-Seeded([TencentImAttr.Testing.InProcessEmulator] $Service) {
         $Service.Seed('alice', @{ city = 'Shenzhen'; tier = 'gold'; sex = 'F' })
         $Service.Seed('bob', @{ city = 'São Paulo, "centro"' })
         $Service.Seed('dan', @{ tier = 'silver'; sex = 'M' })
@@ -270,7 +270,7 @@ Describe 'Small surprises' {
 Describe 'Packaging' {
     It 'passes tools/Test-ModulePackage.ps1 as built' {
         $result = & (Join-Path $root 'tools/Test-ModulePackage.ps1') -Path (Join-Path $root 'out/TencentImAttr')
-        $result.Cmdlets | Should -Be 8
+        $result.Cmdlets | Should -Be 12   # 8 attribute and connection cmdlets, 4 tag cmdlets
     }
 
     It 'names every problem of a broken package' {

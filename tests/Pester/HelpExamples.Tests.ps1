@@ -6,7 +6,7 @@
 # - the session: connected to app 1400000000 as the reader would be (examples that connect replace it);
 # - the person: Read-Host and Get-Credential answer with the emulator's key, and confirmation prompts are answered
 #   "yes" ($ConfirmPreference = 'None'), as an admin at the console would;
-# - the files: users.csv, ids.txt, leavers.txt and removals.csv exist in the current folder, with the columns the
+# - the files: users.csv, ids.txt, leavers.txt, removals.csv and tags.csv exist in the current folder, with the columns the
 #   examples describe; the variables they use ($key, $credential, $secretFromVault, $env:PROD_USERSIG,
 #   $env:TEST_USERSIG) hold working values.
 # An example fails on any error, terminating or not.
@@ -35,11 +35,12 @@ BeforeAll {
         Route($prodApp.SdkAppId, $prodApp.BaseUri).
         Route($testApp.SdkAppId, $testApp.BaseUri)
 
-    # Each app starts every example with registered names and two users that carry attributes.
+    # Each app starts every example with registered names and two users that carry attributes and tags.
     function Reset-App($app) {
         $connection = Connect-TestEmulator -Emulator $app -Parameters @{ PassThru = $true; NoDefault = $true }
         Set-ImAppAttributeName -Name city, tier, sex -Force -Connection $connection
         Set-ImUserAttribute -UserId alice, bob -Attribute @{ city = 'Shenzhen'; tier = 'gold' } -Connection $connection
+        Add-ImUserTag -UserId alice, bob -Tag vip, beta -Connection $connection
     }
 }
 
@@ -57,6 +58,7 @@ Describe 'Help examples' {
         Set-Content -Path (Join-Path $TestDrive 'ids.txt') -Value 'alice', 'bob', 'carol'
         Set-Content -Path (Join-Path $TestDrive 'leavers.txt') -Value 'bob'
         Set-Content -Path (Join-Path $TestDrive 'removals.csv') -Value "UserId,Name`nalice,city`nbob,tier"
+        Set-Content -Path (Join-Path $TestDrive 'tags.csv') -Value "UserId,Tag`nalice,gold`nalice,early`nbob,gold"
         Push-Location $TestDrive
         [TencentImAttr.Testing.ModuleTestSeam]::Use($network)
         $env:PROD_USERSIG = New-TestUserSig -SdkAppId $prodApp.SdkAppId -Identifier administrator -SecretKey $prodApp.SecretKey

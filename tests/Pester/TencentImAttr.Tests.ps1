@@ -1,5 +1,6 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0' }
-# The module through its real cmdlets, against the stub HTTP handler of tests/TencentImAttr.Testing
+# The module through its real cmdlets, against the stub HTTP handler of tests/TencentImAttr.Testing (recording, and
+# answering from a queue or from the emulator's rules in process: InProcessEmulator)
 # (installed through the module's internal test seam with TencentImAttr.Testing's ModuleTestSeam, which holds for
 # the process until reset, so each connection resets it as soon as it is made). Run after `dotnet build TencentImAttr.sln`.
 
@@ -37,7 +38,7 @@ AfterAll {
 Describe 'The module' {
     It 'exports exactly its cmdlets' {
         $names = (Get-Command -Module TencentImAttr).Name | Sort-Object
-        $names | Should -Be @('Connect-ImApp', 'Disconnect-ImApp', 'Get-ImAppAttributeName', 'Get-ImConnection', 'Get-ImUserAttribute', 'Remove-ImUserAttribute', 'Set-ImAppAttributeName', 'Set-ImUserAttribute')
+        $names | Should -Be @('Add-ImUserTag', 'Clear-ImUserTag', 'Connect-ImApp', 'Disconnect-ImApp', 'Get-ImAppAttributeName', 'Get-ImConnection', 'Get-ImUserAttribute', 'Get-ImUserTag', 'Remove-ImUserAttribute', 'Remove-ImUserTag', 'Set-ImAppAttributeName', 'Set-ImUserAttribute')
     }
 
     It 'has help with a synopsis and examples for every cmdlet' {
@@ -112,7 +113,8 @@ Describe 'Set-ImUserAttribute' {
     }
 
     It 'takes the output of Get-ImUserAttribute back' {
-        $fake = [TencentImAttr.Testing.FakeAttributeService]::new()
+        $fake = [TencentImAttr.Testing.InProcessEmulator]::new()
+        $fake.Register('city', 'sex')
         $fake.Seed('alice', @{ city = 'Shenzhen'; sex = 'F' })
         $handler = $fake.CreateHandler()
         Connect-Stub -Handler $handler
@@ -177,7 +179,8 @@ Describe 'Set-ImUserAttribute' {
 
 Describe 'Get-ImUserAttribute' {
     BeforeEach {
-        $fake = [TencentImAttr.Testing.FakeAttributeService]::new()
+        $fake = [TencentImAttr.Testing.InProcessEmulator]::new()
+        $fake.Register('city', 'tier')
         $fake.Seed('alice', @{ city = 'Shenzhen' })
         $fake.Seed('bob', @{ city = 'Beijing'; tier = 'gold' })
         $handler = $fake.CreateHandler()
@@ -358,7 +361,7 @@ Describe 'Connections' {
 
 Describe 'App attribute names' {
     BeforeEach {
-        $fake = [TencentImAttr.Testing.FakeAttributeService]::new()
+        $fake = [TencentImAttr.Testing.InProcessEmulator]::new()
         $fake.Register('sex', 'city')
         $handler = $fake.CreateHandler()
         Connect-Stub -Handler $handler

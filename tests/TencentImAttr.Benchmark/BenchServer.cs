@@ -32,8 +32,7 @@ internal sealed class BenchServer : IAsyncDisposable
     private readonly List<long> _arrivals = new();
     private readonly AttributeStore _store = new() { KeepsValues = false };
     private EmulatedImService _service = null!;
-    private long _rateLimited, _tooManyUsers, _badRequests, _users, _faults;
-    private Random? _faultDraws;
+    private long _rateLimited, _tooManyUsers, _badRequests, _users;
     private double _failRate;
     private int _maxUsersInCall;
     private int _latencyMs;
@@ -49,11 +48,17 @@ internal sealed class BenchServer : IAsyncDisposable
     /// <summary>The app the emulator serves; the benchmark signs its calls with this key.</summary>
     public static EmulatorOptions App => new();
 
-    /// <summary>A fresh service over the same store: the quota, and its window, start again.</summary>
+    /// <summary>The emulator's fault kinds the fault run injects, a quarter each: two refused before applying, two after.</summary>
+    private static readonly InjectedFault[] FaultKinds = { InjectedFault.InternalError, InjectedFault.BadGateway, InjectedFault.DropConnection, InjectedFault.Truncate };
+
+    /// <summary>A fresh service over the same store: the quota, and its window, start again, and so do the seeded fault draws.</summary>
     private void Renew()
     {
         var options = App;
         options.Quota = _quota;
+        options.FailRate = _failRate;
+        options.Faults = FaultKinds;
+        options.Seed = 2026;
         _service = new EmulatedImService(options, store: _store);
     }
 
@@ -68,14 +73,14 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The fraction of calls (0 to 1) answered with a transient fault instead, drawn from a fixed seed so that every run
-    /// meets the same sequence: a quarter each of 91000 (nothing applied), HTTP 502 with an HTML page (nothing applied),
-    /// a reset after the call was applied, and an answer cut short after the call was applied.
+    /// The fraction of calls (0 to 1) answered with a transient fault instead, injected by the emulator from a fixed
+    /// seed so that every run meets the same sequence: a quarter each of 91000 (nothing applied), HTTP 502 with an HTML
+    /// page (nothing applied), a reset after the call was applied, and an answer cut short after the call was applied.
     /// </summary>
     public double FailRate
     {
         get { lock (_gate) return _failRate; }
-        set { lock (_gate) { _failRate = value; _faultDraws = new Random(2026); } }
+        set { lock (_gate) { _failRate = value; Renew(); } }
     }
 
     /// <summary>Calls accepted in any one-second window (0: no quota).</summary>
@@ -107,10 +112,11 @@ internal sealed class BenchServer : IAsyncDisposable
     {
         lock (_gate)
         {
-            var stats = new ServerStats(_arrivals.ToArray(), _rateLimited, _tooManyUsers, _badRequests, _users, _maxUsersInCall) { Faults = _faults };
+            var faults = _service.InjectedFaults.Values.Sum();
+            var stats = new ServerStats(_arrivals.ToArray(), _rateLimited, _tooManyUsers, _badRequests, _users, _maxUsersInCall) { Faults = faults };
             _arrivals.Clear();
             Renew();
-            _rateLimited = _tooManyUsers = _badRequests = _users = _faults = 0;
+            _rateLimited = _tooManyUsers = _badRequests = _users = 0;
             _maxUsersInCall = 0;
             return stats;
         }
@@ -119,17 +125,11 @@ internal sealed class BenchServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         EmulatedImService service;
-        var fault = -1;
         lock (_gate)
         {
             // The arrival time is taken under the lock, so the list stays sorted.
             _arrivals.Add(Stopwatch.GetTimestamp());
             service = _service;
-            if (_faultDraws is not null && _failRate > 0)
-            {
-                var draw = _faultDraws.NextDouble();
-                if (draw < _failRate) fault = (int)(draw / _failRate * 4);
-            }
         }
         byte[] body;
         using (var buffer = new System.IO.MemoryStream())
@@ -141,36 +141,20 @@ internal sealed class BenchServer : IAsyncDisposable
         Count(path, body);
         var query = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in context.Request.Query) query[pair.Key] = pair.Value.ToString();
-        if (fault is 0 or 1)
-        {
-            // Refused before applying: the service's internal error, or a gateway's page.
-            Interlocked.Increment(ref _faults);
-            await AfterLatencyAsync().ConfigureAwait(false);
-            var refusal = fault == 0
-                ? System.Text.Encoding.UTF8.GetBytes("{\"ActionStatus\":\"FAIL\",\"ErrorCode\":91000,\"ErrorInfo\":\"internal error\"}")
-                : System.Text.Encoding.UTF8.GetBytes("<html><body><h1>502 Bad Gateway</h1></body></html>");
-            context.Response.StatusCode = fault == 0 ? 200 : 502;
-            context.Response.ContentType = fault == 0 ? "application/json" : "text/html";
-            await context.Response.Body.WriteAsync(refusal).ConfigureAwait(false);
-            return;
-        }
         var answer = service.Handle(path, query, body);
-        if (fault is 2 or 3)
+        if (answer.DropConnection)
         {
-            // Applied, and then the answer is lost: a reset, or a body cut short.
-            Interlocked.Increment(ref _faults);
+            // An injected reset, after the call was applied.
             await AfterLatencyAsync().ConfigureAwait(false);
-            if (fault == 3)
-            {
-                context.Response.ContentLength = answer.Body.Length;
-                await context.Response.Body.WriteAsync(answer.Body.AsMemory(0, answer.Body.Length / 2)).ConfigureAwait(false);
-                await context.Response.Body.FlushAsync().ConfigureAwait(false);
-            }
             context.Abort();
             return;
         }
-        if (answer.Status != 200) Interlocked.Increment(ref _badRequests);
-        else if (ErrorCodeOf(answer.Body) is { } code && code != 0)
+        // The emulator answers HTTP 502, 91000 and a cut body only as injected faults (which it counts), never for a bad request.
+        if (answer.Status != 200)
+        {
+            if (answer.Status != 502) Interlocked.Increment(ref _badRequests);
+        }
+        else if (ErrorCodeOf(answer.Body) is { } code && code is not (0 or EmulatorCodes.InternalError))
         {
             if (code == EmulatorCodes.RateLimited) Interlocked.Increment(ref _rateLimited);
             else if (code == EmulatorCodes.TooManyAccounts) Interlocked.Increment(ref _tooManyUsers);
@@ -193,12 +177,11 @@ internal sealed class BenchServer : IAsyncDisposable
     /// <summary>Counts the users a call carried, whatever the emulator answers.</summary>
     private void Count(string path, byte[] body)
     {
-        var isGet = path.EndsWith("get_attr", StringComparison.Ordinal);
         int count;
         try
         {
             using var document = JsonDocument.Parse(body);
-            count = CountUsers(document.RootElement, isGet);
+            count = CountUsers(document.RootElement);
         }
         catch (JsonException)
         {
@@ -214,21 +197,27 @@ internal sealed class BenchServer : IAsyncDisposable
 
     private static int? ErrorCodeOf(byte[] answer)
     {
-        using var document = JsonDocument.Parse(answer);
-        return document.RootElement.TryGetProperty("ErrorCode", out var code) ? code.GetInt32() : null;
+        try
+        {
+            using var document = JsonDocument.Parse(answer);
+            return document.RootElement.TryGetProperty("ErrorCode", out var code) ? code.GetInt32() : null;
+        }
+        catch (JsonException)
+        {
+            // An injected Truncate: the answer is cut in the middle.
+            return null;
+        }
     }
 
-    /// <summary>Users in a request: UserAttrs entries (set, remove) or To_Account entries (get); -1 when the shape is wrong.</summary>
-    private static int CountUsers(JsonElement root, bool isGet)
+    /// <summary>Users in a request: UserAttrs entries (set, remove), UserTags entries (tags) or To_Account entries (get, clear); -1 when the shape is wrong.</summary>
+    private static int CountUsers(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object) return -1;
-        if (!root.TryGetProperty(isGet ? "To_Account" : "UserAttrs", out var list) || list.ValueKind != JsonValueKind.Array) return -1;
-        var count = 0;
-        foreach (var entry in list.EnumerateArray())
+        foreach (var field in new[] { "UserAttrs", "UserTags", "To_Account" })
         {
-            count++;
+            if (root.TryGetProperty(field, out var list) && list.ValueKind == JsonValueKind.Array) return list.GetArrayLength();
         }
-        return count;
+        return -1;
     }
 
     public async ValueTask DisposeAsync()

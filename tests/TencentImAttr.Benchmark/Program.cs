@@ -69,6 +69,7 @@ internal static class Program
         server.LatencyMs = 0;
         server.Quota = 0;
         RunEngine(server, 5_000, options.Throttle, callsPerSecond: 0, sampleMemory: false);
+        RunEngine(server, 5_000, options.Throttle, callsPerSecond: 0, sampleMemory: false, tags: true);
         server.TakeStats();
 
         // 1. The engine at the quota.
@@ -107,6 +108,11 @@ internal static class Program
             PauseForWindow();
         }
 
+        // 1d. Tags through the same engine, in the same run: im_add_tag has its own quota of 100 calls/s.
+        var tags = RunEngine(server, options.Users, options.Throttle, ApiCallsPerSecond, sampleMemory: false, tags: true);
+        ok &= Report("Engine, tags (im_add_tag, two tags a user)", tags, options.Throttle, options.Quota);
+        PauseForWindow();
+
         // 2. The baseline: the same engine, the same connection settings, one call at a time (what the public SDKs do).
         var baseline = RunEngine(server, options.BaselineUsers, throttle: 1, ApiCallsPerSecond, sampleMemory: false);
         ok &= Report("Baseline (ThrottleLimit 1, same engine)", baseline, 1, options.Quota);
@@ -127,6 +133,8 @@ internal static class Program
         var maxInSecond = engine.Server.MaxCallsInAnySecond;
         Console.WriteLine("Summary");
         Console.WriteLine("  engine            {0,10:N0} users/s  {1,8:N1} calls/s", engine.UsersPerSecond, engine.CallsPerSecond);
+        Console.WriteLine("  engine, tags      {0,10:N0} users/s  {1,8:N1} calls/s  (max {2:N0} calls in 1 s; {3:N2} of the attribute figure)",
+            tags.UsersPerSecond, tags.CallsPerSecond, tags.Server.MaxCallsInAnySecond, engine.UsersPerSecond > 0 ? tags.UsersPerSecond / engine.UsersPerSecond : 0);
         Console.WriteLine("  baseline          {0,10:N0} users/s  {1,8:N1} calls/s", baseline.UsersPerSecond, baseline.CallsPerSecond);
         Console.WriteLine("  ratio             {0,10:N2}", ratio);
         Console.WriteLine("  max calls in 1 s  {0,10:N0}  (engine run, server arrivals, sliding window; quota {1})", maxInSecond, options.Quota);
@@ -146,6 +154,7 @@ internal static class Program
         Console.WriteLine("Targets (stated for 100 ms latency and quota 100; this run: {0} ms, quota {1})", options.LatencyMs, options.Quota);
         Target("engine >= 9,500 users/s", engine.UsersPerSecond >= 9_500);
         Target("no 1-second window over 100 calls", maxInSecond <= ApiCallsPerSecond);
+        Target("tags >= 9,500 users/s, no 1-second window over 100 calls", tags.UsersPerSecond >= 9_500 && tags.Server.MaxCallsInAnySecond <= ApiCallsPerSecond);
         Target("ratio >= 9", ratio >= 9);
         Target($"under faults: ratio to clean >= 0.9 x {1 - options.FailRate:N2}", faultRatio >= 0.9 * (1 - options.FailRate));
         Target("through pwsh: no 1-second window over 100 calls and no 60007, in every run", pwshRuns.Count > 0 && pwshRuns.All(r => r.MaxInSecond <= ApiCallsPerSecond && r.RateLimited == 0));
@@ -162,10 +171,11 @@ internal static class Program
         Console.WriteLine();
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
-            "RESULT users_per_s={0:F0} baseline_users_per_s={1:F0} ratio={2:F2} max_calls_in_1s={3} mem_100k_mb={4:F1} mem_1m_mb={5:F1} faults_users_per_s={6:F0} faults_ratio={7:F2} faults_failed_users={8} pwsh_users_per_s={9:F0} pwsh_max_calls_in_1s={10} pwsh_60007={11}",
+            "RESULT users_per_s={0:F0} baseline_users_per_s={1:F0} ratio={2:F2} max_calls_in_1s={3} mem_100k_mb={4:F1} mem_1m_mb={5:F1} faults_users_per_s={6:F0} faults_ratio={7:F2} faults_failed_users={8} pwsh_users_per_s={9:F0} pwsh_max_calls_in_1s={10} pwsh_60007={11} tag_users_per_s={12:F0} tag_max_calls_in_1s={13}",
             engine.UsersPerSecond, baseline.UsersPerSecond, ratio, maxInSecond, memorySmall.PeakMemoryMb, memoryLarge.PeakMemoryMb,
             faults.UsersPerSecond, faultRatio, faults.Sink.Failures,
-            pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1) + cpuFields);
+            pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1,
+            tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields);
         return ok ? 0 : 1;
     }
 
@@ -175,7 +185,7 @@ internal static class Program
     /// <summary>Lets the server's one-second window (and the client limiter's 1.01 s one) empty between runs.</summary>
     private static void PauseForWindow() => Thread.Sleep(1_500);
 
-    private static RunResult RunEngine(BenchServer server, int users, int throttle, int callsPerSecond, bool sampleMemory)
+    private static RunResult RunEngine(BenchServer server, int users, int throttle, int callsPerSecond, bool sampleMemory, bool tags = false)
     {
         using var connection = ImConnection.Open(new ImConnectionSettings
         {
@@ -187,6 +197,7 @@ internal static class Program
             ThrottleLimit = throttle,
         });
         var attributes = new Hashtable { { "tier", "gold" } };
+        var tagList = new[] { "vip", "beta" };
         var sink = new CountingSink();
         server.TakeStats();
 
@@ -197,24 +208,25 @@ internal static class Program
         }
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
         var watch = Stopwatch.StartNew();
-        long peakPending;
-        int peakInFlight;
-        using (var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = throttle }, sink))
-        {
-            for (var i = 0; i < users; i++)
-            {
-                // Ids are made one at a time: the input is never held as a whole.
-                var item = SetItem.Read(PipelineRecord.ForUserId("user" + i.ToString(CultureInfo.InvariantCulture)), attributes, ImService.AllMemberPush).Result!;
-                engine.Add(item);
-            }
-            engine.Complete();
-            peakPending = engine.PeakPendingItems;
-            peakInFlight = engine.PeakInFlight;
-        }
+        // Ids are made one at a time: the input is never held as a whole.
+        static PipelineRecord User(int i) => PipelineRecord.ForUserId("user" + i.ToString(CultureInfo.InvariantCulture));
+        var (peakPending, peakInFlight) = tags
+            ? Drive(BulkOperations.AddTags(connection, replace: false), users, throttle, sink, i => TagItem.Read(User(i), tagList, ImService.AllMemberPush).Result!)
+            : Drive(BulkOperations.Set(connection), users, throttle, sink, i => SetItem.Read(User(i), attributes, ImService.AllMemberPush).Result!);
         watch.Stop();
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         var memory = sampler?.Stop();
         return new RunResult(users, watch.Elapsed, sink, server.TakeStats(), peakPending, peakInFlight, memory, allocated);
+    }
+
+    private static (long PeakPending, int PeakInFlight) Drive<TItem, TResult>(IBatchOperation<TItem, TResult> operation, int users, int throttle, IEngineSink<TResult> sink, Func<int, TItem> item)
+        where TItem : class
+        where TResult : class
+    {
+        using var engine = new BatchEngine<TItem, TResult>(operation, new EngineOptions { ThrottleLimit = throttle }, sink);
+        for (var i = 0; i < users; i++) engine.Add(item(i));
+        engine.Complete();
+        return (engine.PeakPendingItems, engine.PeakInFlight);
     }
 
     private static bool Report(string title, RunResult run, int throttle, int quota, bool expectAllDone = true)
@@ -281,13 +293,15 @@ internal sealed class RunResult
 }
 
 /// <summary>Counts outcomes; keeps none of them (only the first failure's message).</summary>
-internal sealed class CountingSink : IEngineSink<UserAttributes>
+internal sealed class CountingSink : IEngineSink<UserAttributes>, IEngineSink<UserTags>
 {
     public long Results { get; private set; }
     public long Failures { get; private set; }
     public string? FirstFailure { get; private set; }
 
     public void OnResult(UserAttributes result) => Results++;
+
+    public void OnResult(UserTags result) => Results++;
 
     public void OnFailure(ItemFailure failure)
     {

@@ -246,7 +246,7 @@ public sealed class AttributeApiTests
     [Fact]
     public void Unknown_apis_are_http_404()
     {
-        var response = _h.Service.Handle("/v4/all_member_push/im_get_tag", _h.Query(), "{}"u8.ToArray());
+        var response = _h.Service.Handle("/v4/all_member_push/im_push", _h.Query(), "{}"u8.ToArray());
 
         Assert.Equal(404, response.Status);
     }

@@ -14,6 +14,22 @@ public sealed class AuthenticationTests
     public void A_correct_query_passes() => GetNames(_ => { }).AssertOk();
 
     [Fact]
+    public void A_static_user_sig_passes_as_it_is_for_the_administrator_only()
+    {
+        var h = new ServiceHarness(o => o.StaticUserSig = "ready-made");
+        h.Call(ImOperation.GetAttributeNames, "{}", query: q => q["usersig"] = "ready-made").AssertOk();
+        h.Call(ImOperation.GetAttributeNames, "{}", query: q => { q["usersig"] = "ready-made"; q["identifier"] = "someone"; }).AssertFail(90009);
+        // Any other UserSig is still decoded and verified; the app's own checks still come first.
+        h.Call(ImOperation.GetAttributeNames, "{}", query: q => q["usersig"] = "ready-made-not").AssertFail(70003);
+        h.Call(ImOperation.GetAttributeNames, "{}", query: q => { q["usersig"] = "ready-made"; q["sdkappid"] = "1400000001"; }).AssertFail(70020);
+        h.Call(ImOperation.GetAttributeNames, "{}").AssertOk();
+    }
+
+    [Fact]
+    public void Without_the_option_no_user_sig_passes_undecoded() =>
+        GetNames(q => q["usersig"] = "stub-usersig").AssertFail(70003);
+
+    [Fact]
     public void Missing_user_sig_is_70002()
     {
         GetNames(q => q.Remove("usersig")).AssertFail(70002);

@@ -56,12 +56,40 @@ public sealed class CommandLineTests
             await help.WaitForExitAsync();
             Assert.Equal(0, help.ExitCode);
             Assert.Contains("--fail-rate", text, StringComparison.Ordinal);
+            Assert.Contains("--faults", text, StringComparison.Ordinal);
+            Assert.Contains("--static-usersig", text, StringComparison.Ordinal);
         }
         using var bad = Start("--port", "nope");
         var error = await bad.StandardError.ReadToEndAsync();
         await bad.WaitForExitAsync();
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--port", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_fault_kinds_and_a_static_user_sig_are_taken_from_the_command_line()
+    {
+        using var process = Start("--port", "0", "--static-usersig", "ready-made", "--fail-rate", "1", "--faults", "Truncate");
+        try
+        {
+            var url = await ReadUrlAsync(process);
+            // The banner's next lines name the kinds injected.
+            var banner = new StringBuilder();
+            while (await process.StandardOutput.ReadLineAsync() is { } line && !line.StartsWith("Connect:", StringComparison.Ordinal)) banner.AppendLine(line);
+            Assert.Contains("fail rate 1 (Truncate)", banner.ToString(), StringComparison.Ordinal);
+
+            using var http = new HttpClient { BaseAddress = new Uri(url + "/") };
+            using var response = await http.PostAsync("v4/all_member_push/im_get_attr_name?usersig=ready-made&identifier=administrator&sdkappid=1400000000&random=7&contenttype=json",
+                new StringContent("{}", Encoding.UTF8, "application/json"));
+            // Truncate applies the call first, so the cut answer shows what the UserSig check said: OK.
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.StartsWith("{\"ActionStatus\":\"OK\"", text, StringComparison.Ordinal);
+            Assert.ThrowsAny<System.Text.Json.JsonException>(() => System.Text.Json.JsonDocument.Parse(text));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
     }
 
     private static Process Start(params string[] args)

@@ -21,6 +21,8 @@ public sealed class EmulatorOptionsTests
         Assert.Null(o.StateFile);
         Assert.Null(o.Seed);
         Assert.Null(o.UnknownUserPrefix);
+        Assert.Equal(new[] { InjectedFault.InternalError, InjectedFault.BadGateway, InjectedFault.DropConnection }, o.Faults);
+        Assert.Null(o.StaticUserSig);
     }
 
     [Fact]
@@ -30,6 +32,7 @@ public sealed class EmulatorOptionsTests
         {
             "--sdkappid", "1400000123", "--key=k", "--admin", "root", "--host", "0.0.0.0", "--port", "0", "--latency-ms", "25",
             "--fail-rate", "0.2", "--seed", "-3", "--quota", "0", "--state-file", "s.json", "--unknown-prefix", "ghost", "--verbose",
+            "--faults", "stall, Truncate,MissingUser", "--static-usersig", "ready-made",
         })!;
 
         Assert.Equal(1400000123, o.SdkAppId);
@@ -44,6 +47,8 @@ public sealed class EmulatorOptionsTests
         Assert.Equal("s.json", o.StateFile);
         Assert.Equal("ghost", o.UnknownUserPrefix);
         Assert.True(o.Verbose);
+        Assert.Equal(new[] { InjectedFault.Stall, InjectedFault.Truncate, InjectedFault.MissingUser }, o.Faults);
+        Assert.Equal("ready-made", o.StaticUserSig);
     }
 
     [Fact]
@@ -57,6 +62,11 @@ public sealed class EmulatorOptionsTests
     [InlineData("--sdkappid", "0")]
     [InlineData("--host", "example.com")]
     [InlineData("--key", "")]
+    [InlineData("--faults", "Stall,Nope")]
+    [InlineData("--faults", "None")]
+    [InlineData("--faults", "9")]
+    [InlineData("--faults", ",")]
+    [InlineData("--static-usersig", "")]
     [InlineData("--nope", "1")]
     [InlineData("stray", "1")]
     public void Bad_values_are_refused_with_the_option_named(string name, string value)

@@ -99,12 +99,10 @@ public sealed class FaultInjectionTests
     [Fact]
     public void A_dropped_connection_happens_after_the_change_was_applied()
     {
-        // Find a seed whose first draw is a dropped connection, then set through it.
-        var seed = Enumerable.Range(0, 1000).First(s => new FaultInjector(1, new Random(s)).Next() == InjectedFault.DropConnection);
         var h = new ServiceHarness(o =>
         {
             o.FailRate = 1;
-            o.Seed = seed;
+            o.Faults = new[] { InjectedFault.DropConnection };
         });
 
         var r = h.Raw(ImOperation.SetAttributeNames, """{"AttrNames":{"0":"sex"}}""");
@@ -127,6 +125,77 @@ public sealed class FaultInjectionTests
             if (r.DropConnection) return;   // from here on the store may change
             Assert.Empty(h.Service.RegisteredNames());
         }
+    }
+
+    [Fact]
+    public void Each_failure_takes_the_next_kind_in_turn_so_every_kind_occurs()
+    {
+        var kinds = Enum.GetValues<InjectedFault>().Where(k => k != InjectedFault.None).ToArray();
+        var injector = new FaultInjector(0.5, new Random(3), kinds);
+
+        var failures = Enumerable.Range(0, 400).Select(_ => injector.Next()).Where(f => f != InjectedFault.None).ToList();
+
+        Assert.Equal(kinds, failures.Take(kinds.Length));
+        Assert.Equal(failures.GroupBy(f => f).ToDictionary(g => g.Key, g => g.Count()), injector.Injected);
+        Assert.Equal(kinds, injector.Injected.Keys.Order());
+    }
+
+    [Theory]
+    [InlineData(nameof(InjectedFault.InternalError), false, "\"ErrorCode\":91000")]
+    [InlineData(nameof(InjectedFault.RateLimited), false, "\"ErrorCode\":60007")]
+    [InlineData(nameof(InjectedFault.BadGateway), false, "502 Bad Gateway")]
+    [InlineData(nameof(InjectedFault.HtmlPage), false, "<!DOCTYPE html>")]
+    [InlineData(nameof(InjectedFault.EmptyBody), false, "")]
+    [InlineData(nameof(InjectedFault.WrongShape), false, "{\"result\":\"ok\",\"items\":[]}")]
+    [InlineData(nameof(InjectedFault.OkWithErrorCode), false, "\"ErrorCode\":70500")]
+    [InlineData(nameof(InjectedFault.DropConnection), true, "")]
+    [InlineData(nameof(InjectedFault.Stall), true, "")]
+    [InlineData(nameof(InjectedFault.Truncate), true, "{\"ActionStatus\":\"OK\"")]
+    [InlineData(nameof(InjectedFault.MissingUser), true, "\"ErrorCode\":0")]
+    public void Each_kind_applies_the_call_or_not_and_answers_as_documented(string faultName, bool applies, string answer)
+    {
+        var fault = Enum.Parse<InjectedFault>(faultName);
+        var h = new ServiceHarness(o =>
+        {
+            o.FailRate = 1;
+            o.Faults = new[] { fault };
+        });
+
+        var r = h.Raw(ImOperation.SetAttributeNames, """{"AttrNames":{"0":"sex"}}""");
+
+        Assert.Equal(applies ? new[] { "sex" } : Array.Empty<string>(), h.Service.RegisteredNames());
+        Assert.Equal(fault == InjectedFault.DropConnection, r.DropConnection);
+        Assert.Equal(fault == InjectedFault.Stall, r.Stall);
+        Assert.Equal(fault == InjectedFault.BadGateway ? 502 : r.DropConnection || r.Stall ? 0 : 200, r.Status);
+        if (answer.Length > 0) Assert.Contains(answer, r.Text, StringComparison.Ordinal);
+        else Assert.Empty(r.Body);
+        if (fault == InjectedFault.Truncate) Assert.ThrowsAny<System.Text.Json.JsonException>(() => System.Text.Json.JsonDocument.Parse(r.Body));
+        Assert.Equal(1, h.Service.InjectedFaults[fault]);
+    }
+
+    [Fact]
+    public void A_missing_user_leaves_one_asked_for_user_out_of_a_get_answer()
+    {
+        var h = new ServiceHarness(o =>
+        {
+            o.FailRate = 0.5;
+            o.Seed = 1;
+            o.Faults = new[] { InjectedFault.MissingUser };
+        });
+        // The fault is drawn per call: call until a get met it (the first calls may pass untouched).
+        for (var i = 0; i < 50 && !h.Service.InjectedFaults.ContainsKey(InjectedFault.MissingUser); i++)
+        {
+            var users = h.Call(ImOperation.GetAttributes, $"{{\"To_Account\":[{ServiceHarness.Accounts(5)}]}}").Users();
+            Assert.Equal(h.Service.InjectedFaults.ContainsKey(InjectedFault.MissingUser) ? 4 : 5, users.Count);
+        }
+        Assert.True(h.Service.InjectedFaults.ContainsKey(InjectedFault.MissingUser));
+    }
+
+    [Fact]
+    public void An_empty_or_none_list_of_kinds_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new FaultInjector(0.5, new Random(), Array.Empty<InjectedFault>()));
+        Assert.Throws<ArgumentException>(() => new FaultInjector(0.5, new Random(), new[] { InjectedFault.None }));
     }
 
     [Theory]

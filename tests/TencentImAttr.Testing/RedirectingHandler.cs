@@ -55,7 +55,7 @@ public sealed class RedirectingHandler : DelegatingHandler
         {
             var equals = pair.IndexOf('=');
             if (equals > 0 && pair.Substring(0, equals) == "sdkappid"
-                && long.TryParse(pair.Substring(equals + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                && long.TryParse(pair.AsSpan(equals + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
             {
                 return id;
             }

@@ -104,7 +104,7 @@ public sealed class StubHttpHandler : HttpMessageHandler
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync().ConfigureAwait(false);
+        var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var recorded = new RecordedRequest(request.Method, request.RequestUri!, body);
         lock (_requests) _requests.Add(recorded);
         var now = Interlocked.Increment(ref _inFlight);

@@ -102,6 +102,12 @@ internal static class Items
     public static ItemOutcome<Core.Operations.GetItem> GetFrom(object? input, IReadOnlyList<KeyValuePair<string, object?>>? properties, Core.Api.ImService service) =>
         Core.Operations.GetItem.Read(Core.Input.PipelineRecord.FromObject(input, properties), service);
 
+    public static ItemOutcome<Core.Operations.TagItem> Tags(string? userId, IEnumerable<string?>? tags, Core.Api.ImService service) =>
+        Core.Operations.TagItem.Read(Core.Input.PipelineRecord.ForUserId(userId), tags ?? Array.Empty<string?>(), service);
+
+    public static ItemOutcome<Core.Operations.TagItem> TagsFrom(object? input, IReadOnlyList<KeyValuePair<string, object?>>? properties, IEnumerable<string?>? tags, Core.Api.ImService service) =>
+        Core.Operations.TagItem.Read(Core.Input.PipelineRecord.FromObject(input, properties), tags, service);
+
     public static ItemOutcome<Core.Operations.RemoveItem> RemoveFrom(object? input, IReadOnlyList<KeyValuePair<string, object?>>? properties, IEnumerable<string?>? names, Core.Api.ImService service) =>
         Core.Operations.RemoveItem.Read(Core.Input.PipelineRecord.FromObject(input, properties), names, service);
 }

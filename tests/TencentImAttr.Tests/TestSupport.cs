@@ -13,9 +13,13 @@ internal static class TestConnections
     public const long AppId = 1400000000;
     public const string Admin = "administrator";
     public const string SampleKey = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+    public const string UserSig = "test-usersig";
+
+    /// <summary>The emulator's rules in process, accepting the UserSig <see cref="Open"/> connects with by default.</summary>
+    public static InProcessEmulator Emulator(Action<global::TencentImAttr.Emulator.EmulatorOptions>? configure = null) => new(UserSig, configure);
 
     public static ImConnection Open(StubHttpHandler handler, ImService service = ImService.AllMemberPush, IClock? clock = null,
-        int maxRetry = 5, int callsPerSecond = 0, TimeSpan? timeout = null, string? secretKey = null, string userSig = "test-usersig", int throttle = 8)
+        int maxRetry = 5, int callsPerSecond = 0, TimeSpan? timeout = null, string? secretKey = null, string userSig = UserSig, int throttle = 8)
     {
         return ImConnection.Open(new ImConnectionSettings
         {

@@ -1,6 +1,6 @@
 namespace TencentImAttr.Core.Api;
 
-/// <summary>The attribute operations the module calls, independent of the API family that serves them.</summary>
+/// <summary>The attribute and tag operations the module calls, independent of the API family that serves them.</summary>
 internal enum ImOperation
 {
     /// <summary>Set user attributes (im_set_attr / set_attr).</summary>
@@ -13,6 +13,14 @@ internal enum ImOperation
     GetAttributeNames,
     /// <summary>Register the app's attribute names (im_set_attr_name / set_attr_name).</summary>
     SetAttributeNames,
+    /// <summary>Add tags to users (im_add_tag / add_tag).</summary>
+    AddTags,
+    /// <summary>Get users' tags (im_get_tag / get_tag).</summary>
+    GetTags,
+    /// <summary>Remove named tags from users (im_remove_tag / remove_tag).</summary>
+    RemoveTags,
+    /// <summary>Remove every tag of users (im_remove_all_tags / clear_all_tags: the one name that differs beyond the prefix).</summary>
+    ClearTags,
 }
 
 /// <summary>Which of Tencent's two documented API families serves the attribute operations.</summary>
@@ -30,6 +38,7 @@ internal static class ImApiRoutes
     /// <summary>The API name as Tencent writes it, e.g. <c>im_set_attr</c> or <c>set_attr</c>.</summary>
     public static string ApiName(ImService service, ImOperation operation)
     {
+        if (operation == ImOperation.ClearTags) return service == ImService.AllMemberPush ? "im_remove_all_tags" : "clear_all_tags";
         var name = operation switch
         {
             ImOperation.SetAttributes => "set_attr",
@@ -37,6 +46,9 @@ internal static class ImApiRoutes
             ImOperation.RemoveAttributes => "remove_attr",
             ImOperation.GetAttributeNames => "get_attr_name",
             ImOperation.SetAttributeNames => "set_attr_name",
+            ImOperation.AddTags => "add_tag",
+            ImOperation.GetTags => "get_tag",
+            ImOperation.RemoveTags => "remove_tag",
             _ => throw new System.ArgumentOutOfRangeException(nameof(operation)),
         };
         return service == ImService.AllMemberPush ? "im_" + name : name;

@@ -45,7 +45,7 @@ internal sealed class UserAttributeValues
     public Dictionary<string, string>? Attrs { get; set; }
 }
 
-/// <summary>im_get_attr request.</summary>
+/// <summary>im_get_attr request; im_get_tag and im_remove_all_tags take the same shape.</summary>
 internal sealed class GetAttributesRequest
 {
     /// <summary>The users to read.</summary>
@@ -99,6 +99,32 @@ internal sealed class SetAttributeNamesRequest
     public Dictionary<string, int>? AttrTypes { get; set; }
 }
 
+/// <summary>im_add_tag / add_tag and im_remove_tag / remove_tag request.</summary>
+internal sealed class UserTagsRequest
+{
+    /// <summary>The users and their tags.</summary>
+    public List<UserTagList> UserTags { get; set; } = new();
+    /// <summary>Push family add only: 1 overwrites all of each user's tags, 0 adds; absent elsewhere.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Replace { get; set; }
+}
+
+/// <summary>One user's tags (add and remove requests, get response).</summary>
+internal sealed class UserTagList
+{
+    /// <summary>The user.</summary>
+    public string? To_Account { get; set; }
+    /// <summary>The tags.</summary>
+    public List<string>? Tags { get; set; }
+}
+
+/// <summary>im_get_tag / get_tag response.</summary>
+internal sealed class GetTagsResponse : ApiEnvelope
+{
+    /// <summary>The users' tags, in no particular order.</summary>
+    public List<UserTagList>? UserTags { get; set; }
+}
+
 /// <summary>The source-generated serializers: no reflection at run time, and no surprises in the wire shape.</summary>
 [JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Default)]
 [JsonSerializable(typeof(ApiEnvelope))]
@@ -109,6 +135,8 @@ internal sealed class SetAttributeNamesRequest
 [JsonSerializable(typeof(EmptyRequest))]
 [JsonSerializable(typeof(GetAttributeNamesResponse))]
 [JsonSerializable(typeof(SetAttributeNamesRequest))]
+[JsonSerializable(typeof(UserTagsRequest))]
+[JsonSerializable(typeof(GetTagsResponse))]
 internal partial class ImJsonContext : JsonSerializerContext
 {
 }

@@ -32,7 +32,7 @@ internal sealed class Batches<TItem, TResult, TRequest, TResponse> : IBatchOpera
 
     /// <inheritdoc />
     public Task<ItemOutcome<TResult>[]> ExecuteAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken cancellationToken) =>
-        new CallSender(_connection, _maxRetry, log).SendAsync(_operation, items, cancellationToken);
+        PartedSend.SendAsync(new CallSender(_connection, _maxRetry, log), _operation, items, cancellationToken);
 }
 
 /// <summary>Builds <see cref="Batches{TItem,TResult,TRequest,TResponse}"/> with the types inferred.</summary>

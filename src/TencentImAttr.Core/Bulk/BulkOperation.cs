@@ -49,6 +49,15 @@ internal abstract class BulkOperation<TItem, TResult, TRequest, TResponse>
     public virtual ItemOutcome<TResult>? WithoutCall(TItem item, CallContext call) => null;
 
     /// <summary>
+    /// The parts an item is sent in, one call each, in order, when it carries more than one call may (an add of more
+    /// tags than a call takes for one user); null when it fits in one call. See <see cref="PartedSend"/>.
+    /// </summary>
+    public virtual IReadOnlyList<TItem>? PartsOf(TItem item) => null;
+
+    /// <summary>The result of an item sent in parts, once its last part succeeded (by default, the last part's).</summary>
+    public virtual TResult Rejoined(TItem whole, TResult lastPart) => lastPart;
+
+    /// <summary>
     /// The attribute names an item carries, for narrowing error 90033 (an unregistered name) to the users at fault;
     /// null when the operation carries no names.
     /// </summary>

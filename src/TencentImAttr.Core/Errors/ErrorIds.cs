@@ -43,6 +43,15 @@ internal static class ErrorIds
     internal const string InputObjectNoUserId = "InputObjectNoUserId";
     internal const string InputObjectNull = "InputObjectNull";
 
+    // Tags, checked before sending.
+    internal const string TagEmpty = "TagEmpty";
+    internal const string TagTooLong = "TagTooLong";
+    internal const string TagControlCharacter = "TagControlCharacter";
+    internal const string TagInvalidUtf16 = "TagInvalidUtf16";
+    internal const string TagListEmpty = "TagListEmpty";
+    internal const string TooManyTags = "TooManyTags";
+    internal const string ReplaceNeedsPushService = "ReplaceNeedsPushService";
+
     // Set-ImAppAttributeName.
     internal const string TooManyAttributeNames = "TooManyAttributeNames";
     internal const string DuplicateAttributeName = "DuplicateAttributeName";

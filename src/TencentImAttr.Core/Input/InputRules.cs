@@ -22,6 +22,14 @@ internal static class InputRules
     public const int MaxNameBytes = 50;
     /// <summary>Attribute names an app can register.</summary>
     public const int MaxAppAttributes = 10;
+    /// <summary>UTF-8 bytes in a tag.</summary>
+    public const int MaxTagBytes = 50;
+    /// <summary>Tags one user may carry in one add call (Replace 0).</summary>
+    public const int MaxTagsPerAdd = 10;
+    /// <summary>Tags one user may carry in one add call with Replace 1 (Push family), and tags a user may hold.</summary>
+    public const int MaxTagsPerUser = 100;
+    /// <summary>Distinct tags an app may hold (Push family).</summary>
+    public const int MaxAppTags = 1000;
 
     // The Push service's device registration ids look like 379C2F0D-290D-47AE-94D1-919058C39C77.
     private static readonly Regex RegistrationId = new("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$", RegexOptions.CultureInvariant);
@@ -107,6 +115,22 @@ internal static class InputRules
             return new ImInputException(ErrorIds.AttributeNameTooLong, $"{who}the attribute name '{MessageText.Quote(name)}' is {bytes} bytes in UTF-8; the limit is {MaxNameBytes}.", target);
         }
         return null;
+    }
+
+    /// <summary>Checks a tag: not null, empty or blank; no control characters; valid UTF-16; at most 50 bytes.</summary>
+    public static ImInputException? CheckTag(string? tag, object? target)
+    {
+        var who = Who(target);
+        if (tag is null || tag.Trim().Length == 0)
+        {
+            return new ImInputException(ErrorIds.TagEmpty, $"{who}a tag is null, empty or blank.", target);
+        }
+        var fault = TextError(tag, controlAllowed: false, who + "the tag", (ErrorIds.TagControlCharacter, ErrorIds.TagInvalidUtf16), target);
+        if (fault is not null) return fault;
+        var bytes = Utf8Bytes(tag);
+        return bytes > MaxTagBytes
+            ? new ImInputException(ErrorIds.TagTooLong, $"{who}the tag '{MessageText.Quote(tag)}' is {bytes} bytes in UTF-8; the limit is {MaxTagBytes}.", target)
+            : null;
     }
 
     /// <summary>

@@ -100,6 +100,18 @@ internal sealed class PipelineRecord
         return null;
     }
 
+    /// <summary>
+    /// The texts of the first property named one of <paramref name="names"/>: a string is one text (never split), a
+    /// collection one text per element, anything else its invariant text; null when the object has no such property.
+    /// </summary>
+    public IReadOnlyList<string?>? FindTexts(IReadOnlyList<string> names) => Find(names)?.Value switch
+    {
+        null => null,
+        string one => new[] { one },
+        IEnumerable many => many.Cast<object?>().Select(n => n is null ? null : Convert.ToString(n, CultureInfo.InvariantCulture)).ToList(),
+        var other => new[] { Convert.ToString(other, CultureInfo.InvariantCulture) },
+    };
+
     /// <summary>Checks the user id; null when it is valid.</summary>
     public ImInputException? CheckUser(ImService service) => Error ?? InputRules.CheckUserId(UserId, service);
 }

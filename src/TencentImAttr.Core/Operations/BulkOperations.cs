@@ -15,4 +15,16 @@ internal static class BulkOperations
 
     /// <summary>Remove attributes.</summary>
     public static IBatchOperation<RemoveItem, RemovedUserAttributes> Remove(ImConnection connection, int? maxRetry = null) => Batches.Of(new RemoveAttributesOperation(), connection, maxRetry);
+
+    /// <summary>Add tags; <paramref name="replace"/> overwrites each user's tags (Push family only).</summary>
+    public static IBatchOperation<TagItem, UserTags> AddTags(ImConnection connection, bool replace, int? maxRetry = null) => Batches.Of(new AddTagsOperation(connection.Service, replace), connection, maxRetry);
+
+    /// <summary>Get tags.</summary>
+    public static IBatchOperation<GetItem, UserTags> GetTags(ImConnection connection, int? maxRetry = null) => Batches.Of(new GetTagsOperation(), connection, maxRetry);
+
+    /// <summary>Remove named tags.</summary>
+    public static IBatchOperation<TagItem, UserTags> RemoveTags(ImConnection connection, int? maxRetry = null) => Batches.Of(new RemoveTagsOperation(), connection, maxRetry);
+
+    /// <summary>Remove every tag of each user.</summary>
+    public static IBatchOperation<GetItem, UserTags> ClearTags(ImConnection connection, int? maxRetry = null) => Batches.Of(new ClearTagsOperation(), connection, maxRetry);
 }

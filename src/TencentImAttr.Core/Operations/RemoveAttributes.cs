@@ -1,7 +1,5 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Text.Json.Serialization.Metadata;
 using TencentImAttr.Core.Api;
@@ -36,13 +34,7 @@ internal sealed class RemoveItem
         var bad = record.CheckUser(service);
         if (bad is not null) return ItemOutcome<RemoveItem>.Rejected(bad);
         var user = record.UserId!;
-        names ??= record.Find(NameProperties)?.Value switch
-        {
-            null => null,
-            string one => new[] { one },
-            IEnumerable many => many.Cast<object?>().Select(n => n is null ? null : Convert.ToString(n, CultureInfo.InvariantCulture)).ToList(),
-            var other => new[] { Convert.ToString(other, CultureInfo.InvariantCulture) },
-        };
+        names ??= record.FindTexts(NameProperties);
         var list = new List<string>();
         foreach (var name in names ?? Array.Empty<string?>())
         {

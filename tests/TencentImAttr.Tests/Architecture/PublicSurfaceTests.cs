@@ -34,6 +34,7 @@ public class PublicSurfaceTests
             "TencentImAttr.Models.BulkRunSummary",
             "TencentImAttr.Models.RemovedUserAttributes",
             "TencentImAttr.Models.UserAttributes",
+            "TencentImAttr.Models.UserTags",
         }, Exported(typeof(ImConnection).Assembly));
     }
 
@@ -44,12 +45,16 @@ public class PublicSurfaceTests
         {
             "TencentImAttr.AttributeNameCompleter",
             "TencentImAttr.AttributeTableCompleter",
+            "TencentImAttr.Cmdlets.AddImUserTagCommand",
+            "TencentImAttr.Cmdlets.ClearImUserTagCommand",
             "TencentImAttr.Cmdlets.ConnectImAppCommand",
             "TencentImAttr.Cmdlets.DisconnectImAppCommand",
             "TencentImAttr.Cmdlets.GetImAppAttributeNameCommand",
             "TencentImAttr.Cmdlets.GetImConnectionCommand",
             "TencentImAttr.Cmdlets.GetImUserAttributeCommand",
+            "TencentImAttr.Cmdlets.GetImUserTagCommand",
             "TencentImAttr.Cmdlets.RemoveImUserAttributeCommand",
+            "TencentImAttr.Cmdlets.RemoveImUserTagCommand",
             "TencentImAttr.Cmdlets.SetImAppAttributeNameCommand",
             "TencentImAttr.Cmdlets.SetImUserAttributeCommand",
             "TencentImAttr.ImBulkCmdlet",

@@ -2,9 +2,11 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Operations;
+using TencentImAttr.Emulator;
 using TencentImAttr.Models;
 using TencentImAttr.Testing;
 using Xunit;
@@ -12,17 +14,27 @@ using Xunit;
 namespace TencentImAttr.Tests.Bulk;
 
 /// <summary>
-/// Runs 10,000 users through each operation while the fake service fails a fixed share of calls with every kind of
-/// fault, and checks that nothing is lost: every user is done or reported once, and the store holds what was meant.
+/// Runs 10,000 users through each operation while the emulator (in process) fails a fixed share of calls with every
+/// kind of fault it can inject, and checks that nothing is lost: every user is done or reported once, and the store
+/// holds what was meant.
 /// </summary>
 public class FaultInjectionTests
 {
     private const int Users = 10_000;
 
-    private static (StubHttpHandler Stub, FakeAttributeService Service) Faulty(double rate, int seed)
+    /// <summary>Every kind of fault the emulator injects, taken in turn.</summary>
+    private static readonly InjectedFault[] EveryFault = Enum.GetValues<InjectedFault>().Where(k => k != InjectedFault.None).ToArray();
+
+    private static (StubHttpHandler Stub, InProcessEmulator Service) Faulty(double rate, int seed, params InjectedFault[] faults)
     {
-        var service = new FakeAttributeService(seed) { FaultRate = rate };
-        return (new StubHttpHandler { Responder = service.Handle }, service);
+        var service = TestConnections.Emulator(o =>
+        {
+            o.FailRate = rate;
+            o.Seed = seed;
+            o.Faults = faults.Length > 0 ? faults : EveryFault;
+        });
+        service.Register("tier", "city");
+        return (service.CreateHandler(), service);
     }
 
     private sealed class Tally<TResult> : IEngineSink<TResult>
@@ -60,12 +72,31 @@ public class FaultInjectionTests
 
     private static string Id(int i) => "user" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void AssertAccounted<T>(Tally<T> tally, FakeAttributeService service) where T : class
+    private static void AssertAccounted<T>(Tally<T> tally, StubHttpHandler stub, InProcessEmulator service) where T : class
     {
         Assert.Equal(Users, tally.Done.Count + tally.Reported.Count);
         Assert.Equal(0, tally.Duplicates);
-        Assert.True(service.MaxUsersInCall <= 100, $"a call carried {service.MaxUsersInCall} users");
+        var most = stub.Requests.Max(UsersIn);
+        Assert.True(most <= 100, $"a call carried {most} users");
         Assert.True(service.FaultsInjected > 0);
+    }
+
+    /// <summary>The accounts a request carries: its UserAttrs or UserTags entries (set, remove, add and remove tags) or its To_Account list (get, get and clear tags).</summary>
+    private static int UsersIn(RecordedRequest request)
+    {
+        using var body = JsonDocument.Parse(request.Body);
+        var root = body.RootElement;
+        return root.TryGetProperty("UserAttrs", out var entries) ? entries.GetArrayLength()
+            : root.TryGetProperty("UserTags", out var tagEntries) ? tagEntries.GetArrayLength()
+            : root.TryGetProperty("To_Account", out var accounts) ? accounts.GetArrayLength()
+            : 0;
+    }
+
+    /// <summary>How many tags each user of a tag request carries.</summary>
+    private static List<int> TagListsIn(RecordedRequest request)
+    {
+        using var body = JsonDocument.Parse(request.Body);
+        return body.RootElement.GetProperty("UserTags").EnumerateArray().Select(e => e.GetProperty("Tags").GetArrayLength()).ToList();
     }
 
     [Theory]
@@ -80,7 +111,9 @@ public class FaultInjectionTests
         var set = Drive(BulkOperations.Set(connection),
             Enumerable.Range(0, Users).Select(i => Items.Set(Id(i), new Hashtable { ["tier"] = "t" + (i % 7), ["city"] = "c" + i }, family)),
             r => r.UserId);
-        AssertAccounted(set, service);
+        AssertAccounted(set, stub, service);
+        // Every kind struck at least once (each failure takes the next kind in turn).
+        Assert.Equal(EveryFault, service.Service.InjectedFaults.Keys.Order());
         foreach (var user in set.Done)
         {
             var i = int.Parse(user.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture);
@@ -92,17 +125,17 @@ public class FaultInjectionTests
             var attrs = service.AttributesOf(user);
             Assert.True(attrs is null || attrs.Count == 2);
         }
-        Assert.All(set.Reported.Values, id => Assert.True(id is "ImApiError91000" or "ImHttpError502" or "ImMalformedResponse" or "ImRequestTimeout" or "ImConnectionFailed" or "ImApiError60018" or "ImApiError70500", id));
+        Assert.All(set.Reported.Values, id => Assert.True(id is "ImApiError91000" or "ImHttpError502" or "ImMalformedResponse" or "ImRequestTimeout" or "ImConnectionFailed" or "ImApiError60007" or "ImApiError70500", id));
 
         // Get: every done user's answer equals the store.
         var faultsBefore = service.FaultsInjected;
         var get = Drive(BulkOperations.Get(connection), Enumerable.Range(0, Users).Select(i => Items.Get(Id(i), family)), r => r.UserId);
-        AssertAccounted(get, service);
+        AssertAccounted(get, stub, service);
         Assert.True(service.FaultsInjected > faultsBefore);
 
         // Remove: city from everyone; the done ones have only tier left.
         var remove = Drive(BulkOperations.Remove(connection), Enumerable.Range(0, Users).Select(i => Items.Remove(Id(i), new[] { "city" }, family)), r => r.UserId);
-        AssertAccounted(remove, service);
+        AssertAccounted(remove, stub, service);
         foreach (var user in remove.Done)
         {
             var attrs = service.AttributesOf(user);
@@ -111,6 +144,42 @@ public class FaultInjectionTests
         Assert.Contains(get.Reported.Values, id => id == "ImUserMissingFromResponse");
         var prefix = family == ImService.Push ? "/v4/timpush/" : "/v4/all_member_push/im_";
         Assert.All(stub.Requests, r => Assert.StartsWith(prefix, r.Uri.AbsolutePath));
+    }
+
+    [Theory]
+    [InlineData(ImService.AllMemberPush)]
+    [InlineData(ImService.Push)]
+    public void Tag_add_get_remove_clear_lose_no_user_under_every_fault(ImService family)
+    {
+        var (stub, service) = Faulty(rate: 0.3, seed: 17);
+        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        // Every user gets 12 tags: two parts per user, so faults strike between the parts too.
+        string[] TagsOf(int i) => Enumerable.Range(0, 12).Select(k => "t" + ((i + k) % 40)).ToArray();
+
+        var add = Drive(BulkOperations.AddTags(connection, replace: false),
+            Enumerable.Range(0, Users).Select(i => Items.Tags(Id(i), TagsOf(i), family)), r => r.UserId);
+        AssertAccounted(add, stub, service);
+        foreach (var user in add.Done)
+        {
+            Assert.Equal(TagsOf(int.Parse(user.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture)), service.TagsOf(user));
+        }
+        Assert.All(stub.Requests.Where(r => r.Api.EndsWith("add_tag", StringComparison.Ordinal)).SelectMany(TagListsIn), tags => Assert.True(tags <= 10, $"{tags} tags of one user in one add"));
+
+        var results = new Dictionary<string, UserTags>(StringComparer.Ordinal);
+        var get = Drive(BulkOperations.GetTags(connection), Enumerable.Range(0, Users).Select(i => Items.Get(Id(i), family)), r => { results[r.UserId] = r; return r.UserId; });
+        AssertAccounted(get, stub, service);
+        foreach (var pair in results) Assert.Equal(service.TagsOf(pair.Key) ?? new List<string>(), pair.Value.Tags);
+
+        var remove = Drive(BulkOperations.RemoveTags(connection), Enumerable.Range(0, Users).Select(i => Items.Tags(Id(i), new[] { TagsOf(i)[0] }, family)), r => r.UserId);
+        AssertAccounted(remove, stub, service);
+        foreach (var user in remove.Done)
+        {
+            Assert.DoesNotContain(TagsOf(int.Parse(user.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture))[0], service.TagsOf(user) ?? new List<string>());
+        }
+
+        var clear = Drive(BulkOperations.ClearTags(connection), Enumerable.Range(0, Users).Select(i => Items.Get(Id(i), family)), r => r.UserId);
+        AssertAccounted(clear, stub, service);
+        Assert.All(clear.Done, user => Assert.Empty(service.TagsOf(user) ?? new List<string>()));
     }
 
     [Theory]
@@ -131,7 +200,7 @@ public class FaultInjectionTests
             for (var i = 0; i < Users; i++) engine.Add(Items.Get(Id(i), family).Result!);
             engine.Complete();
         }
-        AssertAccounted(tally, service);
+        AssertAccounted(tally, stub, service);
         foreach (var pair in results)
         {
             Assert.Equal(service.AttributesOf(pair.Key) ?? new Dictionary<string, string>(), pair.Value.Attributes);
@@ -140,20 +209,20 @@ public class FaultInjectionTests
     }
 
     [Theory]
-    [InlineData(Fault.InternalError)]
-    [InlineData(Fault.RateLimited)]
-    [InlineData(Fault.BadGateway)]
-    [InlineData(Fault.ResetAfterApply)]
-    [InlineData(Fault.StallAfterApply)]
-    [InlineData(Fault.HtmlPage)]
-    [InlineData(Fault.EmptyBody)]
-    [InlineData(Fault.TruncatedAfterApply)]
-    [InlineData(Fault.WrongShape)]
-    [InlineData(Fault.OkWithErrorCode)]
-    public void Each_transient_fault_alone_is_retried_to_completion(Fault fault)
+    [InlineData(nameof(InjectedFault.InternalError))]
+    [InlineData(nameof(InjectedFault.RateLimited))]
+    [InlineData(nameof(InjectedFault.BadGateway))]
+    [InlineData(nameof(InjectedFault.DropConnection))]
+    [InlineData(nameof(InjectedFault.Stall))]
+    [InlineData(nameof(InjectedFault.HtmlPage))]
+    [InlineData(nameof(InjectedFault.EmptyBody))]
+    [InlineData(nameof(InjectedFault.Truncate))]
+    [InlineData(nameof(InjectedFault.WrongShape))]
+    [InlineData(nameof(InjectedFault.OkWithErrorCode))]
+    public void Each_transient_fault_alone_is_retried_to_completion(string faultName)
     {
-        var service = new FakeAttributeService(3) { FaultRate = 0.25, Faults = new[] { fault } };
-        var stub = new StubHttpHandler { Responder = service.Handle };
+        var fault = Enum.Parse<InjectedFault>(faultName);
+        var (stub, service) = Faulty(rate: 0.25, seed: 3, fault);
         using var connection = TestConnections.Open(stub, maxRetry: 8, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
         const int users = 2_000;
         var tally = new Tally<UserAttributes>(r => r.UserId);
@@ -165,22 +234,25 @@ public class FaultInjectionTests
         // 0.25^9 per call: with 20 calls, every user gets through.
         Assert.Equal(users, tally.Done.Count);
         Assert.Empty(tally.Reported);
-        Assert.True(service.FaultsInjected > 0);
+        Assert.Equal(new[] { fault }, service.Service.InjectedFaults.Keys);
         Assert.All(tally.Done, u => Assert.Equal("gold", service.AttributesOf(u)!["tier"]));
     }
 
     [Fact]
     public void Unknown_users_fail_alone_on_the_push_family()
     {
-        var service = new FakeAttributeService();
-        for (var i = 0; i < Users; i += 97) service.UnknownUsers.Add(Id(i));
-        var stub = new StubHttpHandler { Responder = service.Handle };
+        // Every 97th user is an account the Push family does not know (the emulator's unknown-account prefix).
+        var service = TestConnections.Emulator(o => o.UnknownUserPrefix = "ghost");
+        service.Register("tier");
+        string User(int i) => (i % 97 == 0 ? "ghost" : "user") + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
+        var unknown = Enumerable.Range(0, Users).Where(i => i % 97 == 0).Select(User).ToList();
+        var stub = service.CreateHandler();
         using var connection = TestConnections.Open(stub, Core.Api.ImService.Push);
         var tally = Drive(BulkOperations.Set(connection),
-            Enumerable.Range(0, Users).Select(i => Items.Set(Id(i), new Hashtable { ["tier"] = "gold" }, ImService.Push)), r => r.UserId);
-        Assert.Equal(service.UnknownUsers.OrderBy(u => u), tally.Reported.Keys.OrderBy(u => u));
+            Enumerable.Range(0, Users).Select(i => Items.Set(User(i), new Hashtable { ["tier"] = "gold" }, ImService.Push)), r => r.UserId);
+        Assert.Equal(unknown.OrderBy(u => u, StringComparer.Ordinal), tally.Reported.Keys.OrderBy(u => u, StringComparer.Ordinal));
         Assert.All(tally.Reported.Values, id => Assert.Equal("ImApiError70107", id));
-        Assert.Equal(Users - service.UnknownUsers.Count, tally.Done.Count);
+        Assert.Equal(Users - unknown.Count, tally.Done.Count);
         Assert.Equal(0, tally.Duplicates);
     }
 }

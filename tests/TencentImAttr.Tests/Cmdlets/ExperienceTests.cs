@@ -96,7 +96,8 @@ public class ExperienceTests
     [Fact]
     public async Task Get_answers_tables_that_find_names_in_any_case_and_keep_their_case()
     {
-        var service = new FakeAttributeService();
+        var service = TestConnections.Emulator();
+        service.Register("city");
         service.Seed("alice", new Hashtable { ["city"] = "Shenzhen" });
         using var connection = TestConnections.Open(service.CreateHandler());
         var outcomes = await BulkOperations.Get(connection).ExecuteAsync(new[] { Items.Get("alice", ImService.AllMemberPush).Result! }, new QueuedCallLog(), default);
@@ -108,7 +109,7 @@ public class ExperienceTests
     [Fact]
     public async Task Get_needs_exact_case_when_the_app_holds_names_that_differ_only_in_case()
     {
-        var service = new FakeAttributeService();
+        var service = TestConnections.Emulator();
         service.Register("city", "City");
         service.Seed("alice", new Hashtable { ["city"] = "Shenzhen" });
         using var connection = TestConnections.Open(service.CreateHandler());
@@ -213,7 +214,7 @@ public class ExperienceTests
     [Fact]
     public void Completion_reads_the_names_once_per_connection()
     {
-        var service = new FakeAttributeService();
+        var service = TestConnections.Emulator();
         service.Register("city", "tier");
         var stub = service.CreateHandler();
         using var first = TestConnections.Open(stub);

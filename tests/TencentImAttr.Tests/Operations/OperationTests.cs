@@ -138,7 +138,7 @@ public class OperationTests
     [Fact]
     public void An_unregistered_name_fails_only_the_users_that_carry_it()
     {
-        var service = new FakeAttributeService { EnforceRegisteredNames = true };
+        var service = TestConnections.Emulator();
         service.Register("city", "tier");
         var stub = service.CreateHandler();
         using var connection = TestConnections.Open(stub);

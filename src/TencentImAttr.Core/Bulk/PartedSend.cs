@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Api;
+
+namespace TencentImAttr.Core.Bulk;
+
+/// <summary>
+/// Sends a batch whose items may be too big for one call (<see cref="BulkOperation{TItem,TResult,TRequest,TResponse}.PartsOf"/>):
+/// round k carries the k-th part of every item that has one, so a batch of 100 users with 25 tags each is 3 calls of
+/// 100 users, not 300 calls of one. The rounds run one after the other on the batch's task, so the parts of one user
+/// never race and arrive in order; an item whose part fails is not sent further, and fails with that part's error
+/// (its earlier parts stay applied). Each round is one <see cref="CallSender.SendAsync{TItem,TResult,TRequest,TResponse}"/>,
+/// with its own attempt budget.
+/// </summary>
+internal static class PartedSend
+{
+    /// <summary>One outcome per item, in order; a batch with no parted item is exactly one send.</summary>
+    public static async Task<ItemOutcome<TResult>[]> SendAsync<TItem, TResult, TRequest, TResponse>(CallSender sender,
+        BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items, CancellationToken cancellationToken)
+        where TItem : class
+        where TResult : class
+        where TResponse : ApiEnvelope
+    {
+        var parts = items.Select(i => operation.PartsOf(i)).ToList();
+        if (parts.All(p => p is null || p.Count <= 1)) return await sender.SendAsync(operation, items, cancellationToken).ConfigureAwait(false);
+        var outcomes = new ItemOutcome<TResult>[items.Count];
+        var done = new bool[items.Count];
+        for (var round = 0; ; round++)
+        {
+            var carried = Enumerable.Range(0, items.Count).Where(i => !done[i] && round < PartCount(parts[i])).ToList();
+            if (carried.Count == 0) return outcomes;
+            var sent = carried.Select(i => parts[i] is { } p ? p[round] : items[i]).ToList();
+            var answers = await sender.SendAsync(operation, sent, cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < carried.Count; k++)
+            {
+                var i = carried[k];
+                var answer = answers[k];
+                if (answer.Failure is not null) (outcomes[i], done[i]) = (answer, true);
+                else if (round == PartCount(parts[i]) - 1) (outcomes[i], done[i]) = (ItemOutcome<TResult>.Success(operation.Rejoined(items[i], answer.Result!)), true);
+            }
+        }
+    }
+
+    private static int PartCount<TItem>(IReadOnlyList<TItem>? parts) => parts is null || parts.Count == 0 ? 1 : parts.Count;
+}

@@ -1,0 +1,31 @@
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Input;
+
+namespace TencentImAttr.Core.Operations;
+
+/// <summary>
+/// im_add_tag / add_tag: adds tags to each user, at most 10 per user in one call (a longer list goes in parts, in
+/// order). On the Push family, <c>Replace: 1</c> overwrites all of a user's tags with the list, sent whole (at most
+/// 100); all_member_push has no Replace, and the field is left out there.
+/// </summary>
+internal sealed class AddTagsOperation : TagListOperation
+{
+    private readonly ImService _service;
+    private readonly bool _replace;
+
+    /// <summary>An add for <paramref name="service"/>; <paramref name="replace"/> only on the Push family (the cmdlet refuses it elsewhere).</summary>
+    public AddTagsOperation(ImService service, bool replace)
+    {
+        _service = service;
+        _replace = replace && service == ImService.Push;
+    }
+
+    /// <inheritdoc />
+    public override ImOperation Operation => ImOperation.AddTags;
+
+    /// <summary>A replace must be one call: two would leave the user with only the last part.</summary>
+    protected override int PartSize => _replace ? 0 : InputRules.MaxTagsPerAdd;
+
+    /// <summary>Always written on the Push family (0 adds, 1 replaces); never on all_member_push.</summary>
+    protected override int? Replace => _service == ImService.Push ? (_replace ? 1 : 0) : null;
+}

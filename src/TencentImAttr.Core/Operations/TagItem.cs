@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Serialization.Metadata;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Input;
+using TencentImAttr.Core.Text;
+using TencentImAttr.Models;
+
+namespace TencentImAttr.Core.Operations;
+
+/// <summary>A user and the tags to add or remove, checked.</summary>
+internal sealed class TagItem
+{
+    /// <summary>
+    /// Property names that carry tags: Tags (a list, as Get-ImUserTag emits it) or Tag (a CSV column, one tag per
+    /// row; a string is always one tag, never split, so a tag needs no escaping).
+    /// </summary>
+    public static readonly IReadOnlyList<string> TagProperties = new[] { "Tags", "Tag" };
+
+    internal TagItem(string userId, List<string> tags)
+    {
+        UserId = userId;
+        Tags = tags;
+    }
+
+    /// <summary>The user.</summary>
+    public string UserId { get; }
+
+    /// <summary>The tags, without duplicates, in the order first given.</summary>
+    public List<string> Tags { get; }
+
+    /// <summary>
+    /// Reads an item: the tags of <paramref name="tags"/> (-Tag) when given, else the object's Tags (Tag) property.
+    /// Each tag is checked; none is an error, and so is more than a user may hold (100).
+    /// </summary>
+    public static ItemOutcome<TagItem> Read(PipelineRecord record, IEnumerable<string?>? tags, ImService service)
+    {
+        var bad = record.CheckUser(service);
+        if (bad is not null) return ItemOutcome<TagItem>.Rejected(bad);
+        var user = record.UserId!;
+        var list = new List<string>();
+        foreach (var tag in tags ?? record.FindTexts(TagProperties) ?? Array.Empty<string?>())
+        {
+            bad = InputRules.CheckTag(tag, user);
+            if (bad is not null) return ItemOutcome<TagItem>.Rejected(bad);
+            if (!list.Contains(tag!, StringComparer.Ordinal)) list.Add(tag!);
+        }
+        if (list.Count == 0)
+        {
+            return ItemOutcome<TagItem>.Rejected(new ImInputException(ErrorIds.TagListEmpty, $"User '{MessageText.Quote(user)}': no tags (give -Tag, or a Tags or Tag property).", user));
+        }
+        return list.Count > InputRules.MaxTagsPerUser
+            ? ItemOutcome<TagItem>.Rejected(new ImInputException(ErrorIds.TooManyTags, $"User '{MessageText.Quote(user)}': {list.Count} tags; a user holds at most {InputRules.MaxTagsPerUser}, so nothing is sent for this user.", user))
+            : ItemOutcome<TagItem>.Success(new TagItem(user, list));
+    }
+}
+
+/// <summary>
+/// What add and remove share: the wire shape (UserTags, one tag list per user), repeats merged into one list, and a
+/// list longer than a call may carry for one user sent in parts of <see cref="PartSize"/>, in order.
+/// </summary>
+internal abstract class TagListOperation : BulkOperation<TagItem, UserTags, UserTagsRequest, ApiEnvelope>
+{
+    /// <summary>Tags one call carries for one user; 0 sends every list whole.</summary>
+    protected abstract int PartSize { get; }
+
+    /// <summary>Push family add only: the Replace field; null leaves it out.</summary>
+    protected virtual int? Replace => null;
+
+    /// <inheritdoc />
+    public override JsonTypeInfo<UserTagsRequest> RequestType => ImJsonContext.Default.UserTagsRequest;
+
+    /// <inheritdoc />
+    public override JsonTypeInfo<ApiEnvelope> ResponseType => ImJsonContext.Default.ApiEnvelope;
+
+    /// <inheritdoc />
+    public override string UserIdOf(TagItem item) => item.UserId;
+
+    /// <summary>The union of the tags, in the order first given (CSV rows of one tag each add up).</summary>
+    public override TagItem Merge(TagItem earlier, TagItem later) =>
+        new(earlier.UserId, earlier.Tags.Concat(later.Tags).Distinct(StringComparer.Ordinal).ToList());
+
+    /// <inheritdoc />
+    public override UserTagsRequest Request(IReadOnlyList<TagItem> items) =>
+        new() { UserTags = items.Select(i => new UserTagList { To_Account = i.UserId, Tags = i.Tags }).ToList(), Replace = Replace };
+
+    /// <inheritdoc />
+    public override IReadOnlyList<TagItem>? PartsOf(TagItem item)
+    {
+        if (PartSize == 0 || item.Tags.Count <= PartSize) return null;
+        var parts = new List<TagItem>();
+        for (var start = 0; start < item.Tags.Count; start += PartSize)
+        {
+            parts.Add(new TagItem(item.UserId, item.Tags.Skip(start).Take(PartSize).ToList()));
+        }
+        return parts;
+    }
+
+    /// <summary>The whole list, not the last part's.</summary>
+    public override UserTags Rejoined(TagItem whole, UserTags lastPart) => new(whole.UserId, whole.Tags);
+
+    /// <inheritdoc />
+    public override ItemOutcome<UserTags>[] Outcomes(IReadOnlyList<TagItem> items, ApiEnvelope response, CallContext call) =>
+        items.Select(i => ItemOutcome<UserTags>.Success(new UserTags(i.UserId, i.Tags))).ToArray();
+}

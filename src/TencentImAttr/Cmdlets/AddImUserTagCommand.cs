@@ -1,0 +1,107 @@
+using System.Linq;
+using System.Management.Automation;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Operations;
+using TencentImAttr.Models;
+
+namespace TencentImAttr.Cmdlets;
+
+/// <summary>
+/// Adds tags to users (im_add_tag, or add_tag on the Push service), 100 users per call; the users' other tags stay.
+/// With -Replace (Push service only), each user's tags become exactly the list given.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A call carries at most 10 tags per user, so a longer list is sent in parts of 10, one call after the other, in
+/// order; a user holds at most 100 tags, so more than 100 for one user is an error (TooManyTags) and nothing is sent
+/// for that user. With -Replace the whole list (at most 100) goes in one call.
+/// </para>
+/// <para>
+/// The output of Get-ImUserTag pipes straight in, on this connection or another (-Connection): that copies tags
+/// between apps. A CSV gives one tag per row in a Tag column; rows of one user add up.
+/// </para>
+/// </remarks>
+/// <example>
+/// Tag two users
+/// <code>
+/// Add-ImUserTag -UserId alice, bob -Tag vip, beta -PassThru
+/// </code>
+/// Adds vip and beta to alice and to bob and writes one object per user: the user and the tags added.
+/// </example>
+/// <example>
+/// Tag users from a CSV file, one tag per row
+/// <code>
+/// Import-Csv tags.csv | Add-ImUserTag
+/// </code>
+/// Each row names its user in a UserId (or To_Account, or Account) column and one tag in a Tag column; a user with
+/// several rows gets every tag.
+/// </example>
+/// <example>
+/// Copy users' tags to another app
+/// <code>
+/// $test = Connect-ImApp 1400000001 administrator -UserSig $env:TEST_USERSIG -NoDefault -PassThru
+/// Get-ImUserTag -UserId alice, bob | Add-ImUserTag -Connection $test
+/// </code>
+/// Reads alice's and bob's tags on the current app and adds them to the same users on the app of $test.
+/// </example>
+/// <example>
+/// Replace a user's tags on the Push service
+/// <code>
+/// Connect-ImApp 1400000000 administrator -SecretKey $key -Service Push
+/// Add-ImUserTag -UserId alice -Tag gold -Replace
+/// </code>
+/// alice's tags become exactly gold (add_tag with Replace: 1). all_member_push has no replace, so -Replace is an
+/// error there.
+/// </example>
+/// <parameter name="UserId">The users to add the same tags to. Each user is checked on its own: a bad id is reported and the others still go.</parameter>
+/// <parameter name="InputObject">
+/// A user from the pipeline: a user id (with -Tag), or an object (the output of Get-ImUserTag, a row of Import-Csv,
+/// a hashtable) that names its user in a UserId, To_Account or Account property and, when -Tag is not given, its
+/// tags in a Tags (a list) or Tag (one tag; a string is never split) property.
+/// </parameter>
+[Cmdlet(VerbsCommon.Add, "ImUserTag", HelpUri = HelpLinks.CmdletPages + "Add-ImUserTag.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(UserTags))]
+public sealed class AddImUserTagCommand : ImBulkCmdlet
+{
+    #region Parameters
+
+    /// <summary>The tags to add to each user (each at most 50 bytes; with pipeline objects: instead of their own Tags or Tag property).</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = ByUserId)]
+    [Parameter(ParameterSetName = ByInputObject)]
+    [Alias("Tags")]
+    [AllowNull, AllowEmptyString, AllowEmptyCollection]
+    public string?[]? Tag { get; set; }
+
+    /// <summary>
+    /// Push service only: each user's tags become exactly the list given (add_tag with Replace: 1), in one call of at
+    /// most 100 tags per user. On all_member_push it is an error: that API has no replace, and emulating one with a
+    /// clear and an add would leave users without tags in between.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Replace { get; set; }
+
+    /// <summary>Writes a UserTags object (the user and the tags added) for each user that succeeded.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    #endregion
+
+    private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry)
+    {
+        if (Replace && connection.Service != ImService.Push)
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
+                "-Replace needs the Push service (Connect-ImApp -Service Push): all_member_push's im_add_tag has no Replace, and emulating it with im_remove_all_tags then im_add_tag would leave each user without tags in between."),
+                ErrorIds.ReplaceNeedsPushService, ErrorCategory.InvalidArgument, connection.Service));
+        }
+        var tags = Given(nameof(Tag)) ? Tag ?? System.Array.Empty<string?>() : null;
+        var verb = Replace ? "Replace tags with " : "Add tags ";
+        return new BulkRun<TagItem, UserTags>(this, BulkOperations.AddTags(connection, Replace, maxRetry), options,
+            record => TagItem.Read(record, tags, connection.Service),
+            batch => ShouldProcess(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), verb + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
+            PassThru);
+    }
+}

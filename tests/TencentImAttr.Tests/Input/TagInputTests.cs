@@ -1,0 +1,79 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Testing;
+using Xunit;
+
+namespace TencentImAttr.Tests.Input;
+
+/// <summary>How a record becomes a tag item: each rule with its own error id, the Tags and Tag properties.</summary>
+public class TagInputTests
+{
+    [Theory]
+    [InlineData("", "TagEmpty")]
+    [InlineData("   ", "TagEmpty")]
+    [InlineData(null, "TagEmpty")]
+    [InlineData("a\tb", "TagControlCharacter")]
+    [InlineData("123456789012345678901234567890123456789012345678901", "TagTooLong")]
+    [InlineData("数据数据数据数据数据数据数据数据数", "TagTooLong")] // 17 characters, 51 bytes
+    public void A_bad_tag_is_its_own_error(string? tag, string errorId)
+    {
+        var item = Items.Tags("alice", new[] { "ok", tag }, ImService.AllMemberPush);
+        Assert.Equal(errorId, item.Failure!.ErrorId);
+        Assert.Equal("alice", item.Failure.TargetObject);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_not_a_tag()
+    {
+        // Not as InlineData: a lone surrogate does not survive the test runner's serialization.
+        Assert.Equal("TagInvalidUtf16", Items.Tags("alice", new[] { "\ud800x" }, ImService.AllMemberPush).Failure!.ErrorId);
+    }
+
+    [Fact]
+    public void Fifty_bytes_is_the_limit_not_over_it()
+    {
+        Assert.Null(Items.Tags("alice", new[] { new string('x', 50) }, ImService.AllMemberPush).Failure);
+    }
+
+    [Fact]
+    public void No_tags_is_an_error_and_so_is_more_than_a_user_may_hold()
+    {
+        Assert.Equal("TagListEmpty", Items.Tags("alice", System.Array.Empty<string>(), ImService.AllMemberPush).Failure!.ErrorId);
+        Assert.Equal("TooManyTags", Items.Tags("alice", Enumerable.Range(0, 101).Select(i => "t" + i).ToArray(), ImService.AllMemberPush).Failure!.ErrorId);
+        Assert.Null(Items.Tags("alice", Enumerable.Range(0, 100).Select(i => "t" + i).ToArray(), ImService.AllMemberPush).Failure);
+    }
+
+    [Fact]
+    public void Duplicates_count_once_toward_the_limit()
+    {
+        var item = Items.Tags("alice", Enumerable.Repeat("same", 150).ToArray(), ImService.AllMemberPush);
+        Assert.Equal(new[] { "same" }, item.Result!.Tags);
+    }
+
+    [Fact]
+    public void The_user_id_is_checked_first()
+    {
+        Assert.Equal("UserIdEmpty", Items.Tags("", new[] { "a" }, ImService.AllMemberPush).Failure!.ErrorId);
+        Assert.Equal("UserIdTooLong", Items.Tags(new string('u', 33), new[] { "a" }, ImService.AllMemberPush).Failure!.ErrorId);
+    }
+
+    [Fact]
+    public void Objects_give_a_tags_list_or_one_tag_per_row_never_split()
+    {
+        var fromGet = Items.TagsFrom(new Hashtable { ["UserId"] = "alice", ["Tags"] = new[] { "a", "b" } }, null, null, ImService.AllMemberPush);
+        Assert.Equal(new[] { "a", "b" }, fromGet.Result!.Tags);
+        var csvRow = new List<KeyValuePair<string, object?>> { new("UserId", "bob"), new("Tag", "a;b, c") };
+        Assert.Equal(new[] { "a;b, c" }, Items.TagsFrom(new object(), csvRow, null, ImService.AllMemberPush).Result!.Tags);
+        var noTags = new List<KeyValuePair<string, object?>> { new("UserId", "carol") };
+        Assert.Equal("TagListEmpty", Items.TagsFrom(new object(), noTags, null, ImService.AllMemberPush).Failure!.ErrorId);
+    }
+
+    [Fact]
+    public void Given_tags_win_over_the_objects_own()
+    {
+        var item = Items.TagsFrom(new Hashtable { ["UserId"] = "alice", ["Tags"] = new[] { "a" } }, null, new[] { "z" }, ImService.AllMemberPush);
+        Assert.Equal(new[] { "z" }, item.Result!.Tags);
+    }
+}
