@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Input;
@@ -13,6 +14,12 @@ internal interface IBulkRun : IDisposable
 
     /// <summary>Sends what is gathered and writes every remaining outcome.</summary>
     void Complete();
+
+    /// <summary>Tells the run how many more users the input holds (an array), for a percentage in its progress.</summary>
+    void Expect(long users);
+
+    /// <summary>Writes the run's summary on the Information stream, once; <paramref name="stopped"/> when the command ends early.</summary>
+    void WriteSummary(bool stopped);
 }
 
 /// <summary>
@@ -23,33 +30,35 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     where TItem : class
     where TResult : class
 {
+    /// <summary>The summary's tags, for Where-Object { $_.Tags -contains 'Summary' } and runbook log filters.</summary>
+    private static readonly string[] SummaryTags = { "TencentImAttr", "Summary" };
+
     private readonly ImCmdlet _cmdlet;
     private readonly Func<PipelineRecord, ItemOutcome<TItem>> _read;
-    private readonly Func<TItem, bool> _approve;
     private readonly bool _writeResults;
     private readonly bool _stopOnError;
     private readonly Func<TResult, object>? _present;
     private readonly BatchEngine<TItem, TResult> _engine;
+    private bool _summaryWritten;
 
     /// <param name="cmdlet">Where outcomes are written.</param>
     /// <param name="operation">The operation over the connection.</param>
     /// <param name="options">Engine tuning (ThrottleLimit).</param>
     /// <param name="read">How a record becomes a checked item.</param>
-    /// <param name="approve">Whether a valid item may be sent (ShouldProcess); null sends all.</param>
+    /// <param name="approve">Whether a batch about to be sent may go (one ShouldProcess per call); null sends all.</param>
     /// <param name="writeResults">Whether results are written (Get always; Set and Remove with -PassThru).</param>
     /// <param name="present">What is written for a result, when not the result itself (Get -AsRow).</param>
-    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<TItem, bool>? approve, bool writeResults, Func<TResult, object>? present = null)
+    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<IReadOnlyList<TItem>, bool>? approve, bool writeResults, Func<TResult, object>? present = null)
     {
         _present = present;
         _cmdlet = cmdlet;
         _read = read;
-        _approve = approve ?? (_ => true);
         _writeResults = writeResults;
         _stopOnError = cmdlet.ErrorsStop();
-        _engine = new BatchEngine<TItem, TResult>(operation, options, this, cancellationToken: cmdlet.StopToken);
+        _engine = new BatchEngine<TItem, TResult>(operation, options, this, cancellationToken: cmdlet.StopToken, approve: approve);
     }
 
-    /// <summary>A rejected item is reported in its place in the output order; a valid one is sent once approved.</summary>
+    /// <summary>A rejected item is reported in its place in the output order; a valid one goes into a batch, sent once approved.</summary>
     public void Submit(PipelineRecord record)
     {
         var item = _read(record);
@@ -57,13 +66,25 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
         {
             _engine.AddFailure(item.Failure);
         }
-        else if (_approve(item.Result!))
+        else
         {
             _engine.Add(item.Result!);
         }
     }
 
     public void Complete() => _engine.Complete();
+
+    public void Expect(long users) => _engine.Expect(users);
+
+    public void WriteSummary(bool stopped)
+    {
+        if (_summaryWritten) return;
+        _summaryWritten = true;
+        var name = _cmdlet.MyInvocation.MyCommand.Name;
+        var record = new InformationRecord(_engine.Summary(name, stopped), name);
+        record.Tags.AddRange(SummaryTags);
+        _cmdlet.WriteInformation(record);
+    }
 
     public void Dispose() => _engine.Dispose();
 
@@ -94,5 +115,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
         _cmdlet.WriteProgress(new ProgressRecord(1, _cmdlet.MyInvocation.MyCommand.Name, report.StatusLine)
         {
             RecordType = report.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            PercentComplete = report.PercentComplete,
+            SecondsRemaining = report.SecondsRemaining,
         });
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
@@ -90,18 +91,34 @@ public abstract class ImBulkCmdlet : ImCmdlet
     {
         if (ParameterSetName == ByInputObject)
         {
+            if (!MyInvocation.ExpectingInput && InputObject?.BaseObject is IList list and not IDictionary)
+            {
+                // An array given by name (-InputObject $rows) holds a user per element, and says how many.
+                _run!.Expect(list.Count);
+                foreach (var element in list)
+                {
+                    Run(() => _run!.Submit(PipelineInput.Read(element is null ? null : PSObject.AsPSObject(element))));
+                }
+                return;
+            }
             Run(() => _run!.Submit(PipelineInput.Read(InputObject)));
             return;
         }
         // -UserId $null stands for one null id, so that it is reported as UserIdEmpty rather than ignored.
-        foreach (var user in UserId ?? new string?[] { null })
+        var users = UserId ?? new string?[] { null };
+        _run!.Expect(users.Length);
+        foreach (var user in users)
         {
             Run(() => _run!.Submit(PipelineRecord.ForUserId(user)));
         }
     }
 
-    /// <summary>Sends what is left and writes every remaining outcome.</summary>
-    protected override void EndProcessing() => Run(() => _run!.Complete());
+    /// <summary>Sends what is left, writes every remaining outcome, then the run's summary.</summary>
+    protected override void EndProcessing()
+    {
+        Run(() => _run!.Complete());
+        _run!.WriteSummary(stopped: false);
+    }
 
     #endregion
 
@@ -113,12 +130,33 @@ public abstract class ImBulkCmdlet : ImCmdlet
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
+            // Ctrl+C: PowerShell refuses any write from a stopping pipeline, so no summary can be written.
             throw new PipelineStoppedException();
         }
         catch (ImRunStoppedException e)
         {
             // One terminating error for a run that stopped early: its cause's id, and the accounting of every user held.
+            TryWriteSummary();
             ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, e.TargetObject));
+        }
+        catch (Exception e) when (e is ActionPreferenceStopException or PipelineStoppedException)
+        {
+            // -ErrorAction Stop on a user's error, or a downstream Select-Object -First: the command ends here, and
+            // says what it did as far as PowerShell still takes a write from it.
+            TryWriteSummary();
+            throw;
+        }
+    }
+
+    private void TryWriteSummary()
+    {
+        try
+        {
+            _run!.WriteSummary(stopped: true);
+        }
+        catch (Exception e) when (e is PipelineStoppedException or ActionPreferenceStopException or InvalidOperationException)
+        {
+            // A stopping pipeline may refuse the write: the original stop is what the caller must see.
         }
     }
 

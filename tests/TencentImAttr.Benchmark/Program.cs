@@ -44,6 +44,12 @@ internal static class Program
         }
 
         await using var server = await BenchServer.StartAsync().ConfigureAwait(false);
+        if (options.CpuOnly)
+        {
+            // Comparing builds (--module): only the CPU-per-user figures, without the engine's runs.
+            Console.WriteLine("RESULT" + CpuPerUserScenario.Run(server, options.CpuUsers, options.ModulePath));
+            return 0;
+        }
         var ok = true;
 
         Console.WriteLine("TencentImAttr benchmark (issue 4)");
@@ -124,6 +130,9 @@ internal static class Program
         var memoryLarge = RunEngine(server, options.MemoryLarge, options.Throttle, callsPerSecond: 0, sampleMemory: true);
         ok &= Report($"Memory, {options.MemoryLarge:N0} users (no quota, no latency)", memoryLarge, options.Throttle, 0);
 
+        // 4. CPU per user through the cmdlets, in a pwsh process (CpuPerUserScenario.cs).
+        var cpuFields = CpuPerUserScenario.Run(server, options.CpuUsers, options.ModulePath);
+
         var ratio = baseline.UsersPerSecond > 0 ? engine.UsersPerSecond / baseline.UsersPerSecond : 0;
         var maxInSecond = engine.Server.MaxCallsInAnySecond;
         Console.WriteLine("Summary");
@@ -167,11 +176,11 @@ internal static class Program
         Console.WriteLine();
         Console.WriteLine(string.Format(
             CultureInfo.InvariantCulture,
-            "RESULT users_per_s={0:F0} baseline_users_per_s={1:F0} ratio={2:F2} max_calls_in_1s={3} mem_100k_mb={4:F1} mem_1m_mb={5:F1} faults_users_per_s={6:F0} faults_ratio={7:F2} faults_failed_users={8} pwsh_users_per_s={9:F0} pwsh_max_calls_in_1s={10} pwsh_60007={11} tag_users_per_s={12:F0} tag_max_calls_in_1s={13} {14}",
+            "RESULT users_per_s={0:F0} baseline_users_per_s={1:F0} ratio={2:F2} max_calls_in_1s={3} mem_100k_mb={4:F1} mem_1m_mb={5:F1} faults_users_per_s={6:F0} faults_ratio={7:F2} faults_failed_users={8} pwsh_users_per_s={9:F0} pwsh_max_calls_in_1s={10} pwsh_60007={11} tag_users_per_s={12:F0} tag_max_calls_in_1s={13}",
             engine.UsersPerSecond, baseline.UsersPerSecond, ratio, maxInSecond, memorySmall.PeakMemoryMb, memoryLarge.PeakMemoryMb,
             faults.UsersPerSecond, faultRatio, faults.Sink.Failures,
             pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1,
-            tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond, shared.ResultFields));
+            tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields + " " + shared.ResultFields);
         return ok ? 0 : 1;
     }
 
@@ -406,7 +415,7 @@ internal sealed class MemorySampler
 internal sealed class Options
 {
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short]\n" +
+        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--module PATH] [--cpu-only]\n" +
         "  --users N       users in the engine's throughput run (default 60000; --short: 20000)\n" +
         "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
         "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
@@ -414,7 +423,10 @@ internal sealed class Options
         "  --fail-rate F   the share of calls failing transiently in the fault run (default 0.2)\n" +
         "  --pwsh-users N  users set through the cmdlets in a pwsh process (default 100000; --short: 20000)\n" +
         "  --pwsh-runs N   how many pwsh runs (default 1)\n" +
-        "  --short         CI mode: 20000 users, baseline 2000, memory runs of 20,000 and 200,000 users";
+        "  --short         CI mode: 20000 users, baseline 2000, memory runs of 20,000 and 200,000 users\n" +
+        "  --cpu-users N   users per round of the CPU-per-user run through the cmdlets in pwsh (default 20000)\n" +
+        "  --module PATH   the TencentImAttr.psd1 that run imports (default out/TencentImAttr/; another commit's build to compare)\n" +
+        "  --cpu-only      only that run";
 
     public int Users { get; private set; } = 60_000;
     public int BaselineUsers { get; private set; }
@@ -426,6 +438,9 @@ internal sealed class Options
     public int PwshUsers { get; private set; } = 100_000;
     public int PwshRuns { get; private set; } = 1;
     public bool Help { get; private set; }
+    public int CpuUsers { get; private set; } = 20_000;
+    public string? ModulePath { get; private set; }
+    public bool CpuOnly { get; private set; }
     public int MemorySmall { get; private set; } = 100_000;
     public int MemoryLarge { get; private set; } = 1_000_000;
 
@@ -443,6 +458,9 @@ internal sealed class Options
                 case "--throttle": options.Throttle = Number(args, ++i, 1); break;
                 case "--quota": options.Quota = Number(args, ++i, 0); break;
                 case "--short": options.Short = true; break;
+                case "--cpu-users": options.CpuUsers = Number(args, ++i, 1); break;
+                case "--cpu-only": options.CpuOnly = true; break;
+                case "--module": options.ModulePath = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--module needs a path to TencentImAttr.psd1."); break;
                 case "--fail-rate": options.FailRate = Fraction(args, ++i); break;
                 case "--pwsh-users": pwshUsers = Number(args, ++i, 1); break;
                 case "--pwsh-runs": options.PwshRuns = Number(args, ++i, 0); break;

@@ -15,7 +15,7 @@ internal sealed class QueuedCallLog : ICallLog
     public void Write(string line) => _lines.Enqueue(line);
 
     /// <inheritdoc />
-    public CallCounters Counters { get; } = new();
+    public RunCounters Counters { get; } = new();
 
     /// <summary>Takes the lines written so far, oldest first.</summary>
     public IEnumerable<string> Drain()

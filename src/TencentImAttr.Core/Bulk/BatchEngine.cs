@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Timing;
+using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Bulk;
 
@@ -40,7 +41,8 @@ internal sealed class EngineOptions
 /// input's length. Every item added gets exactly one outcome. A user given again while its batch is being
 /// gathered is merged into that batch's entry for the user (sent once) and gets the same outcome; a user that comes
 /// again while an earlier batch with that user is still out is sent only after that batch finished, so that two
-/// calls for one user never race.
+/// calls for one user never race. A batch is offered for approval (ShouldProcess) as a whole just before it is sent;
+/// the users of a declined batch get no outcome, as a declined ShouldProcess writes nothing.
 /// </summary>
 internal sealed class BatchEngine<TItem, TResult> : IDisposable
     where TItem : class
@@ -60,16 +62,24 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private readonly Queue<Slot> _slots = new();
     private readonly Dictionary<string, Task> _lastCallOfUser = new(StringComparer.Ordinal);
     private readonly QueuedCallLog _log = new();
+    private readonly Func<IReadOnlyList<TItem>, bool> _approve;
+    private readonly Dictionary<string, long> _failedByErrorId = new(StringComparer.Ordinal);
     private readonly TimeSpan _started;
     private Slot _gathering = new();
     private TimeSpan _lastProgress;
     private bool _progressShown;
-    private long _received, _succeeded, _failed, _pendingItems, _peakPendingItems;
+    private long? _total;
+    private long _received, _succeeded, _failed, _declined, _pendingItems, _peakPendingItems;
     private int _inFlight, _peakInFlight;
 
-    /// <summary>Creates an engine; <paramref name="cancellationToken"/> is the cmdlet's StopProcessing.</summary>
-    public BatchEngine(IBatchOperation<TItem, TResult> operation, EngineOptions options, IEngineSink<TResult> sink, IClock? clock = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates an engine; <paramref name="cancellationToken"/> is the cmdlet's StopProcessing; <paramref name="approve"/>
+    /// is asked, on the caller's thread, whether a batch about to be sent may go (null sends all).
+    /// </summary>
+    public BatchEngine(IBatchOperation<TItem, TResult> operation, EngineOptions options, IEngineSink<TResult> sink, IClock? clock = null,
+        Func<IReadOnlyList<TItem>, bool>? approve = null, CancellationToken cancellationToken = default)
     {
+        _approve = approve ?? (_ => true);
         _operation = operation;
         _options = options;
         if (options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least 1.");
@@ -88,11 +98,19 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     /// <summary>The most items held at any one time.</summary>
     public long PeakPendingItems => Interlocked.Read(ref _peakPendingItems);
 
-    /// <summary>What the run's calls met: attempts, retries, rate-limit answers, pace adjustments (for the end-of-command summary).</summary>
-    public CallCounters Counters => _log.Counters;
-
     /// <summary>The most calls in flight at any one time.</summary>
     public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    /// <summary>What the run's calls met: attempts, retries, rate-limit answers, pace adjustments and the lowest pace (the summary's source).</summary>
+    public RunCounters Counters => _log.Counters;
+
+    /// <summary>Adds to the number of users the run will be given, when the input says it ahead (an array): progress then shows a percentage.</summary>
+    public void Expect(long users) => _total = (_total ?? 0) + users;
+
+    /// <summary>What the run did so far: its summary for <paramref name="operation"/>.</summary>
+    public BulkRunSummary Summary(string operation, bool stopped) =>
+        new(operation, _received, _succeeded, new Dictionary<string, long>(_failedByErrorId, StringComparer.Ordinal), _declined,
+            Counters.Retries, Counters.PaceAdjustments, _clock.Elapsed - _started, stopped);
 
     /// <summary>Adds a valid item; may send a batch, wait for room, and emit finished outcomes.</summary>
     public void Add(TItem item)
@@ -150,7 +168,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         DrainLog();
         if (_progressShown)
         {
-            _sink.OnProgress(new ProgressReport(_succeeded, _failed, _received, _clock.Elapsed - _started, completed: true));
+            _sink.OnProgress(Progress(completed: true));
         }
     }
 
@@ -183,7 +201,8 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         {
             Pump(block: true);
         }
-        if (items.Count > 0)
+        slot.Declined = items.Count > 0 && !_approve(items);
+        if (items.Count > 0 && !slot.Declined)
         {
             while (!_callSlots.Wait(TickMs, _cancel.Token))
             {
@@ -273,6 +292,9 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
                 ReportProgress();
             }
         }
+        // A call's lines are queued before its task completes: writing them first puts them before its results, so a
+        // downstream Select-Object -First that stops the pipeline does not lose them.
+        DrainLog();
         while (_slots.Count > 0 && (_slots.Peek().Call is null || _slots.Peek().Call!.IsCompleted))
         {
             if (Volatile.Read(ref _brokenConnection) is not null) throw StopOnBrokenConnection();
@@ -306,12 +328,17 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         var next = 0;
         for (var i = 0; i < slot.Entries.Count; i++)
         {
-            if (slot.Entries[i].Item is not null) byEntry[i] = outcomes![next++];
+            if (slot.Entries[i].Item is not null && !slot.Declined) byEntry[i] = outcomes![next++];
         }
         for (var i = 0; i < slot.Entries.Count; i++)
         {
             var entry = slot.Entries[i];
             Hold(-1);
+            if (slot.Declined && entry.Failure is null)
+            {
+                _declined++;
+                continue;
+            }
             var failure = entry.Failure;
             TResult? result = null;
             if (failure is null)
@@ -340,6 +367,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
                     throw Stop(account, failure, stop.InnerException ?? stop, byCaller: true);
                 }
                 _failed++;
+                _failedByErrorId[failure.ErrorId] = _failedByErrorId.TryGetValue(failure.ErrorId, out var count) ? count + 1 : 1;
             }
             else
             {
@@ -439,8 +467,11 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         }
         _lastProgress = now;
         _progressShown = true;
-        _sink.OnProgress(new ProgressReport(_succeeded, _failed, _received, now - _started, completed: false));
+        _sink.OnProgress(Progress(completed: false));
     }
+
+    private ProgressReport Progress(bool completed) =>
+        new(_succeeded, _failed, _received, _clock.Elapsed - _started, completed, _total);
 
     private readonly struct Entry
     {
@@ -468,5 +499,8 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         public List<Entry> Entries { get; } = new();
         public Dictionary<string, int> IndexOfUser { get; } = new(StringComparer.Ordinal);
         public Task<ItemOutcome<TResult>[]>? Call { get; set; }
+
+        /// <summary>The batch was not approved: its users are not sent and get no outcome.</summary>
+        public bool Declined { get; set; }
     }
 }

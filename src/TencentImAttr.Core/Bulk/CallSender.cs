@@ -98,8 +98,7 @@ internal sealed class CallSender
             }
             attempts++;
             charged++;
-            _log?.Counters.Attempt();
-            if (charged > 1) _log?.Counters.Retry();
+            _log?.Counters.AddAttempt();
             var started = clock.Elapsed;
             var userSig = _connection.UserSig.Current();
             TResponse response;
@@ -134,6 +133,7 @@ internal sealed class CallSender
                 {
                     var delay = _policy.DelayAfter(e, charged);
                     Log($"{what}, attempt {attempts}, {elapsed}, {e.ErrorId}: retry {charged} of {_policy.MaxRetry} in {delay.TotalSeconds:0.0} s");
+                    _log?.Counters.AddRetry();
                     if (!await PauseAsync(delay, Stopped, waits).ConfigureAwait(false))
                     {
                         Unsent(operation, items, pending, uncertain, outcomes);
@@ -155,6 +155,7 @@ internal sealed class CallSender
             {
                 var delay = _policy.DelayBefore(charged, rateLimited);
                 Log($"{apiName}: {pending.Count} user(s) failed with a transient error; sending them again in {delay.TotalSeconds:0.0} s");
+                _log?.Counters.AddRetry();
                 if (!await PauseAsync(delay, Stopped, waits).ConfigureAwait(false))
                 {
                     Unsent(operation, items, pending, uncertain, outcomes);
@@ -168,9 +169,9 @@ internal sealed class CallSender
     /// <summary>The service refused a call for the rate: the connection's pace for this API is lowered for every command sharing it.</summary>
     private void RateLimited(Timing.CallRateLimiter limiter, string apiName, ImApiException e)
     {
-        _log?.Counters.Refused();
+        _log?.Counters.AddRateLimited();
         if (limiter.OnRateLimited() is not { } cut) return;
-        _log?.Counters.Lowered(cut.To);
+        _log?.Counters.AddPaceAdjustment(cut.To);
         Log($"{apiName}: {e.ErrorId} (rate limited: other traffic shares the app's quota); pace lowered from {cut.From} to {cut.To} calls/s for every command of this connection, climbing back while calls succeed");
     }
 

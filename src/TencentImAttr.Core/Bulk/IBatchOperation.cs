@@ -44,8 +44,9 @@ internal interface IEngineSink<TResult>
 internal sealed class ProgressReport
 {
     /// <summary>Creates a report.</summary>
-    public ProgressReport(long succeeded, long failed, long received, System.TimeSpan elapsed, bool completed)
+    public ProgressReport(long succeeded, long failed, long received, System.TimeSpan elapsed, bool completed, long? total = null)
     {
+        Total = total;
         Succeeded = succeeded;
         Failed = failed;
         Received = received;
@@ -66,6 +67,17 @@ internal sealed class ProgressReport
     /// <summary>Users finished per second.</summary>
     public double UsersPerSecond => Elapsed.TotalSeconds > 0 ? (Succeeded + Failed) / Elapsed.TotalSeconds : 0;
 
-    /// <summary>The status line the cmdlets show.</summary>
-    public string StatusLine => $"{Succeeded + Failed:N0} of {Received:N0} users done, {UsersPerSecond:N0}/s, {Failed:N0} error(s)";
+    /// <summary>Users the run will be given, when the input said it ahead (an array); null in a pipeline.</summary>
+    public long? Total { get; }
+
+    /// <summary>Share of <see cref="Total"/> finished, 0 to 100; -1 (PowerShell's "unknown") without a total.</summary>
+    public int PercentComplete => Total is > 0 ? (int)System.Math.Min(100, (Succeeded + Failed) * 100 / Total.Value) : -1;
+
+    /// <summary>Seconds left at the rate so far; -1 (unknown) without a total or before the first user finished.</summary>
+    public int SecondsRemaining => Total is { } total && UsersPerSecond > 0
+        ? (int)System.Math.Ceiling(System.Math.Max(0, total - Succeeded - Failed) / UsersPerSecond)
+        : -1;
+
+    /// <summary>The status line the cmdlets show: of the total when it is known, else of the users received so far.</summary>
+    public string StatusLine => $"{Succeeded + Failed:N0} of {Total ?? Received:N0} users done, {UsersPerSecond:N0}/s, {Failed:N0} error(s)";
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
@@ -100,7 +101,7 @@ public sealed class AddImUserTagCommand : ImBulkCmdlet
         var verb = Replace ? "Replace tags with " : "Add tags ";
         return new BulkRun<TagItem, UserTags>(this, BulkOperations.AddTags(connection, Replace, maxRetry), options,
             record => TagItem.Read(record, tags, connection.Service),
-            item => ShouldProcess(item.UserId, verb + string.Join(", ", item.Tags)),
+            batch => ShouldProcess(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), verb + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
             PassThru);
     }
 }

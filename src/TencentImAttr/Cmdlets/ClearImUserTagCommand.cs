@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
@@ -52,6 +53,6 @@ public sealed class ClearImUserTagCommand : ImBulkCmdlet
     private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry) =>
         new BulkRun<GetItem, UserTags>(this, BulkOperations.ClearTags(connection, maxRetry), options,
             record => GetItem.Read(record, connection.Service),
-            item => Confirmation.ShouldContinue(this, Force, item.UserId, "Remove all tags"),
+            batch => Confirmation.ShouldContinue(this, Force, BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Remove all tags"),
             PassThru);
 }

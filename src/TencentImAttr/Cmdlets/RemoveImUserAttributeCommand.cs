@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
@@ -19,7 +20,7 @@ namespace TencentImAttr.Cmdlets;
 /// <code>
 /// Remove-ImUserAttribute -UserId alice, bob -Name city -WhatIf
 /// </code>
-/// Shows, for each user, the attributes that would be removed; nothing is sent.
+/// Shows, for each call of up to 100 users, the attributes that would be removed and the users; nothing is sent.
 /// </example>
 /// <example>
 /// Remove attributes from a list of users without prompts
@@ -76,7 +77,7 @@ public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet
         var names = Given(nameof(Name)) ? Name ?? System.Array.Empty<string?>() : null;
         return new BulkRun<RemoveItem, RemovedUserAttributes>(this, BulkOperations.Remove(connection, maxRetry), options,
             record => RemoveItem.Read(record, names, connection.Service),
-            item => Confirmation.ShouldContinue(this, Force, item.UserId, "Remove attributes " + string.Join(", ", item.Names)),
+            batch => Confirmation.ShouldContinue(this, Force, BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Remove attributes " + BatchPrompt.Names(batch.SelectMany(i => i.Names))),
             PassThru);
     }
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
@@ -63,7 +64,7 @@ public sealed class RemoveImUserTagCommand : ImBulkCmdlet
         var tags = Given(nameof(Tag)) ? Tag ?? System.Array.Empty<string?>() : null;
         return new BulkRun<TagItem, UserTags>(this, BulkOperations.RemoveTags(connection, maxRetry), options,
             record => TagItem.Read(record, tags, connection.Service),
-            item => Confirmation.ShouldContinue(this, Force, item.UserId, "Remove tags " + string.Join(", ", item.Tags)),
+            batch => Confirmation.ShouldContinue(this, Force, BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Remove tags " + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
             PassThru);
     }
 }

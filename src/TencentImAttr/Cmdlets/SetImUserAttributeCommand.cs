@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
@@ -47,7 +48,7 @@ namespace TencentImAttr.Cmdlets;
 /// Import-Csv users.csv | Set-ImUserAttribute -WhatIf
 /// Import-Csv users.csv | Set-ImUserAttribute -PassThru -ErrorVariable failed | ForEach-Object UserId | Set-Content done.txt
 /// </code>
-/// -WhatIf shows what would be set for each user and sends nothing. -PassThru writes one object per user set, whose
+/// -WhatIf shows one line per call of up to 100 users (the attributes and the first users) and sends nothing. -PassThru writes one object per user set, whose
 /// ids go to done.txt; the errors of the users that failed, each naming its user, are in $failed.
 /// </example>
 /// <example>
@@ -95,8 +96,9 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet
         var attributes = (IDictionary?)PipelineInput.Plain(Attribute);
         return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry), options,
             record => SetItem.Read(record, attributes, connection.Service),
-            // A user with nothing to set (a row of empty cells) is sent nowhere, so there is nothing to confirm.
-            item => item.Attributes.Count == 0 || ShouldProcess(item.UserId, "Set attributes " + string.Join(", ", item.Attributes.Keys)),
+            // A user with nothing to set (a row of empty cells) is sent nowhere, so there is nothing to confirm for it.
+            batch => batch.Where(i => i.Attributes.Count > 0).ToList() is not { Count: > 0 } asked
+                || ShouldProcess(BatchPrompt.Users(asked.Select(i => i.UserId).ToList()), "Set attributes " + BatchPrompt.Names(asked.SelectMany(i => i.Attributes.Keys))),
             PassThru);
     }
 }

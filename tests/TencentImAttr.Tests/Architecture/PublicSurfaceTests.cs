@@ -32,6 +32,7 @@ public class PublicSurfaceTests
             "TencentImAttr.Core.Errors.ImRunStoppedException",
             "TencentImAttr.Models.AppAttributeName",
             "TencentImAttr.Models.AttributeAccountType",
+            "TencentImAttr.Models.BulkRunSummary",
             "TencentImAttr.Models.RemovedUserAttributes",
             "TencentImAttr.Models.UserAttributes",
             "TencentImAttr.Models.UserTags",

@@ -107,7 +107,7 @@ public class AdaptivePaceTests
         Assert.Equal(3, engine.Counters.Attempts);
         Assert.Equal(2, engine.Counters.Retries);
         Assert.Equal(2, engine.Counters.RateLimited);
-        Assert.Equal(1, engine.Counters.PaceLowered);
+        Assert.Equal(1, engine.Counters.PaceAdjustments);
         Assert.Equal(90, engine.Counters.LowestPace);
     }
 }

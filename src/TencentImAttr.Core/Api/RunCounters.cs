@@ -1,0 +1,55 @@
+using System.Threading;
+
+namespace TencentImAttr.Core.Api;
+
+/// <summary>
+/// What a run's calls count for its summary, beyond the users' outcomes: attempts, calls sent again, rate-limit
+/// answers and the pace adjustments they caused (issue 14's adaptive pace). Incremented from worker threads, read on
+/// the pipeline thread.
+/// </summary>
+internal sealed class RunCounters
+{
+    private long _attempts;
+    private long _retries;
+    private long _rateLimited;
+    private long _paceAdjustments;
+    private int _lowestPace;
+
+    /// <summary>HTTP attempts sent.</summary>
+    public long Attempts => Interlocked.Read(ref _attempts);
+
+    /// <summary>Calls sent again: after a transient failure of the call, or for users an answer named with a transient error.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Answers that refused a call for the rate (60007, 60011, 60018, 60019, HTTP 429).</summary>
+    public long RateLimited => Interlocked.Read(ref _rateLimited);
+
+    /// <summary>Times this run's rate-limit answers lowered the connection's pace (adaptive pacing).</summary>
+    public long PaceAdjustments => Interlocked.Read(ref _paceAdjustments);
+
+    /// <summary>The lowest pace (calls per second) this run set; 0 when it lowered none.</summary>
+    public int LowestPace => Volatile.Read(ref _lowestPace);
+
+    /// <summary>Counts one HTTP attempt.</summary>
+    public void AddAttempt() => Interlocked.Increment(ref _attempts);
+
+    /// <summary>Counts one call sent again.</summary>
+    public void AddRetry() => Interlocked.Increment(ref _retries);
+
+    /// <summary>Counts one rate-limit answer.</summary>
+    public void AddRateLimited() => Interlocked.Increment(ref _rateLimited);
+
+    /// <summary>Counts one change of pace; <paramref name="to"/> is the pace set, for <see cref="LowestPace"/>.</summary>
+    public void AddPaceAdjustment(int to = 0)
+    {
+        Interlocked.Increment(ref _paceAdjustments);
+        if (to <= 0) return;
+        int seen;
+        do
+        {
+            seen = Volatile.Read(ref _lowestPace);
+            if (seen != 0 && seen <= to) return;
+        }
+        while (Interlocked.CompareExchange(ref _lowestPace, to, seen) != seen);
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace TencentImAttr.Models;
+
+/// <summary>
+/// What a bulk command did, written once at its end on the Information stream (tags TencentImAttr and Summary):
+/// read it with -InformationVariable, or see its one line with -InformationAction Continue.
+/// </summary>
+public sealed class BulkRunSummary
+{
+    internal BulkRunSummary(string operation, long users, long done, IReadOnlyDictionary<string, long> failedByErrorId, long notSent,
+        long retries, long paceAdjustments, TimeSpan elapsed, bool stopped)
+    {
+        Operation = operation;
+        Users = users;
+        Done = done;
+        FailedByErrorId = failedByErrorId;
+        NotSent = notSent;
+        Retries = retries;
+        PaceAdjustments = paceAdjustments;
+        Elapsed = elapsed;
+        Stopped = stopped;
+    }
+
+    /// <summary>The command (Set-ImUserAttribute, ...).</summary>
+    public string Operation { get; }
+
+    /// <summary>Users taken from the input, bad ones included.</summary>
+    public long Users { get; }
+
+    /// <summary>Users that succeeded.</summary>
+    public long Done { get; }
+
+    /// <summary>Users reported as errors.</summary>
+    public long Failed => FailedByErrorId.Values.Sum();
+
+    /// <summary>The failed users per error id (the first part of the error's FullyQualifiedErrorId).</summary>
+    public IReadOnlyDictionary<string, long> FailedByErrorId { get; }
+
+    /// <summary>Users not sent because their call was declined (-WhatIf, or "No" at a -Confirm prompt).</summary>
+    public long NotSent { get; }
+
+    /// <summary>Calls sent again after a transient failure.</summary>
+    public long Retries { get; }
+
+    /// <summary>Times the pace of calls was changed during the run.</summary>
+    public long PaceAdjustments { get; }
+
+    /// <summary>Time from the command's start to this summary.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Users finished (done or failed) per second.</summary>
+    public double UsersPerSecond => Elapsed.TotalSeconds > 0 ? (Done + Failed) / Elapsed.TotalSeconds : 0;
+
+    /// <summary>The command stopped before its end (an error with -ErrorAction Stop, Select-Object -First, Ctrl+C); users in flight have no outcome.</summary>
+    public bool Stopped { get; }
+
+    /// <summary>The one line shown: "Set-ImUserAttribute: 10,000 users in, 9,990 done, 10 failed (UserNotFound 10), 2 retries, 0 pace adjustments, 8.1 s, 1,233 users/s".</summary>
+    public override string ToString()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var failed = Failed == 0
+            ? "0 failed"
+            : string.Format(c, "{0:N0} failed ({1})", Failed, string.Join(", ", FailedByErrorId.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Format(c, "{0} {1:N0}", p.Key, p.Value))));
+        var notSent = NotSent == 0 ? "" : string.Format(c, ", {0:N0} not sent (declined)", NotSent);
+        return string.Format(c, "{0}{1}: {2:N0} users in, {3:N0} done, {4}{5}, {6:N0} retries, {7:N0} pace adjustments, {8:0.0} s, {9:N0} users/s",
+            Operation, Stopped ? " (stopped early)" : "", Users, Done, failed, notSent, Retries, PaceAdjustments, Elapsed.TotalSeconds, UsersPerSecond);
+    }
+}

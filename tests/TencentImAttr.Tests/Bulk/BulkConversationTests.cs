@@ -1,0 +1,208 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Operations;
+using TencentImAttr.Models;
+using TencentImAttr.Testing;
+using Xunit;
+
+namespace TencentImAttr.Tests.Bulk;
+
+/// <summary>What a run tells the person: one approval per call, the summary, progress with a percentage, and log lines before results.</summary>
+public class BulkConversationTests
+{
+    private static GetItem Get(string user) => Items.Get(user, ImService.AllMemberPush).Result!;
+
+    /// <summary>Each batch succeeds at once, writing one log line first; every user named in <see cref="Failing"/> fails with that error id.</summary>
+    private sealed class InstantOperation : IBatchOperation<GetItem, UserAttributes>
+    {
+        public Dictionary<string, string> Failing { get; } = new(StringComparer.Ordinal);
+        public int Calls;
+
+        public string UserIdOf(GetItem item) => item.UserId;
+        public GetItem Merge(GetItem earlier, GetItem later) => earlier;
+
+        public Task<ItemOutcome<UserAttributes>[]> ExecuteAsync(IReadOnlyList<GetItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending = default)
+        {
+            var call = Interlocked.Increment(ref Calls);
+            log.Write($"call {call}: {items.Count} user(s)");
+            return Task.FromResult(items.Select(i => Failing.TryGetValue(i.UserId, out var id)
+                ? ItemOutcome<UserAttributes>.Failed(new ItemFailure(new InvalidOperationException(id), id, Core.Errors.ImErrorCategory.InvalidData, i.UserId))
+                : ItemOutcome<UserAttributes>.Success(new UserAttributes(i.UserId, new Dictionary<string, string>()))).ToArray());
+        }
+    }
+
+    /// <summary>Everything the sink gets, in order: "verbose:...", "result:USER", "error:USER".</summary>
+    private sealed class OrderedSink : IEngineSink<UserAttributes>
+    {
+        public List<string> Events { get; } = new();
+        public List<ProgressReport> Progress { get; } = new();
+        public void OnResult(UserAttributes result) => Events.Add("result:" + result.UserId);
+        public void OnFailure(ItemFailure failure) => Events.Add("error:" + failure.TargetObject);
+        public void OnVerbose(string line) => Events.Add("verbose:" + line);
+        public void OnProgress(ProgressReport report) => Progress.Add(report);
+    }
+
+    [Fact]
+    public void Approval_is_asked_once_per_batch_with_the_users_it_carries()
+    {
+        var asked = new List<List<string>>();
+        var sink = new OrderedSink();
+        using (var engine = new BatchEngine<GetItem, UserAttributes>(new InstantOperation(), new EngineOptions { BatchSize = 100, ThrottleLimit = 2 }, sink,
+            approve: batch => { asked.Add(batch.Select(i => i.UserId).ToList()); return true; }))
+        {
+            for (var i = 0; i < 250; i++) engine.Add(Get("u" + i));
+            engine.Complete();
+        }
+        Assert.Equal(new[] { 100, 100, 50 }, asked.Select(a => a.Count));
+        Assert.Equal("u100", asked[1][0]);
+        Assert.Equal(250, sink.Events.Count(e => e.StartsWith("result:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_declined_batch_is_not_sent_and_its_users_get_no_outcome_but_bad_input_is_still_reported()
+    {
+        var op = new InstantOperation();
+        var sink = new OrderedSink();
+        var batch = 0;
+        BulkRunSummary summary;
+        using (var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 2, ThrottleLimit = 1 }, sink,
+            approve: _ => ++batch != 2))
+        {
+            engine.Add(Get("a"));
+            engine.Add(Get("b"));
+            engine.Add(Get("c"));
+            engine.AddFailure(Items.Get("", ImService.AllMemberPush).Failure!);
+            engine.Add(Get("c")); // a repeat of a declined user: no outcome either
+            engine.Add(Get("d"));
+            engine.Add(Get("e"));
+            engine.Complete();
+            summary = engine.Summary("Get-ImUserAttribute", stopped: false);
+        }
+        Assert.Equal(2, op.Calls);
+        Assert.Equal(new[] { "result:a", "result:b", "error:", "result:e" }, sink.Events.Where(e => !e.StartsWith("verbose:", StringComparison.Ordinal)));
+        Assert.Equal(7, summary.Users);
+        Assert.Equal(3, summary.Done);
+        Assert.Equal(3, summary.NotSent);
+        Assert.Equal(1, summary.FailedByErrorId["UserIdEmpty"]);
+    }
+
+    [Fact]
+    public void The_summary_counts_users_in_done_and_failed_by_error_id()
+    {
+        var op = new InstantOperation();
+        op.Failing["b"] = "UserNotFound";
+        op.Failing["c"] = "UserNotFound";
+        op.Failing["d"] = "AttributeValueTooLong";
+        var sink = new OrderedSink();
+        using var engine = new BatchEngine<GetItem, UserAttributes>(op, new EngineOptions { BatchSize = 2 }, sink);
+        foreach (var user in new[] { "a", "b", "c", "d", "e" }) engine.Add(Get(user));
+        engine.Complete();
+        engine.Counters.AddPaceAdjustment(); // the field adaptive pacing feeds
+        var summary = engine.Summary("Get-ImUserAttribute", stopped: false);
+        Assert.Equal(5, summary.Users);
+        Assert.Equal(2, summary.Done);
+        Assert.Equal(3, summary.Failed);
+        Assert.Equal(new Dictionary<string, long> { ["UserNotFound"] = 2, ["AttributeValueTooLong"] = 1 }, summary.FailedByErrorId);
+        Assert.Equal(1, summary.PaceAdjustments);
+        Assert.False(summary.Stopped);
+        Assert.StartsWith("Get-ImUserAttribute: 5 users in, 2 done, 3 failed (UserNotFound 2, AttributeValueTooLong 1), 0 retries, 1 pace adjustments, ", summary.ToString());
+        Assert.EndsWith(" users/s", summary.ToString());
+        Assert.StartsWith("Get-ImUserAttribute (stopped early): ", engine.Summary("Get-ImUserAttribute", stopped: true).ToString());
+    }
+
+    [Fact]
+    public void Retries_of_the_calls_are_counted_for_the_summary()
+    {
+        var answers = new Queue<StubResponse>(new[]
+        {
+            StubResponse.Http(502), // the call is sent again
+            StubResponse.Ok(",\"ErrorList\":[{\"To_Account\":\"b\",\"ErrorCode\":91000,\"ErrorInfo\":\"busy\"}]"), // b is sent again
+            StubResponse.Ok(),
+        });
+        var stub = new StubHttpHandler { Responder = _ => answers.Count > 0 ? answers.Dequeue() : StubResponse.Ok() };
+        using var connection = TestConnections.Open(stub, clock: new InstantClock(), maxRetry: 5);
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions(), sink);
+        engine.Add(Items.Set("a", new Hashtable { ["city"] = "x" }, ImService.AllMemberPush).Result!);
+        engine.Add(Items.Set("b", new Hashtable { ["city"] = "x" }, ImService.AllMemberPush).Result!);
+        engine.Complete();
+        var summary = engine.Summary("Set-ImUserAttribute", stopped: false);
+        Assert.Equal(2, summary.Done);
+        Assert.Equal(2, summary.Retries);
+        Assert.Equal(3, stub.Requests.Count);
+    }
+
+    [Fact]
+    public void A_calls_log_lines_come_before_its_results()
+    {
+        var sink = new OrderedSink();
+        using (var engine = new BatchEngine<GetItem, UserAttributes>(new InstantOperation(), new EngineOptions { BatchSize = 2, ThrottleLimit = 1 }, sink))
+        {
+            foreach (var user in new[] { "a", "b", "c" }) engine.Add(Get(user));
+            engine.Complete();
+        }
+        Assert.True(sink.Events.IndexOf("verbose:call 1: 2 user(s)") < sink.Events.IndexOf("result:a"), string.Join(" | ", sink.Events));
+        Assert.True(sink.Events.IndexOf("verbose:call 2: 1 user(s)") < sink.Events.IndexOf("result:c"), string.Join(" | ", sink.Events));
+    }
+
+    [Fact]
+    public void Progress_reports_carry_the_total_when_it_is_known()
+    {
+        var clock = new ManualClock();
+        var sink = new OrderedSink();
+        using (var engine = new BatchEngine<GetItem, UserAttributes>(new InstantOperation(), new EngineOptions { BatchSize = 10 }, sink, clock))
+        {
+            engine.Expect(100);
+            for (var i = 0; i < 100; i++)
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(50));
+                engine.Add(Get("u" + i));
+            }
+            engine.Complete();
+        }
+        var running = sink.Progress.Where(p => !p.Completed).ToList();
+        Assert.NotEmpty(running);
+        Assert.All(running, p => Assert.InRange(p.PercentComplete, 0, 100));
+        Assert.All(running, p => Assert.Equal(100, p.Total));
+        Assert.Contains("of 100 users done", running[0].StatusLine);
+        Assert.Equal(100, sink.Progress.Last().PercentComplete);
+    }
+
+    [Fact]
+    public void Progress_in_a_pipeline_keeps_count_and_rate_without_a_percentage()
+    {
+        var report = new ProgressReport(succeeded: 40, failed: 10, received: 80, TimeSpan.FromSeconds(2), completed: false);
+        Assert.Equal(-1, report.PercentComplete);
+        Assert.Equal(-1, report.SecondsRemaining);
+        Assert.Equal("50 of 80 users done, 25/s, 10 error(s)", report.StatusLine);
+
+        var known = new ProgressReport(succeeded: 40, failed: 10, received: 80, TimeSpan.FromSeconds(2), completed: false, total: 200);
+        Assert.Equal(25, known.PercentComplete);
+        Assert.Equal(6, known.SecondsRemaining); // 150 users left at 25/s
+    }
+
+    [Fact]
+    public void A_batchs_prompt_names_the_first_users_and_counts_the_rest()
+    {
+        Assert.Equal("1 user: alice", BatchPrompt.Users(new[] { "alice" }));
+        Assert.Equal("3 users: alice, bob, carol", BatchPrompt.Users(new[] { "alice", "bob", "carol" }));
+        Assert.Equal("100 users: u0, u1, u2 and 97 more", BatchPrompt.Users(Enumerable.Range(0, 100).Select(i => "u" + i).ToList()));
+        var longId = new string('x', 32) + "-tail";
+        Assert.Equal("1 user: " + new string('x', 21) + "...", BatchPrompt.Users(new[] { longId }));
+        Assert.Equal("1 user: " + new string('y', 24), BatchPrompt.Users(new[] { new string('y', 24) }));
+    }
+
+    [Fact]
+    public void A_batchs_prompt_names_each_attribute_once_and_counts_the_rest()
+    {
+        Assert.Equal("city, tier", BatchPrompt.Names(new[] { "city", "tier", "city", "tier" }));
+        Assert.Equal("a, b, c, d, e and 2 more", BatchPrompt.Names(new[] { "a", "b", "c", "d", "e", "f", "g" }));
+        Assert.Equal("City, city", BatchPrompt.Names(new[] { "City", "city" })); // names are case-sensitive in the API
+    }
+}
