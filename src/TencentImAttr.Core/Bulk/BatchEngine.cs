@@ -355,7 +355,9 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
                 }
                 catch (StopRequestedException stop)
                 {
-                    // The caller's -ErrorAction Stop: this item is the stopping point, the rest of the slot is held.
+                    // The caller's -ErrorAction Stop: this item is the stopping point (the summary counts its
+                    // failure; StoppedAt is its position), the rest of the slot is held.
+                    _failedByErrorId[failure.ErrorId] = _failedByErrorId.TryGetValue(failure.ErrorId, out var stops) ? stops + 1 : 1;
                     var account = new RunAccount();
                     account.Add(account.Failed, UserOf(entry, failure));
                     for (var k = i + 1; k < slot.Entries.Count; k++)
