@@ -114,4 +114,46 @@ function New-TestUserSig {
     [Convert]::ToBase64String($buffer.ToArray()).Replace('+', '*').Replace('/', '-').Replace('=', '_')
 }
 
-Export-ModuleMember -Function Start-TestEmulator, Stop-TestEmulator, Connect-TestEmulator, New-TestUserSig
+function Invoke-TestPwsh {
+    <#
+    .SYNOPSIS
+        Runs a script in a new pwsh process (-NonInteractive, no input), with the module imported and the TENCENTIM_*
+        variables pointing at an emulator started by Start-TestEmulator. Returns every line it printed (all streams,
+        merged) and its exit code.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)] [string] $ModulePath,
+        [Parameter(Mandatory)] [string] $Script,
+        [int] $Width = 300
+    )
+    $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    if (Test-Path $pwshDll) { $startInfo.ArgumentList.Add($pwshDll) } else { $startInfo.FileName = Join-Path $PSHOME 'pwsh' }
+    foreach ($arg in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModulePath'; $Script *>&1 | Out-String -Width $Width") {
+        $startInfo.ArgumentList.Add($arg)
+    }
+    # The key goes through the environment, never on a command line.
+    $startInfo.Environment['TENCENTIM_SDKAPPID'] = "$($Emulator.SdkAppId)"
+    $startInfo.Environment['TENCENTIM_IDENTIFIER'] = $Emulator.Identifier
+    $startInfo.Environment['TENCENTIM_SECRETKEY'] = [System.Net.NetworkCredential]::new('', $Emulator.SecretKey).Password
+    $startInfo.Environment['TENCENTIM_BASEURI'] = $Emulator.BaseUri
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.RedirectStandardInput = $true
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    try {
+        $process.StandardInput.Close()
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $process.WaitForExit()
+        [pscustomobject]@{
+            Lines    = @(($stdout.Result + $stderr.Result) -split "`r?`n" | Where-Object { $_ })
+            ExitCode = $process.ExitCode
+        }
+    }
+    finally { $process.Dispose() }
+}
+
+Export-ModuleMember -Function Start-TestEmulator, Stop-TestEmulator, Connect-TestEmulator, New-TestUserSig, Invoke-TestPwsh

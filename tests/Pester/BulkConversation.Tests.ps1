@@ -14,28 +14,7 @@ BeforeAll {
     Set-ImAppAttributeName -Name city, tier -Force -Connection $connection
 
     # Runs a script in a new pwsh process, -NonInteractive, connected to the emulator; returns everything it printed.
-    function Invoke-ChildPwsh([string] $Script) {
-        $plain = [System.Net.NetworkCredential]::new('', $emulator.SecretKey).Password
-        $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        $pwshDll = Join-Path $PSHOME 'pwsh.dll'
-        if (Test-Path $pwshDll) { $startInfo.ArgumentList.Add($pwshDll) } else { $startInfo.FileName = Join-Path $PSHOME 'pwsh' }
-        foreach ($arg in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$modulePath'; $Script *>&1 | Out-String -Width 300") {
-            $startInfo.ArgumentList.Add($arg)
-        }
-        $startInfo.Environment['TENCENTIM_SDKAPPID'] = "$($emulator.SdkAppId)"
-        $startInfo.Environment['TENCENTIM_IDENTIFIER'] = $emulator.Identifier
-        $startInfo.Environment['TENCENTIM_SECRETKEY'] = $plain
-        $startInfo.Environment['TENCENTIM_BASEURI'] = $emulator.BaseUri
-        $startInfo.RedirectStandardOutput = $true
-        $startInfo.RedirectStandardError = $true
-        $startInfo.RedirectStandardInput = $true
-        $process = [System.Diagnostics.Process]::Start($startInfo)
-        $process.StandardInput.Close()
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $process.WaitForExit()
-        @(($stdout.Result + $stderr.Result) -split "`r?`n" | Where-Object { $_ })
-    }
+    function Invoke-ChildPwsh([string] $Script) { (Invoke-TestPwsh -Emulator $emulator -ModulePath $modulePath -Script $Script).Lines }
 
     # Runs a script in a new runspace of this process, connected to the emulator; returns its output and streams.
     function Invoke-InRunspace([string] $Script) {

@@ -30,31 +30,13 @@ BeforeAll {
     }
 
     # Runs a script in a new pwsh process, -NonInteractive, with the module imported and the TENCENTIM_* variables
-    # pointing at the emulator; returns its output lines (all streams) and exit code.
+    # pointing at the emulator; returns its output (all streams) and exit code.
     function Invoke-ChildPwsh([string] $Script) {
-        $plain = [System.Net.NetworkCredential]::new('', $emulator.SecretKey).Password
-        $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        $pwshDll = Join-Path $PSHOME 'pwsh.dll'
-        if (Test-Path $pwshDll) { $startInfo.ArgumentList.Add($pwshDll) } else { $startInfo.FileName = Join-Path $PSHOME 'pwsh' }
-        foreach ($arg in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$modulePath'; $Script *>&1 | Out-String -Width 200") {
-            $startInfo.ArgumentList.Add($arg)
-        }
-        $startInfo.Environment['TENCENTIM_SDKAPPID'] = "$($emulator.SdkAppId)"
-        $startInfo.Environment['TENCENTIM_IDENTIFIER'] = $emulator.Identifier
-        $startInfo.Environment['TENCENTIM_SECRETKEY'] = $plain
-        $startInfo.Environment['TENCENTIM_BASEURI'] = $emulator.BaseUri
-        $startInfo.RedirectStandardOutput = $true
-        $startInfo.RedirectStandardError = $true
-        $startInfo.RedirectStandardInput = $true
-        $process = [System.Diagnostics.Process]::Start($startInfo)
-        $process.StandardInput.Close()
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $process.WaitForExit()
+        $run = Invoke-TestPwsh -Emulator $emulator -ModulePath $modulePath -Script $Script -Width 200
         # Every bulk command ends with a summary on the Information stream, which *>&1 merges: these tests read the
         # other lines (BulkConversation.Tests.ps1 tests the summary).
-        $output = (($stdout.Result + $stderr.Result) -split "`r?`n" | Where-Object { $_ -notmatch '^\w+-Im\w+( \(stopped early\))?: [\d,]+ users in, ' }) -join "`n"
-        [pscustomobject]@{ Output = $output; ExitCode = $process.ExitCode }
+        $output = ($run.Lines | Where-Object { $_ -notmatch '^\w+-Im\w+( \(stopped early\))?: [\d,]+ users in, ' }) -join "`n"
+        [pscustomobject]@{ Output = $output; ExitCode = $run.ExitCode }
     }
 
     # Runs a script in a new runspace of this process and returns the PowerShell object, streams and all.
