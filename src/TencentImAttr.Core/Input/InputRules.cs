@@ -1,6 +1,8 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 using TencentImAttr.Core.Api;
@@ -95,6 +97,22 @@ internal static class InputRules
                 ? " It looks like a RegistrationID: those are accepted only by the Push service (Connect-ImApp -Service Push)."
                 : "";
             return new ImInputException(ErrorIds.UserIdTooLong, $"The user id '{MessageText.Quote(userId)}' is {bytes} bytes in UTF-8; a UserID is at most {MaxUserIdBytes}.{hint}", userId);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Checks each of <paramref name="values"/> with <paramref name="rule"/> and keeps them in the order first given,
+    /// without repeats (names to remove, tags): the first value that breaks the rule is the error.
+    /// </summary>
+    public static ImInputException? CheckDistinct(IEnumerable<string?>? values, Func<string?, object?, ImInputException?> rule, object? target, out List<string> distinct)
+    {
+        distinct = new List<string>();
+        foreach (var value in values ?? Array.Empty<string?>())
+        {
+            var bad = rule(value, target);
+            if (bad is not null) return bad;
+            if (!distinct.Contains(value!, StringComparer.Ordinal)) distinct.Add(value!);
         }
         return null;
     }

@@ -34,14 +34,8 @@ internal sealed class RemoveItem
         var bad = record.CheckUser(service);
         if (bad is not null) return ItemOutcome<RemoveItem>.Rejected(bad);
         var user = record.UserId!;
-        names ??= record.FindTexts(NameProperties);
-        var list = new List<string>();
-        foreach (var name in names ?? Array.Empty<string?>())
-        {
-            bad = InputRules.CheckName(name, user);
-            if (bad is not null) return ItemOutcome<RemoveItem>.Rejected(bad);
-            if (!list.Contains(name!, StringComparer.Ordinal)) list.Add(name!);
-        }
+        bad = InputRules.CheckDistinct(names ?? record.FindTexts(NameProperties), InputRules.CheckName, user, out var list);
+        if (bad is not null) return ItemOutcome<RemoveItem>.Rejected(bad);
         return list.Count == 0
             ? ItemOutcome<RemoveItem>.Rejected(new ImInputException(ErrorIds.NameListEmpty, $"User '{user}': no attribute names to remove.", user))
             : ItemOutcome<RemoveItem>.Success(new RemoveItem(user, list));

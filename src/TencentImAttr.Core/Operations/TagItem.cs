@@ -41,13 +41,8 @@ internal sealed class TagItem
         var bad = record.CheckUser(service);
         if (bad is not null) return ItemOutcome<TagItem>.Rejected(bad);
         var user = record.UserId!;
-        var list = new List<string>();
-        foreach (var tag in tags ?? record.FindTexts(TagProperties) ?? Array.Empty<string?>())
-        {
-            bad = InputRules.CheckTag(tag, user);
-            if (bad is not null) return ItemOutcome<TagItem>.Rejected(bad);
-            if (!list.Contains(tag!, StringComparer.Ordinal)) list.Add(tag!);
-        }
+        bad = InputRules.CheckDistinct(tags ?? record.FindTexts(TagProperties), InputRules.CheckTag, user, out var list);
+        if (bad is not null) return ItemOutcome<TagItem>.Rejected(bad);
         if (list.Count == 0)
         {
             return ItemOutcome<TagItem>.Rejected(new ImInputException(ErrorIds.TagListEmpty, $"User '{MessageText.Quote(user)}': no tags (give -Tag, or a Tags or Tag property).", user));
