@@ -52,6 +52,8 @@ public sealed class StubResponse
     public bool Stall { get; set; }
     /// <summary>Waits this long before answering.</summary>
     public TimeSpan Delay { get; set; }
+    /// <summary>Answers only once this task is done (a test opens it when the calls it needs are all in), so an order of events is arranged, not hoped for from timing.</summary>
+    public Task? Gate { get; set; }
     /// <summary>Response headers (e.g. Retry-After, Date).</summary>
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -115,6 +117,10 @@ public sealed class StubHttpHandler : HttpMessageHandler
             if (response.Stall)
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            if (response.Gate is not null)
+            {
+                await response.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             if (response.Delay > TimeSpan.Zero)
             {
