@@ -69,6 +69,11 @@ public sealed class StubResponse
     public static StubResponse Reset() => new() { Exception = new HttpRequestException("The connection was reset by peer.") };
     /// <summary>A connection that never answers.</summary>
     public static StubResponse Stalled() => new() { Stall = true };
+    /// <summary>
+    /// What a stall ends in, at once: the client's own timeout, without waiting for it. For runs of many calls on a
+    /// busy machine, where a real timeout short enough to wait for would also cut answers that are merely slow.
+    /// </summary>
+    public static StubResponse TimedOut() => new() { Exception = new OperationCanceledException("stalled: the client's timeout, simulated") };
 }
 
 /// <summary>

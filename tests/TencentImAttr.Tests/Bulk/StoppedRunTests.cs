@@ -142,7 +142,8 @@ public class StoppedRunTests
         {
             Responder = r => r.Body.Contains("\"u0000\"", StringComparison.Ordinal) ? StubResponse.Stalled() : StubResponse.Fail(90009, "admin"),
         };
-        using var connection = TestConnections.Open(stub, maxRetry: 0, timeout: TimeSpan.FromMilliseconds(300));
+        // The stalled call must outlast the refused one by far: its timeout is all that orders them.
+        using var connection = TestConnections.Open(stub, maxRetry: 0, timeout: TimeSpan.FromSeconds(5));
         var e = RunUntilStopped(BulkOperations.Set(connection), Sets(Users(300)), new CollectingSink<UserAttributes>(), throttle: 2);
         Assert.Equal(2, stub.Requests.Count);
         Assert.Equal(Users(100), e.OutcomeUnknown);
