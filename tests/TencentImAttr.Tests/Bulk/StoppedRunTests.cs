@@ -44,7 +44,7 @@ public class StoppedRunTests
     public static TheoryData<int> ConnectionCodes()
     {
         var data = new TheoryData<int>();
-        foreach (var code in new[] { 70001, 70002, 70003, 70005, 70009, 70013, 70014, 70016, 70020, 70050, 70052, 60006, 60016, 60017, 60020, 60021, 90009 }) data.Add(code);
+        foreach (var code in new[] { 70001, 70002, 70003, 70005, 70009, 70013, 70014, 70016, 70020, 70050, 70052, 60006, 60016, 60017, 60020, 60021, 90009, 90045 }) data.Add(code);
         return data;
     }
 
