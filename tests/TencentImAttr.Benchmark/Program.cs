@@ -43,6 +43,12 @@ internal static class Program
             return 0;
         }
 
+        if (options.AllocOnly)
+        {
+            // The module's allocations per user alone: no server in the process.
+            Console.WriteLine("RESULT" + AllocationScenario.Run(options.AllocUsers, options.AllocTypes));
+            return 0;
+        }
         await using var server = await BenchServer.StartAsync().ConfigureAwait(false);
         if (options.CpuOnly)
         {
@@ -141,6 +147,9 @@ internal static class Program
         // 4. CPU per user through the cmdlets, in a pwsh process (CpuPerUserScenario.cs).
         var cpuFields = CpuPerUserScenario.Run(server, options.CpuUsers, options.ModulePath);
 
+        // 5. The module's own allocations per user, per operation, with no server's in the count (AllocationScenario.cs).
+        var allocFields = AllocationScenario.Run(options.AllocUsers, options.AllocTypes);
+
         var ratio = baseline.UsersPerSecond > 0 ? engine.UsersPerSecond / baseline.UsersPerSecond : 0;
         var maxInSecond = engine.Server.MaxCallsInAnySecond;
         Console.WriteLine("Summary");
@@ -188,7 +197,7 @@ internal static class Program
             engine.UsersPerSecond, baseline.UsersPerSecond, ratio, maxInSecond, memorySmall.PeakMemoryMb, memoryLarge.PeakMemoryMb,
             faults.UsersPerSecond, faultRatio, faults.Sink.Failures,
             pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1,
-            tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields + " " + shared.ResultFields);
+            tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields + " " + shared.ResultFields + allocFields);
         return ok ? 0 : 1;
     }
 
@@ -423,7 +432,7 @@ internal sealed class MemorySampler
 internal sealed class Options
 {
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--module PATH] [--cpu-only] [--shared-only]\n" +
+        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--module PATH] [--cpu-only] [--shared-only] [--alloc-only] [--alloc-types] [--alloc-users N]\n" +
         "  --users N       users in the engine's throughput run (default 60000; --short: 20000)\n" +
         "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
         "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
@@ -435,7 +444,10 @@ internal sealed class Options
         "  --cpu-users N   users per round of the CPU-per-user run through the cmdlets in pwsh (default 20000)\n" +
         "  --module PATH   the TencentImAttr.psd1 that run imports (default out/TencentImAttr/; another commit's build to compare)\n" +
         "  --cpu-only      only that run\n" +
-        "  --shared-only   only the shared-quota run (and the clean engine run beside it), for tuning the adaptive pace";
+        "  --shared-only   only the shared-quota run (and the clean engine run beside it), for tuning the adaptive pace\n" +
+        "  --alloc-users N users per operation in the module's allocation run (default 20000)\n" +
+        "  --alloc-only    only that run (no server in the process: the module's allocations per user for Set, Get and Remove)\n" +
+        "  --alloc-types   also print, for each operation, the types allocated (sampled by the runtime's allocation ticks)";
 
     public int Users { get; private set; } = 60_000;
     public int BaselineUsers { get; private set; }
@@ -451,6 +463,9 @@ internal sealed class Options
     public string? ModulePath { get; private set; }
     public bool CpuOnly { get; private set; }
     public bool SharedOnly { get; private set; }
+    public int AllocUsers { get; private set; } = 20_000;
+    public bool AllocOnly { get; private set; }
+    public bool AllocTypes { get; private set; }
     public int MemorySmall { get; private set; } = 100_000;
     public int MemoryLarge { get; private set; } = 1_000_000;
 
@@ -471,6 +486,9 @@ internal sealed class Options
                 case "--cpu-users": options.CpuUsers = Number(args, ++i, 1); break;
                 case "--cpu-only": options.CpuOnly = true; break;
                 case "--shared-only": options.SharedOnly = true; break;
+                case "--alloc-users": options.AllocUsers = Number(args, ++i, 1); break;
+                case "--alloc-only": options.AllocOnly = true; break;
+                case "--alloc-types": options.AllocTypes = true; break;
                 case "--module": options.ModulePath = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--module needs a path to TencentImAttr.psd1."); break;
                 case "--fail-rate": options.FailRate = Fraction(args, ++i); break;
                 case "--pwsh-users": pwshUsers = Number(args, ++i, 1); break;
