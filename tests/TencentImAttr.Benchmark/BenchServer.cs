@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Text.Json;
@@ -30,6 +31,9 @@ internal sealed class BenchServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly object _gate = new();
     private readonly List<long> _arrivals = new();
+    // The query's random of each arrival, by the arrival's index: it names the call to the client's own record of
+    // when it sent it (PwshRun's send stamps), so that each call's time from socket to count can be measured.
+    private readonly List<uint> _randoms = new();
     private readonly AttributeStore _store = new() { KeepsValues = false };
     private EmulatedImService _service = null!;
     private long _rateLimited, _tooManyUsers, _badRequests, _users;
@@ -113,8 +117,9 @@ internal sealed class BenchServer : IAsyncDisposable
         lock (_gate)
         {
             var faults = _service.InjectedFaults.Values.Sum();
-            var stats = new ServerStats(_arrivals.ToArray(), _rateLimited, _tooManyUsers, _badRequests, _users, _maxUsersInCall) { Faults = faults };
+            var stats = new ServerStats(_arrivals.ToArray(), _rateLimited, _tooManyUsers, _badRequests, _users, _maxUsersInCall) { Faults = faults, Randoms = _randoms.ToArray() };
             _arrivals.Clear();
+            _randoms.Clear();
             Renew();
             _rateLimited = _tooManyUsers = _badRequests = _users = 0;
             _maxUsersInCall = 0;
@@ -125,11 +130,18 @@ internal sealed class BenchServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         EmulatedImService service;
+        int arrival;
         lock (_gate)
         {
             // The arrival time is taken under the lock, so the list stays sorted.
             _arrivals.Add(Stopwatch.GetTimestamp());
+            arrival = _arrivals.Count - 1;
+            _randoms.Add(0);
             service = _service;
+        }
+        if (uint.TryParse(context.Request.Query["random"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var random))
+        {
+            lock (_gate) _randoms[arrival] = random;
         }
         byte[] body;
         using (var buffer = new System.IO.MemoryStream())
@@ -251,6 +263,9 @@ internal sealed class ServerStats
 
     /// <summary>Calls answered with an injected fault (<see cref="BenchServer.FailRate"/>).</summary>
     public long Faults { get; init; }
+
+    /// <summary>The query's random of each arrival, in the order of <see cref="Arrivals"/> (0 when it had none).</summary>
+    public uint[] Randoms { get; init; } = Array.Empty<uint>();
 
     /// <summary>The most calls that arrived within any one second (sliding window: two pointers over the sorted times).</summary>
     public int MaxCallsInAnySecond => MaxInWindow(Arrivals, Stopwatch.Frequency);
