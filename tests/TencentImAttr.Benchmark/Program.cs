@@ -176,6 +176,11 @@ internal static class Program
         Target("ratio >= 9", ratio >= 9);
         Target($"under faults: ratio to clean >= 0.9 x {1 - options.FailRate:N2}", faultRatio >= 0.9 * (1 - options.FailRate));
         Target("through pwsh: no 1-second window over 100 calls and no 60007, in every run", pwshRuns.Count > 0 && pwshRuns.All(r => r.MaxInSecond <= ApiCallsPerSecond && r.RateLimited == 0));
+        if (options.SendStamps)
+        {
+            // What the module controls: the server's count also carries the measuring server's own delays (docs/benchmark.md, 2026-12-02).
+            Target("through pwsh, by pwsh's own send stamps: no 1-second window over 100 calls, in every run", pwshRuns.Count > 0 && pwshRuns.All(r => r.ClientMaxInSecond is >= 0 and <= ApiCallsPerSecond));
+        }
         Target($"shared quota ({SharedQuotaRun.OtherShare:P0} taken): >= 90 % of the rest, < 2 % refused, no user lost", shared.ShareReached >= 0.9 && shared.RefusedShare < 0.02 && shared.FailedUsers == 0);
         Target($"memory flat: large run <= small run + {MemoryAllowanceMb} MB", memoryLarge.PeakMemoryMb <= memorySmall.PeakMemoryMb + MemoryAllowanceMb);
         if (options.Short)
