@@ -70,7 +70,7 @@ namespace TencentImAttr.Cmdlets;
 /// </parameter>
 [Cmdlet(VerbsCommon.Set, "ImUserAttribute", HelpUri = HelpLinks.CmdletPages + "Set-ImUserAttribute.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(UserAttributes))]
-public sealed class SetImUserAttributeCommand : ImBulkCmdlet
+public sealed class SetImUserAttributeCommand : ImWriteCmdlet
 {
     #region Parameters
 
@@ -94,7 +94,7 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet
     private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry)
     {
         var attributes = (IDictionary?)PipelineInput.Plain(Attribute);
-        return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry), options,
+        return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry, Verification), options,
             record => SetItem.Read(record, attributes, connection.Service),
             // A user with nothing to set (a row of empty cells) is sent nowhere, so there is nothing to confirm for it.
             batch => batch.Where(i => i.Attributes.Count > 0).ToList() is not { Count: > 0 } asked
