@@ -22,8 +22,12 @@ public class FaultInjectionTests
 {
     private const int Users = 10_000;
 
-    /// <summary>Every kind of fault the emulator injects, taken in turn.</summary>
-    private static readonly InjectedFault[] EveryFault = Enum.GetValues<InjectedFault>().Where(k => k != InjectedFault.None).ToArray();
+    /// <summary>
+    /// Every kind of fault the emulator injects that a run without -Verify is proven against, taken in turn. The two
+    /// left out break what a successful write claims, and only a read-back catches them: a stale call landing late
+    /// (LateApply) and a write answered OK but lost (LostWrite); the -Verify tests below inject them.
+    /// </summary>
+    private static readonly InjectedFault[] EveryFault = Enum.GetValues<InjectedFault>().Where(k => k is not (InjectedFault.None or InjectedFault.LateApply or InjectedFault.LostWrite)).ToArray();
 
     private static (StubHttpHandler Stub, InProcessEmulator Service) Faulty(double rate, int seed, params InjectedFault[] faults)
     {
