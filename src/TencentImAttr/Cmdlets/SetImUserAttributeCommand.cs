@@ -59,6 +59,16 @@ namespace TencentImAttr.Cmdlets;
 /// Each line of ids.txt is a user id; each user gets tier = silver. With objects from the pipeline, -Attribute is
 /// added to each object's own attributes and wins over them.
 /// </example>
+/// <example>
+/// Set attributes and prove that they landed
+/// <code>
+/// Import-Csv users.csv | Set-ImUserAttribute -Verify -InformationVariable run
+/// $run.MessageData.Verified
+/// </code>
+/// After each call, the users it set are read back and compared with the file; a user found different is sent once
+/// more, and one still different is an ImVerifyMismatch error showing the expected and the found values. The summary
+/// counts the users verified (here 2).
+/// </example>
 /// <parameter name="UserId">
 /// The users to set the same attributes on. Each user is checked on its own: a bad id is reported and the others still go.
 /// An array given here is built whole before the command starts (-UserId (Get-Content ids.txt) reads the whole file first); pipe the ids instead (Get-Content ids.txt | ...) to stream them.
