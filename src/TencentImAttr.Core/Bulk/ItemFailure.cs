@@ -18,8 +18,9 @@ internal sealed class ItemFailure
 
     /// <summary>
     /// Whether the service may have applied the item all the same: the last attempt that carried it timed out or was
-    /// cut after the request was sent, and no later answer settled it. The one record of "outcome unknown": the
-    /// accounting of a stopped run reads it, and so can a read-back check.
+    /// cut after the request was sent, and no later answer settled it. The one record of "outcome unknown" of the last
+    /// attempt: the accounting of a stopped run reads it. (Whether any attempt was of unknown outcome, success
+    /// included, is <see cref="ItemOutcome{TResult}.HadUnknownAttempt"/>, which -Verify reads.)
     /// </summary>
     public bool OutcomeUnknown { get; }
 

@@ -23,6 +23,9 @@ public class FaultInjectionTests
 {
     private const int Users = 10_000;
 
+    /// <summary>Long enough for any answer of a busy machine: stalls are cut by <see cref="StubResponse.TimedOut"/>, not by waiting.</summary>
+    private static readonly TimeSpan SlowAnswers = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Every kind of fault the emulator injects that a run without -Verify is proven against, taken in turn. The two
     /// left out break what a successful write claims, and only a read-back catches them: a stale call landing late
@@ -39,8 +42,20 @@ public class FaultInjectionTests
             o.Faults = faults.Length > 0 ? faults : EveryFault;
         });
         service.Register("tier", "city");
-        return (service.CreateHandler(), service);
+        // A stall ends in the client's timeout at once: the connections' timeout is long, so that answers merely slowed
+        // by a busy machine are never taken for stalls (which, with every attempt of a batch cut, would fail users).
+        return (TimingOut(service), service);
     }
+
+    /// <summary>The emulator's answers, a stall (and a call held by LateApply) ending in the client's timeout at once.</summary>
+    internal static StubHttpHandler TimingOut(InProcessEmulator service) => new()
+    {
+        Responder = r =>
+        {
+            var answer = service.Answer(r);
+            return answer.Stall ? StubResponse.TimedOut() : answer;
+        },
+    };
 
     private sealed class Tally<TResult> : IEngineSink<TResult>
         where TResult : class
@@ -110,7 +125,7 @@ public class FaultInjectionTests
     public void Set_get_remove_lose_no_user_under_every_fault(ImService family)
     {
         var (stub, service) = Faulty(rate: 0.3, seed: 7);
-        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: SlowAnswers, throttle: 16);
 
         // Set: tier and city for everyone.
         var set = Drive(BulkOperations.Set(connection),
@@ -157,7 +172,7 @@ public class FaultInjectionTests
     public void Tag_add_get_remove_clear_lose_no_user_under_every_fault(ImService family)
     {
         var (stub, service) = Faulty(rate: 0.3, seed: 17);
-        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: SlowAnswers, throttle: 16);
         // Every user gets 12 tags: two parts per user, so faults strike between the parts too.
         string[] TagsOf(int i) => Enumerable.Range(0, 12).Select(k => "t" + ((i + k) % 40)).ToArray();
 
@@ -197,7 +212,7 @@ public class FaultInjectionTests
         {
             if (i % 3 != 0) service.Seed(Id(i), new Dictionary<string, string> { ["tier"] = "t" + (i % 5) });
         }
-        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: SlowAnswers, throttle: 16);
         var results = new Dictionary<string, UserAttributes>();
         var tally = new Tally<UserAttributes>(r => { results[r.UserId] = r; return r.UserId; });
         using (var engine = new BatchEngine<GetItem, UserAttributes>(BulkOperations.Get(connection), new EngineOptions { ThrottleLimit = 16 }, tally))
@@ -228,7 +243,7 @@ public class FaultInjectionTests
     {
         var fault = Enum.Parse<InjectedFault>(faultName);
         var (stub, service) = Faulty(rate: 0.25, seed: 3, fault);
-        using var connection = TestConnections.Open(stub, maxRetry: 8, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        using var connection = TestConnections.Open(stub, maxRetry: 8, timeout: SlowAnswers, throttle: 16);
         const int users = 2_000;
         var tally = new Tally<UserAttributes>(r => r.UserId);
         using (var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 16 }, tally))
@@ -262,14 +277,9 @@ public class FaultInjectionTests
             o.Faults = EveryFault.Append(InjectedFault.LateApply).Append(InjectedFault.LostWrite).ToArray();
             o.LateApplyMs = 2000;
         }, clock);
-        var lostWrites = 0;
-        service.Service.Log = line =>
-        {
-            if (line.Contains("injected LostWrite", StringComparison.Ordinal)) System.Threading.Interlocked.Increment(ref lostWrites);
-        };
         service.Register("tier", "city");
-        var stub = service.CreateHandler();
-        using var connection = TestConnections.Open(stub, family, clock, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        var stub = TimingOut(service);
+        using var connection = TestConnections.Open(stub, family, clock, maxRetry: 4, timeout: SlowAnswers, throttle: 16);
         string Meant(int i) => "t" + (i % 7);
         var input = new List<SetItem>();
         for (var block = 0; block < users; block += 500)
@@ -305,9 +315,10 @@ public class FaultInjectionTests
             Assert.Equal(meant, service.AttributesOf(result.UserId)!["tier"]);
         }
         Assert.True(done > users * 0.9, $"only {done} of {users} done");
-        // Every kind struck (each failure takes the next kind in turn), and a lost write was found at its read-back.
+        // Every kind struck (each failure takes the next kind in turn). Whether a lost write is found different depends
+        // on what else struck the batch (a held attempt of the same content may land before the read), so the catch
+        // itself is proven in VerifyTests, exactly.
         Assert.Equal(EveryFault.Append(InjectedFault.LateApply).Append(InjectedFault.LostWrite).Order(), service.Service.InjectedFaults.Keys.Order());
-        Assert.True(lostWrites == 0 || summary.Mismatched > 0, $"{lostWrites} lost write(s), none found different");
         Assert.True(summary.Verified >= done);
         Assert.All(sink.Failures, f => Assert.NotEqual(ErrorIds.UnexpectedError, f.ErrorId));
         var most = stub.Requests.Max(UsersIn);
@@ -331,7 +342,8 @@ public class FaultInjectionTests
             o.LateApplyMs = 60_000;
         }, clock);
         service.Register("tier");
-        using var connection = TestConnections.Open(service.CreateHandler(), clock: clock, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        // More attempts than faults: even a batch whose every retry meets one of the 5 gets through.
+        using var connection = TestConnections.Open(TimingOut(service), clock: clock, maxRetry: 8, timeout: SlowAnswers, throttle: 16);
         var input = Enumerable.Range(0, users).Select(i => Items.Set(Id(i), new Hashtable { ["tier"] = "old" }, ImService.AllMemberPush).Result!)
             .Concat(Enumerable.Range(0, users).Select(i => Items.Set(Id(i), new Hashtable { ["tier"] = "new" }, ImService.AllMemberPush).Result!)).ToList();
         var sink = new CollectingSink<UserAttributes>();
@@ -346,7 +358,7 @@ public class FaultInjectionTests
 
         Assert.Empty(sink.Failures);
         // Every user was reported done twice, the second time with "new"; the users of the held calls hold "old"
-        // (5 batches of 100; fewer if a held call's retry was itself held, which a slow machine can bring about).
+        // (5 batches of 100; fewer when a held call's retry was itself held).
         Assert.Equal(2 * users, sink.Results.Count);
         Assert.InRange(Enumerable.Range(0, users).Select(Id).Count(u => service.AttributesOf(u)!["tier"] == "old"), 100, 500);
     }

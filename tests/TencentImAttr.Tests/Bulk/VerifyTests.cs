@@ -18,12 +18,13 @@ namespace TencentImAttr.Tests.Bulk;
 /// -Verify (<see cref="VerifiedWrites{TItem,TResult,TReadItem,TState}"/>) against the emulator in process. Time is an
 /// <see cref="InstantClock"/> shared by the connection and the emulator: the settle delay and the backoffs pass at
 /// once and move the clock on, and a call the emulator holds (LateApply) lands when that clock passes its due time,
-/// before the next call is answered. Only the client's per-attempt timeout is real time (a short one), so nothing
-/// here depends on how fast the machine is.
+/// before the next call is answered. A held or stalled call ends in the client's timeout at once
+/// (<see cref="StubResponse.TimedOut"/>), so nothing here depends on how fast the machine is.
 /// </summary>
 public class VerifyTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(200);
+    /// <summary>Long enough for any answer of a busy machine: a stall ends in the client's timeout at once (<see cref="StubResponse.TimedOut"/>).</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly VerifyOptions Verify = VerifyOptions.Default;
 
     /// <summary>The emulator faulting the first <paramref name="faults"/> im_set_attr calls, one kind each in turn, on the shared clock.</summary>
@@ -38,7 +39,7 @@ public class VerifyTests
             o.LateApplyMs = 3000;
         }, clock);
         service.Register("tier", "city");
-        return (service.CreateHandler(), service);
+        return (FaultInjectionTests.TimingOut(service), service);
     }
 
     private static CollectingSink<TResult> Run<TItem, TResult>(IBatchOperation<TItem, TResult> operation, IEnumerable<TItem> items, out BulkRunSummary summary)
@@ -135,7 +136,7 @@ public class VerifyTests
             Responder = r =>
             {
                 var answer = service.Answer(r);
-                return r.Api == "im_set_attr" && System.Threading.Interlocked.Exchange(ref stalled, 1) == 0 ? StubResponse.Stalled() : answer;
+                return r.Api == "im_set_attr" && System.Threading.Interlocked.Exchange(ref stalled, 1) == 0 ? StubResponse.TimedOut() : answer;
             },
         };
         using var connection2 = TestConnections.Open(stub2, clock: clock, timeout: Timeout, maxRetry: 3);
