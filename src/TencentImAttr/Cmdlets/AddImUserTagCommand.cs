@@ -16,8 +16,8 @@ namespace TencentImAttr.Cmdlets;
 /// <remarks>
 /// <para>
 /// A call carries at most 10 tags per user, so a longer list is sent in parts of 10, one call after the other, in
-/// order; a user holds at most 100 tags, so more than 100 for one user is an error (TooManyTags) and nothing is sent
-/// for that user. With -Replace the whole list (at most 100) goes in one call.
+/// order; a user holds at most 100 tags, so more than 100 for one user (in one object, or in the user's rows merged
+/// into one call) is an error (TooManyTags) and nothing is sent for that user. With -Replace the whole list (at most 100) goes in one call.
 /// </para>
 /// <para>
 /// The output of Get-ImUserTag pipes straight in, on this connection or another (-Connection): that copies tags
@@ -64,7 +64,7 @@ namespace TencentImAttr.Cmdlets;
 /// </parameter>
 [Cmdlet(VerbsCommon.Add, "ImUserTag", HelpUri = HelpLinks.CmdletPages + "Add-ImUserTag.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(UserTags))]
-public sealed class AddImUserTagCommand : ImBulkCmdlet
+public sealed class AddImUserTagCommand : ImWriteCmdlet
 {
     #region Parameters
 
@@ -99,7 +99,7 @@ public sealed class AddImUserTagCommand : ImBulkCmdlet
         }
         var tags = Given(nameof(Tag)) ? Tag ?? System.Array.Empty<string?>() : null;
         var verb = Replace ? "Replace tags with " : "Add tags ";
-        return new BulkRun<TagItem, UserTags>(this, BulkOperations.AddTags(connection, Replace, maxRetry), options,
+        return new BulkRun<TagItem, UserTags>(this, BulkOperations.AddTags(connection, Replace, maxRetry, Verification), options,
             record => TagItem.Read(record, tags, connection.Service),
             batch => ShouldProcess(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), verb + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
             PassThru);

@@ -59,6 +59,16 @@ namespace TencentImAttr.Cmdlets;
 /// Each line of ids.txt is a user id; each user gets tier = silver. With objects from the pipeline, -Attribute is
 /// added to each object's own attributes and wins over them.
 /// </example>
+/// <example>
+/// Set attributes and prove that they landed
+/// <code>
+/// Import-Csv users.csv | Set-ImUserAttribute -Verify -InformationVariable run
+/// $run.MessageData.Verified
+/// </code>
+/// After each call, the users it set are read back and compared with the file; a user found different is sent once
+/// more, and one still different is an ImVerifyMismatch error showing the expected and the found values. The summary
+/// counts the users verified (here 2).
+/// </example>
 /// <parameter name="UserId">
 /// The users to set the same attributes on. Each user is checked on its own: a bad id is reported and the others still go.
 /// An array given here is built whole before the command starts (-UserId (Get-Content ids.txt) reads the whole file first); pipe the ids instead (Get-Content ids.txt | ...) to stream them.
@@ -70,7 +80,7 @@ namespace TencentImAttr.Cmdlets;
 /// </parameter>
 [Cmdlet(VerbsCommon.Set, "ImUserAttribute", HelpUri = HelpLinks.CmdletPages + "Set-ImUserAttribute.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(UserAttributes))]
-public sealed class SetImUserAttributeCommand : ImBulkCmdlet
+public sealed class SetImUserAttributeCommand : ImWriteCmdlet
 {
     #region Parameters
 
@@ -94,7 +104,7 @@ public sealed class SetImUserAttributeCommand : ImBulkCmdlet
     private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry)
     {
         var attributes = (IDictionary?)PipelineInput.Plain(Attribute);
-        return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry), options,
+        return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry, Verification), options,
             record => SetItem.Read(record, attributes, connection.Service),
             // A user with nothing to set (a row of empty cells) is sent nowhere, so there is nothing to confirm for it.
             batch => batch.Where(i => i.Attributes.Count > 0).ToList() is not { Count: > 0 } asked
