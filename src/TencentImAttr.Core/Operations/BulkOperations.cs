@@ -27,4 +27,16 @@ internal static class BulkOperations
 
     /// <summary>Remove every tag of each user.</summary>
     public static IBatchOperation<GetItem, UserTags> ClearTags(ImConnection connection, int? maxRetry = null) => Batches.Of(new ClearTagsOperation(), connection, maxRetry);
+
+    /// <summary>
+    /// Set-ImUserAttribute -Replace: read, compare, write only what differs (<see cref="ReplaceAttributes"/>); run it
+    /// with <see cref="EngineOptions.BatchSize"/> = <see cref="SyncCalls.UsersPerSync"/>. <paramref name="approve"/>
+    /// is asked, with each write call's target and action, on the pipeline thread.
+    /// </summary>
+    public static IBatchOperation<SetItem, SyncResult<AttributeDrift>> ReplaceAttributes(ImConnection connection, int throttleLimit, System.Func<string, string, bool> approve, int? maxRetry = null) =>
+        new ReplaceAttributes(connection, maxRetry, throttleLimit, approve);
+
+    /// <summary>Add-ImUserTag -Replace, read first (<see cref="ReplaceTags"/>): the drift report of -WhatIf.</summary>
+    public static IBatchOperation<TagItem, SyncResult<TagDrift>> ReplaceTags(ImConnection connection, int throttleLimit, System.Func<string, string, bool> approve, int? maxRetry = null) =>
+        new ReplaceTags(connection, maxRetry, throttleLimit, approve);
 }
