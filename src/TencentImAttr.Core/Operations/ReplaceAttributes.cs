@@ -46,7 +46,8 @@ internal static class AttributeDiff
 /// (<see cref="AttributeDiff"/>), and only what differs is written: one im_set_attr per 100 changed users with only the
 /// names added or changed, then one im_remove_attr per 100 users with names to drop; a user equal to the source gets
 /// no write call. Each write call is asked first, worded from its changes (declined under -WhatIf: the drift is the
-/// report). A failed read fails every user it carried; a user whose set failed is not sent its remove.
+/// report). A failed read fails every user it carried; a user whose set failed is not sent its remove; a user
+/// with a declined call is declined (not sent in full).
 /// </summary>
 internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<AttributeDrift>>, IDisposable
 {
@@ -119,9 +120,10 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         var setOutcome = new Dictionary<int, ItemOutcome<UserAttributes>>();
         for (var k = 0; k < toSet.Count; k++) setOutcome.Add(toSet[k], sets[k]);
 
-        // A user whose set failed or was declined is not sent its remove: it keeps one outcome, the set's.
+        // A user whose set failed is not sent its remove: it keeps one outcome, the set's. A declined set does not
+        // stop the remove's question (each call is asked on its own, so -WhatIf lists every call the run would send).
         var toRemove = Enumerable.Range(0, items.Count)
-            .Where(i => drifts[i] is { Removed.Count: > 0 } && (!setOutcome.TryGetValue(i, out var s) || (s.Failure is null && !s.Declined))).ToList();
+            .Where(i => drifts[i] is { Removed.Count: > 0 } && (!setOutcome.TryGetValue(i, out var s) || s.Failure is null)).ToList();
         var removes = await _calls.WriteAsync(sender, _remove,
             toRemove.Select(i => new RemoveItem(items[i].UserId, drifts[i]!.Removed.Keys.ToList())).ToList(),
             chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: remove " + BatchPrompt.Names(chunk.SelectMany(c => c.Names))),
@@ -139,10 +141,10 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
                 failure = set.Failure;
                 declined = set.Declined;
             }
-            if (failure is null && !declined && removeOutcome.TryGetValue(i, out var remove))
+            if (failure is null && removeOutcome.TryGetValue(i, out var remove))
             {
                 failure = remove.Failure;
-                declined = remove.Declined;
+                declined |= remove.Declined;
             }
             outcomes[i] = failure is not null ? ItemOutcome<SyncResult<AttributeDrift>>.Failed(failure)
                 : declined ? ItemOutcome<SyncResult<AttributeDrift>>.DeclinedWith(new SyncResult<AttributeDrift>(drift.UserId, drift, applied: false))
