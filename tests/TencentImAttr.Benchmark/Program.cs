@@ -44,6 +44,11 @@ internal static class Program
         }
 
         await using var server = await BenchServer.StartAsync().ConfigureAwait(false);
+        if (options.SyncOnly)
+        {
+            Console.WriteLine("RESULT" + SyncScenario.Run(options.SyncUsers).Fields);
+            return 0;
+        }
         if (options.CpuOnly)
         {
             // Comparing builds (--module): only the CPU-per-user figures, without the engine's runs.
@@ -130,6 +135,9 @@ internal static class Program
         var memoryLarge = RunEngine(server, options.MemoryLarge, options.Throttle, callsPerSecond: 0, sampleMemory: true);
         ok &= Report($"Memory, {options.MemoryLarge:N0} users (no quota, no latency)", memoryLarge, options.Throttle, 0);
 
+        // 3b. Issue 17: the write calls of a 1 %-changed sync against a blind Set (SyncScenario.cs; calls, not time).
+        var (syncFields, syncRatio) = SyncScenario.Run(options.SyncUsers);
+
         // 4. CPU per user through the cmdlets, in a pwsh process (CpuPerUserScenario.cs).
         var cpuFields = CpuPerUserScenario.Run(server, options.CpuUsers, options.ModulePath);
 
@@ -163,6 +171,7 @@ internal static class Program
         Target($"under faults: ratio to clean >= 0.9 x {1 - options.FailRate:N2}", faultRatio >= 0.9 * (1 - options.FailRate));
         Target("through pwsh: no 1-second window over 100 calls and no 60007, in every run", pwshRuns.Count > 0 && pwshRuns.All(r => r.MaxInSecond <= ApiCallsPerSecond && r.RateLimited == 0));
         Target($"shared quota ({SharedQuotaRun.OtherShare:P0} taken): >= 90 % of the rest, < 2 % refused, no user lost", shared.ShareReached >= 0.9 && shared.RefusedShare < 0.02 && shared.FailedUsers == 0);
+        Target("sync of a 1 %-changed source: write calls <= 2 % of a blind Set's", syncRatio <= 0.02);
         Target($"memory flat: large run <= small run + {MemoryAllowanceMb} MB", memoryLarge.PeakMemoryMb <= memorySmall.PeakMemoryMb + MemoryAllowanceMb);
         if (options.Short)
         {
@@ -180,7 +189,7 @@ internal static class Program
             engine.UsersPerSecond, baseline.UsersPerSecond, ratio, maxInSecond, memorySmall.PeakMemoryMb, memoryLarge.PeakMemoryMb,
             faults.UsersPerSecond, faultRatio, faults.Sink.Failures,
             pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1,
-            tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields + " " + shared.ResultFields);
+            tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields + " " + shared.ResultFields + syncFields);
         return ok ? 0 : 1;
     }
 
@@ -426,7 +435,9 @@ internal sealed class Options
         "  --short         CI mode: 20000 users, baseline 2000, memory runs of 20,000 and 200,000 users\n" +
         "  --cpu-users N   users per round of the CPU-per-user run through the cmdlets in pwsh (default 20000)\n" +
         "  --module PATH   the TencentImAttr.psd1 that run imports (default out/TencentImAttr/; another commit's build to compare)\n" +
-        "  --cpu-only      only that run";
+        "  --cpu-only      only that run\n" +
+        "  --sync-users N  users of the sync-cost run: a blind Set against a 1 %-changed Set -Replace (default 100000; --short: 20000)\n" +
+        "  --sync-only     only that run";
 
     public int Users { get; private set; } = 60_000;
     public int BaselineUsers { get; private set; }
@@ -441,6 +452,8 @@ internal sealed class Options
     public int CpuUsers { get; private set; } = 20_000;
     public string? ModulePath { get; private set; }
     public bool CpuOnly { get; private set; }
+    public int SyncUsers { get; private set; } = 100_000;
+    public bool SyncOnly { get; private set; }
     public int MemorySmall { get; private set; } = 100_000;
     public int MemoryLarge { get; private set; } = 1_000_000;
 
@@ -449,6 +462,7 @@ internal sealed class Options
         var options = new Options();
         int? users = null;
         int? pwshUsers = null;
+        int? syncUsers = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -464,6 +478,8 @@ internal sealed class Options
                 case "--fail-rate": options.FailRate = Fraction(args, ++i); break;
                 case "--pwsh-users": pwshUsers = Number(args, ++i, 1); break;
                 case "--pwsh-runs": options.PwshRuns = Number(args, ++i, 0); break;
+                case "--sync-users": syncUsers = Number(args, ++i, 100); break;
+                case "--sync-only": options.SyncOnly = true; break;
                 case "--help" or "-h" or "-?": options.Help = true; break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
@@ -476,6 +492,7 @@ internal sealed class Options
         }
         if (users is not null) options.Users = users.Value;
         options.PwshUsers = pwshUsers ?? (options.Short ? 20_000 : 100_000);
+        options.SyncUsers = syncUsers ?? (options.Short ? 20_000 : 100_000);
         options.BaselineUsers = options.Short ? 2_000 : Math.Max(2_000, options.Users / 10);
         return options;
     }
