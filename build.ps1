@@ -77,9 +77,14 @@ function Install-UserSigReference {
 
 # Counts from the TRX files of one dotnet test run (one file per test assembly).
 function Read-TrxCounts([string] $Directory) {
-    $counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Files = 0 }
+    $counts = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0; Files = 0; FailedTests = @() }
     foreach ($file in Get-ChildItem -Path $Directory -Filter '*.trx' -ErrorAction SilentlyContinue) {
-        $counters = ([xml](Get-Content -Raw -LiteralPath $file.FullName)).TestRun.ResultSummary.Counters
+        $run = ([xml](Get-Content -Raw -LiteralPath $file.FullName)).TestRun
+        $counters = $run.ResultSummary.Counters
+        foreach ($result in @($run.Results.UnitTestResult | Where-Object { $_ -and $_.outcome -ne 'Passed' -and $_.outcome -ne 'NotExecuted' })) {
+            $message = $result.SelectSingleNode('*[local-name()="Output"]/*[local-name()="ErrorInfo"]/*[local-name()="Message"]')
+            $counts.FailedTests += Format-FailedTest $result.testName $(if ($message) { $message.InnerText })
+        }
         $counts.Passed += [int]$counters.passed
         $counts.Failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
         $counts.Skipped += [int]$counters.notExecuted
@@ -88,21 +93,29 @@ function Read-TrxCounts([string] $Directory) {
     $counts
 }
 
+# One line naming a failed test and the first line of its message, for the list printed at the end of the run.
+function Format-FailedTest([string] $Name, [string] $Message) {
+    $first = if ($Message) { ($Message.Trim() -split '\r?\n')[0] } else { '' }
+    if ($first.Length -gt 240) { $first = $first.Substring(0, 240) + '...' }
+    if ($first) { "$Name :: $first" } else { $Name }
+}
+
 function Test-PowerShellSyntax {
     $files = Get-ChildItem -Path $root -Recurse -File -Include '*.ps1', '*.psd1', '*.psm1' |
         Where-Object { $_.FullName -notmatch '[\\/](out|bin|obj|node_modules|\.git)[\\/]' }
-    $passed = 0; $failed = 0
+    $passed = 0; $failed = 0; $failedTests = @()
     foreach ($file in $files) {
         $tokens = $null; $errors = $null
         $null = [System.Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref]$tokens, [ref]$errors)
         if ($errors) {
             $failed++
+            $failedTests += Format-FailedTest "syntax $($file.FullName)" $errors[0].Message
             foreach ($e in $errors) { Write-Host "syntax error: $($file.FullName):$($e.Extent.StartLineNumber): $($e.Message)" -ForegroundColor Red }
         }
         else { $passed++ }
     }
     Write-Host "syntax: $passed passed, $failed failed ($($files.Count) files)"
-    [ordered]@{ Passed = $passed; Failed = $failed; Skipped = 0 }
+    [ordered]@{ Passed = $passed; Failed = $failed; Skipped = 0; FailedTests = $failedTests }
 }
 
 function Invoke-PesterSuites {
@@ -118,16 +131,22 @@ function Invoke-PesterSuites {
     $result = Invoke-Pester -Configuration $config
     if ($null -eq $result) {
         Write-Host 'pester: Invoke-Pester returned nothing' -ForegroundColor Red
-        return [ordered]@{ Passed = 0; Failed = 1; Skipped = 0 }
+        return [ordered]@{ Passed = 0; Failed = 1; Skipped = 0; FailedTests = @('Invoke-Pester returned nothing') }
     }
     # A failed BeforeAll or a container that would not load fails no single test: count it as a failure too.
     $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    $failedTests = @(
+        foreach ($test in $result.Failed) { Format-FailedTest $test.ExpandedPath $(if ($test.ErrorRecord) { $test.ErrorRecord[0].ToString() }) }
+        foreach ($block in $result.FailedBlocks) { Format-FailedTest "block $($block.ExpandedPath)" $(if ($block.ErrorRecord) { $block.ErrorRecord[0].ToString() }) }
+        foreach ($container in $result.FailedContainers) { Format-FailedTest "container $($container.Item)" $(if ($container.ErrorRecord) { $container.ErrorRecord[0].ToString() }) }
+    )
     if ($result.TotalCount -eq 0) {
         Write-Host 'pester: no test ran' -ForegroundColor Red
         $failed++
+        $failedTests += 'pester: no test ran'
     }
     Write-Host "pester: $($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped"
-    [ordered]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $result.NotRunCount }
+    [ordered]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $result.NotRunCount; FailedTests = $failedTests }
 }
 
 function Invoke-Tests {
@@ -146,10 +165,12 @@ function Invoke-Tests {
         if ($counts.Files -eq 0) {
             Write-Host 'xunit: dotnet test wrote no TRX file' -ForegroundColor Red
             $counts.Failed++
+            $counts.FailedTests += 'xunit: dotnet test wrote no TRX file'
         }
         elseif ($exit -ne 0 -and $counts.Failed -eq 0) {
             Write-Host "xunit: dotnet test exited with $exit" -ForegroundColor Red
             $counts.Failed++
+            $counts.FailedTests += "xunit: dotnet test exited with $exit"
         }
         Write-Host "xunit: $($counts.Passed) passed, $($counts.Failed) failed, $($counts.Skipped) skipped ($($counts.Files) assemblies)"
         $suites.xunit = $counts
@@ -159,11 +180,16 @@ function Invoke-Tests {
 
     Invoke-Stage 'Pester' { $suites.pester = Invoke-PesterSuites }
 
-    $passed = 0; $failed = 0; $skipped = 0
-    foreach ($suite in $suites.Values) { $passed += $suite.Passed; $failed += $suite.Failed; $skipped += $suite.Skipped }
-    [ordered]@{ passed = $passed; failed = $failed; skipped = $skipped; suites = $suites } |
+    $passed = 0; $failed = 0; $skipped = 0; $failedTests = @()
+    foreach ($suite in $suites.Values) {
+        $passed += $suite.Passed; $failed += $suite.Failed; $skipped += $suite.Skipped; $failedTests += $suite.FailedTests
+        $suite.Remove('FailedTests')
+    }
+    [ordered]@{ passed = $passed; failed = $failed; skipped = $skipped; failedTests = $failedTests; suites = $suites } |
         ConvertTo-Json -Depth 4 | Set-Content -Path (Join-Path $resultsDir 'summary.json')
     Write-Host ''
+    # Named last, where a log's tail shows them.
+    foreach ($line in $failedTests) { Write-Host "FAILED $line" -ForegroundColor Red }
     Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0) { throw "$failed test(s) failed." }
 }

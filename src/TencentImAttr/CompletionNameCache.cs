@@ -24,8 +24,11 @@ internal static class CompletionNameCache
 
     private static readonly ConditionalWeakTable<ImConnection, FailureMark> Failures = new();
 
-    /// <summary>The names for the connection in force (-Connection, else this runspace's session's or the environment's); none when there is none.</summary>
-    public static IReadOnlyList<string> Names(ImConnection? explicitConnection)
+    /// <summary>
+    /// The names for the connection in force (-Connection, else this runspace's session's or the environment's); none
+    /// when there is none. <paramref name="giveUpAfter"/> replaces <see cref="GiveUpAfter"/> (tests on a busy machine).
+    /// </summary>
+    public static IReadOnlyList<string> Names(ImConnection? explicitConnection, TimeSpan? giveUpAfter = null)
     {
         ImConnection connection;
         try
@@ -41,7 +44,7 @@ internal static class CompletionNameCache
         if (mark.IsRecent) return Array.Empty<string>();
         try
         {
-            using var timeout = new CancellationTokenSource(GiveUpAfter);
+            using var timeout = new CancellationTokenSource(giveUpAfter ?? GiveUpAfter);
             AppAttributeNames.GetAsync(connection, null, timeout.Token).GetAwaiter().GetResult();
         }
         catch (Exception)

@@ -30,6 +30,8 @@ internal sealed class BenchServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly object _gate = new();
     private readonly List<long> _arrivals = new();
+    // Arrival times of the calls answered 60007: where in a run the refusals fall (the shared-quota run's first second).
+    private readonly List<long> _refusals = new();
     private readonly AttributeStore _store = new() { KeepsValues = false };
     private EmulatedImService _service = null!;
     private long _rateLimited, _tooManyUsers, _badRequests, _users;
@@ -113,8 +115,13 @@ internal sealed class BenchServer : IAsyncDisposable
         lock (_gate)
         {
             var faults = _service.InjectedFaults.Values.Sum();
-            var stats = new ServerStats(_arrivals.ToArray(), _rateLimited, _tooManyUsers, _badRequests, _users, _maxUsersInCall) { Faults = faults };
+            var stats = new ServerStats(_arrivals.ToArray(), _rateLimited, _tooManyUsers, _badRequests, _users, _maxUsersInCall)
+            {
+                Faults = faults,
+                RefusedArrivals = _refusals.ToArray(),
+            };
             _arrivals.Clear();
+            _refusals.Clear();
             Renew();
             _rateLimited = _tooManyUsers = _badRequests = _users = 0;
             _maxUsersInCall = 0;
@@ -125,10 +132,12 @@ internal sealed class BenchServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         EmulatedImService service;
+        long arrived;
         lock (_gate)
         {
             // The arrival time is taken under the lock, so the list stays sorted.
-            _arrivals.Add(Stopwatch.GetTimestamp());
+            arrived = Stopwatch.GetTimestamp();
+            _arrivals.Add(arrived);
             service = _service;
         }
         byte[] body;
@@ -156,7 +165,11 @@ internal sealed class BenchServer : IAsyncDisposable
         }
         else if (ErrorCodeOf(answer.Body) is { } code && code is not (0 or EmulatorCodes.InternalError))
         {
-            if (code == EmulatorCodes.RateLimited) Interlocked.Increment(ref _rateLimited);
+            if (code == EmulatorCodes.RateLimited)
+            {
+                Interlocked.Increment(ref _rateLimited);
+                lock (_gate) _refusals.Add(arrived);
+            }
             else if (code == EmulatorCodes.TooManyAccounts) Interlocked.Increment(ref _tooManyUsers);
             else Interlocked.Increment(ref _badRequests);
         }
@@ -251,6 +264,15 @@ internal sealed class ServerStats
 
     /// <summary>Calls answered with an injected fault (<see cref="BenchServer.FailRate"/>).</summary>
     public long Faults { get; init; }
+
+    /// <summary>Arrival times (Stopwatch ticks) of the calls answered 60007, in no particular order.</summary>
+    public long[] RefusedArrivals { get; init; } = Array.Empty<long>();
+
+    /// <summary>Calls that arrived within <paramref name="span"/> of the run's first call.</summary>
+    public long CallsWithin(TimeSpan span) => Arrivals.Length == 0 ? 0 : Arrivals.LongCount(a => a - Arrivals[0] < span.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>Refused calls that arrived within <paramref name="span"/> of the run's first call.</summary>
+    public long RefusedWithin(TimeSpan span) => Arrivals.Length == 0 ? 0 : RefusedArrivals.LongCount(a => a - Arrivals[0] < span.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>The most calls that arrived within any one second (sliding window: two pointers over the sorted times).</summary>
     public int MaxCallsInAnySecond => MaxInWindow(Arrivals, Stopwatch.Frequency);

@@ -38,7 +38,17 @@ internal static class SharedQuotaRun
         Console.WriteLine("  {0:N0} users in {1:N2} s: {2:N0} users/s; {3:N1} calls/s accepted = {4:P1} of the {5} left; {6:N0} of {7:N0} calls refused (60007) = {8:P2}; {9:N0} users failed",
             run.Users, run.Elapsed.TotalSeconds, run.UsersPerSecond, accepted / run.Elapsed.TotalSeconds, figures.ShareReached, left,
             run.Server.RateLimited, run.Server.Calls, figures.RefusedShare, figures.FailedUsers);
+        // The first refusals answer calls that were already on the wire: the module learns of the share one round trip
+        // after the share is full, so the start costs about a round trip of calls at the starting pace, whatever the
+        // run's length. What follows is the adaptive pace's own cost.
+        var start = TimeSpan.FromSeconds(2);
+        var startRefused = run.Server.RefusedWithin(start);
+        var laterCalls = run.Server.Calls - run.Server.CallsWithin(start);
+        var laterRefused = run.Server.RateLimited - startRefused;
+        Console.WriteLine("  refused in the first {0:N0} s: {1:N0} of {2:N0} calls; after: {3:N0} of {4:N0} = {5:P2}",
+            start.TotalSeconds, startRefused, run.Server.CallsWithin(start), laterRefused, laterCalls, laterCalls > 0 ? (double)laterRefused / laterCalls : 0);
         Console.WriteLine();
+        figures.LaterRefusedShare = laterCalls > 0 ? (double)laterRefused / laterCalls : 0;
         return figures;
     }
 }
@@ -65,6 +75,9 @@ internal sealed class SharedQuotaFigures
     /// <summary>Users that failed after all their retries (lost, if not rerun).</summary>
     public long FailedUsers { get; }
 
+    /// <summary>Refused calls over all calls, counting only the calls after the run's first two seconds (the adaptive pace in its steady state).</summary>
+    public double LaterRefusedShare { get; set; }
+
     /// <summary>The RESULT line's part.</summary>
-    public string ResultFields => string.Format(CultureInfo.InvariantCulture, "shared_share_reached={0:F2} shared_refused_pct={1:F2} shared_failed_users={2}", ShareReached, RefusedShare * 100, FailedUsers);
+    public string ResultFields => string.Format(CultureInfo.InvariantCulture, "shared_share_reached={0:F2} shared_refused_pct={1:F2} shared_later_refused_pct={2:F2} shared_failed_users={3}", ShareReached, RefusedShare * 100, LaterRefusedShare * 100, FailedUsers);
 }

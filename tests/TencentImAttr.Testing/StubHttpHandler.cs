@@ -52,6 +52,8 @@ public sealed class StubResponse
     public bool Stall { get; set; }
     /// <summary>Waits this long before answering.</summary>
     public TimeSpan Delay { get; set; }
+    /// <summary>Answers only once this task is done (a test opens it when the calls it needs are all in), so an order of events is arranged, not hoped for from timing.</summary>
+    public Task? Gate { get; set; }
     /// <summary>Response headers (e.g. Retry-After, Date).</summary>
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -67,6 +69,11 @@ public sealed class StubResponse
     public static StubResponse Reset() => new() { Exception = new HttpRequestException("The connection was reset by peer.") };
     /// <summary>A connection that never answers.</summary>
     public static StubResponse Stalled() => new() { Stall = true };
+    /// <summary>
+    /// What a stall ends in, at once: the client's own timeout, without waiting for it. For runs of many calls on a
+    /// busy machine, where a real timeout short enough to wait for would also cut answers that are merely slow.
+    /// </summary>
+    public static StubResponse TimedOut() => new() { Exception = new OperationCanceledException("stalled: the client's timeout, simulated") };
 }
 
 /// <summary>
@@ -115,6 +122,10 @@ public sealed class StubHttpHandler : HttpMessageHandler
             if (response.Stall)
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            if (response.Gate is not null)
+            {
+                await response.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             if (response.Delay > TimeSpan.Zero)
             {

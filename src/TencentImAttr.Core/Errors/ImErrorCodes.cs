@@ -43,6 +43,9 @@ internal static class ImErrorCodes
         [90018] = ("too many accounts in one request", false, ImErrorCategory.LimitsExceeded),
         [90033] = ("invalid attribute: is the name registered with Set-ImAppAttributeName?", false, ImErrorCategory.InvalidArgument),
         [90035] = ("an attribute can apply to one account type only", false, ImErrorCategory.InvalidArgument),
+        // The Push service's error-code page (trtc.io/document/74196): "Push notification feature for all
+        // users/Tag/single push is not enabled".
+        [90045] = ("the push feature is not enabled for the app", false, ImErrorCategory.NotEnabled),
         [90994] = ("internal error", true, ImErrorCategory.ResourceUnavailable),
         [90995] = ("internal error", true, ImErrorCategory.ResourceUnavailable),
         [91000] = ("internal service error", true, ImErrorCategory.ResourceUnavailable),
@@ -85,6 +88,7 @@ internal static class ImErrorCodes
         [70050] = "Wait a minute before connecting again, and check the secret key and identifier first.",
         [70052] = NewUserSig,
         [90009] = Administrator,
+        [90045] = "Enable the Push service's push to all users and tag push for the app in the Chat console (Push service: activate, then enable the feature), then run the command again.",
     };
 
     /// <summary>The sentence that says what to do about the code, or null when the message has nothing to add (90033 carries its own).</summary>

@@ -67,7 +67,8 @@ internal static class ResponseClassifier
     /// Whether a call's final failure (after its retries and any renewal) says the connection, not the users, is wrong,
     /// so that every other call would fail the same way: the UserSig errors (70001-70020, 70050, 70052), a bad or
     /// disabled app, request, plan or address (60006, 60016, 60017, 60020, 60021), a missing administrator permission
-    /// (90009), a name that does not resolve, a TLS failure, a refused connection, a closed connection object.
+    /// (90009), the Push service's feature not enabled (90045), a name that does not resolve, a TLS failure, a refused
+    /// connection, a closed connection object.
     /// Per-user codes of an ErrorList are never connection-level: they name one user.
     /// </summary>
     public static bool IsConnectionLevel(ImApiException failure) => !failure.IsPerUser && failure.Kind switch
@@ -79,7 +80,7 @@ internal static class ResponseClassifier
 
     /// <summary>The service codes that mean the connection's settings are wrong (see <see cref="IsConnectionLevel"/>).</summary>
     public static bool IsConnectionLevelCode(int code) =>
-        code is >= 70001 and <= 70020 or 70050 or 70052 or 60006 or 60016 or 60017 or 60020 or 60021 or 90009;
+        code is >= 70001 and <= 70020 or 70050 or 70052 or 60006 or 60016 or 60017 or 60020 or 60021 or 90009 or 90045;
 
     /// <summary>
     /// Whether a user carried by a call that failed this way may have been applied: a timeout, or a transport

@@ -231,7 +231,8 @@ public class ApiClientTests
     public async Task Connection_resets_and_stalls_are_retried_and_reported_as_transport_and_timeout()
     {
         var stub = new StubHttpHandler().Enqueue(StubResponse.Reset(), StubResponse.Stalled(), StubResponse.Ok());
-        using var connection = TestConnections.Open(stub, timeout: TimeSpan.FromMilliseconds(200));
+        // The timeout also bounds the answer that succeeds: long enough for a loaded machine.
+        using var connection = TestConnections.Open(stub, timeout: TimeSpan.FromSeconds(2));
         await CallSet(connection);
         Assert.Equal(3, stub.Requests.Count);
 
@@ -282,23 +283,32 @@ public class ApiClientTests
         Assert.Equal(2, stub.Requests.Count);
         Assert.NotEqual(stub.Requests[0].Query["usersig"], stub.Requests[1].Query["usersig"]);
 
-        // Calls that fail together with one UserSig make one new UserSig, not one each.
+        // Calls that fail together with one UserSig make one new UserSig, not one each. The four failures are held
+        // until all four calls are in, and the clock moves on first, so the renewal makes a sig that differs.
         var clock2 = new ManualClock();
-        var seen = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var allIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var arrived = 0;
         var together = new StubHttpHandler
         {
             Responder = r =>
             {
-                seen.Add(r.Query["usersig"]);
-                return seen.Count <= 4 ? new StubResponse { Body = "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":70001,\"ErrorInfo\":\"expired\"}", Delay = TimeSpan.FromMilliseconds(50) } : StubResponse.Ok();
+                seen.Enqueue(r.Query["usersig"]);
+                var n = Interlocked.Increment(ref arrived);
+                if (n > 4) return StubResponse.Ok();
+                if (n == 4)
+                {
+                    clock2.Advance(TimeSpan.FromSeconds(5));
+                    allIn.TrySetResult();
+                }
+                return new StubResponse { Body = "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":70001,\"ErrorInfo\":\"expired\"}", Gate = allIn.Task };
             },
         };
         using (var c4 = TestConnections.Open(together, secretKey: TestConnections.SampleKey, clock: clock2))
         {
-            var first4 = Enumerable.Range(0, 4).Select(_ => CallSet(c4)).ToList();
-            await WaitUntil(() => !seen.IsEmpty);
-            clock2.Advance(TimeSpan.FromSeconds(5));
-            await Task.WhenAll(first4);
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => CallSet(c4)).ToList()).WaitAsync(TimeSpan.FromMinutes(1));
+            // Two sigs made in all: the first, and one renewal (renewals at one instant would look alike on the wire).
+            Assert.Equal(2, c4.UserSig.Recent().Length);
         }
         Assert.Equal(8, seen.Count);
         Assert.Equal(2, seen.Distinct().Count());
@@ -348,7 +358,9 @@ public class ApiClientTests
         async Task At(double ms, int requests)
         {
             clock.Advance(TimeSpan.FromMilliseconds(ms) - clock.Elapsed);
-            await WaitUntil(() => stub.Requests.Count == requests);
+            // Every call not yet started is waiting on the clock again before it moves on (8 = the 7 sets and the
+            // names call), so no waiter's delay is measured from a time the clock has already left.
+            await WaitUntil(() => stub.Requests.Count == requests && clock.PendingDelays == 8 - requests);
             await Task.Delay(20);
             Assert.Equal(requests, stub.Requests.Count);
         }

@@ -123,6 +123,8 @@ public class EngineTests
             for (var i = 0; i < 20; i++) engine.Add(Get("u" + i));
             engine.Complete();
         });
+        // The engine fills its three slots before any call is let finish.
+        await Api.ApiClientTests.WaitUntil(() => op.InFlight == 3);
         var released = 0;
         while (released < 20)
         {
@@ -314,8 +316,9 @@ public class EngineTests
         await Api.ApiClientTests.WaitUntil(() =>
         {
             foreach (var call in op.Calls.Where(c => c.Release != first.Release)) call.Release.TrySetResult(true);
-            return engine.PendingItems > 1_000 && op.InFlight == 1;
+            return engine.PendingItems > 1_000 && op.Calls.Count >= 10 && op.InFlight == 1;
         });
+        // Time for a wrong eleventh call to show (the assertion below would see it).
         await Task.Delay(100);
         foreach (var call in op.Calls.Where(c => c.Release != first.Release)) call.Release.TrySetResult(true);
         // 1,100 held: the stalled batch, 9 finished behind it, and the one that the bound holds back from being sent.

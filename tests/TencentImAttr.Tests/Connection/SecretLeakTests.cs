@@ -29,10 +29,16 @@ public class SecretLeakTests
         // Every failure kind, including servers that echo the request URL (and so the UserSig) back.
         var stub = new StubHttpHandler
         {
+            // Two calls are in flight at once: the set and the counter are shared between their threads.
             Responder = r =>
             {
-                sigs.Add(r.Query["usersig"]);
-                return (calls++ % 7) switch
+                int call;
+                lock (sigs)
+                {
+                    sigs.Add(r.Query["usersig"]);
+                    call = calls++;
+                }
+                return (call % 7) switch
                 {
                     0 => StubResponse.Fail(70001, "expired " + r.Uri),
                     1 => StubResponse.Http(502, "<html>bad gateway for " + r.Uri + "</html>"),

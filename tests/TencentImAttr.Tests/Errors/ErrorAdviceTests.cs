@@ -16,6 +16,7 @@ public class ErrorAdviceTests
     [InlineData(60020, "plan has expired: renew it")]
     [InlineData(60021, "allow list")]
     [InlineData(90033, "Set-ImAppAttributeName")]
+    [InlineData(90045, "Enable the Push service")]
     public void The_message_says_what_to_do(int code, string advice) =>
         Assert.Contains(advice, ImApiException.FromCode("im_set_attr", code, "server text").Message, StringComparison.Ordinal);
 
@@ -28,7 +29,7 @@ public class ErrorAdviceTests
 
     [Theory]
     [InlineData(70001, true)] [InlineData(70020, true)] [InlineData(70050, true)] [InlineData(70052, true)]
-    [InlineData(60006, true)] [InlineData(60016, true)] [InlineData(60017, true)] [InlineData(60020, true)] [InlineData(60021, true)] [InlineData(90009, true)]
+    [InlineData(60006, true)] [InlineData(60016, true)] [InlineData(60017, true)] [InlineData(60020, true)] [InlineData(60021, true)] [InlineData(90009, true)] [InlineData(90045, true)]
     [InlineData(70107, false)] [InlineData(90033, false)] [InlineData(60007, false)] [InlineData(91000, false)] [InlineData(70169, false)]
     public void The_classifier_names_the_codes_that_say_the_connection_is_wrong(int code, bool connectionLevel) =>
         Assert.Equal(connectionLevel, ResponseClassifier.IsConnectionLevel(ImApiException.FromCode("im_set_attr", code, null)));

@@ -167,15 +167,21 @@ public class CallRateLimiterTests
     [Fact]
     public async Task A_cancelled_waiter_leaves_the_queue_and_the_others_still_go()
     {
-        var limiter = new CallRateLimiter(2, new StopwatchClock(), TimeSpan.FromMilliseconds(300), dedicatedThread: true);
+        // The pacing thread on a clock that moves only when told: the cancelled waiter cannot be released first.
+        var clock = new ManualClock();
+        var limiter = new CallRateLimiter(2, clock, TimeSpan.FromMilliseconds(300), dedicatedThread: true);
         await limiter.WaitAsync(default);
-        await limiter.WaitAsync(default);
+        var second = limiter.WaitAsync(default);
+        clock.Advance(TimeSpan.FromMilliseconds(75));
+        await second.WaitAsync(TimeSpan.FromSeconds(30));
         using var cancel = new CancellationTokenSource();
         var cancelled = limiter.WaitAsync(cancel.Token);
         var next = limiter.WaitAsync(default);
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
-        await next;
+        Assert.False(next.IsCompleted);
+        clock.Advance(TimeSpan.FromMilliseconds(300));
+        await next.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(next.IsCompletedSuccessfully);
     }
 }
