@@ -123,7 +123,7 @@ public class FaultInjectionTests
             if (i % 3 == 0) service.Seed(Id(i), new Hashtable { ["tier"] = "t" + (i % 7), ["city"] = "c" + i, ["level"] = "9" });
             else if (i % 3 == 1) service.Seed(Id(i), new Hashtable { ["tier"] = "t" + (i % 7), ["city"] = "old" });
         }
-        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: TimeSpan.FromMilliseconds(150), throttle: 16);
+        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: SlowAnswers, throttle: 16);
         Hashtable Desired(int i) => new() { ["tier"] = "t" + (i % 7), ["city"] = "c" + i };
 
         var faultsBefore = service.FaultsInjected;
