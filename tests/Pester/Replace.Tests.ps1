@@ -17,7 +17,14 @@ BeforeAll {
         Set-ImUserAttribute -UserId alice -Attribute @{ city = 'Beijing'; tier = 'gold'; level = '3' } -Connection $c
         Set-ImUserAttribute -UserId bob -Attribute @{ city = 'Beijing'; tier = 'silver' } -Connection $c
     }
-    function Get-Store { Get-ImUserAttribute alice, bob, carol -Connection $c | ForEach-Object { @{ $_.UserId = ($_.Attributes.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key)=$($_.Value)" }) -join ';' } } }
+    # One table: user -> "name=value;..." sorted by name ("" for a user with none).
+    function Get-Store {
+        $store = @{}
+        foreach ($user in Get-ImUserAttribute alice, bob, carol -Connection $c) {
+            $store[$user.UserId] = ($user.Attributes.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key)=$($_.Value)" }) -join ';'
+        }
+        $store
+    }
     $script:csv = Join-Path $TestDrive 'hr.csv'
     # alice: city changes, level goes; bob: the empty tier cell removes tier; carol: everything is added.
     Set-Content $csv -Value 'UserId,city,tier,level', 'alice,Shenzhen,gold,', 'bob,Beijing,,', 'carol,Tokyo,bronze,1'
