@@ -1,5 +1,8 @@
+using System.Collections.Generic;
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Input;
+using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Operations;
 
@@ -28,4 +31,15 @@ internal sealed class AddTagsOperation : TagListOperation
 
     /// <summary>Always written on the Push family (0 adds, 1 replaces); never on all_member_push.</summary>
     protected override int? Replace => _service == ImService.Push ? (_replace ? 1 : 0) : null;
+
+    /// <summary>
+    /// Each item was checked against the 100 tags a user holds when it was read, but the repeats of one user merge
+    /// into one list afterwards (CSV rows of one tag each): a merged list over the limit fails here, whole, before
+    /// any of it is sent.
+    /// </summary>
+    public override ItemOutcome<UserTags>? WithoutCall(TagItem item, CallContext call) =>
+        item.Tags.Count > InputRules.MaxTagsPerUser ? ItemOutcome<UserTags>.Rejected(TagItem.TooMany(item.UserId, item.Tags.Count, merged: true)) : null;
+
+    /// <summary>A list over the limit is not parted: it reaches <see cref="WithoutCall"/> whole, and fails there.</summary>
+    public override IReadOnlyList<TagItem>? PartsOf(TagItem item) => item.Tags.Count > InputRules.MaxTagsPerUser ? null : base.PartsOf(item);
 }

@@ -48,9 +48,13 @@ internal sealed class TagItem
             return ItemOutcome<TagItem>.Rejected(new ImInputException(ErrorIds.TagListEmpty, $"User '{MessageText.Quote(user)}': no tags (give -Tag, or a Tags or Tag property).", user));
         }
         return list.Count > InputRules.MaxTagsPerUser
-            ? ItemOutcome<TagItem>.Rejected(new ImInputException(ErrorIds.TooManyTags, $"User '{MessageText.Quote(user)}': {list.Count} tags; a user holds at most {InputRules.MaxTagsPerUser}, so nothing is sent for this user.", user))
+            ? ItemOutcome<TagItem>.Rejected(TooMany(user, list.Count, merged: false))
             : ItemOutcome<TagItem>.Success(new TagItem(user, list));
     }
+
+    /// <summary>The error for more tags than a user holds, in one item or in a user's repeats merged (<paramref name="merged"/>).</summary>
+    public static ImInputException TooMany(string user, int count, bool merged) =>
+        new(ErrorIds.TooManyTags, $"User '{MessageText.Quote(user)}': {count} tags{(merged ? " once the user's repeats in the input are merged" : "")}; a user holds at most {InputRules.MaxTagsPerUser}, so nothing is sent for this user.", user);
 }
 
 /// <summary>

@@ -16,8 +16,8 @@ namespace TencentImAttr.Cmdlets;
 /// <remarks>
 /// <para>
 /// A call carries at most 10 tags per user, so a longer list is sent in parts of 10, one call after the other, in
-/// order; a user holds at most 100 tags, so more than 100 for one user is an error (TooManyTags) and nothing is sent
-/// for that user. With -Replace the whole list (at most 100) goes in one call.
+/// order; a user holds at most 100 tags, so more than 100 for one user (in one object, or in the user's rows merged
+/// into one call) is an error (TooManyTags) and nothing is sent for that user. With -Replace the whole list (at most 100) goes in one call.
 /// </para>
 /// <para>
 /// The output of Get-ImUserTag pipes straight in, on this connection or another (-Connection): that copies tags

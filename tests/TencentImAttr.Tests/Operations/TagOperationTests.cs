@@ -174,6 +174,27 @@ public class TagOperationTests
         Assert.Equal(2, results.Count);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Repeats_of_a_user_that_add_up_to_more_than_a_hundred_tags_fail_whole_and_send_nothing_for_that_user(bool replace)
+    {
+        // Sixty-one rows of two tags each for one user: each row is fine, the merged list of 122 is not.
+        var service = TestConnections.Emulator();
+        var stub = service.CreateHandler();
+        using var connection = TestConnections.Open(stub, ImService.Push);
+        var rows = Enumerable.Range(0, 61).Select(i => Items.Tags("many", new[] { "a" + i, "b" + i }, ImService.Push))
+            .Append(Items.Tags("other", new[] { "x" }, ImService.Push));
+        var (results, failures) = Run(BulkOperations.AddTags(connection, replace), rows);
+        Assert.Equal(new[] { "other" }, results.Select(r => r.UserId));
+        Assert.Equal(61, failures.Count);
+        Assert.All(failures, f => Assert.Equal("TooManyTags", f.ErrorId));
+        Assert.All(failures, f => Assert.Equal("many", f.TargetObject));
+        Assert.Contains("122 tags once the user's repeats in the input are merged", failures[0].Message, System.StringComparison.Ordinal);
+        Assert.DoesNotContain(TagCalls(stub), c => c.User == "many");
+        Assert.Null(service.TagsOf("many"));
+    }
+
     [Fact]
     public void Push_error_list_fails_only_the_users_it_names()
     {
