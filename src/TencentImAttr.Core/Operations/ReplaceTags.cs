@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Input;
 using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Operations;
@@ -67,10 +68,18 @@ internal sealed class ReplaceTags : IBatchOperation<TagItem, SyncResult<TagDrift
     {
         var sender = new CallSender(_connection, _maxRetry, log);
         var outcomes = new ItemOutcome<SyncResult<TagDrift>>[items.Count];
-        var reads = await _calls.ReadAsync(sender, _get, items.Select(i => new GetItem(i.UserId)).ToList(), cancellationToken, stopSending).ConfigureAwait(false);
+        // A user's repeats merged past the 100 tags a user holds fail here, as the add would fail them: not read, not reported as drift.
+        var sendable = Enumerable.Range(0, items.Count).Where(i => items[i].Tags.Count <= InputRules.MaxTagsPerUser).ToList();
+        foreach (var i in Enumerable.Range(0, items.Count).Except(sendable))
+        {
+            outcomes[i] = ItemOutcome<SyncResult<TagDrift>>.Rejected(TagItem.TooMany(items[i].UserId, items[i].Tags.Count, merged: true));
+        }
+        var read = await _calls.ReadAsync(sender, _get, sendable.Select(i => new GetItem(items[i].UserId)).ToList(), cancellationToken, stopSending).ConfigureAwait(false);
+        var reads = new ItemOutcome<UserTags>[items.Count];
+        for (var k = 0; k < sendable.Count; k++) reads[sendable[k]] = read[k];
         var changed = new List<int>();
         var drifts = new TagDrift?[items.Count];
-        for (var i = 0; i < items.Count; i++)
+        foreach (var i in sendable)
         {
             if (reads[i].Failure is { } failed) outcomes[i] = ItemOutcome<SyncResult<TagDrift>>.Failed(failed);
             else if ((drifts[i] = TagDiff.Of(items[i].UserId, items[i].Tags, reads[i].Result!.Tags)) is null) outcomes[i] = ItemOutcome<SyncResult<TagDrift>>.Success(new SyncResult<TagDrift>(items[i].UserId, null, applied: false));

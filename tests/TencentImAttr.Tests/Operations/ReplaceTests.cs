@@ -372,6 +372,19 @@ public class ReplaceTests
         }
         Assert.Empty(real.Failures);
         Assert.Equal(new[] { "gold", "vip" }, service.TagsOf("a")!.Order(StringComparer.Ordinal));
+
+        // Repeats of one user merged past 100 tags: TooManyTags, as the add itself would say, not a drift; nothing read for it.
+        var many = new Run<TagDrift>();
+        var reads = stub.Requests.Count(r => r.Api == "get_tag");
+        using (var engine = new BatchEngine<TagItem, SyncResult<TagDrift>>(BulkOperations.ReplaceTags(connection, 4, (_, _) => false), new EngineOptions { BatchSize = SyncCalls.UsersPerSync }, many))
+        {
+            engine.Add(Items.Tags("d", Enumerable.Range(0, 60).Select(n => "x" + n).ToArray(), ImService.Push).Result!);
+            engine.Add(Items.Tags("d", Enumerable.Range(60, 60).Select(n => "x" + n).ToArray(), ImService.Push).Result!);
+            engine.Complete();
+        }
+        Assert.Equal(new[] { "TooManyTags", "TooManyTags" }, many.Failures.Select(f => f.ErrorId));   // each input item gets the outcome
+        Assert.Empty(many.Drifts);
+        Assert.Equal(reads, stub.Requests.Count(r => r.Api == "get_tag"));
         Assert.Equal(new[] { "vip" }, service.TagsOf("b"));
         Assert.Equal(new[] { "new" }, service.TagsOf("c"));
     }
