@@ -19,16 +19,21 @@ internal sealed partial class EmulatedImService
     private readonly FaultInjector _faults;
     private readonly Random _order;
     private readonly AttributeStore _store;
+    private readonly IClock _clock;
+    // Calls struck by LateApply, in arrival order, until they land; guarded by the store's lock, so that a call
+    // landing and a call being answered never interleave (a read sees a due stale call either landed or not yet due).
+    private readonly List<HeldCall> _held = new();
 
     /// <summary>Creates the service; <paramref name="store"/> carries loaded state, else it starts empty.</summary>
     public EmulatedImService(EmulatorOptions options, IClock? clock = null, AttributeStore? store = null)
     {
         _options = options;
         clock ??= SystemClock.Instance;
+        _clock = clock;
         _authenticator = new RequestAuthenticator(options, clock);
         _quota = new CallQuota(options.Quota, clock);
         // Two streams from one seed: the faults drawn then do not depend on how many users a get answered.
-        _faults = new FaultInjector(options.FailRate, options.Seed is { } seed ? new Random(seed) : new Random(), options.Faults);
+        _faults = new FaultInjector(options.FailRate, options.Seed is { } seed ? new Random(seed) : new Random(), options.Faults, options.MaxFaults, options.FaultApis);
         _order = options.Seed is { } s ? new Random(unchecked(s * 31 + 7)) : new Random();
         _store = store ?? new AttributeStore();
     }
@@ -42,6 +47,8 @@ internal sealed partial class EmulatedImService
     /// <param name="body">The request body.</param>
     public EmulatorResponse Handle(string path, IReadOnlyDictionary<string, string> query, byte[] body)
     {
+        // Stale calls that are due land before anything else is answered.
+        LandDueCalls();
         var route = ApiRoute.Find(path);
         if (route is null)
         {
@@ -49,8 +56,10 @@ internal sealed partial class EmulatedImService
             return EmulatorResponse.Http(404, "Not Found");
         }
 
-        var fault = _faults.Next();
-        if (fault == InjectedFault.None)
+        var fault = _faults.Next(route.ApiName);
+        if (fault == InjectedFault.LateApply) return Hold(route, query, body);
+        if (fault == InjectedFault.LostWrite && route.WritesUsers) return Lose(route, query, body);
+        if (fault is InjectedFault.None or InjectedFault.LostWrite)
         {
             var response = Answer(route, query, body);
             Log?.Invoke($"{route.ApiName}: {Describe(response)}");
@@ -65,6 +74,88 @@ internal sealed partial class EmulatedImService
         Log?.Invoke($"{route.ApiName}: {Describe(applied)}, then injected {fault}");
         return After(fault, applied);
     }
+
+    /// <summary>
+    /// Lands every held call that is due (<see cref="InjectedFault.LateApply"/>), in arrival order, as the service
+    /// would have applied it; returns how many landed. Called before each call is handled, and by the host's timer.
+    /// </summary>
+    public int LandDueCalls()
+    {
+        lock (_store)
+        {
+            var now = _clock.Elapsed;
+            var due = _held.Where(h => h.Due <= now).ToList();
+            if (due.Count == 0) return 0;
+            _held.RemoveAll(h => h.Due <= now);
+            foreach (var call in due)
+            {
+                try
+                {
+                    using var doc = RequestBodies.Parse(call.Body);
+                    Execute(call.Route, doc.RootElement);
+                    Log?.Invoke($"{call.Route.ApiName}: held call applied late (LateApply)");
+                }
+                catch (ApiError e)
+                {
+                    Log?.Invoke($"{call.Route.ApiName}: held call refused when applied late: {e.Code}");
+                }
+            }
+            return due.Count;
+        }
+    }
+
+    /// <summary>Calls held by <see cref="InjectedFault.LateApply"/> that have not landed yet.</summary>
+    public int HeldCalls
+    {
+        get { lock (_store) return _held.Count; }
+    }
+
+    /// <summary>
+    /// LateApply: the call is admitted as the service would admit it (UserSig, quota, a readable body) and held
+    /// unanswered; it lands <see cref="EmulatorOptions.LateApplyMs"/> later, whatever was written meanwhile.
+    /// </summary>
+    private EmulatorResponse Hold(ApiRoute route, IReadOnlyDictionary<string, string> query, byte[] body)
+    {
+        if (Admit(route, query, body) is { } refused) return refused;
+        lock (_store) _held.Add(new HeldCall(_clock.Elapsed + TimeSpan.FromMilliseconds(_options.LateApplyMs), route, body));
+        Log?.Invoke($"{route.ApiName}: injected LateApply, held unanswered; it lands in {_options.LateApplyMs} ms");
+        return EmulatorResponse.Stalled;
+    }
+
+    /// <summary>LostWrite: the write is admitted and answered OK, and nothing is applied.</summary>
+    private EmulatorResponse Lose(ApiRoute route, IReadOnlyDictionary<string, string> query, byte[] body)
+    {
+        if (Admit(route, query, body) is { } refused) return refused;
+        Log?.Invoke($"{route.ApiName}: injected LostWrite, answered OK, nothing applied");
+        return EmulatorResponse.Json(ResponseBodies.Ok());
+    }
+
+    /// <summary>The checks a call passes before it is executed; null when it passes, else the answer that refuses it.</summary>
+    private EmulatorResponse? Admit(ApiRoute route, IReadOnlyDictionary<string, string> query, byte[] body)
+    {
+        try
+        {
+            _authenticator.Check(query);
+            CheckQuota(route);
+            using var doc = RequestBodies.Parse(body);
+            return null;
+        }
+        catch (ApiError e)
+        {
+            return EmulatorResponse.Json(ResponseBodies.Fail(e.Code, e.Info));
+        }
+    }
+
+    private void CheckQuota(ApiRoute route)
+    {
+        if (!_quota.TryAcquire(route.ApiName))
+        {
+            throw new ApiError(EmulatorCodes.RateLimited, $"{route.ApiName} was called more than {_options.Quota} times in one second: slow down");
+        }
+    }
+
+    /// <summary>A call held by LateApply: when it lands, and what it does.</summary>
+    private sealed record HeldCall(TimeSpan Due, ApiRoute Route, byte[] Body);
 
     /// <summary>The kinds of fault that answer in place of the call, which is then not applied; null for the others.</summary>
     private static EmulatorResponse? Instead(InjectedFault fault) => fault switch
@@ -137,10 +228,7 @@ internal sealed partial class EmulatedImService
         try
         {
             _authenticator.Check(query);
-            if (!_quota.TryAcquire(route.ApiName))
-            {
-                throw new ApiError(EmulatorCodes.RateLimited, $"{route.ApiName} was called more than {_options.Quota} times in one second: slow down");
-            }
+            CheckQuota(route);
             using var doc = RequestBodies.Parse(body);
             // One lock for the whole store: calls are applied one at a time, all or nothing, like a transaction.
             lock (_store)

@@ -37,9 +37,27 @@ internal static class EmulatorHost
         app.MapPost("/v4/timpush/{api}", handler);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Calls held by LateApply land when due even when no other call comes to land them.
+        _ = LandHeldCallsAsync(service, app.Lifetime.ApplicationStopping);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("Kestrel reported no address.");
         return new RunningEmulator(app, service, new Uri(address.TrimEnd('/') + "/"), options.StateFile);
+    }
+
+    private static async Task LandHeldCallsAsync(EmulatedImService service, CancellationToken stopping)
+    {
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                await Task.Delay(50, stopping).ConfigureAwait(false);
+                service.LandDueCalls();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The host is stopping.
+        }
     }
 
     private static async Task ServeAsync(HttpContext context, EmulatedImService service, int latencyMs)

@@ -36,6 +36,15 @@ internal sealed class EmulatorOptions
     /// <summary>The kinds of failure injected, each failing call taking the next in turn: 91000, HTTP 502 and a dropped connection unless told otherwise.</summary>
     public IReadOnlyList<InjectedFault> Faults { get; set; } = FaultInjector.DefaultKinds;
 
+    /// <summary>How long a call struck by <see cref="InjectedFault.LateApply"/> is held before it is applied, in milliseconds.</summary>
+    public int LateApplyMs { get; set; } = 5000;
+
+    /// <summary>At most this many calls get a fault (the first ones drawn), the later ones none; null: no limit.</summary>
+    public long? MaxFaults { get; set; }
+
+    /// <summary>Only calls of these APIs (as named in the path: im_set_attr, set_attr...) get a fault; null: every API.</summary>
+    public IReadOnlyList<string>? FaultApis { get; set; }
+
     /// <summary>
     /// A UserSig accepted as the administrator's as it is, without decoding or verifying it: for a client given a
     /// ready-made token (<c>Connect-ImApp -UserSig</c>) and for tests whose connections carry a placeholder. Null:
@@ -72,7 +81,12 @@ internal sealed class EmulatorOptions
           --latency-ms <n>       delay added to every answer       (default 0)
           --fail-rate <0..1>     fraction of calls failing transiently, split among --faults (default 0)
           --faults <k,k,...>     the failures injected, in turn (default InternalError,BadGateway,DropConnection);
-                                 also RateLimited, Stall, HtmlPage, EmptyBody, Truncate, WrongShape, OkWithErrorCode, MissingUser
+                                 also RateLimited, Stall, HtmlPage, EmptyBody, Truncate, WrongShape, OkWithErrorCode, MissingUser,
+                                 LateApply (hold the call unanswered, apply it --late-apply-ms later: a stale call landing
+                                 after the client's retry) and LostWrite (answer a write OK without applying it)
+          --late-apply-ms <n>    how long LateApply holds a call before applying it (default 5000)
+          --max-faults <n>       at most n calls get a fault, the first drawn; later calls none (default: no limit)
+          --fault-apis <a,a,...> only calls of these APIs get a fault, e.g. im_set_attr,im_add_tag (default: every API)
           --seed <n>             seed for the fault draws and answer order (default: random)
           --quota <n>            calls per second per API; 0 = no limit (default 100)
           --state-file <path>    load state from it at start (if present), save it on shutdown (default: in memory)
@@ -147,6 +161,15 @@ internal sealed class EmulatorOptions
             case "--faults":
                 Faults = ParseFaults(value);
                 break;
+            case "--late-apply-ms":
+                LateApplyMs = (int)Number(name, value, 0, 600_000);
+                break;
+            case "--max-faults":
+                MaxFaults = Number(name, value, 0, long.MaxValue);
+                break;
+            case "--fault-apis":
+                FaultApis = ParseApis(value);
+                break;
             case "--static-usersig":
                 StaticUserSig = value.Length > 0 ? value : throw new ArgumentException("The option --static-usersig needs a non-empty value.");
                 break;
@@ -176,6 +199,17 @@ internal sealed class EmulatorOptions
             ? kind
             : throw new ArgumentException($"The option --faults takes names of failures ({string.Join(", ", known.Keys)}), not '{name}'.")).ToArray();
         return kinds.Length > 0 ? kinds : throw new ArgumentException("The option --faults needs at least one kind.");
+    }
+
+    private static string[] ParseApis(string value)
+    {
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var known = ApiRoute.Names;
+        foreach (var name in names)
+        {
+            if (!known.Contains(name, StringComparer.Ordinal)) throw new ArgumentException($"The option --fault-apis takes API names ({string.Join(", ", known)}), not '{name}'.");
+        }
+        return names.Length > 0 ? names : throw new ArgumentException("The option --fault-apis needs at least one API name.");
     }
 
     private static long Number(string name, string value, long min, long max) =>

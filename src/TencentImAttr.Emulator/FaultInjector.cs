@@ -34,6 +34,17 @@ internal enum InjectedFault
     OkWithErrorCode,
     /// <summary>Apply the call; a get_attr or get_tag answer then leaves out one of the users it was asked for (other APIs answer normally).</summary>
     MissingUser,
+    /// <summary>
+    /// Hold the call without answering (the client's timeout ends its wait, as with <see cref="Stall"/>), then apply it
+    /// <see cref="EmulatorOptions.LateApplyMs"/> later: a stale call that lands after the client's retry succeeded,
+    /// overwriting what the retry (or a later call) wrote. Only a read-back after the landing (-Verify) catches it.
+    /// </summary>
+    LateApply,
+    /// <summary>
+    /// Answer a write OK without applying it (a write acknowledged and lost); reads answer normally. Only a read-back
+    /// (-Verify) catches it, and a write lost every time stays different.
+    /// </summary>
+    LostWrite,
 }
 
 /// <summary>
@@ -45,6 +56,8 @@ internal sealed class FaultInjector
     private readonly double _rate;
     private readonly Random _random;
     private readonly InjectedFault[] _kinds;
+    private readonly long? _maxFaults;
+    private readonly HashSet<string>? _apis;
     private readonly int[] _injected = new int[Enum.GetValues<InjectedFault>().Length];
     private long _failures;
 
@@ -52,8 +65,13 @@ internal sealed class FaultInjector
     /// <param name="rate">The fraction of calls that fail.</param>
     /// <param name="random">The source of the draws.</param>
     /// <param name="kinds">The kinds to inject, taken in turn; <see cref="DefaultKinds"/> when null.</param>
-    public FaultInjector(double rate, Random random, IReadOnlyList<InjectedFault>? kinds = null)
+    /// <param name="maxFaults">At most this many calls get a fault, the later ones none; null: no limit.</param>
+    /// <param name="apis">Only calls of these APIs (im_set_attr, set_attr...) get a fault, and only they draw; null: every API.</param>
+    public FaultInjector(double rate, Random random, IReadOnlyList<InjectedFault>? kinds = null, long? maxFaults = null, IEnumerable<string>? apis = null)
     {
+        if (maxFaults < 0) throw new ArgumentOutOfRangeException(nameof(maxFaults), "The most faults must be 0 or more.");
+        _maxFaults = maxFaults;
+        _apis = apis is null ? null : new HashSet<string>(apis, StringComparer.Ordinal);
         if (rate is < 0 or > 1 || double.IsNaN(rate)) throw new ArgumentOutOfRangeException(nameof(rate), "The fail rate must be from 0 to 1.");
         _kinds = (kinds ?? DefaultKinds).ToArray();
         if (_kinds.Length == 0 || _kinds.Any(k => k == InjectedFault.None || !Enum.IsDefined(k)))
@@ -67,12 +85,17 @@ internal sealed class FaultInjector
     /// <summary>What the real service does wrong now and then: 91000, HTTP 502 and a dropped connection.</summary>
     public static IReadOnlyList<InjectedFault> DefaultKinds { get; } = new[] { InjectedFault.InternalError, InjectedFault.BadGateway, InjectedFault.DropConnection };
 
-    /// <summary>The fault for the next call. One draw per call, so a seed gives the same sequence of faults every run.</summary>
-    public InjectedFault Next()
+    /// <summary>
+    /// The fault for the next call of <paramref name="apiName"/> (null: any API). One draw per call that faults may
+    /// strike, so a seed gives the same sequence of faults every run.
+    /// </summary>
+    public InjectedFault Next(string? apiName = null)
     {
         if (_rate <= 0) return InjectedFault.None;
+        if (_apis is not null && (apiName is null || !_apis.Contains(apiName))) return InjectedFault.None;
         lock (_random)
         {
+            if (_maxFaults is { } most && _failures >= most) return InjectedFault.None;
             if (_random.NextDouble() >= _rate) return InjectedFault.None;
             var kind = _kinds[_failures++ % _kinds.Length];
             _injected[(int)kind]++;

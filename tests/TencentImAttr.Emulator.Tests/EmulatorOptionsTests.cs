@@ -78,4 +78,18 @@ public sealed class EmulatorOptionsTests
     [Fact]
     public void A_missing_value_is_refused() =>
         Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--port" }));
+
+    [Fact]
+    public void Late_apply_max_faults_and_fault_apis_are_read()
+    {
+        var o = EmulatorOptions.Parse(new[] { "--faults", "LateApply,LostWrite", "--late-apply-ms", "8000", "--max-faults", "1", "--fault-apis", "im_set_attr, set_attr" })!;
+        Assert.Equal(new[] { InjectedFault.LateApply, InjectedFault.LostWrite }, o.Faults);
+        Assert.Equal(8000, o.LateApplyMs);
+        Assert.Equal(1, o.MaxFaults);
+        Assert.Equal(new[] { "im_set_attr", "set_attr" }, o.FaultApis);
+        Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--fault-apis", "im_nothing" }));
+        Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse(new[] { "--max-faults", "-1" }));
+        Assert.Contains("--late-apply-ms", EmulatorOptions.Usage, StringComparison.Ordinal);
+        Assert.Contains("LateApply", EmulatorOptions.Usage, StringComparison.Ordinal);
+    }
 }

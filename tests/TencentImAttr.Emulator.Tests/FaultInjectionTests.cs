@@ -204,4 +204,78 @@ public sealed class FaultInjectionTests
     [InlineData(double.NaN)]
     public void Rates_outside_0_to_1_are_refused(double rate) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new FaultInjector(rate, new Random()));
+
+    [Fact]
+    public void LateApply_holds_the_call_unanswered_and_applies_it_when_its_delay_has_passed()
+    {
+        var h = new ServiceHarness(o =>
+        {
+            o.FailRate = 1;
+            o.Faults = new[] { InjectedFault.LateApply };
+            o.MaxFaults = 1;
+            o.LateApplyMs = 3000;
+        });
+        h.Raw(ImOperation.SetAttributeNames, """{"AttrNames":{"0":"tier"}}""");   // held: the names are not set yet
+        Assert.Empty(h.Service.RegisteredNames());
+        Assert.Equal(1, h.Service.HeldCalls);
+
+        h.Clock.Advance(TimeSpan.FromMilliseconds(2999));
+        Assert.Equal(0, h.Service.LandDueCalls());
+        Assert.Empty(h.Service.RegisteredNames());
+        h.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        // The next call lands it first, then is answered: a read sees the stale call as soon as it is due.
+        var answer = h.Raw(ImOperation.GetAttributeNames, "{}");
+        Assert.Contains("tier", answer.Text, StringComparison.Ordinal);
+        Assert.Equal(0, h.Service.HeldCalls);
+        Assert.Equal(1, h.Service.InjectedFaults[InjectedFault.LateApply]);
+    }
+
+    [Fact]
+    public void A_held_call_lands_over_what_was_written_after_it()
+    {
+        var h = new ServiceHarness(o =>
+        {
+            o.FailRate = 1;
+            o.Faults = new[] { InjectedFault.LateApply };
+            o.MaxFaults = 1;
+            o.FaultApis = new[] { "im_set_attr" };
+        });
+        h.Raw(ImOperation.SetAttributeNames, """{"AttrNames":{"0":"tier"}}""");
+        var held = h.Raw(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"x","Attrs":{"tier":"silver"}}]}""");
+        Assert.True(held.Stall);
+        h.Raw(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"x","Attrs":{"tier":"gold"}}]}""");
+        Assert.Equal("gold", h.Service.AttributesOf("x")["tier"]);
+        h.Clock.Advance(TimeSpan.FromMilliseconds(new EmulatorOptions().LateApplyMs));
+        Assert.Equal(1, h.Service.LandDueCalls());
+        Assert.Equal("silver", h.Service.AttributesOf("x")["tier"]);
+    }
+
+    [Fact]
+    public void LostWrite_answers_a_write_OK_and_applies_nothing_and_answers_reads_normally()
+    {
+        var h = new ServiceHarness(o =>
+        {
+            o.FailRate = 1;
+            o.Faults = new[] { InjectedFault.LostWrite };
+            o.FaultApis = new[] { "im_set_attr", "im_get_attr" };
+        });
+        h.Raw(ImOperation.SetAttributeNames, """{"AttrNames":{"0":"tier"}}""");
+        var write = h.Raw(ImOperation.SetAttributes, """{"UserAttrs":[{"To_Account":"x","Attrs":{"tier":"gold"}}]}""");
+        Assert.Contains("\"ActionStatus\":\"OK\"", write.Text, StringComparison.Ordinal);
+        Assert.Empty(h.Service.AttributesOf("x"));
+        var read = h.Raw(ImOperation.GetAttributes, """{"To_Account":["x"]}""");
+        Assert.Contains("\"To_Account\":\"x\"", read.Text, StringComparison.Ordinal);
+        Assert.Equal(2, h.Service.InjectedFaults[InjectedFault.LostWrite]);
+    }
+
+    [Fact]
+    public void MaxFaults_and_FaultApis_limit_what_is_struck()
+    {
+        var injector = new FaultInjector(1, new Random(1), new[] { InjectedFault.InternalError }, maxFaults: 2, apis: new[] { "im_set_attr" });
+        Assert.Equal(InjectedFault.None, injector.Next("im_get_attr"));
+        Assert.Equal(InjectedFault.InternalError, injector.Next("im_set_attr"));
+        Assert.Equal(InjectedFault.None, injector.Next("im_get_attr"));
+        Assert.Equal(InjectedFault.InternalError, injector.Next("im_set_attr"));
+        Assert.All(Enumerable.Range(0, 10), _ => Assert.Equal(InjectedFault.None, injector.Next("im_set_attr")));
+    }
 }

@@ -34,12 +34,15 @@ public sealed class InProcessEmulator
     }
 
     /// <summary>An emulator with more settings (fault injection, unknown accounts), for the xunit suites.</summary>
-    internal InProcessEmulator(string userSig, Action<EmulatorOptions>? configure)
+    /// <param name="userSig">The UserSig accepted for the administrator.</param>
+    /// <param name="configure">More settings.</param>
+    /// <param name="clock">The emulator's time (when LateApply's held calls land); the system clock by default.</param>
+    internal InProcessEmulator(string userSig, Action<EmulatorOptions>? configure, Core.Timing.IClock? clock = null)
     {
         // A fixed seed, as the fake had: the same faults and answer orders every run.
         var options = new EmulatorOptions { StaticUserSig = userSig, Quota = 0, Seed = 12345 };
         configure?.Invoke(options);
-        Service = new EmulatedImService(options, store: _store);
+        Service = new EmulatedImService(options, clock, _store);
     }
 
     /// <summary>The emulated service.</summary>

@@ -18,6 +18,8 @@ internal sealed class RunCounters
     private long _rateLimited;
     private long _paceAdjustments;
     private int _lowestPace;
+    private long _verified;
+    private long _mismatched;
 
     /// <summary>HTTP attempts sent.</summary>
     public long Attempts => Interlocked.Read(ref _attempts);
@@ -42,6 +44,19 @@ internal sealed class RunCounters
 
     /// <summary>The lowest pace (calls per second) this run set; 0 when it lowered none.</summary>
     public int LowestPace => Volatile.Read(ref _lowestPace);
+
+    /// <summary>-Verify: users read back after their write and compared with what was meant (those whose read failed are not counted).</summary>
+    public long Verified => Interlocked.Read(ref _verified);
+
+    /// <summary>-Verify: of those, the users found different at the first read-back (and sent once more).</summary>
+    public long Mismatched => Interlocked.Read(ref _mismatched);
+
+    /// <summary>Counts users read back and compared (-Verify).</summary>
+    public void AddVerified(int users) => Interlocked.Add(ref _verified, users);
+
+    /// <summary>Counts users found different at their first read-back (-Verify).</summary>
+    public void AddMismatched(int users) => Interlocked.Add(ref _mismatched, users);
+
 
     /// <summary>
     /// Counts one HTTP attempt of <paramref name="operation"/>, as a read or a write call: the one place calls are

@@ -42,7 +42,9 @@ internal sealed class EngineOptions
 /// gathered is merged into that batch's entry for the user (sent once) and gets the same outcome; a user that comes
 /// again while an earlier batch with that user is still out is sent only after that batch finished, so that two
 /// calls for one user never race. A batch is offered for approval (ShouldProcess) as a whole just before it is sent;
-/// the users of a declined batch get no outcome, as a declined ShouldProcess writes nothing.
+/// the users of a declined batch get no outcome, as a declined ShouldProcess writes nothing. Under -Verify the
+/// operation's call includes its settle delay and read-back (<see cref="VerifiedWrites{TItem,TResult,TReadItem,TState}"/>),
+/// so a repeat of a user whose earlier write had an attempt of unknown outcome waits for that delay too.
 /// </summary>
 internal sealed class BatchEngine<TItem, TResult> : IDisposable
     where TItem : class
@@ -110,7 +112,12 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     /// <summary>What the run did so far: its summary for <paramref name="operation"/>.</summary>
     public BulkRunSummary Summary(string operation, bool stopped) =>
         new(operation, _received, _succeeded, new Dictionary<string, long>(_failedByErrorId, StringComparer.Ordinal), _declined,
-            Counters.Retries, Counters.PaceAdjustments, _clock.Elapsed - _started, stopped, Counters.ReadCalls, Counters.WriteCalls, Counters.Drifted);
+            Counters.Retries, Counters.PaceAdjustments, _clock.Elapsed - _started, stopped, Counters.ReadCalls, Counters.WriteCalls, Counters.Drifted)
+        {
+            // -Verify's counts, where the operation verifies (VerifiedWrites counts them through the call log).
+            Verified = _operation is IVerifyingOperation ? Counters.Verified : null,
+            Mismatched = _operation is IVerifyingOperation ? Counters.Mismatched : null,
+        };
 
     /// <summary>Adds a valid item; may send a batch, wait for room, and emit finished outcomes.</summary>
     public void Add(TItem item)

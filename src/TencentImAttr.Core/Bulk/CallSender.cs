@@ -81,6 +81,8 @@ internal sealed class CallSender
         var narrowed = false;
         // Per item: the last attempt that carried it timed out or was cut after sending (it may have been applied).
         var uncertain = new bool[items.Count];
+        // Per item: any attempt that carried it was of unknown outcome (a stale call may land later, success or not).
+        var everUncertain = new bool[items.Count];
         while (pending.Count > 0)
         {
             var batch = pending.Select(i => items[i]).ToList();
@@ -110,7 +112,11 @@ internal sealed class CallSender
             {
                 if (ResponseClassifier.IsRateLimited(e)) RateLimited(limiter, apiName, e);
                 var unknown = ResponseClassifier.LeavesOutcomeUnknown(e);
-                foreach (var i in pending) uncertain[i] = unknown;
+                foreach (var i in pending)
+                {
+                    uncertain[i] = unknown;
+                    everUncertain[i] |= unknown;
+                }
                 var elapsed = $"{(clock.Elapsed - started).TotalMilliseconds:0} ms";
                 if (!renewed && ResponseClassifier.NeedsNewUserSig(e) && _connection.UserSig.TryRenew(userSig))
                 {
@@ -162,6 +168,10 @@ internal sealed class CallSender
                     break;
                 }
             }
+        }
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (everUncertain[i]) outcomes[i] = outcomes[i].AfterUnknownAttempt();
         }
         return outcomes;
     }

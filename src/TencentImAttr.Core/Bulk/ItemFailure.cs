@@ -18,8 +18,9 @@ internal sealed class ItemFailure
 
     /// <summary>
     /// Whether the service may have applied the item all the same: the last attempt that carried it timed out or was
-    /// cut after the request was sent, and no later answer settled it. The one record of "outcome unknown": the
-    /// accounting of a stopped run reads it, and so can a read-back check.
+    /// cut after the request was sent, and no later answer settled it. The one record of "outcome unknown" of the last
+    /// attempt: the accounting of a stopped run reads it. (Whether any attempt was of unknown outcome, success
+    /// included, is <see cref="ItemOutcome{TResult}.HadUnknownAttempt"/>, which -Verify reads.)
     /// </summary>
     public bool OutcomeUnknown { get; }
 
@@ -61,10 +62,11 @@ internal sealed class ItemFailure
 internal readonly struct ItemOutcome<TResult>
     where TResult : class
 {
-    private ItemOutcome(TResult? result, ItemFailure? failure, bool declined = false)
+    private ItemOutcome(TResult? result, ItemFailure? failure, bool hadUnknownAttempt = false, bool declined = false)
     {
         Result = result;
         Failure = failure;
+        HadUnknownAttempt = hadUnknownAttempt;
         Declined = declined;
     }
 
@@ -80,6 +82,18 @@ internal readonly struct ItemOutcome<TResult>
 
     /// <summary>The failure, otherwise.</summary>
     public ItemFailure? Failure { get; }
+
+    /// <summary>
+    /// Whether any attempt that carried the item timed out or was cut after sending, even when a later attempt
+    /// settled it: that abandoned call may still land later and overwrite what the later one wrote (a stale call).
+    /// <see cref="ItemFailure.OutcomeUnknown"/> is about the last attempt only; this is about every attempt, success
+    /// included. <see cref="CallSender"/> decides both; <see cref="VerifiedWrites{TItem,TResult,TReadItem,TState}"/>
+    /// reads this one to wait before reading such a user back.
+    /// </summary>
+    public bool HadUnknownAttempt { get; }
+
+    /// <summary>The same outcome, marked as having had an attempt of unknown outcome.</summary>
+    public ItemOutcome<TResult> AfterUnknownAttempt() => new(Result, Failure, hadUnknownAttempt: true);
 
     /// <summary>A success.</summary>
     public static ItemOutcome<TResult> Success(TResult result) => new(result, null);

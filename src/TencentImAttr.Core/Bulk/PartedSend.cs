@@ -27,16 +27,26 @@ internal static class PartedSend
         if (parts.All(p => p is null || p.Count <= 1)) return await sender.SendAsync(operation, items, cancellationToken, stopSending).ConfigureAwait(false);
         var outcomes = new ItemOutcome<TResult>[items.Count];
         var done = new bool[items.Count];
+        var unknown = new bool[items.Count];
         for (var round = 0; ; round++)
         {
             var carried = Enumerable.Range(0, items.Count).Where(i => !done[i] && round < PartCount(parts[i])).ToList();
-            if (carried.Count == 0) return outcomes;
+            if (carried.Count == 0)
+            {
+                // A part of unknown outcome may land late whatever the later parts did: the whole item had one.
+                for (var i = 0; i < items.Count; i++)
+                {
+                    if (unknown[i]) outcomes[i] = outcomes[i].AfterUnknownAttempt();
+                }
+                return outcomes;
+            }
             var sent = carried.Select(i => parts[i] is { } p ? p[round] : items[i]).ToList();
             var answers = await sender.SendAsync(operation, sent, cancellationToken, stopSending).ConfigureAwait(false);
             for (var k = 0; k < carried.Count; k++)
             {
                 var i = carried[k];
                 var answer = answers[k];
+                unknown[i] |= answer.HadUnknownAttempt;
                 if (answer.Failure is not null) (outcomes[i], done[i]) = (answer, true);
                 else if (round == PartCount(parts[i]) - 1) (outcomes[i], done[i]) = (ItemOutcome<TResult>.Success(operation.Rejoined(items[i], answer.Result!)), true);
             }

@@ -22,6 +22,10 @@ internal static class ErrorIds
     internal const string UnexpectedError = "ImUnexpectedError";
     internal const string NotSent = "ImNotSent";
 
+    // -Verify: a user read back after its write (and one more) still differs from what was meant.
+    internal const string VerifyMismatch = "ImVerifyMismatch";
+    internal const string VerifySettleWithoutVerify = "VerifySettleWithoutVerify";
+
     // Users and attributes, checked before sending.
     internal const string UserIdEmpty = "UserIdEmpty";
     internal const string UserIdTooLong = "UserIdTooLong";
@@ -52,6 +56,7 @@ internal static class ErrorIds
     internal const string TagListEmpty = "TagListEmpty";
     internal const string TooManyTags = "TooManyTags";
     internal const string ReplaceNeedsPushService = "ReplaceNeedsPushService";
+    internal const string ReplaceWithVerify = "ReplaceWithVerify";
 
     // Set-ImAppAttributeName.
     internal const string TooManyAttributeNames = "TooManyAttributeNames";

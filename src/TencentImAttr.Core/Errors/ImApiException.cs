@@ -95,6 +95,10 @@ public sealed class ImApiException : Exception
     internal ImApiException AfterAttempts(int attempts) =>
         new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Message + $" (after {attempts} attempts)", InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser };
 
+    /// <summary>The same failure with <paramref name="context"/> put before its message (what the call was for).</summary>
+    internal ImApiException WithContext(string context) =>
+        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, context + Message, InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser };
+
     /// <summary>An error the service reported in its envelope (or, for one user, in an ErrorList): what it means and what to do.</summary>
     internal static ImApiException FromCode(string apiName, int code, string? info)
     {

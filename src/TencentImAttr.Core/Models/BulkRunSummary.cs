@@ -73,12 +73,19 @@ public sealed class BulkRunSummary
     /// <summary>Users finished (done or failed) per second.</summary>
     public double UsersPerSecond => Elapsed.TotalSeconds > 0 ? (Done + Failed) / Elapsed.TotalSeconds : 0;
 
+    /// <summary>-Verify: users read back after their write and compared with what was meant; null when the run did not verify.</summary>
+    public long? Verified { get; internal set; }
+
+    /// <summary>-Verify: of those, the users found different at the first read-back and sent once more (those still different are failed as ImVerifyMismatch); null when the run did not verify.</summary>
+    public long? Mismatched { get; internal set; }
+
     /// <summary>The command stopped before its end (an error with -ErrorAction Stop, Select-Object -First, Ctrl+C); users in flight have no outcome.</summary>
     public bool Stopped { get; }
 
     /// <summary>
     /// The one line shown: "Set-ImUserAttribute: 10,000 users in, 9,990 done, 10 failed (UserNotFound 10), 2 retries,
-    /// 0 pace adjustments, 100 read calls, 3 write calls, 8.1 s, 1,233 users/s" (a sync adds "120 drifted" after the failures).
+    /// 0 pace adjustments, 100 read calls, 3 write calls, 8.1 s, 1,233 users/s"; a -Replace sync adds "120 drifted" after
+    /// the failures, and -Verify "9,990 verified (3 differed and were sent again)".
     /// </summary>
     public override string ToString()
     {
@@ -88,7 +95,8 @@ public sealed class BulkRunSummary
             : string.Format(c, "{0:N0} failed ({1})", Failed, string.Join(", ", FailedByErrorId.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Format(c, "{0} {1:N0}", p.Key, p.Value))));
         var notSent = NotSent == 0 ? "" : string.Format(c, ", {0:N0} not sent (declined)", NotSent);
         var drifted = Drifted is { } d ? string.Format(c, ", {0:N0} drifted", d) : "";
-        return string.Format(c, "{0}{1}: {2:N0} users in, {3:N0} done, {4}{5}{6}, {7:N0} retries, {8:N0} pace adjustments, {9:N0} read calls, {10:N0} write calls, {11:0.0} s, {12:N0} users/s",
-            Operation, Stopped ? " (stopped early)" : "", Users, Done, failed, notSent, drifted, Retries, PaceAdjustments, ReadCalls, WriteCalls, Elapsed.TotalSeconds, UsersPerSecond);
+        var verified = Verified is { } v ? string.Format(c, ", {0:N0} verified ({1:N0} differed and were sent again)", v, Mismatched ?? 0) : "";
+        return string.Format(c, "{0}{1}: {2:N0} users in, {3:N0} done, {4}{5}{6}{7}, {8:N0} retries, {9:N0} pace adjustments, {10:N0} read calls, {11:N0} write calls, {12:0.0} s, {13:N0} users/s",
+            Operation, Stopped ? " (stopped early)" : "", Users, Done, failed, notSent, drifted, verified, Retries, PaceAdjustments, ReadCalls, WriteCalls, Elapsed.TotalSeconds, UsersPerSecond);
     }
 }

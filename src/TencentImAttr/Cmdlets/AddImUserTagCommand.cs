@@ -73,7 +73,7 @@ namespace TencentImAttr.Cmdlets;
 /// </parameter>
 [Cmdlet(VerbsCommon.Add, "ImUserTag", HelpUri = HelpLinks.CmdletPages + "Add-ImUserTag.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(UserTags), typeof(TagDrift))]
-public sealed class AddImUserTagCommand : ImBulkCmdlet
+public sealed class AddImUserTagCommand : ImWriteCmdlet
 {
     #region Parameters
 
@@ -120,7 +120,7 @@ public sealed class AddImUserTagCommand : ImBulkCmdlet
                 present: r => r.Drift);
         }
         var verb = Replace ? "Replace tags with " : "Add tags ";
-        return new BulkRun<TagItem, UserTags>(this, BulkOperations.AddTags(connection, Replace, maxRetry), options,
+        return new BulkRun<TagItem, UserTags>(this, BulkOperations.AddTags(connection, Replace, maxRetry, Verification), options,
             record => TagItem.Read(record, tags, connection.Service),
             batch => ShouldProcess(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), verb + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
             PassThru);

@@ -36,7 +36,7 @@ namespace TencentImAttr.Cmdlets;
 /// </parameter>
 [Cmdlet(VerbsCommon.Clear, "ImUserTag", HelpUri = HelpLinks.CmdletPages + "Clear-ImUserTag.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(UserTags))]
-public sealed class ClearImUserTagCommand : ImBulkCmdlet
+public sealed class ClearImUserTagCommand : ImWriteCmdlet
 {
     #region Parameters
 
@@ -51,7 +51,7 @@ public sealed class ClearImUserTagCommand : ImBulkCmdlet
     #endregion
 
     private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry) =>
-        new BulkRun<GetItem, UserTags>(this, BulkOperations.ClearTags(connection, maxRetry), options,
+        new BulkRun<GetItem, UserTags>(this, BulkOperations.ClearTags(connection, maxRetry, Verification), options,
             record => GetItem.Read(record, connection.Service),
             batch => Confirmation.ShouldContinue(this, Force, BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Remove all tags"),
             PassThru);

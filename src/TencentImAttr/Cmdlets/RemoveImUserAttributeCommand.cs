@@ -49,7 +49,7 @@ namespace TencentImAttr.Cmdlets;
 /// </parameter>
 [Cmdlet(VerbsCommon.Remove, "ImUserAttribute", HelpUri = HelpLinks.CmdletPages + "Remove-ImUserAttribute.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RemovedUserAttributes))]
-public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet
+public sealed class RemoveImUserAttributeCommand : ImWriteCmdlet
 {
     #region Parameters
 
@@ -75,7 +75,7 @@ public sealed class RemoveImUserAttributeCommand : ImBulkCmdlet
     {
         // Not given: each pipeline object's own Name property. Given, even as $null: these names (none is an error).
         var names = Given(nameof(Name)) ? Name ?? System.Array.Empty<string?>() : null;
-        return new BulkRun<RemoveItem, RemovedUserAttributes>(this, BulkOperations.Remove(connection, maxRetry), options,
+        return new BulkRun<RemoveItem, RemovedUserAttributes>(this, BulkOperations.Remove(connection, maxRetry, Verification), options,
             record => RemoveItem.Read(record, names, connection.Service),
             batch => Confirmation.ShouldContinue(this, Force, BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Remove attributes " + BatchPrompt.Names(batch.SelectMany(i => i.Names))),
             PassThru);

@@ -38,7 +38,7 @@ namespace TencentImAttr.Cmdlets;
 /// </parameter>
 [Cmdlet(VerbsCommon.Remove, "ImUserTag", HelpUri = HelpLinks.CmdletPages + "Remove-ImUserTag.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(UserTags))]
-public sealed class RemoveImUserTagCommand : ImBulkCmdlet
+public sealed class RemoveImUserTagCommand : ImWriteCmdlet
 {
     #region Parameters
 
@@ -62,7 +62,7 @@ public sealed class RemoveImUserTagCommand : ImBulkCmdlet
     private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry)
     {
         var tags = Given(nameof(Tag)) ? Tag ?? System.Array.Empty<string?>() : null;
-        return new BulkRun<TagItem, UserTags>(this, BulkOperations.RemoveTags(connection, maxRetry), options,
+        return new BulkRun<TagItem, UserTags>(this, BulkOperations.RemoveTags(connection, maxRetry, Verification), options,
             record => TagItem.Read(record, tags, connection.Service),
             batch => Confirmation.ShouldContinue(this, Force, BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Remove tags " + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
             PassThru);

@@ -63,6 +63,7 @@ public class PublicSurfaceTests
             "TencentImAttr.Cmdlets.SetImUserAttributeCommand",
             "TencentImAttr.ImBulkCmdlet",
             "TencentImAttr.ImCmdlet",
+            "TencentImAttr.ImWriteCmdlet",
             "TencentImAttr.ModuleInitializer",
             "TencentImAttr.ViewText", // called by the format views' script blocks
         }, Exported(typeof(SetImUserAttributeCommand).Assembly));

@@ -1,0 +1,292 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Text;
+using TencentImAttr.Core.Timing;
+
+namespace TencentImAttr.Core.Bulk;
+
+/// <summary>How -Verify runs: the settle delay before reading back a user whose write had an attempt of unknown outcome.</summary>
+internal sealed class VerifyOptions
+{
+    /// <summary>
+    /// The default settle delay, in seconds. A call the module gave up on (a timeout, a connection cut after sending)
+    /// has already been in the service's hands for up to the per-attempt timeout; the API answers in about 100 ms when
+    /// it is well, so a call that has not landed 10 s after the client gave up is held by something far out of the
+    /// ordinary (a stuck backend or a gateway queue). 10 s catches the stale calls a slow or briefly stuck service
+    /// lands, and costs a run with a few timeouts only 10 s per affected batch (the batch holds its place meanwhile, as
+    /// a batch in backoff does). No delay can prove that a stale call will never land: raise it
+    /// (-VerifySettleSec) where the service is known to hold calls longer.
+    /// </summary>
+    public const int DefaultSettleSeconds = 10;
+
+    /// <summary>The longest settle delay accepted, in seconds (an hour).</summary>
+    public const int MaxSettleSeconds = 3600;
+
+    /// <summary>Creates the options; <paramref name="settle"/> from 0 to <see cref="MaxSettleSeconds"/>.</summary>
+    public VerifyOptions(TimeSpan settle)
+    {
+        if (settle < TimeSpan.Zero || settle > TimeSpan.FromSeconds(MaxSettleSeconds))
+        {
+            throw new ArgumentOutOfRangeException(nameof(settle), $"The settle delay must be from 0 to {MaxSettleSeconds} s.");
+        }
+        Settle = settle;
+    }
+
+    /// <summary>The default options.</summary>
+    public static VerifyOptions Default { get; } = new(TimeSpan.FromSeconds(DefaultSettleSeconds));
+
+    /// <summary>
+    /// The wait, after a batch's write (or its second write) ended, before reading back the users it carried with an
+    /// attempt of unknown outcome; the batch ends only after it, so a later write of such a user in the same command
+    /// waits for it too.
+    /// </summary>
+    public TimeSpan Settle { get; }
+}
+
+/// <summary>What differs between what a write meant and what a read found, as message text (values escaped and scrubbed).</summary>
+internal sealed class ReadBackDifference
+{
+    /// <summary>Creates the difference.</summary>
+    public ReadBackDifference(string expected, string found)
+    {
+        Expected = expected;
+        Found = found;
+    }
+
+    /// <summary>What the write meant, e.g. <c>tier='gold'</c>.</summary>
+    public string Expected { get; }
+
+    /// <summary>What the read found, e.g. <c>tier='silver'</c>.</summary>
+    public string Found { get; }
+}
+
+/// <summary>How one kind of write is checked against a read of the same user: the one home of "what the write meant".</summary>
+/// <typeparam name="TItem">The write's item.</typeparam>
+/// <typeparam name="TReadItem">The read's item (the user to read).</typeparam>
+/// <typeparam name="TState">What the read finds for a user.</typeparam>
+internal interface IReadBackCheck<TItem, TReadItem, TState>
+{
+    /// <summary>Whether the write of <paramref name="item"/> changed anything to check (a Set row of empty cells did not).</summary>
+    bool NeedsReadBack(TItem item);
+
+    /// <summary>The read of the item's user.</summary>
+    TReadItem ReadItem(TItem item);
+
+    /// <summary>
+    /// Null when <paramref name="found"/> holds what <paramref name="item"/> meant; else what differs, each value of
+    /// the user's data shown through <paramref name="shown"/> (scrubbed, escaped and quoted).
+    /// </summary>
+    ReadBackDifference? Compare(TItem item, TState found, Func<string, string> shown);
+}
+
+/// <summary>A batch operation that reads back what it wrote (-Verify): the engine sees it by this.</summary>
+internal interface IVerifyingOperation
+{
+    /// <summary>The settle delay it waits before reading back a user with an attempt of unknown outcome.</summary>
+    TimeSpan Settle { get; }
+}
+
+/// <summary>
+/// -Verify, as a decorator of a write operation: it sends the batch, reads back the users whose write succeeded
+/// (through the read operation, which has its own quota, so the reads run alongside the writes), compares each with
+/// what was meant, sends the write once more for the users that differ, reads those again, and reports a user that
+/// still differs as <see cref="ErrorIds.VerifyMismatch"/>. Users whose every attempt had a known outcome are read back
+/// at once; a user that had an attempt of unknown outcome (<see cref="ItemOutcome{TResult}.HadUnknownAttempt"/>: an
+/// abandoned call that may still land) is read back only after <see cref="VerifyOptions.Settle"/>, so that a stale
+/// call landing meanwhile is caught; the batch ends after that wait, so the engine's rule that a repeat of a user
+/// waits for the earlier call to finish makes a later write of that user wait for it too. One outcome per item, in
+/// order, as the engine requires.
+/// </summary>
+/// <remarks>
+/// A user whose read-back fails is reported with the read's failure (its id and category), the message saying it was
+/// written but not verified; a user whose second write fails is reported with that failure. Under a stopped run
+/// (stopSending), a user not yet verified keeps its write's success, or, when it had an attempt of unknown outcome,
+/// is counted as outcome unknown.
+/// </remarks>
+internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatchOperation<TItem, TResult>, IVerifyingOperation
+    where TItem : class
+    where TResult : class
+    where TReadItem : class
+    where TState : class
+{
+    private readonly IBatchOperation<TItem, TResult> _write;
+    private readonly IBatchOperation<TReadItem, TState> _read;
+    private readonly IReadBackCheck<TItem, TReadItem, TState> _check;
+    private readonly string _readApi;
+    private readonly Func<string?, string?> _scrub;
+    private readonly IClock _clock;
+    private readonly VerifyOptions _options;
+
+    /// <summary>Verifies <paramref name="write"/> with <paramref name="read"/> (the API <paramref name="readApi"/>) and <paramref name="check"/>.</summary>
+    /// <param name="write">The write operation.</param>
+    /// <param name="read">The read operation of the same users.</param>
+    /// <param name="check">What the write meant, compared with what the read found.</param>
+    /// <param name="readApi">The read's API name, for messages.</param>
+    /// <param name="scrub">The connection's secret scrubber, for values shown in messages.</param>
+    /// <param name="clock">The connection's clock: the settle delay waits on it.</param>
+    /// <param name="options">The settle delay.</param>
+    public VerifiedWrites(IBatchOperation<TItem, TResult> write, IBatchOperation<TReadItem, TState> read, IReadBackCheck<TItem, TReadItem, TState> check,
+        string readApi, Func<string?, string?> scrub, IClock clock, VerifyOptions options)
+    {
+        _write = write;
+        _read = read;
+        _check = check;
+        _readApi = readApi;
+        _scrub = scrub;
+        _clock = clock;
+        _options = options;
+    }
+
+    /// <inheritdoc />
+    public TimeSpan Settle => _options.Settle;
+
+    /// <inheritdoc />
+    public string UserIdOf(TItem item) => _write.UserIdOf(item);
+
+    /// <inheritdoc />
+    public TItem Merge(TItem earlier, TItem later) => _write.Merge(earlier, later);
+
+    /// <inheritdoc />
+    public async Task<ItemOutcome<TResult>[]> ExecuteAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending = default)
+    {
+        var outcomes = await _write.ExecuteAsync(items, log, cancellationToken, stopSending).ConfigureAwait(false);
+        var known = new List<int>();
+        var late = new List<int>();
+        var anyLate = false;
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            anyLate |= outcomes[i].HadUnknownAttempt;
+            if (outcomes[i].Failure is not null || !_check.NeedsReadBack(items[i])) continue;
+            (outcomes[i].HadUnknownAttempt ? late : known).Add(i);
+        }
+        var run = new Run(this, items, outcomes, log, cancellationToken, stopSending);
+        // The known users are read at once; the others (and a failed user's stale call too: a later write of it
+        // must not race it) after the settle delay. Both on this batch's task, which ends when both have.
+        await Task.WhenAll(run.VerifyAsync(known, settleFirst: false), anyLate ? run.VerifyAsync(late, settleFirst: true) : Task.CompletedTask).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    /// <summary>One batch's verification: its items, their outcomes (updated in place, each index by one flow), its tokens.</summary>
+    private sealed class Run
+    {
+        private readonly VerifiedWrites<TItem, TResult, TReadItem, TState> _owner;
+        private readonly IReadOnlyList<TItem> _items;
+        private readonly ItemOutcome<TResult>[] _outcomes;
+        private readonly ICallLog _log;
+        private readonly CancellationToken _cancel;
+        private readonly CancellationToken _stop;
+
+        public Run(VerifiedWrites<TItem, TResult, TReadItem, TState> owner, IReadOnlyList<TItem> items, ItemOutcome<TResult>[] outcomes, ICallLog log, CancellationToken cancel, CancellationToken stop)
+        {
+            _owner = owner;
+            _items = items;
+            _outcomes = outcomes;
+            _log = log;
+            _cancel = cancel;
+            _stop = stop;
+        }
+
+        /// <summary>Reads back <paramref name="indices"/> (after the settle delay when <paramref name="settleFirst"/>), sends the ones that differ once more, and reads those again.</summary>
+        public async Task VerifyAsync(List<int> indices, bool settleFirst)
+        {
+            if (settleFirst && !await SettleAsync(indices, "an attempt of unknown outcome").ConfigureAwait(false)) return;
+            if (indices.Count == 0) return;
+            var differing = new List<int>();
+            foreach (var (i, difference) in await ReadBackAsync(indices).ConfigureAwait(false))
+            {
+                if (difference is not null) differing.Add(i);
+            }
+            _log.Counters.AddMismatched(differing.Count);
+            if (differing.Count == 0) return;
+            _log.Write($"{_owner._readApi}: {differing.Count} user(s) read back differ from what was written; sending them once more");
+            var again = await _owner._write.ExecuteAsync(differing.Select(i => _items[i]).ToList(), _log, _cancel, _stop).ConfigureAwait(false);
+            var sent = new List<int>();
+            var anyLate = false;
+            for (var k = 0; k < differing.Count; k++)
+            {
+                var i = differing[k];
+                anyLate |= again[k].HadUnknownAttempt;
+                if (again[k].Failure is { } failure) _outcomes[i] = ItemOutcome<TResult>.Failed(Context(failure, "found different when read back, so it was sent once more, and that failed: "));
+                else sent.Add(i);
+            }
+            if (anyLate && !await SettleAsync(sent, "a second write of unknown outcome").ConfigureAwait(false)) return;
+            if (sent.Count == 0) return;
+            foreach (var (i, difference) in await ReadBackAsync(sent, count: false).ConfigureAwait(false))
+            {
+                if (difference is null) continue;
+                var user = _owner.UserIdOf(_items[i]);
+                _outcomes[i] = ItemOutcome<TResult>.Failed(new ItemFailure(new VerifyMismatchException(user, _owner._readApi, difference.Expected, difference.Found),
+                    ErrorIds.VerifyMismatch, ImErrorCategory.InvalidResult, user));
+            }
+        }
+
+        /// <summary>
+        /// Waits the settle delay; false when the run stopped meanwhile: then the users not yet verified count as of
+        /// unknown outcome (their write succeeded, but a stale call may still land).
+        /// </summary>
+        private async Task<bool> SettleAsync(List<int> indices, string why)
+        {
+            var settle = _owner._options.Settle;
+            _log.Write($"-Verify: after {why} (a call given up on may still land), waiting the settle delay of {settle.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s before reading back {indices.Count} user(s)");
+            using var waits = CancellationTokenSource.CreateLinkedTokenSource(_cancel, _stop);
+            try
+            {
+                await _owner._clock.Delay(settle, waits.Token).ConfigureAwait(false);
+                if (!_stop.IsCancellationRequested) return true;
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested && !_cancel.IsCancellationRequested)
+            {
+                // The run stopped: handled below.
+            }
+            foreach (var i in indices) _outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.Unsent(_owner.UserIdOf(_items[i]), outcomeUnknown: true));
+            return false;
+        }
+
+        /// <summary>
+        /// Reads the users back and compares each with its item; returns the ones read, with what differs (null: as
+        /// meant). A user whose read failed is left out and reported with the read's failure; <paramref name="count"/>
+        /// counts the users compared (the first read of a user, not the second).
+        /// </summary>
+        private async Task<List<(int Index, ReadBackDifference? Difference)>> ReadBackAsync(List<int> indices, bool count = true)
+        {
+            var reads = await _owner._read.ExecuteAsync(indices.Select(i => _owner._check.ReadItem(_items[i])).ToList(), _log, _cancel, _stop).ConfigureAwait(false);
+            var compared = new List<(int, ReadBackDifference?)>(indices.Count);
+            for (var k = 0; k < indices.Count; k++)
+            {
+                var i = indices[k];
+                if (reads[k].Failure is { } failure)
+                {
+                    if (failure.NotSent)
+                    {
+                        // The run stopped before the read: the write stands as it was answered, of unknown outcome if it had such an attempt.
+                        if (_outcomes[i].HadUnknownAttempt) _outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.Unsent(_owner.UserIdOf(_items[i]), outcomeUnknown: true));
+                        continue;
+                    }
+                    _outcomes[i] = ItemOutcome<TResult>.Failed(Context(failure, "written, but reading it back to verify it failed: "));
+                    continue;
+                }
+                compared.Add((i, _owner._check.Compare(_items[i], reads[k].Result!, Shown)));
+            }
+            if (count) _log.Counters.AddVerified(compared.Count);
+            return compared;
+        }
+
+        /// <summary>A user's value in a message: scrubbed of secrets, escaped, shortened when huge, and quoted.</summary>
+        private string Shown(string value) => "'" + MessageText.Quote(_owner._scrub(value)) + "'";
+
+        /// <summary>A failure of a user's verification step, its message saying which step; its id, category and target are the failure's.</summary>
+        private static ItemFailure Context(ItemFailure failure, string step)
+        {
+            var target = failure.TargetObject as string ?? "";
+            var prefix = $"User '{MessageText.Quote(target)}' was {step}";
+            var exception = failure.Exception is ImApiException e ? e.WithContext(prefix) : failure.Exception;
+            return new ItemFailure(exception, failure.ErrorId, failure.Category, failure.TargetObject, failure.OutcomeUnknown);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Text;
+using TencentImAttr.Models;
+
+namespace TencentImAttr.Core.Operations;
+
+/// <summary>Set: each attribute given has that value (attributes not given are not the write's business).</summary>
+internal sealed class SetReadBack : IReadBackCheck<SetItem, GetItem, UserAttributes>
+{
+    /// <summary>A row of empty cells set nothing, and has nothing to read back.</summary>
+    public bool NeedsReadBack(SetItem item) => item.Attributes.Count > 0;
+
+    /// <inheritdoc />
+    public GetItem ReadItem(SetItem item) => new(item.UserId);
+
+    /// <inheritdoc />
+    public ReadBackDifference? Compare(SetItem item, UserAttributes found, Func<string, string> shown)
+    {
+        var holds = ReadBackText.Exact(found.Attributes);
+        var wrong = item.Attributes.Where(p => !holds.TryGetValue(p.Key, out var value) || !string.Equals(value, p.Value, StringComparison.Ordinal)).ToList();
+        if (wrong.Count == 0) return null;
+        return new ReadBackDifference(
+            ReadBackText.List(wrong.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value))),
+            ReadBackText.List(wrong.Select(p => holds.TryGetValue(p.Key, out var value) ? ReadBackText.Name(p.Key) + "=" + shown(value) : ReadBackText.Name(p.Key) + " not set")));
+    }
+}
+
+/// <summary>Remove: none of the names given is set.</summary>
+internal sealed class RemoveReadBack : IReadBackCheck<RemoveItem, GetItem, UserAttributes>
+{
+    /// <inheritdoc />
+    public bool NeedsReadBack(RemoveItem item) => item.Names.Count > 0;
+
+    /// <inheritdoc />
+    public GetItem ReadItem(RemoveItem item) => new(item.UserId);
+
+    /// <inheritdoc />
+    public ReadBackDifference? Compare(RemoveItem item, UserAttributes found, Func<string, string> shown)
+    {
+        var holds = ReadBackText.Exact(found.Attributes);
+        var left = item.Names.Where(holds.ContainsKey).ToList();
+        return left.Count == 0
+            ? null
+            : new ReadBackDifference(ReadBackText.List(left.Select(n => ReadBackText.Name(n) + " not set")), ReadBackText.List(left.Select(n => ReadBackText.Name(n) + "=" + shown(holds[n]))));
+    }
+}
+
+/// <summary>Add tags: each tag given is held; with Replace, the user holds exactly those tags.</summary>
+internal sealed class AddTagsReadBack : IReadBackCheck<TagItem, GetItem, UserTags>
+{
+    private readonly bool _replace;
+
+    /// <summary>A check of an add; <paramref name="replace"/> when the add replaced the user's tags.</summary>
+    public AddTagsReadBack(bool replace) => _replace = replace;
+
+    /// <inheritdoc />
+    public bool NeedsReadBack(TagItem item) => true;
+
+    /// <inheritdoc />
+    public GetItem ReadItem(TagItem item) => new(item.UserId);
+
+    /// <inheritdoc />
+    public ReadBackDifference? Compare(TagItem item, UserTags found, Func<string, string> shown)
+    {
+        var held = new HashSet<string>(found.Tags, StringComparer.Ordinal);
+        var missing = item.Tags.Where(t => !held.Contains(t)).ToList();
+        var extra = _replace ? found.Tags.Where(t => !item.Tags.Contains(t, StringComparer.Ordinal)).ToList() : new List<string>();
+        if (missing.Count == 0 && extra.Count == 0) return null;
+        var expected = (_replace ? "exactly the tags " : "the tags ") + ReadBackText.List(item.Tags.Select(shown));
+        var foundText = ReadBackText.Tags(found.Tags, shown)
+            + (missing.Count > 0 ? " (missing " + ReadBackText.List(missing.Select(shown)) + ")" : "")
+            + (extra.Count > 0 ? " (not given " + ReadBackText.List(extra.Select(shown)) + ")" : "");
+        return new ReadBackDifference(expected, foundText);
+    }
+}
+
+/// <summary>Remove tags: none of the tags given is held.</summary>
+internal sealed class RemoveTagsReadBack : IReadBackCheck<TagItem, GetItem, UserTags>
+{
+    /// <inheritdoc />
+    public bool NeedsReadBack(TagItem item) => true;
+
+    /// <inheritdoc />
+    public GetItem ReadItem(TagItem item) => new(item.UserId);
+
+    /// <inheritdoc />
+    public ReadBackDifference? Compare(TagItem item, UserTags found, Func<string, string> shown)
+    {
+        var left = item.Tags.Where(t => found.Tags.Contains(t, StringComparer.Ordinal)).ToList();
+        return left.Count == 0 ? null : new ReadBackDifference("none of the tags " + ReadBackText.List(left.Select(shown)), ReadBackText.Tags(found.Tags, shown));
+    }
+}
+
+/// <summary>Clear tags: the user holds no tag.</summary>
+internal sealed class ClearTagsReadBack : IReadBackCheck<GetItem, GetItem, UserTags>
+{
+    /// <inheritdoc />
+    public bool NeedsReadBack(GetItem item) => true;
+
+    /// <inheritdoc />
+    public GetItem ReadItem(GetItem item) => item;
+
+    /// <inheritdoc />
+    public ReadBackDifference? Compare(GetItem item, UserTags found, Func<string, string> shown) =>
+        found.Tags.Count == 0 ? null : new ReadBackDifference("no tags", ReadBackText.Tags(found.Tags, shown));
+}
+
+/// <summary>How the checks write names, values and lists into a mismatch message.</summary>
+internal static class ReadBackText
+{
+    /// <summary>Items listed in a message before "and N more".</summary>
+    public const int Listed = 10;
+
+    /// <summary>
+    /// The attributes found, by exact name: Get's tables look names up ignoring case (like a hashtable), but the
+    /// service keeps names apart by case, and a write meant exactly the name it sent.
+    /// </summary>
+    public static Dictionary<string, string> Exact(IDictionary<string, string> attributes)
+    {
+        var exact = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in attributes) exact[pair.Key] = pair.Value;
+        return exact;
+    }
+
+    /// <summary>An attribute name in a message (the caller's input or the service's: escaped either way).</summary>
+    public static string Name(string name) => MessageText.Quote(name);
+
+    /// <summary>The first <see cref="Listed"/> parts, comma-separated, then "and N more".</summary>
+    public static string List(IEnumerable<string> parts)
+    {
+        var all = parts.ToList();
+        var shown = string.Join(", ", all.Take(Listed));
+        return all.Count > Listed ? shown + $" and {all.Count - Listed} more" : shown;
+    }
+
+    /// <summary>A user's tags as found: "tags 'a', 'b'", or "no tags".</summary>
+    public static string Tags(IReadOnlyList<string> tags, Func<string, string> shown) =>
+        tags.Count == 0 ? "no tags" : "tags " + List(tags.Select(shown));
+}

@@ -1,0 +1,60 @@
+using System.Management.Automation;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
+
+namespace TencentImAttr;
+
+/// <summary>
+/// The bulk cmdlets that write (Set- and Remove-ImUserAttribute, Add-, Remove- and Clear-ImUserTag): what
+/// <see cref="ImBulkCmdlet"/> has, and -Verify with its settle delay. A cmdlet passes <see cref="Verification"/> to
+/// its operation (<c>BulkOperations.Set(connection, maxRetry, Verification)</c>); the core does the rest.
+/// </summary>
+public abstract class ImWriteCmdlet : ImBulkCmdlet
+{
+    #region Parameters
+
+    /// <summary>
+    /// After each user's write succeeded, reads the user back (with the read API, which has its own quota, so the
+    /// reads run alongside the writes) and compares it with what was written. A user that differs is sent once more
+    /// and read again; one that still differs is reported as an error, ImVerifyMismatch, showing the expected and the
+    /// found values. A user whose write had an attempt of unknown outcome (a timeout or a connection cut after the
+    /// request went out) is read back only after -VerifySettleSec, so that the abandoned call, if it lands late, is
+    /// caught and corrected; a later write of that user in the same command waits for that delay too. Users whose
+    /// writes were answered are read back at once. Costs one read call per call of up to 100 users written. The
+    /// summary counts the users verified and those that differed.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Verify { get; set; }
+
+    /// <summary>
+    /// With -Verify: how long to wait, in seconds, before reading back a user whose write had an attempt of unknown
+    /// outcome (a call the module gave up on may still be executed by the service). The wait starts when the user's
+    /// write ended; a longer wait catches later stale calls and holds that batch's place longer. 0 reads back at once.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, VerifyOptions.MaxSettleSeconds)]
+    [PSDefaultValue(Value = VerifyOptions.DefaultSettleSeconds)]
+    public int VerifySettleSec { get; set; } = VerifyOptions.DefaultSettleSeconds;
+
+    #endregion
+
+    /// <summary>-Verify's options, or null without -Verify (set before <see cref="ImBulkCmdlet.Start"/> is called).</summary>
+    private protected VerifyOptions? Verification { get; private set; }
+
+    #region Overrides
+
+    /// <summary>Refuses -VerifySettleSec without -Verify, then starts the run.</summary>
+    protected override void BeginProcessing()
+    {
+        if (Given(nameof(VerifySettleSec)) && !Verify)
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
+                "-VerifySettleSec is the settle delay of -Verify: give -Verify too, or leave -VerifySettleSec out."),
+                ErrorIds.VerifySettleWithoutVerify, ErrorCategory.InvalidArgument, VerifySettleSec));
+        }
+        Verification = Verify ? new VerifyOptions(System.TimeSpan.FromSeconds(VerifySettleSec)) : null;
+        base.BeginProcessing();
+    }
+
+    #endregion
+}
