@@ -100,6 +100,11 @@ Describe 'Set-ImUserAttribute -Replace' {
         $text | Should -Match 'alice\s+city=Beijing->Shenzhen\s+level=3'
     }
 
+    It 'refuses -Verify (ReplaceWithVerify) before anything is sent' {
+        { Set-ImUserAttribute -UserId alice -Attribute @{ tier = 'x' } -Replace -Verify -Connection $c } | Should -Throw -ErrorId 'ReplaceWithVerify*'
+        (Get-Store).alice | Should -Be 'city=Beijing;level=3;tier=gold'
+    }
+
     It 'reports bad input by user and still syncs the others' {
         $rows = @([pscustomobject]@{ UserId = ''; city = 'x' }, [pscustomobject]@{ UserId = 'bob'; city = 'Paris' })
         $rows | Set-ImUserAttribute -Replace -Connection $c -ErrorVariable bad -ErrorAction SilentlyContinue
