@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Text.Json;
@@ -30,6 +31,9 @@ internal sealed class BenchServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly object _gate = new();
     private readonly List<long> _arrivals = new();
+    // The query's random of each arrival, by the arrival's index: it names the call to the client's own record of
+    // when it sent it (PwshRun's send stamps), so that each call's time from socket to count can be measured.
+    private readonly List<uint> _randoms = new();
     // Arrival times of the calls answered 60007: where in a run the refusals fall (the shared-quota run's first second).
     private readonly List<long> _refusals = new();
     private readonly AttributeStore _store = new() { KeepsValues = false };
@@ -119,9 +123,11 @@ internal sealed class BenchServer : IAsyncDisposable
             {
                 Faults = faults,
                 RefusedArrivals = _refusals.ToArray(),
+                Randoms = _randoms.ToArray(),
             };
             _arrivals.Clear();
             _refusals.Clear();
+            _randoms.Clear();
             Renew();
             _rateLimited = _tooManyUsers = _badRequests = _users = 0;
             _maxUsersInCall = 0;
@@ -133,12 +139,19 @@ internal sealed class BenchServer : IAsyncDisposable
     {
         EmulatedImService service;
         long arrived;
+        int arrival;
         lock (_gate)
         {
             // The arrival time is taken under the lock, so the list stays sorted.
             arrived = Stopwatch.GetTimestamp();
             _arrivals.Add(arrived);
+            arrival = _arrivals.Count - 1;
+            _randoms.Add(0);
             service = _service;
+        }
+        if (uint.TryParse(context.Request.Query["random"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var random))
+        {
+            lock (_gate) _randoms[arrival] = random;
         }
         byte[] body;
         using (var buffer = new System.IO.MemoryStream())
@@ -264,6 +277,9 @@ internal sealed class ServerStats
 
     /// <summary>Calls answered with an injected fault (<see cref="BenchServer.FailRate"/>).</summary>
     public long Faults { get; init; }
+
+    /// <summary>The query's random of each arrival, in the order of <see cref="Arrivals"/> (0 when it had none).</summary>
+    public uint[] Randoms { get; init; } = Array.Empty<uint>();
 
     /// <summary>Arrival times (Stopwatch ticks) of the calls answered 60007, in no particular order.</summary>
     public long[] RefusedArrivals { get; init; } = Array.Empty<long>();

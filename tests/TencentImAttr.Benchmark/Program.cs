@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
@@ -43,6 +44,17 @@ internal static class Program
             return 0;
         }
 
+        if (options.Serve)
+        {
+            // The child side of --pwsh-server child (SendTiming.cs).
+            return await ChildServer.ServeAsync(options.Quota, options.LatencyMs).ConfigureAwait(false);
+        }
+        if (options.AllocOnly)
+        {
+            // The module's allocations per user alone: no server in the process.
+            Console.WriteLine("RESULT" + AllocationScenario.Run(options.AllocUsers, options.AllocTypes));
+            return 0;
+        }
         await using var server = await BenchServer.StartAsync().ConfigureAwait(false);
         if (options.SyncOnly)
         {
@@ -77,6 +89,16 @@ internal static class Program
         RunEngine(server, 5_000, options.Throttle, callsPerSecond: 0, sampleMemory: false, tags: true);
         server.TakeStats();
 
+        if (options.PwshOnly)
+        {
+            server.LatencyMs = options.LatencyMs;
+            server.Quota = options.Quota;
+            var only = RunPwsh(server, options);
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "RESULT pwsh_users_per_s={0:F0} pwsh_max_calls_in_1s={1} pwsh_60007={2} pwsh_client_max_calls_in_1s={3}",
+                only.Count > 0 ? only.Min(r => r.UsersPerSecond) : 0, only.Count > 0 ? only.Max(r => r.MaxInSecond) : -1, only.Count > 0 ? only.Sum(r => r.RateLimited) : -1, only.Count > 0 ? only.Max(r => r.ClientMaxInSecond) : -1));
+            return 0;
+        }
+
         // 1. The engine at the quota.
         server.LatencyMs = options.LatencyMs;
         server.Quota = options.Quota;
@@ -105,26 +127,7 @@ internal static class Program
         PauseForWindow();
 
         // 1d. Through the cmdlets in a pwsh process: what the server sees when an admin runs the module.
-        var pwshRuns = new System.Collections.Generic.List<(double UsersPerSecond, int MaxInSecond, long RateLimited, long Errors)>();
-        for (var run = 1; run <= options.PwshRuns; run++)
-        {
-            server.TakeStats();
-            var pwsh = PwshRun.Set(server, options.PwshUsers);
-            var seen = server.TakeStats();
-            if (pwsh is not { } measured) break;
-            var perSecond = options.PwshUsers / measured.Elapsed.TotalSeconds;
-            pwshRuns.Add((perSecond, seen.MaxCallsInAnySecond, seen.RateLimited, measured.Errors));
-            Console.WriteLine("Through pwsh, run {0} of {1}: Set-ImUserAttribute of {2:N0} users from a pipeline", run, options.PwshRuns, options.PwshUsers);
-            Console.WriteLine("  {0:N0} users/s; server: {1:N0} calls, max {2:N0} calls in any 1 s, {3:N0} rate-limited answers (60007); {4:N0} errors written",
-                perSecond, seen.Calls, seen.MaxCallsInAnySecond, seen.RateLimited, measured.Errors);
-            if (seen.TightestSpanMs(options.Quota + 1) is { } tightest && options.Quota > 0)
-            {
-                Console.WriteLine("  server: the tightest {0} consecutive calls spanned {1:N1} ms", options.Quota + 1, tightest);
-            }
-            Console.WriteLine();
-            PauseForWindow();
-        }
-
+        var pwshRuns = RunPwsh(server, options);
         // 1d. Tags through the same engine, in the same run: im_add_tag has its own quota of 100 calls/s.
         var tags = RunEngine(server, options.Users, options.Throttle, ApiCallsPerSecond, sampleMemory: false, tags: true);
         ok &= Report("Engine, tags (im_add_tag, two tags a user)", tags, options.Throttle, options.Quota);
@@ -148,6 +151,9 @@ internal static class Program
 
         // 4. CPU per user through the cmdlets, in a pwsh process (CpuPerUserScenario.cs).
         var cpuFields = CpuPerUserScenario.Run(server, options.CpuUsers, options.ModulePath);
+
+        // 5. The module's own allocations per user, per operation, with no server's in the count (AllocationScenario.cs).
+        var allocFields = AllocationScenario.Run(options.AllocUsers, options.AllocTypes);
 
         var ratio = baseline.UsersPerSecond > 0 ? engine.UsersPerSecond / baseline.UsersPerSecond : 0;
         var maxInSecond = engine.Server.MaxCallsInAnySecond;
@@ -178,6 +184,11 @@ internal static class Program
         Target("ratio >= 9", ratio >= 9);
         Target($"under faults: ratio to clean >= 0.9 x {1 - options.FailRate:N2}", faultRatio >= 0.9 * (1 - options.FailRate));
         Target("through pwsh: no 1-second window over 100 calls and no 60007, in every run", pwshRuns.Count > 0 && pwshRuns.All(r => r.MaxInSecond <= ApiCallsPerSecond && r.RateLimited == 0));
+        if (options.SendStamps)
+        {
+            // What the module controls: the server's count also carries the measuring server's own delays (docs/benchmark.md, 2026-12-02).
+            Target("through pwsh, by pwsh's own send stamps: no 1-second window over 100 calls, in every run", pwshRuns.Count > 0 && pwshRuns.All(r => r.ClientMaxInSecond is >= 0 and <= ApiCallsPerSecond));
+        }
         Target($"shared quota ({SharedQuotaRun.OtherShare:P0} taken): >= 90 % of the rest, < 2 % refused, no user lost", shared.ShareReached >= 0.9 && shared.RefusedShare < 0.02 && shared.FailedUsers == 0);
         Target($"shared quota, after the first 2 s: < 2 % refused ({shared.LaterRefusedShare:P2})", shared.LaterRefusedShare < 0.02);
         Target("sync of a 1 %-changed source: write calls <= 2 % of a blind Set's", syncRatio <= 0.02);
@@ -200,8 +211,60 @@ internal static class Program
             engine.UsersPerSecond, baseline.UsersPerSecond, ratio, maxInSecond, memorySmall.PeakMemoryMb, memoryLarge.PeakMemoryMb,
             faults.UsersPerSecond, faultRatio, faults.Sink.Failures,
             pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1,
-            tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields + " " + shared.ResultFields + syncFields);
+            tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields + " " + shared.ResultFields + allocFields
+            + string.Format(CultureInfo.InvariantCulture, " pwsh_client_max_calls_in_1s={0}", pwshRuns.Count > 0 ? pwshRuns.Max(r => r.ClientMaxInSecond) : -1) + syncFields);
         return ok ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The runs through pwsh: against the in-process server, or (--pwsh-server child) a server in a process of its
+    /// own; with --send-stamps, pwsh notes when each request went to its socket and the report lays those stamps beside
+    /// the server's arrivals (SendTiming.cs). ClientMaxInSecond is -1 without send stamps.
+    /// </summary>
+    private static List<(double UsersPerSecond, int MaxInSecond, long RateLimited, long Errors, int ClientMaxInSecond)> RunPwsh(BenchServer server, Options options)
+    {
+        var runs = new List<(double, int, long, long, int)>();
+        for (var run = 1; run <= options.PwshRuns; run++)
+        {
+            (TimeSpan Elapsed, long Errors)? pwsh;
+            List<(long Stamp, uint Random)>? sends;
+            ServerRecording recording;
+            if (options.PwshServerChild)
+            {
+                using var child = ChildServer.Start(options.Quota, options.LatencyMs);
+                (pwsh, sends) = PwshRun.Set(child.Port, options.PwshUsers, options.SendStamps);
+                recording = child.Stop();
+            }
+            else
+            {
+                server.TakeStats();
+                using var meter = new StallMeter();
+                (pwsh, sends) = PwshRun.Set(server.Port, options.PwshUsers, options.SendStamps);
+                var seen = server.TakeStats();
+                var (pause, collections) = meter.Collections;
+                recording = new ServerRecording { Arrivals = seen.Arrivals, Randoms = seen.Randoms, RateLimited = seen.RateLimited, Stalls = meter.Stalls, GcPauseMs = pause, Collections = collections };
+            }
+            if (pwsh is not { } measured) break;
+            var perSecond = options.PwshUsers / measured.Elapsed.TotalSeconds;
+            var where = options.PwshServerChild ? "server in a child process" : "server in the benchmark's process";
+            Console.WriteLine("Through pwsh, run {0} of {1}: Set-ImUserAttribute of {2:N0} users from a pipeline ({3}{4})", run, options.PwshRuns, options.PwshUsers, where, options.SendStamps ? ", send stamps" : "");
+            Console.WriteLine("  {0:N0} users/s; server: {1:N0} calls, max {2:N0} calls in any 1 s, {3:N0} rate-limited answers (60007); {4:N0} errors written",
+                perSecond, recording.Calls, recording.MaxCallsInAnySecond, recording.RateLimited, measured.Errors);
+            if (new ServerStats(recording.Arrivals, recording.RateLimited, 0, 0, 0, 0).TightestSpanMs(options.Quota + 1) is { } tightest && options.Quota > 0)
+            {
+                Console.WriteLine("  server: the tightest {0} consecutive calls spanned {1:N1} ms", options.Quota + 1, tightest);
+            }
+            var clientMax = -1;
+            if (sends is not null)
+            {
+                SendTimingReport.Print(recording, sends, options.Quota, where);
+                clientMax = ServerStats.MaxInWindow(sends.Select(x => x.Stamp).OrderBy(x => x).ToArray(), Stopwatch.Frequency);
+            }
+            runs.Add((perSecond, recording.MaxCallsInAnySecond, recording.RateLimited, measured.Errors, clientMax));
+            Console.WriteLine();
+            PauseForWindow();
+        }
+        return runs;
     }
 
     /// <summary>What "a small constant" is for the memory target, in MB.</summary>
@@ -210,7 +273,7 @@ internal static class Program
     /// <summary>Lets the server's one-second window (and the client limiter's 1.01 s one) empty between runs.</summary>
     private static void PauseForWindow() => Thread.Sleep(1_500);
 
-    private static RunResult RunEngine(BenchServer server, int users, int throttle, int callsPerSecond, bool sampleMemory, bool tags = false)
+    internal static RunResult RunEngine(BenchServer server, int users, int throttle, int callsPerSecond, bool sampleMemory, bool tags = false)
     {
         using var connection = ImConnection.Open(new ImConnectionSettings
         {
@@ -435,7 +498,7 @@ internal sealed class MemorySampler
 internal sealed class Options
 {
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--module PATH] [--cpu-only] [--shared-only] [--sync-users N] [--sync-only]\n" +
+        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--module PATH] [--cpu-only] [--shared-only] [--alloc-only] [--alloc-types] [--alloc-users N] [--pwsh-only] [--pwsh-server inproc|child] [--send-stamps] [--sync-users N] [--sync-only]\n" +
         "  --users N       users in the engine's throughput run (default 60000; --short: 20000)\n" +
         "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
         "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
@@ -448,6 +511,12 @@ internal sealed class Options
         "  --module PATH   the TencentImAttr.psd1 that run imports (default out/TencentImAttr/; another commit's build to compare)\n" +
         "  --cpu-only      only that run\n" +
         "  --shared-only   only the shared-quota run (and the clean engine run beside it), for tuning the adaptive pace\n" +
+        "  --pwsh-only     only the pwsh runs (after the warm-up)\n" +
+        "  --pwsh-server W inproc (default): the pwsh runs' server is this process's; child: a server in a process of its own\n" +
+        "  --send-stamps   pwsh notes when each request goes to its socket; the report compares them with the server's arrivals\n" +
+        "  --alloc-users N users per operation in the module's allocation run (default 20000)\n" +
+        "  --alloc-only    only that run (no server in the process: the module's allocations per user for Set, Get and Remove)\n" +
+        "  --alloc-types   also print, for each operation, the types allocated (sampled by the runtime's allocation ticks)\n" +
         "  --sync-users N  users of the sync-cost run: a blind Set against a 1 %-changed Set -Replace (default 100000; --short: 20000)\n" +
         "  --sync-only     only that run";
 
@@ -465,6 +534,13 @@ internal sealed class Options
     public string? ModulePath { get; private set; }
     public bool CpuOnly { get; private set; }
     public bool SharedOnly { get; private set; }
+    public int AllocUsers { get; private set; } = 20_000;
+    public bool PwshOnly { get; private set; }
+    public bool PwshServerChild { get; private set; }
+    public bool SendStamps { get; private set; }
+    public bool Serve { get; private set; }
+    public bool AllocOnly { get; private set; }
+    public bool AllocTypes { get; private set; }
     public int SyncUsers { get; private set; } = 100_000;
     public bool SyncOnly { get; private set; }
     public int MemorySmall { get; private set; } = 100_000;
@@ -488,6 +564,20 @@ internal sealed class Options
                 case "--cpu-users": options.CpuUsers = Number(args, ++i, 1); break;
                 case "--cpu-only": options.CpuOnly = true; break;
                 case "--shared-only": options.SharedOnly = true; break;
+                case "--pwsh-only": options.PwshOnly = true; break;
+                case "--pwsh-server":
+                    options.PwshServerChild = (i + 1 < args.Length ? args[++i] : "") switch
+                    {
+                        "child" => true,
+                        "inproc" => false,
+                        _ => throw new ArgumentException("--pwsh-server takes inproc or child."),
+                    };
+                    break;
+                case "--send-stamps": options.SendStamps = true; break;
+                case "--serve": options.Serve = true; break;
+                case "--alloc-users": options.AllocUsers = Number(args, ++i, 1); break;
+                case "--alloc-only": options.AllocOnly = true; break;
+                case "--alloc-types": options.AllocTypes = true; break;
                 case "--module": options.ModulePath = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--module needs a path to TencentImAttr.psd1."); break;
                 case "--fail-rate": options.FailRate = Fraction(args, ++i); break;
                 case "--pwsh-users": pwshUsers = Number(args, ++i, 1); break;

@@ -24,9 +24,38 @@ internal static class BoundedResponseReader
     public static async Task<byte[]?> ReadAsync(HttpContent? content, int cap, CancellationToken cancellationToken)
     {
         if (content is null) return Array.Empty<byte>();
-        if (content.Headers.ContentLength is { } declared && declared > cap) return null;
+        var declared = content.Headers.ContentLength;
+        if (declared > cap) return null;
         using var stream = await content.ReadAsStreamAsync().ConfigureAwait(false);
+        // Every call reads an answer, so this is on the path of every user: when the length is declared (as the
+        // service and the emulator do), the body is read straight into an array of that size, without a read buffer
+        // or a growing copy (issue 18, allocations per user). Bytes beyond the declared length, which a decompressed
+        // body may have, continue into the general loop below, under the same cap.
+        byte[]? exact = null;
+        if (declared is { } length and > 0)
+        {
+            exact = new byte[length];
+            var filled = 0;
+            while (filled < exact.Length)
+            {
+                var read = await stream.ReadAsync(exact, filled, exact.Length - filled, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    Array.Resize(ref exact, filled);
+                    return exact;
+                }
+                filled += read;
+            }
+        }
+        var probe = exact is null ? null : new byte[1];
+        if (probe is not null && await stream.ReadAsync(probe, 0, 1, cancellationToken).ConfigureAwait(false) == 0) return exact;
         using var buffer = new MemoryStream();
+        if (probe is not null)
+        {
+            if (exact!.Length + 1 > cap) return null;
+            buffer.Write(exact, 0, exact.Length);
+            buffer.Write(probe, 0, 1);
+        }
         var chunk = new byte[16 * 1024];
         while (true)
         {

@@ -73,6 +73,10 @@ internal sealed class QueuedCallLog : ICallLog, IDisposable
         }
     }
 
+    /// <summary>Takes the oldest line written and not yet taken; false when there is none.</summary>
+    /// <remarks>The engine asks after every item it is given: this form allocates nothing when there is no line.</remarks>
+    public bool TryTake(out string line) => _lines.TryDequeue(out line!);
+
     /// <summary>Takes the lines written so far, oldest first.</summary>
     public IEnumerable<string> Drain()
     {

@@ -67,7 +67,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private readonly Func<IReadOnlyList<TItem>, bool> _approve;
     private readonly Dictionary<string, long> _failedByErrorId = new(StringComparer.Ordinal);
     private readonly TimeSpan _started;
-    private Slot _gathering = new();
+    private Slot _gathering;
     private TimeSpan _lastProgress;
     private bool _progressShown;
     private long? _total;
@@ -92,6 +92,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _callSlots = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
         _started = _clock.Elapsed;
+        _gathering = new Slot(options.BatchSize);
     }
 
     /// <summary>Items held now (gathered, in flight, or waiting to be emitted): the engine's memory.</summary>
@@ -198,7 +199,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private void Dispatch()
     {
         var slot = _gathering;
-        _gathering = new Slot();
+        _gathering = new Slot(_options.BatchSize);
         var items = new List<TItem>(slot.IndexOfUser.Count);
         foreach (var entry in slot.Entries)
         {
@@ -451,7 +452,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             Hold(-1);
             Count(account, entry, entry.Failure ?? (entry.Item is null ? null : ItemFailure.Unsent(_operation.UserIdOf(entry.Item), false)), _gathering.Entries);
         }
-        _gathering = new Slot();
+        _gathering = new Slot(_options.BatchSize);
         DrainLog();
         return RunStop.Exception(cause, inner, byCaller, stoppedAt, _succeeded, _received, account);
     }
@@ -479,12 +480,14 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
 
     private void DrainLog()
     {
-        foreach (var line in _log.Drain())
+        // Called after every item: TryTake allocates nothing when no line is waiting (Drain's iterator would).
+        while (_log.TryTake(out var line))
         {
             _sink.OnVerbose(line);
         }
+        // A sync's questions (its write calls' ShouldProcess), then the lines they wrote.
         _log.AnswerQuestions();
-        foreach (var line in _log.Drain())
+        while (_log.TryTake(out var line))
         {
             _sink.OnVerbose(line);
         }
@@ -528,8 +531,16 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
 
     private sealed class Slot
     {
-        public List<Entry> Entries { get; } = new();
-        public Dictionary<string, int> IndexOfUser { get; } = new(StringComparer.Ordinal);
+        // Sized for a full batch from the start: growing them by doubling, slot after slot, was a good part of
+        // the engine's garbage per user (issue 18). A slot holds at least a batch's users unless the input ends.
+        public Slot(int batchSize)
+        {
+            Entries = new List<Entry>(batchSize);
+            IndexOfUser = new Dictionary<string, int>(batchSize, StringComparer.Ordinal);
+        }
+
+        public List<Entry> Entries { get; }
+        public Dictionary<string, int> IndexOfUser { get; }
         public Task<ItemOutcome<TResult>[]>? Call { get; set; }
 
         /// <summary>The batch was not approved: its users are not sent and get no outcome.</summary>

@@ -85,7 +85,7 @@ internal sealed class CallSender
         var everUncertain = new bool[items.Count];
         while (pending.Count > 0)
         {
-            var batch = pending.Select(i => items[i]).ToList();
+            var batch = Subset(items, pending);
             var what = operation.CarriesUsers ? $"{apiName}: {batch.Count} user(s)" : apiName;
             var body = JsonSerializer.SerializeToUtf8Bytes(operation.Request(batch), operation.RequestType);
             Timing.CallStart start;
@@ -248,7 +248,7 @@ internal sealed class CallSender
             failure.IsPerUser = true;
             outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(attempts > 1 ? failure.AfterAttempts(attempts) : failure, user));
         }
-        var mapped = operation.Outcomes(settled.Select(i => items[i]).ToList(), response, call);
+        var mapped = operation.Outcomes(Subset(items, settled), response, call);
         if (mapped.Length != settled.Count) throw new InvalidOperationException($"{call.ApiName}: {mapped.Length} outcomes for {settled.Count} items.");
         for (var k = 0; k < settled.Count; k++) outcomes[settled[k]] = mapped[k];
         return again;
@@ -291,6 +291,20 @@ internal sealed class CallSender
     }
 
     private void Log(string line) => _log?.Write(line);
+
+    /// <summary>
+    /// The items at <paramref name="indices"/>, in that order: the batch itself when they are all of it, in order, as on
+    /// nearly every call (no copy of 100 references per attempt and per answer; issue 18).
+    /// </summary>
+    private static IReadOnlyList<TItem> Subset<TItem>(IReadOnlyList<TItem> items, List<int> indices)
+    {
+        var whole = indices.Count == items.Count;
+        for (var k = 0; whole && k < indices.Count; k++) whole = indices[k] == k;
+        if (whole) return items;
+        var subset = new List<TItem>(indices.Count);
+        foreach (var i in indices) subset.Add(items[i]);
+        return subset;
+    }
 
     /// <summary>A call about the app rather than users: the request is the one item, the answer its result.</summary>
     private sealed class AppCall<TRequest, TResponse> : BulkOperation<TRequest, TResponse, TRequest, TResponse>

@@ -23,8 +23,18 @@ internal static class PartedSend
         where TResult : class
         where TResponse : ApiEnvelope
     {
-        var parts = items.Select(i => operation.PartsOf(i)).ToList();
-        if (parts.All(p => p is null || p.Count <= 1)) return await sender.SendAsync(operation, items, cancellationToken, stopSending).ConfigureAwait(false);
+        // Every batch passes here and almost none has a parted item: the list of parts is made only once an item
+        // has some (PartsOf null for all, as for attributes, allocates nothing per user; issue 18).
+        List<IReadOnlyList<TItem>?>? parts = null;
+        var parted = false;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var part = operation.PartsOf(items[i]);
+            if (part is not null && parts is null) parts = new List<IReadOnlyList<TItem>?>(new IReadOnlyList<TItem>?[i]);
+            parts?.Add(part);
+            parted |= part is { Count: > 1 };
+        }
+        if (!parted || parts is null) return await sender.SendAsync(operation, items, cancellationToken, stopSending).ConfigureAwait(false);
         var outcomes = new ItemOutcome<TResult>[items.Count];
         var done = new bool[items.Count];
         var unknown = new bool[items.Count];

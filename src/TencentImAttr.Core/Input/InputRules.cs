@@ -2,7 +2,6 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 using TencentImAttr.Core.Api;
@@ -71,15 +70,12 @@ internal static class InputRules
         return fault;
     }
 
-    private static ImInputException? TextError(string text, bool controlAllowed, string what, (string Control, string Utf16) ids, object? target)
-    {
-        return CheckText(text, controlAllowed) switch
-        {
-            TextFault.ControlCharacter => new ImInputException(ids.Control, $"{what} '{MessageText.Quote(text)}' contains a control character (shown escaped): TAB, line breaks, NUL and terminal escapes are not allowed there, so it is not sent.", target),
-            TextFault.InvalidUtf16 => new ImInputException(ids.Utf16, $"{what} '{MessageText.Quote(text)}' is not valid UTF-16 (a lone surrogate, shown escaped): UTF-8 would turn it into U+FFFD, so that different texts would land on one.", target),
-            _ => null,
-        };
-    }
+    // The checks below run for every name and value of every user, and nearly always pass: the texts of a message
+    // (who, what) are built only once a rule is broken, never on the way through (issue 18, allocations per user).
+    private static ImInputException TextError(TextFault fault, string text, string what, (string Control, string Utf16) ids, object? target) =>
+        fault == TextFault.ControlCharacter
+            ? new ImInputException(ids.Control, $"{what} '{MessageText.Quote(text)}' contains a control character (shown escaped): TAB, line breaks, NUL and terminal escapes are not allowed there, so it is not sent.", target)
+            : new ImInputException(ids.Utf16, $"{what} '{MessageText.Quote(text)}' is not valid UTF-16 (a lone surrogate, shown escaped): UTF-8 would turn it into U+FFFD, so that different texts would land on one.", target);
 
     /// <summary>Checks a user id: not null, empty or blank; no control characters; valid UTF-16; at most 32 bytes, except a RegistrationID on the Push family.</summary>
     public static ImInputException? CheckUserId(string? userId, ImService service)
@@ -88,8 +84,8 @@ internal static class InputRules
         {
             return new ImInputException(ErrorIds.UserIdEmpty, userId is null ? "A user id is null." : $"The user id '{MessageText.Quote(userId)}' is empty or blank.", userId);
         }
-        var fault = TextError(userId, controlAllowed: false, "The user id", (ErrorIds.UserIdControlCharacter, ErrorIds.UserIdInvalidUtf16), userId);
-        if (fault is not null) return fault;
+        var fault = CheckText(userId, controlAllowed: false);
+        if (fault != TextFault.None) return TextError(fault, userId, "The user id", (ErrorIds.UserIdControlCharacter, ErrorIds.UserIdInvalidUtf16), userId);
         var bytes = Utf8Bytes(userId);
         if (bytes > MaxUserIdBytes && !(service == ImService.Push && IsRegistrationId(userId)))
         {
@@ -108,29 +104,50 @@ internal static class InputRules
     public static ImInputException? CheckDistinct(IEnumerable<string?>? values, Func<string?, object?, ImInputException?> rule, object? target, out List<string> distinct)
     {
         distinct = new List<string>();
+        // Once per user: a list (-Name, -Tag) is read by index and the repeats are found by a loop, where foreach
+        // over the interface and LINQ's Contains with a comparer would each allocate an enumerator (issue 18).
+        if (values is IReadOnlyList<string?> list)
+        {
+            for (var k = 0; k < list.Count; k++)
+            {
+                var bad = TakeDistinct(list[k], rule, target, distinct);
+                if (bad is not null) return bad;
+            }
+            return null;
+        }
         foreach (var value in values ?? Array.Empty<string?>())
         {
-            var bad = rule(value, target);
+            var bad = TakeDistinct(value, rule, target, distinct);
             if (bad is not null) return bad;
-            if (!distinct.Contains(value!, StringComparer.Ordinal)) distinct.Add(value!);
         }
+        return null;
+    }
+
+    private static ImInputException? TakeDistinct(string? value, Func<string?, object?, ImInputException?> rule, object? target, List<string> distinct)
+    {
+        var bad = rule(value, target);
+        if (bad is not null) return bad;
+        for (var k = 0; k < distinct.Count; k++)
+        {
+            if (string.Equals(distinct[k], value, StringComparison.Ordinal)) return null;
+        }
+        distinct.Add(value!);
         return null;
     }
 
     /// <summary>Checks an attribute name: not empty, at most 50 bytes.</summary>
     public static ImInputException? CheckName(string? name, object? target)
     {
-        var who = Who(target);
         if (name is null || name.Trim().Length == 0)
         {
-            return new ImInputException(ErrorIds.AttributeNameEmpty, $"{who}an attribute name is null, empty or blank.", target);
+            return new ImInputException(ErrorIds.AttributeNameEmpty, $"{Who(target)}an attribute name is null, empty or blank.", target);
         }
-        var fault = TextError(name, controlAllowed: false, who + "the attribute name", (ErrorIds.AttributeNameControlCharacter, ErrorIds.AttributeNameInvalidUtf16), target);
-        if (fault is not null) return fault;
+        var fault = CheckText(name, controlAllowed: false);
+        if (fault != TextFault.None) return TextError(fault, name, Who(target) + "the attribute name", (ErrorIds.AttributeNameControlCharacter, ErrorIds.AttributeNameInvalidUtf16), target);
         var bytes = Utf8Bytes(name);
         if (bytes > MaxNameBytes)
         {
-            return new ImInputException(ErrorIds.AttributeNameTooLong, $"{who}the attribute name '{MessageText.Quote(name)}' is {bytes} bytes in UTF-8; the limit is {MaxNameBytes}.", target);
+            return new ImInputException(ErrorIds.AttributeNameTooLong, $"{Who(target)}the attribute name '{MessageText.Quote(name)}' is {bytes} bytes in UTF-8; the limit is {MaxNameBytes}.", target);
         }
         return null;
     }
@@ -138,16 +155,15 @@ internal static class InputRules
     /// <summary>Checks a tag: not null, empty or blank; no control characters; valid UTF-16; at most 50 bytes.</summary>
     public static ImInputException? CheckTag(string? tag, object? target)
     {
-        var who = Who(target);
         if (tag is null || tag.Trim().Length == 0)
         {
-            return new ImInputException(ErrorIds.TagEmpty, $"{who}a tag is null, empty or blank.", target);
+            return new ImInputException(ErrorIds.TagEmpty, $"{Who(target)}a tag is null, empty or blank.", target);
         }
-        var fault = TextError(tag, controlAllowed: false, who + "the tag", (ErrorIds.TagControlCharacter, ErrorIds.TagInvalidUtf16), target);
-        if (fault is not null) return fault;
+        var fault = CheckText(tag, controlAllowed: false);
+        if (fault != TextFault.None) return TextError(fault, tag, Who(target) + "the tag", (ErrorIds.TagControlCharacter, ErrorIds.TagInvalidUtf16), target);
         var bytes = Utf8Bytes(tag);
         return bytes > MaxTagBytes
-            ? new ImInputException(ErrorIds.TagTooLong, $"{who}the tag '{MessageText.Quote(tag)}' is {bytes} bytes in UTF-8; the limit is {MaxTagBytes}.", target)
+            ? new ImInputException(ErrorIds.TagTooLong, $"{Who(target)}the tag '{MessageText.Quote(tag)}' is {bytes} bytes in UTF-8; the limit is {MaxTagBytes}.", target)
             : null;
     }
 
@@ -158,11 +174,10 @@ internal static class InputRules
     public static ImInputException? ConvertValue(object? value, string name, object? target, out string text)
     {
         text = "";
-        var who = Who(target);
         switch (value)
         {
             case null:
-                return new ImInputException(ErrorIds.AttributeValueNull, $"{who}the attribute '{MessageText.Quote(name)}' has no value. To remove an attribute use Remove-ImUserAttribute.", target);
+                return new ImInputException(ErrorIds.AttributeValueNull, $"{Who(target)}the attribute '{MessageText.Quote(name)}' has no value. To remove an attribute use Remove-ImUserAttribute.", target);
             case string s:
                 text = s;
                 break;
@@ -189,20 +204,20 @@ internal static class InputRules
                 break;
             default:
                 return new ImInputException(ErrorIds.AttributeValueUnsupportedType,
-                    $"{who}the attribute '{MessageText.Quote(name)}' has a value of type {value.GetType().FullName}; a value must be a string, a number, a boolean or a date, not a collection or an object.",
+                    $"{Who(target)}the attribute '{MessageText.Quote(name)}' has a value of type {value.GetType().FullName}; a value must be a string, a number, a boolean or a date, not a collection or an object.",
                     target, ImErrorCategory.InvalidType);
         }
         if (text.Length == 0)
         {
-            return new ImInputException(ErrorIds.AttributeValueEmpty, $"{who}the attribute '{MessageText.Quote(name)}' has an empty value. To remove an attribute use Remove-ImUserAttribute.", target);
+            return new ImInputException(ErrorIds.AttributeValueEmpty, $"{Who(target)}the attribute '{MessageText.Quote(name)}' has an empty value. To remove an attribute use Remove-ImUserAttribute.", target);
         }
         // Control characters are data in a value; a lone surrogate is not text at all.
-        var fault = TextError(text, controlAllowed: true, $"{who}the value of attribute '{MessageText.Quote(name)}',", (ErrorIds.AttributeValueInvalidUtf16, ErrorIds.AttributeValueInvalidUtf16), target);
-        if (fault is not null) return fault;
+        var fault = CheckText(text, controlAllowed: true);
+        if (fault != TextFault.None) return TextError(fault, text, $"{Who(target)}the value of attribute '{MessageText.Quote(name)}',", (ErrorIds.AttributeValueInvalidUtf16, ErrorIds.AttributeValueInvalidUtf16), target);
         var bytes = Utf8Bytes(text);
         if (bytes > MaxValueBytes)
         {
-            return new ImInputException(ErrorIds.AttributeValueTooLong, $"{who}the value of attribute '{MessageText.Quote(name)}' ('{MessageText.Quote(text)}') is {bytes} bytes in UTF-8; the limit is {MaxValueBytes}.", target);
+            return new ImInputException(ErrorIds.AttributeValueTooLong, $"{Who(target)}the value of attribute '{MessageText.Quote(name)}' ('{MessageText.Quote(text)}') is {bytes} bytes in UTF-8; the limit is {MaxValueBytes}.", target);
         }
         return null;
     }

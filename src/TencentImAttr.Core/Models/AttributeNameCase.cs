@@ -20,8 +20,45 @@ internal static class AttributeNameCase
     public static Dictionary<string, string> Table(IDictionary<string, string>? attributes, IReadOnlyList<string>? appNames)
     {
         var source = attributes ?? new Dictionary<string, string>();
-        return new Dictionary<string, string>(source, ComparerFor(source.Keys, appNames));
+        // Every user's result goes through here: a user's few names and the app's (at most 10) are compared pair by
+        // pair, which allocates nothing, instead of through ComparerFor's concatenation and table (issue 18).
+        var comparer = source is Dictionary<string, string> table && table.Count + (appNames?.Count ?? 0) <= PairwiseLimit
+            ? (HasClash(table, appNames) ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase)
+            : ComparerFor(source.Keys, appNames);
+        return new Dictionary<string, string>(source, comparer);
     }
+
+    // Up to this many names in all, comparing each pair costs less than building a table of them.
+    private const int PairwiseLimit = 24;
+
+    /// <summary>What <c>FirstClash(appNames.Concat(user.Keys)) is not null</c> says, pair by pair.</summary>
+    private static bool HasClash(Dictionary<string, string> user, IReadOnlyList<string>? appNames)
+    {
+        var app = appNames ?? Array.Empty<string>();
+        for (var i = 0; i < app.Count; i++)
+        {
+            for (var j = i + 1; j < app.Count; j++)
+            {
+                if (DifferOnlyInCase(app[i], app[j])) return true;
+            }
+            foreach (var pair in user)
+            {
+                if (DifferOnlyInCase(app[i], pair.Key)) return true;
+            }
+        }
+        if (user.Count < 2) return false;
+        foreach (var first in user)
+        {
+            foreach (var second in user)
+            {
+                if (DifferOnlyInCase(first.Key, second.Key)) return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool DifferOnlyInCase(string a, string b) =>
+        string.Equals(a, b, StringComparison.OrdinalIgnoreCase) && !string.Equals(a, b, StringComparison.Ordinal);
 
     /// <summary>The first two distinct names that are equal when case is ignored, or null.</summary>
     public static (string First, string Second)? FirstClash(IEnumerable<string> names)

@@ -42,8 +42,12 @@ internal sealed class GetAnswerIndex<TValue>
         }
     }
 
-    /// <summary>The outcome for one requested user; <paramref name="result"/> makes the result from the user's value.</summary>
-    public ItemOutcome<TResult> OutcomeFor<TResult>(string apiName, string userId, Func<TValue, TResult> result)
+    /// <summary>
+    /// The outcome for one requested user; <paramref name="result"/> makes the result from the user's value and
+    /// <paramref name="state"/>. The state is passed rather than captured so that a static lambda serves every user:
+    /// this runs once per user, and a capturing lambda would allocate a closure and a delegate each time (issue 18).
+    /// </summary>
+    public ItemOutcome<TResult> OutcomeFor<TState, TResult>(string apiName, string userId, TState state, Func<TValue, TState, TResult> result)
         where TResult : class
     {
         string? problem = null;
@@ -64,7 +68,7 @@ internal sealed class GetAnswerIndex<TValue>
         }
         else
         {
-            return ItemOutcome<TResult>.Success(result(value));
+            return ItemOutcome<TResult>.Success(result(value, state));
         }
         // The answer was read: what it says of this user is final, not a failure a retry of the call could cure.
         var exception = new ImApiException(apiName, ImFailureKind.MalformedResponse, 0, null, 200, $"{apiName}: {problem}") { IsFinal = true };

@@ -56,7 +56,13 @@ internal sealed class GetAttributesOperation : UserListOperation<UserAttributes,
     {
         var index = new GetAnswerIndex<Dictionary<string, string>>(
             (response.UserAttrs ?? new List<UserAttributeValues>()).Where(u => u is not null).Select(u => (u.To_Account, u.Attrs)), "attributes", "Attrs", "{}");
-        return items.Select(item => index.OutcomeFor(call.ApiName, item.UserId,
-            attrs => new UserAttributes(item.UserId, AttributeNameCase.Table(attrs, call.RegisteredNames)))).ToArray();
+        var outcomes = new ItemOutcome<UserAttributes>[items.Count];
+        for (var k = 0; k < items.Count; k++)
+        {
+            var user = items[k].UserId;
+            outcomes[k] = index.OutcomeFor(call.ApiName, user, (User: user, call.RegisteredNames),
+                static (attrs, s) => new UserAttributes(s.User, AttributeNameCase.Table(attrs, s.RegisteredNames)));
+        }
+        return outcomes;
     }
 }

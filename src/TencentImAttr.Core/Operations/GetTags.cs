@@ -21,6 +21,12 @@ internal sealed class GetTagsOperation : UserListOperation<UserTags, GetTagsResp
     {
         var index = new GetAnswerIndex<List<string>>(
             (response.UserTags ?? new List<UserTagList>()).Where(u => u is not null).Select(u => (u.To_Account, u.Tags)), "tags", "Tags", "[]");
-        return items.Select(item => index.OutcomeFor(call.ApiName, item.UserId, tags => new UserTags(item.UserId, tags.ToList()))).ToArray();
+        var outcomes = new ItemOutcome<UserTags>[items.Count];
+        for (var k = 0; k < items.Count; k++)
+        {
+            var user = items[k].UserId;
+            outcomes[k] = index.OutcomeFor(call.ApiName, user, user, static (tags, u) => new UserTags(u, tags.ToList()));
+        }
+        return outcomes;
     }
 }

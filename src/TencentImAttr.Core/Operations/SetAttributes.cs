@@ -50,11 +50,15 @@ internal sealed class SetItem
         }
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var hasAttributeColumns = false;
-        foreach (var p in record.IdProperty is null ? Enumerable.Empty<KeyValuePair<string, object?>>() : record.Properties)
+        // A plain id has no properties to read. This runs once per user: an index loop and IsTableProperty, not
+        // foreach over the interface and LINQ's Contains, which allocate an enumerator each (issue 18).
+        var properties = record.IdProperty is null ? Array.Empty<KeyValuePair<string, object?>>() : record.Properties;
+        for (var k = 0; k < properties.Count; k++)
         {
+            var p = properties[k];
             if (string.Equals(p.Key, record.IdProperty, StringComparison.OrdinalIgnoreCase)) continue;
             hasAttributeColumns = true;
-            if (TableProperties.Contains(p.Key, StringComparer.OrdinalIgnoreCase) && (p.Value is IDictionary || ExportedTableText.Check(p.Key, p.Value, user) is not null))
+            if (IsTableProperty(p.Key) && (p.Value is IDictionary || ExportedTableText.Check(p.Key, p.Value, user) is not null))
             {
                 bad = p.Value is IDictionary nested ? AddTable(values, nested, user, replace) : ExportedTableText.Check(p.Key, p.Value, user);
             }
@@ -77,10 +81,23 @@ internal sealed class SetItem
             : ItemOutcome<SetItem>.Success(new SetItem(user, values));
     }
 
+    private static bool IsTableProperty(string name)
+    {
+        for (var k = 0; k < TableProperties.Count; k++)
+        {
+            if (string.Equals(name, TableProperties[k], StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+
     private static ImInputException? AddTable(Dictionary<string, string> values, IDictionary? table, string user, bool replace)
     {
-        foreach (DictionaryEntry entry in table ?? new Hashtable())
+        if (table is null) return null;
+        // The enumerator's Entry, not foreach's Current: Current is an object, a boxed copy of the entry per attribute.
+        var entries = table.GetEnumerator();
+        while (entries.MoveNext())
         {
+            var entry = entries.Entry;
             var name = entry.Key as string ?? Convert.ToString(entry.Key, CultureInfo.InvariantCulture);
             if (replace && entry.Value is null or string { Length: 0 })
             {
