@@ -37,7 +37,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     private readonly Func<PipelineRecord, ItemOutcome<TItem>> _read;
     private readonly bool _writeResults;
     private readonly bool _stopOnError;
-    private readonly Func<TResult, object>? _present;
+    private readonly Func<TResult, object?>? _present;
     private readonly BatchEngine<TItem, TResult> _engine;
     private bool _summaryWritten;
 
@@ -47,8 +47,8 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     /// <param name="read">How a record becomes a checked item.</param>
     /// <param name="approve">Whether a batch about to be sent may go (one ShouldProcess per call); null sends all.</param>
     /// <param name="writeResults">Whether results are written (Get always; Set and Remove with -PassThru).</param>
-    /// <param name="present">What is written for a result, when not the result itself (Get -AsRow).</param>
-    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<IReadOnlyList<TItem>, bool>? approve, bool writeResults, Func<TResult, object>? present = null)
+    /// <param name="present">What is written for a result, when not the result itself (Get -AsRow; a sync's drift); null writes nothing for it.</param>
+    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<IReadOnlyList<TItem>, bool>? approve, bool writeResults, Func<TResult, object?>? present = null)
     {
         _present = present;
         _cmdlet = cmdlet;
@@ -90,7 +90,9 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
 
     void IEngineSink<TResult>.OnResult(TResult result)
     {
-        if (_writeResults) _cmdlet.WriteObject(_present is null ? result : _present(result));
+        if (!_writeResults) return;
+        var shown = _present is null ? result : _present(result);
+        if (shown is not null) _cmdlet.WriteObject(shown);
     }
 
     void IEngineSink<TResult>.OnFailure(ItemFailure failure)

@@ -73,6 +73,11 @@ public abstract class ImBulkCmdlet : ImCmdlet
     /// <summary>Whether a parameter was given on the command line: "not given" means the same for every parameter of every bulk cmdlet.</summary>
     private protected bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
+    /// <summary>Whether ShouldProcess answers what-if: -WhatIf given, or $WhatIfPreference where it is not.</summary>
+    private protected bool WhatIfRun => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
+        ? given is SwitchParameter { IsPresent: true }
+        : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
     /// <summary>The cmdlet's run: its operation, how it reads a record, what it asks before sending.</summary>
     private protected abstract IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry);
 

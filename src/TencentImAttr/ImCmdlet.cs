@@ -54,7 +54,7 @@ public abstract class ImCmdlet : PSCmdlet, IDisposable
     /// </summary>
     private protected T RunCall<T>(Func<ICallLog, CancellationToken, Task<T>> call)
     {
-        var log = new QueuedCallLog();
+        using var log = new QueuedCallLog();
         try
         {
             return call(log, StopToken).GetAwaiter().GetResult();

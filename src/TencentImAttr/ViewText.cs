@@ -38,6 +38,30 @@ public static class ViewText
         return sb.ToString();
     }
 
+    /// <summary>
+    /// A -Replace drift's changed attributes as <c>name=old->new; ...</c>, each text shown by <see cref="Value"/>
+    /// (a value holding "->" is quoted, so that one change never reads as two).
+    /// </summary>
+    public static string Changes(IDictionary? table)
+    {
+        if (table is null) return "";
+        var sb = new StringBuilder();
+        foreach (DictionaryEntry entry in table)
+        {
+            if (sb.Length > 0) sb.Append("; ");
+            sb.Append(Value(entry.Key)).Append('=');
+            if (entry.Value is Models.AttributeValueChange change) sb.Append(Side(change.Old)).Append("->").Append(Side(change.New));
+            else sb.Append(Value(entry.Value));
+        }
+        return sb.ToString();
+    }
+
+    private static string Side(string text)
+    {
+        var shown = Value(text);
+        return shown == text && text.Contains("->") ? "'" + text + "'" : shown;
+    }
+
     /// <summary>A list as <c>a, b, c</c>, each shown by <see cref="Value"/>.</summary>
     public static string List(IEnumerable? items) =>
         items is null ? "" : string.Join(", ", items.Cast<object?>().Select(Value));

@@ -6,7 +6,7 @@
 # - the session: connected to app 1400000000 as the reader would be (examples that connect replace it);
 # - the person: Read-Host and Get-Credential answer with the emulator's key, and confirmation prompts are answered
 #   "yes" ($ConfirmPreference = 'None'), as an admin at the console would;
-# - the files: users.csv, ids.txt, leavers.txt, removals.csv and tags.csv exist in the current folder, with the columns the
+# - the files: users.csv, hr.csv, ids.txt, leavers.txt, removals.csv and tags.csv exist in the current folder, with the columns the
 #   examples describe; the variables they use ($key, $credential, $secretFromVault, $env:PROD_USERSIG,
 #   $env:TEST_USERSIG) hold working values.
 # An example fails on any error, terminating or not.
@@ -55,6 +55,7 @@ Describe 'Help examples' {
         Reset-App $testApp
         Disconnect-ImApp
         Set-Content -Path (Join-Path $TestDrive 'users.csv') -Value "UserId,city,tier`nalice,Shenzhen,gold`nbob,Beijing,"
+        Set-Content -Path (Join-Path $TestDrive 'hr.csv') -Value "UserId,city,tier`nalice,Shenzhen,gold`nbob,Beijing,"
         Set-Content -Path (Join-Path $TestDrive 'ids.txt') -Value 'alice', 'bob', 'carol'
         Set-Content -Path (Join-Path $TestDrive 'leavers.txt') -Value 'bob'
         Set-Content -Path (Join-Path $TestDrive 'removals.csv') -Value "UserId,Name`nalice,city`nbob,tier"

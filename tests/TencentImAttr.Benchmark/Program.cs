@@ -56,6 +56,11 @@ internal static class Program
             return 0;
         }
         await using var server = await BenchServer.StartAsync().ConfigureAwait(false);
+        if (options.SyncOnly)
+        {
+            Console.WriteLine("RESULT" + SyncScenario.Run(options.SyncUsers).Fields);
+            return 0;
+        }
         if (options.CpuOnly)
         {
             // Comparing builds (--module): only the CPU-per-user figures, without the engine's runs.
@@ -141,6 +146,9 @@ internal static class Program
         var memoryLarge = RunEngine(server, options.MemoryLarge, options.Throttle, callsPerSecond: 0, sampleMemory: true);
         ok &= Report($"Memory, {options.MemoryLarge:N0} users (no quota, no latency)", memoryLarge, options.Throttle, 0);
 
+        // 3b. Issue 17: the write calls of a 1 %-changed sync against a blind Set (SyncScenario.cs; calls, not time).
+        var (syncFields, syncRatio) = SyncScenario.Run(options.SyncUsers);
+
         // 4. CPU per user through the cmdlets, in a pwsh process (CpuPerUserScenario.cs).
         var cpuFields = CpuPerUserScenario.Run(server, options.CpuUsers, options.ModulePath);
 
@@ -183,6 +191,7 @@ internal static class Program
         }
         Target($"shared quota ({SharedQuotaRun.OtherShare:P0} taken): >= 90 % of the rest, < 2 % refused, no user lost", shared.ShareReached >= 0.9 && shared.RefusedShare < 0.02 && shared.FailedUsers == 0);
         Target($"shared quota, after the first 2 s: < 2 % refused ({shared.LaterRefusedShare:P2})", shared.LaterRefusedShare < 0.02);
+        Target("sync of a 1 %-changed source: write calls <= 2 % of a blind Set's", syncRatio <= 0.02);
         Target($"memory flat: large run <= small run + {MemoryAllowanceMb} MB", memoryLarge.PeakMemoryMb <= memorySmall.PeakMemoryMb + MemoryAllowanceMb);
         if (options.Short)
         {
@@ -203,7 +212,7 @@ internal static class Program
             faults.UsersPerSecond, faultRatio, faults.Sink.Failures,
             pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1,
             tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields + " " + shared.ResultFields + allocFields
-            + string.Format(CultureInfo.InvariantCulture, " pwsh_client_max_calls_in_1s={0}", pwshRuns.Count > 0 ? pwshRuns.Max(r => r.ClientMaxInSecond) : -1));
+            + string.Format(CultureInfo.InvariantCulture, " pwsh_client_max_calls_in_1s={0}", pwshRuns.Count > 0 ? pwshRuns.Max(r => r.ClientMaxInSecond) : -1) + syncFields);
         return ok ? 0 : 1;
     }
 
@@ -489,7 +498,7 @@ internal sealed class MemorySampler
 internal sealed class Options
 {
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--module PATH] [--cpu-only] [--shared-only] [--alloc-only] [--alloc-types] [--alloc-users N] [--pwsh-only] [--pwsh-server inproc|child] [--send-stamps]\n" +
+        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--module PATH] [--cpu-only] [--shared-only] [--alloc-only] [--alloc-types] [--alloc-users N] [--pwsh-only] [--pwsh-server inproc|child] [--send-stamps] [--sync-users N] [--sync-only]\n" +
         "  --users N       users in the engine's throughput run (default 60000; --short: 20000)\n" +
         "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
         "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
@@ -507,7 +516,9 @@ internal sealed class Options
         "  --send-stamps   pwsh notes when each request goes to its socket; the report compares them with the server's arrivals\n" +
         "  --alloc-users N users per operation in the module's allocation run (default 20000)\n" +
         "  --alloc-only    only that run (no server in the process: the module's allocations per user for Set, Get and Remove)\n" +
-        "  --alloc-types   also print, for each operation, the types allocated (sampled by the runtime's allocation ticks)";
+        "  --alloc-types   also print, for each operation, the types allocated (sampled by the runtime's allocation ticks)\n" +
+        "  --sync-users N  users of the sync-cost run: a blind Set against a 1 %-changed Set -Replace (default 100000; --short: 20000)\n" +
+        "  --sync-only     only that run";
 
     public int Users { get; private set; } = 60_000;
     public int BaselineUsers { get; private set; }
@@ -530,6 +541,8 @@ internal sealed class Options
     public bool Serve { get; private set; }
     public bool AllocOnly { get; private set; }
     public bool AllocTypes { get; private set; }
+    public int SyncUsers { get; private set; } = 100_000;
+    public bool SyncOnly { get; private set; }
     public int MemorySmall { get; private set; } = 100_000;
     public int MemoryLarge { get; private set; } = 1_000_000;
 
@@ -538,6 +551,7 @@ internal sealed class Options
         var options = new Options();
         int? users = null;
         int? pwshUsers = null;
+        int? syncUsers = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -568,6 +582,8 @@ internal sealed class Options
                 case "--fail-rate": options.FailRate = Fraction(args, ++i); break;
                 case "--pwsh-users": pwshUsers = Number(args, ++i, 1); break;
                 case "--pwsh-runs": options.PwshRuns = Number(args, ++i, 0); break;
+                case "--sync-users": syncUsers = Number(args, ++i, 100); break;
+                case "--sync-only": options.SyncOnly = true; break;
                 case "--help" or "-h" or "-?": options.Help = true; break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
@@ -580,6 +596,7 @@ internal sealed class Options
         }
         if (users is not null) options.Users = users.Value;
         options.PwshUsers = pwshUsers ?? (options.Short ? 20_000 : 100_000);
+        options.SyncUsers = syncUsers ?? (options.Short ? 20_000 : 100_000);
         options.BaselineUsers = options.Short ? 2_000 : Math.Max(2_000, options.Users / 10);
         return options;
     }

@@ -1,3 +1,7 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
 namespace TencentImAttr.Core.Api;
 
 /// <summary>
@@ -12,4 +16,11 @@ internal interface ICallLog
 
     /// <summary>The run's counts of retries and pace adjustments, for its summary.</summary>
     RunCounters Counters { get; }
+
+    /// <summary>
+    /// Asks <paramref name="question"/> on the pipeline thread (a ShouldProcess that can only be worded once a batch
+    /// has been read: a -Replace sync's write) and gives its answer. The engine answers while it pumps; cancelled by
+    /// <paramref name="cancellationToken"/> (a stopped run) when it is still waiting.
+    /// </summary>
+    Task<bool> AskAsync(Func<bool> question, CancellationToken cancellationToken);
 }

@@ -35,6 +35,13 @@ public enum ImService
 /// <summary>Maps an operation to the URL path and API name of a family.</summary>
 internal static class ImApiRoutes
 {
+    /// <summary>
+    /// Whether the operation only reads (get attributes, get tags, get the app's names): the summary's ReadCalls;
+    /// every other operation changes something (set, remove, add, clear, register names): its WriteCalls.
+    /// </summary>
+    public static bool IsRead(ImOperation operation) =>
+        operation is ImOperation.GetAttributes or ImOperation.GetTags or ImOperation.GetAttributeNames;
+
     /// <summary>The API name as Tencent writes it, e.g. <c>im_set_attr</c> or <c>set_attr</c>.</summary>
     public static string ApiName(ImService service, ImOperation operation)
     {

@@ -10,6 +10,10 @@ namespace TencentImAttr.Core.Api;
 internal sealed class RunCounters
 {
     private long _attempts;
+    private long _readCalls;
+    private long _writeCalls;
+    private long _drifted;
+    private int _sync;
     private long _retries;
     private long _rateLimited;
     private long _paceAdjustments;
@@ -19,6 +23,15 @@ internal sealed class RunCounters
 
     /// <summary>HTTP attempts sent.</summary>
     public long Attempts => Interlocked.Read(ref _attempts);
+
+    /// <summary>HTTP attempts of the read APIs (get attributes, get tags, get the app's names), retries included: what a run's reads cost.</summary>
+    public long ReadCalls => Interlocked.Read(ref _readCalls);
+
+    /// <summary>HTTP attempts of the write APIs (set, remove, add, clear, register names), retries included.</summary>
+    public long WriteCalls => Interlocked.Read(ref _writeCalls);
+
+    /// <summary>Users a desired-state sync (-Replace) found different from the source; null when the run is no sync.</summary>
+    public long? Drifted => Volatile.Read(ref _sync) == 0 ? null : Interlocked.Read(ref _drifted);
 
     /// <summary>Calls sent again: after a transient failure of the call, or for users an answer named with a transient error.</summary>
     public long Retries => Interlocked.Read(ref _retries);
@@ -44,8 +57,24 @@ internal sealed class RunCounters
     /// <summary>Counts users found different at their first read-back (-Verify).</summary>
     public void AddMismatched(int users) => Interlocked.Add(ref _mismatched, users);
 
-    /// <summary>Counts one HTTP attempt.</summary>
-    public void AddAttempt() => Interlocked.Increment(ref _attempts);
+
+    /// <summary>
+    /// Counts one HTTP attempt of <paramref name="operation"/>, as a read or a write call: the one place calls are
+    /// counted (<c>CallSender</c> sends every call the module makes, retries and read-backs included).
+    /// </summary>
+    public void AddAttempt(ImOperation operation)
+    {
+        Interlocked.Increment(ref _attempts);
+        if (ImApiRoutes.IsRead(operation)) Interlocked.Increment(ref _readCalls);
+        else Interlocked.Increment(ref _writeCalls);
+    }
+
+    /// <summary>Counts users a sync found different from the source (0 marks the run as a sync all the same).</summary>
+    public void AddDrifted(long users)
+    {
+        Volatile.Write(ref _sync, 1);
+        Interlocked.Add(ref _drifted, users);
+    }
 
     /// <summary>Counts one call sent again.</summary>
     public void AddRetry() => Interlocked.Increment(ref _retries);

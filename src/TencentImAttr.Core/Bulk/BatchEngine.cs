@@ -113,7 +113,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     /// <summary>What the run did so far: its summary for <paramref name="operation"/>.</summary>
     public BulkRunSummary Summary(string operation, bool stopped) =>
         new(operation, _received, _succeeded, new Dictionary<string, long>(_failedByErrorId, StringComparer.Ordinal), _declined,
-            Counters.Retries, Counters.PaceAdjustments, _clock.Elapsed - _started, stopped)
+            Counters.Retries, Counters.PaceAdjustments, _clock.Elapsed - _started, stopped, Counters.ReadCalls, Counters.WriteCalls, Counters.Drifted)
         {
             // -Verify's counts, where the operation verifies (VerifiedWrites counts them through the call log).
             Verified = _operation is IVerifyingOperation ? Counters.Verified : null,
@@ -180,12 +180,14 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         }
     }
 
-    /// <summary>Cancels what is in flight.</summary>
+    /// <summary>Cancels what is in flight, and disposes the operation when it holds resources (a sync's call slots).</summary>
     public void Dispose()
     {
         _cancel.Cancel();
+        (_operation as IDisposable)?.Dispose();
         _cancel.Dispose();
         _stopSending.Dispose();
+        _log.Dispose();
     }
 
     private void Hold(long count)
@@ -294,8 +296,11 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         if (block && _slots.Count > 0)
         {
             var head = _slots.Peek().Call;
-            while (head is not null && !head.Wait(TickMs, _cancel.Token))
+            while (head is not null && !head.IsCompleted)
             {
+                // Wakes when the head finishes, or at once when a batch asks a question (a sync's write).
+                WaitHandle.WaitAny(new[] { ((IAsyncResult)head).AsyncWaitHandle, _log.QuestionWaiting, _cancel.Token.WaitHandle }, TickMs);
+                _cancel.Token.ThrowIfCancellationRequested();
                 DrainLog();
                 ReportProgress();
             }
@@ -349,13 +354,22 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             }
             var failure = entry.Failure;
             TResult? result = null;
+            var declined = false;
             if (failure is null)
             {
                 var outcome = byEntry[entry.SameAsEntry >= 0 ? entry.SameAsEntry : i];
                 failure = outcome.Failure;
                 result = outcome.Result;
+                declined = outcome.Declined;
             }
-            if (failure is not null)
+            if (declined)
+            {
+                // Declined at a question asked after sending began (a sync's write): not sent; what it would have
+                // done (the drift) is still the sink's to show.
+                _declined++;
+                if (result is not null) _sink.OnResult(result);
+            }
+            else if (failure is not null)
             {
                 try
                 {
@@ -372,7 +386,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
                     {
                         Hold(-1);
                         var later = slot.Entries[k];
-                        Count(account, later, later.Failure ?? byEntry[later.SameAsEntry >= 0 ? later.SameAsEntry : k].Failure, slot.Entries);
+                        Count(account, later, later.Failure ?? FailureOf(byEntry[later.SameAsEntry >= 0 ? later.SameAsEntry : k], later, slot.Entries), slot.Entries);
                     }
                     throw Stop(account, failure, stop.InnerException ?? stop, byCaller: true);
                 }
@@ -429,7 +443,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
                 Hold(-1);
                 var entry = slot.Entries[i];
                 var outcome = byEntry[entry.SameAsEntry >= 0 ? entry.SameAsEntry : i];
-                var failure = entry.Failure ?? (outcome is { } o ? o.Failure : ItemFailure.Unsent(UserOf(entry, null, slot.Entries) ?? "", false));
+                var failure = entry.Failure ?? (outcome is { } o ? FailureOf(o, entry, slot.Entries) : ItemFailure.Unsent(UserOf(entry, null, slot.Entries) ?? "", false));
                 Count(account, entry, failure, slot.Entries);
             }
         }
@@ -442,6 +456,10 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         DrainLog();
         return RunStop.Exception(cause, inner, byCaller, stoppedAt, _succeeded, _received, account);
     }
+
+    /// <summary>An outcome's failure for a stopped run's accounting: a declined write was not sent.</summary>
+    private ItemFailure? FailureOf(ItemOutcome<TResult> outcome, Entry entry, List<Entry> entries) =>
+        outcome.Declined ? ItemFailure.Unsent(UserOf(entry, null, entries) ?? "", false) : outcome.Failure;
 
     /// <summary>Puts one held entry in its list: success is applied, a failure failed, unknown or not sent.</summary>
     private void Count(RunAccount account, Entry entry, ItemFailure? failure, List<Entry>? entries = null)
@@ -463,6 +481,12 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private void DrainLog()
     {
         // Called after every item: TryTake allocates nothing when no line is waiting (Drain's iterator would).
+        while (_log.TryTake(out var line))
+        {
+            _sink.OnVerbose(line);
+        }
+        // A sync's questions (its write calls' ShouldProcess), then the lines they wrote.
+        _log.AnswerQuestions();
         while (_log.TryTake(out var line))
         {
             _sink.OnVerbose(line);

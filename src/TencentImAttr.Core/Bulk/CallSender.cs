@@ -100,7 +100,7 @@ internal sealed class CallSender
             }
             attempts++;
             charged++;
-            _log?.Counters.AddAttempt();
+            _log?.Counters.AddAttempt(operation.Operation);
             var started = clock.Elapsed;
             var userSig = _connection.UserSig.Current();
             TResponse response;

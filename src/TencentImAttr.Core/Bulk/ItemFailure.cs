@@ -62,12 +62,20 @@ internal sealed class ItemFailure
 internal readonly struct ItemOutcome<TResult>
     where TResult : class
 {
-    private ItemOutcome(TResult? result, ItemFailure? failure, bool hadUnknownAttempt = false)
+    private ItemOutcome(TResult? result, ItemFailure? failure, bool hadUnknownAttempt = false, bool declined = false)
     {
         Result = result;
         Failure = failure;
         HadUnknownAttempt = hadUnknownAttempt;
+        Declined = declined;
     }
+
+    /// <summary>
+    /// The item's write was declined at its ShouldProcess question (-WhatIf, or "No" at -Confirm) asked after the
+    /// batch was sent (a -Replace sync asks once it knows what differs): not sent, counted as such; its
+    /// <see cref="Result"/>, when there is one, says what would have been done (the drift that -WhatIf reports).
+    /// </summary>
+    public bool Declined { get; }
 
     /// <summary>The result, on success.</summary>
     public TResult? Result { get; }
@@ -92,6 +100,9 @@ internal readonly struct ItemOutcome<TResult>
 
     /// <summary>A failure.</summary>
     public static ItemOutcome<TResult> Failed(ItemFailure failure) => new(null, failure);
+
+    /// <summary>A write declined at its question; <paramref name="wouldBe"/> is what it would have done.</summary>
+    public static ItemOutcome<TResult> DeclinedWith(TResult? wouldBe) => new(wouldBe, null, declined: true);
 
     /// <summary>Input rejected before sending.</summary>
     public static ItemOutcome<TResult> Rejected(ImInputException exception) => new(null, ItemFailure.FromInput(exception));

@@ -12,8 +12,11 @@ namespace TencentImAttr.Models;
 public sealed class BulkRunSummary
 {
     internal BulkRunSummary(string operation, long users, long done, IReadOnlyDictionary<string, long> failedByErrorId, long notSent,
-        long retries, long paceAdjustments, TimeSpan elapsed, bool stopped)
+        long retries, long paceAdjustments, TimeSpan elapsed, bool stopped, long readCalls = 0, long writeCalls = 0, long? drifted = null)
     {
+        ReadCalls = readCalls;
+        WriteCalls = writeCalls;
+        Drifted = drifted;
         Operation = operation;
         Users = users;
         Done = done;
@@ -49,6 +52,21 @@ public sealed class BulkRunSummary
     /// <summary>Times the pace of calls was changed during the run.</summary>
     public long PaceAdjustments { get; }
 
+    /// <summary>
+    /// HTTP requests sent to the read APIs (get attributes, get tags, get the app's names), retries included: the
+    /// reads a -Replace sync makes before it writes (and the read-backs of a check), counted where every call is sent.
+    /// </summary>
+    public long ReadCalls { get; }
+
+    /// <summary>HTTP requests sent to the write APIs (set, remove, add, clear tags, register names), retries included.</summary>
+    public long WriteCalls { get; }
+
+    /// <summary>
+    /// -Replace: the users found different from the source (under -WhatIf, the users that would change); null for a
+    /// run that is not a sync.
+    /// </summary>
+    public long? Drifted { get; }
+
     /// <summary>Time from the command's start to this summary.</summary>
     public TimeSpan Elapsed { get; }
 
@@ -65,8 +83,9 @@ public sealed class BulkRunSummary
     public bool Stopped { get; }
 
     /// <summary>
-    /// The one line shown: "Set-ImUserAttribute: 10,000 users in, 9,990 done, 10 failed (UserNotFound 10), 2 retries, 0 pace adjustments, 8.1 s, 1,233 users/s";
-    /// with -Verify, "..., 10 failed (...), 9,990 verified (3 differed and were sent again), 2 retries, ...".
+    /// The one line shown: "Set-ImUserAttribute: 10,000 users in, 9,990 done, 10 failed (UserNotFound 10), 2 retries,
+    /// 0 pace adjustments, 100 read calls, 3 write calls, 8.1 s, 1,233 users/s"; a -Replace sync adds "120 drifted" after
+    /// the failures, and -Verify "9,990 verified (3 differed and were sent again)".
     /// </summary>
     public override string ToString()
     {
@@ -75,8 +94,9 @@ public sealed class BulkRunSummary
             ? "0 failed"
             : string.Format(c, "{0:N0} failed ({1})", Failed, string.Join(", ", FailedByErrorId.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Format(c, "{0} {1:N0}", p.Key, p.Value))));
         var notSent = NotSent == 0 ? "" : string.Format(c, ", {0:N0} not sent (declined)", NotSent);
+        var drifted = Drifted is { } d ? string.Format(c, ", {0:N0} drifted", d) : "";
         var verified = Verified is { } v ? string.Format(c, ", {0:N0} verified ({1:N0} differed and were sent again)", v, Mismatched ?? 0) : "";
-        return string.Format(c, "{0}{1}: {2:N0} users in, {3:N0} done, {4}{5}{10}, {6:N0} retries, {7:N0} pace adjustments, {8:0.0} s, {9:N0} users/s",
-            Operation, Stopped ? " (stopped early)" : "", Users, Done, failed, notSent, Retries, PaceAdjustments, Elapsed.TotalSeconds, UsersPerSecond, verified);
+        return string.Format(c, "{0}{1}: {2:N0} users in, {3:N0} done, {4}{5}{6}{7}, {8:N0} retries, {9:N0} pace adjustments, {10:N0} read calls, {11:N0} write calls, {12:0.0} s, {13:N0} users/s",
+            Operation, Stopped ? " (stopped early)" : "", Users, Done, failed, notSent, drifted, verified, Retries, PaceAdjustments, ReadCalls, WriteCalls, Elapsed.TotalSeconds, UsersPerSecond);
     }
 }

@@ -35,6 +35,18 @@ internal static class BulkOperations
     public static IBatchOperation<GetItem, UserTags> ClearTags(ImConnection connection, int? maxRetry = null, VerifyOptions? verify = null) =>
         Verified(Batches.Of(new ClearTagsOperation(), connection, maxRetry), GetTags(connection, maxRetry), new ClearTagsReadBack(), ImOperation.GetTags, connection, verify);
 
+    /// <summary>
+    /// Set-ImUserAttribute -Replace: read, compare, write only what differs (<see cref="ReplaceAttributes"/>); run it
+    /// with <see cref="EngineOptions.BatchSize"/> = <see cref="SyncCalls.UsersPerSync"/>. <paramref name="approve"/>
+    /// is asked, with each write call's target and action, on the pipeline thread.
+    /// </summary>
+    public static IBatchOperation<SetItem, SyncResult<AttributeDrift>> ReplaceAttributes(ImConnection connection, int throttleLimit, System.Func<string, string, bool> approve, int? maxRetry = null) =>
+        new ReplaceAttributes(connection, maxRetry, throttleLimit, approve);
+
+    /// <summary>Add-ImUserTag -Replace, read first (<see cref="ReplaceTags"/>): the drift report of -WhatIf.</summary>
+    public static IBatchOperation<TagItem, SyncResult<TagDrift>> ReplaceTags(ImConnection connection, int throttleLimit, System.Func<string, string, bool> approve, int? maxRetry = null) =>
+        new ReplaceTags(connection, maxRetry, throttleLimit, approve);
+
     /// <summary>The write as it is, or, with <paramref name="verify"/>, read back through <paramref name="read"/> and checked by <paramref name="check"/>.</summary>
     private static IBatchOperation<TItem, TResult> Verified<TItem, TResult, TReadItem, TState>(IBatchOperation<TItem, TResult> write, IBatchOperation<TReadItem, TState> read,
         IReadBackCheck<TItem, TReadItem, TState> check, ImOperation readOperation, ImConnection connection, VerifyOptions? verify)

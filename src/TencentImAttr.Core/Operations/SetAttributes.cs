@@ -35,8 +35,11 @@ internal sealed class SetItem
     /// Reads an item: a plain id takes the attributes of <paramref name="extra"/> (-Attribute); an object gives its
     /// own, from an Attributes table and from every other property (CSV columns; an empty cell is skipped), and
     /// <paramref name="extra"/> is applied last and wins. Every value is checked and converted.
+    /// With <paramref name="replace"/> (-Replace) the item is the user's whole desired state: an empty or null value,
+    /// in a cell or a table, is left out (so the user ends without it), and an empty set (a row of empty cells, an
+    /// empty table) is valid: the user ends with no attributes.
     /// </summary>
-    public static ItemOutcome<SetItem> Read(PipelineRecord record, IDictionary? extra, ImService service)
+    public static ItemOutcome<SetItem> Read(PipelineRecord record, IDictionary? extra, ImService service, bool replace = false)
     {
         var bad = record.CheckUser(service);
         if (bad is not null) return ItemOutcome<SetItem>.Rejected(bad);
@@ -57,7 +60,7 @@ internal sealed class SetItem
             hasAttributeColumns = true;
             if (IsTableProperty(p.Key) && (p.Value is IDictionary || ExportedTableText.Check(p.Key, p.Value, user) is not null))
             {
-                bad = p.Value is IDictionary nested ? AddTable(values, nested, user) : ExportedTableText.Check(p.Key, p.Value, user);
+                bad = p.Value is IDictionary nested ? AddTable(values, nested, user, replace) : ExportedTableText.Check(p.Key, p.Value, user);
             }
             // An empty CSV cell means "nothing to set here", not "set to empty".
             else if (p.Value is not null && p.Value is not string { Length: 0 })
@@ -66,8 +69,10 @@ internal sealed class SetItem
             }
             if (bad is not null) return ItemOutcome<SetItem>.Rejected(bad);
         }
-        bad = AddTable(values, extra, user);
+        bad = AddTable(values, extra, user, replace);
         if (bad is not null) return ItemOutcome<SetItem>.Rejected(bad);
+        // -Replace: "exactly nothing" is a state too, when something was given (columns, or a table, even empty).
+        if (replace && values.Count == 0 && (hasAttributeColumns || extra is not null)) return ItemOutcome<SetItem>.Success(new SetItem(user, values));
         // A row whose attribute cells are all empty (or an empty Attributes table) is what a user without attributes
         // exports as: it sets nothing, and that is not an error, so that a restore runs clean. No column at all is.
         if (values.Count == 0 && hasAttributeColumns) return ItemOutcome<SetItem>.Success(new SetItem(user, values));
@@ -85,7 +90,7 @@ internal sealed class SetItem
         return false;
     }
 
-    private static ImInputException? AddTable(Dictionary<string, string> values, IDictionary? table, string user)
+    private static ImInputException? AddTable(Dictionary<string, string> values, IDictionary? table, string user, bool replace)
     {
         if (table is null) return null;
         // The enumerator's Entry, not foreach's Current: Current is an object, a boxed copy of the entry per attribute.
@@ -93,7 +98,16 @@ internal sealed class SetItem
         while (entries.MoveNext())
         {
             var entry = entries.Entry;
-            var bad = Add(values, entry.Key as string ?? Convert.ToString(entry.Key, CultureInfo.InvariantCulture), entry.Value, user);
+            var name = entry.Key as string ?? Convert.ToString(entry.Key, CultureInfo.InvariantCulture);
+            if (replace && entry.Value is null or string { Length: 0 })
+            {
+                // -Replace: an empty value means "the user ends without it", and it wins over an earlier value.
+                var nameBad = InputRules.CheckName(name, user);
+                if (nameBad is not null) return nameBad;
+                values.Remove(name!);
+                continue;
+            }
+            var bad = Add(values, name, entry.Value, user);
             if (bad is not null) return bad;
         }
         return null;

@@ -56,6 +56,15 @@ namespace TencentImAttr.Cmdlets;
 /// alice's tags become exactly gold (add_tag with Replace: 1). all_member_push has no replace, so -Replace is an
 /// error there.
 /// </example>
+/// <example>
+/// Preview a replace: which users' tags would change
+/// <code>
+/// Connect-ImApp 1400000000 administrator -SecretKey $key -Service Push
+/// Import-Csv tags.csv | Add-ImUserTag -Replace -WhatIf
+/// </code>
+/// Reads each user's tags (get_tag) and writes one TagDrift per user whose tags would change: the tags that would be
+/// added and removed. Users whose tags already match write nothing; no add is sent.
+/// </example>
 /// <parameter name="UserId">The users to add the same tags to. Each user is checked on its own: a bad id is reported and the others still go.</parameter>
 /// <parameter name="InputObject">
 /// A user from the pipeline: a user id (with -Tag), or an object (the output of Get-ImUserTag, a row of Import-Csv,
@@ -63,7 +72,7 @@ namespace TencentImAttr.Cmdlets;
 /// tags in a Tags (a list) or Tag (one tag; a string is never split) property.
 /// </parameter>
 [Cmdlet(VerbsCommon.Add, "ImUserTag", HelpUri = HelpLinks.CmdletPages + "Add-ImUserTag.md", DefaultParameterSetName = ByUserId, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(UserTags))]
+[OutputType(typeof(UserTags), typeof(TagDrift))]
 public sealed class AddImUserTagCommand : ImWriteCmdlet
 {
     #region Parameters
@@ -78,7 +87,9 @@ public sealed class AddImUserTagCommand : ImWriteCmdlet
     /// <summary>
     /// Push service only: each user's tags become exactly the list given (add_tag with Replace: 1), in one call of at
     /// most 100 tags per user. On all_member_push it is an error: that API has no replace, and emulating one with a
-    /// clear and an add would leave users without tags in between.
+    /// clear and an add would leave users without tags in between. With -WhatIf it is a drift report: the users' tags
+    /// are read (get_tag, 100 users a call; these reads are sent) and one TagDrift (UserId, Added, Removed) is written
+    /// per user whose tags would change; no add is sent. Without -WhatIf nothing is read: every user is sent.
     /// </summary>
     [Parameter]
     public SwitchParameter Replace { get; set; }
@@ -98,6 +109,16 @@ public sealed class AddImUserTagCommand : ImWriteCmdlet
                 ErrorIds.ReplaceNeedsPushService, ErrorCategory.InvalidArgument, connection.Service));
         }
         var tags = Given(nameof(Tag)) ? Tag ?? System.Array.Empty<string?>() : null;
+        if (Replace && WhatIfRun)
+        {
+            // The drift report: read, compare, and ask each would-be call (declined under -WhatIf), so only reads go out.
+            options.BatchSize = SyncCalls.UsersPerSync;
+            return new BulkRun<TagItem, SyncResult<TagDrift>>(this, BulkOperations.ReplaceTags(connection, options.ThrottleLimit, ShouldProcess, maxRetry), options,
+                record => TagItem.Read(record, tags, connection.Service),
+                approve: null,
+                writeResults: true,
+                present: r => r.Drift);
+        }
         var verb = Replace ? "Replace tags with " : "Add tags ";
         return new BulkRun<TagItem, UserTags>(this, BulkOperations.AddTags(connection, Replace, maxRetry, Verification), options,
             record => TagItem.Read(record, tags, connection.Service),

@@ -32,8 +32,11 @@ public class PublicSurfaceTests
             "TencentImAttr.Core.Errors.ImRunStoppedException",
             "TencentImAttr.Models.AppAttributeName",
             "TencentImAttr.Models.AttributeAccountType",
+            "TencentImAttr.Models.AttributeDrift",
+            "TencentImAttr.Models.AttributeValueChange",
             "TencentImAttr.Models.BulkRunSummary",
             "TencentImAttr.Models.RemovedUserAttributes",
+            "TencentImAttr.Models.TagDrift",
             "TencentImAttr.Models.UserAttributes",
             "TencentImAttr.Models.UserTags",
         }, Exported(typeof(ImConnection).Assembly));

@@ -122,6 +122,41 @@ public class FaultInjectionTests
     [Theory]
     [InlineData(ImService.AllMemberPush)]
     [InlineData(ImService.Push)]
+    public void Replace_under_every_fault_leaves_every_user_reported_done_exact(ImService family)
+    {
+        var (stub, service) = Faulty(rate: 0.3, seed: 11);
+        service.Register("tier", "city", "level");
+        // A store with extra (level), changed (city) and missing (nothing) attributes, by thirds.
+        for (var i = 0; i < Users; i++)
+        {
+            if (i % 3 == 0) service.Seed(Id(i), new Hashtable { ["tier"] = "t" + (i % 7), ["city"] = "c" + i, ["level"] = "9" });
+            else if (i % 3 == 1) service.Seed(Id(i), new Hashtable { ["tier"] = "t" + (i % 7), ["city"] = "old" });
+        }
+        using var connection = TestConnections.Open(stub, family, maxRetry: 4, timeout: SlowAnswers, throttle: 16);
+        Hashtable Desired(int i) => new() { ["tier"] = "t" + (i % 7), ["city"] = "c" + i };
+
+        var faultsBefore = service.FaultsInjected;
+        var tally = new Tally<SyncResult<AttributeDrift>>(r => r.UserId);
+        using (var engine = new BatchEngine<SetItem, SyncResult<AttributeDrift>>(BulkOperations.ReplaceAttributes(connection, 16, (_, _) => true),
+            new EngineOptions { BatchSize = SyncCalls.UsersPerSync, ThrottleLimit = 16 }, tally))
+        {
+            for (var i = 0; i < Users; i++) engine.Add(SetItem.Read(Core.Input.PipelineRecord.ForUserId(Id(i)), Desired(i), family, replace: true).Result!);
+            engine.Complete();
+        }
+
+        AssertAccounted(tally, stub, service);
+        Assert.True(service.FaultsInjected > faultsBefore);
+        Assert.True(tally.Done.Count > Users / 2, $"only {tally.Done.Count} done");
+        foreach (var user in tally.Done)
+        {
+            var i = int.Parse(user.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(new Dictionary<string, string> { ["tier"] = "t" + (i % 7), ["city"] = "c" + i }, service.AttributesOf(user));
+        }
+    }
+
+    [Theory]
+    [InlineData(ImService.AllMemberPush)]
+    [InlineData(ImService.Push)]
     public void Set_get_remove_lose_no_user_under_every_fault(ImService family)
     {
         var (stub, service) = Faulty(rate: 0.3, seed: 7);

@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Models;
+
+namespace TencentImAttr.Core.Operations;
+
+/// <summary>
+/// How a user's attributes differ from the source: the one home of the -Replace rule. Names are compared exactly
+/// (ordinal), as the service keeps them; a name the user holds is removed only when the app registers it (the
+/// service refuses to remove any other).
+/// </summary>
+internal static class AttributeDiff
+{
+    /// <summary>The drift of one user, or null when the user already holds exactly <paramref name="desired"/>.</summary>
+    public static AttributeDrift? Of(string userId, IReadOnlyDictionary<string, string> desired, IEnumerable<KeyValuePair<string, string>> current, IReadOnlyCollection<string> registered)
+    {
+        var held = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in current) held[pair.Key] = pair.Value;
+        var added = new Dictionary<string, string>(StringComparer.Ordinal);
+        var changed = new Dictionary<string, AttributeValueChange>(StringComparer.Ordinal);
+        foreach (var pair in desired)
+        {
+            if (!held.TryGetValue(pair.Key, out var old)) added.Add(pair.Key, pair.Value);
+            else if (!string.Equals(old, pair.Value, StringComparison.Ordinal)) changed.Add(pair.Key, new AttributeValueChange(old, pair.Value));
+        }
+        var names = new HashSet<string>(registered, StringComparer.Ordinal);
+        var removed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in held)
+        {
+            if (!desired.ContainsKey(pair.Key) && names.Contains(pair.Key)) removed.Add(pair.Key, pair.Value);
+        }
+        return added.Count + changed.Count + removed.Count == 0 ? null : new AttributeDrift(userId, added, changed, removed);
+    }
+}
+
+/// <summary>
+/// Set-ImUserAttribute -Replace: each user ends with exactly the attributes given. A sync batch (up to
+/// <see cref="SyncCalls.UsersPerSync"/> users) is read (im_get_attr, 100 users a call), each user compared with the source
+/// (<see cref="AttributeDiff"/>), and only what differs is written: one im_set_attr per 100 changed users with only the
+/// names added or changed, then one im_remove_attr per 100 users with names to drop; a user equal to the source gets
+/// no write call. Each write call is asked first, worded from its changes (declined under -WhatIf: the drift is the
+/// report). A failed read fails every user it carried; a user whose set failed is not sent its remove; a user
+/// with a declined call is declined (not sent in full).
+/// </summary>
+internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<AttributeDrift>>, IDisposable
+{
+    private readonly ImConnection _connection;
+    private readonly int? _maxRetry;
+    private readonly SyncCalls _calls;
+    private readonly Func<string, string, bool> _approve;
+    private readonly SetAttributesOperation _set = new();
+    private readonly GetAttributesOperation _get = new();
+    private readonly RemoveAttributesOperation _remove = new();
+    private readonly object _namesLock = new();
+    private Task<IReadOnlyList<AppAttributeName>>? _names;
+
+    /// <param name="connection">The connection.</param>
+    /// <param name="maxRetry">The retry budget; null takes the connection's.</param>
+    /// <param name="throttleLimit">Calls out at once, over the whole run.</param>
+    /// <param name="approve">Asked on the pipeline thread before each write call, with its target and action (ShouldProcess).</param>
+    public ReplaceAttributes(ImConnection connection, int? maxRetry, int throttleLimit, Func<string, string, bool> approve)
+    {
+        _connection = connection;
+        _maxRetry = maxRetry;
+        _calls = new SyncCalls(throttleLimit);
+        _approve = approve;
+    }
+
+    /// <summary>Releases the call slots (the engine disposes its operation).</summary>
+    public void Dispose() => _calls.Dispose();
+
+    /// <inheritdoc />
+    public string UserIdOf(SetItem item) => item.UserId;
+
+    /// <summary>Rows of one user in one sync batch add up, the later value winning; the union is what the user ends with.</summary>
+    public SetItem Merge(SetItem earlier, SetItem later) => _set.Merge(earlier, later);
+
+    /// <inheritdoc />
+    public async Task<ItemOutcome<SyncResult<AttributeDrift>>[]> ExecuteAsync(IReadOnlyList<SetItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending = default)
+    {
+        var sender = new CallSender(_connection, _maxRetry, log);
+        var outcomes = new ItemOutcome<SyncResult<AttributeDrift>>[items.Count];
+        IReadOnlyList<string> registered;
+        try
+        {
+            registered = (await RegisteredAsync(log, cancellationToken).ConfigureAwait(false)).Select(n => n.Name).ToList();
+        }
+        catch (ImApiException e)
+        {
+            // Without the names nothing can be compared: every user of the batch carries the read's failure.
+            return items.Select(i => ItemOutcome<SyncResult<AttributeDrift>>.Failed(ItemFailure.FromApi(e, i.UserId))).ToArray();
+        }
+        var reads = await _calls.ReadAsync(sender, _get, items.Select(i => new GetItem(i.UserId)).ToList(), cancellationToken, stopSending).ConfigureAwait(false);
+        var drifts = new AttributeDrift?[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (reads[i].Failure is { } failed)
+            {
+                outcomes[i] = ItemOutcome<SyncResult<AttributeDrift>>.Failed(failed);
+                continue;
+            }
+            drifts[i] = AttributeDiff.Of(items[i].UserId, items[i].Attributes, reads[i].Result!.Attributes, registered);
+            if (drifts[i] is null) outcomes[i] = ItemOutcome<SyncResult<AttributeDrift>>.Success(new SyncResult<AttributeDrift>(items[i].UserId, null, applied: false));
+        }
+        log.Counters.AddDrifted(drifts.Count(d => d is not null));
+
+        var toSet = Enumerable.Range(0, items.Count).Where(i => drifts[i] is { } d && d.Added.Count + d.Changed.Count > 0).ToList();
+        var sets = await _calls.WriteAsync(sender, _set,
+            toSet.Select(i => new SetItem(items[i].UserId, drifts[i]!.Added.Concat(drifts[i]!.Changed.Select(c => new KeyValuePair<string, string>(c.Key, c.Value.New)))
+                .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal))).ToList(),
+            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: set " + BatchPrompt.Names(chunk.SelectMany(c => c.Attributes.Keys))),
+            log, cancellationToken, stopSending).ConfigureAwait(false);
+        var setOutcome = new Dictionary<int, ItemOutcome<UserAttributes>>();
+        for (var k = 0; k < toSet.Count; k++) setOutcome.Add(toSet[k], sets[k]);
+
+        // A user whose set failed is not sent its remove: it keeps one outcome, the set's. A declined set does not
+        // stop the remove's question (each call is asked on its own, so -WhatIf lists every call the run would send).
+        var toRemove = Enumerable.Range(0, items.Count)
+            .Where(i => drifts[i] is { Removed.Count: > 0 } && (!setOutcome.TryGetValue(i, out var s) || s.Failure is null)).ToList();
+        var removes = await _calls.WriteAsync(sender, _remove,
+            toRemove.Select(i => new RemoveItem(items[i].UserId, drifts[i]!.Removed.Keys.ToList())).ToList(),
+            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: remove " + BatchPrompt.Names(chunk.SelectMany(c => c.Names))),
+            log, cancellationToken, stopSending).ConfigureAwait(false);
+        var removeOutcome = new Dictionary<int, ItemOutcome<RemovedUserAttributes>>();
+        for (var k = 0; k < toRemove.Count; k++) removeOutcome.Add(toRemove[k], removes[k]);
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (drifts[i] is not { } drift) continue;
+            ItemFailure? failure = null;
+            var declined = false;
+            if (setOutcome.TryGetValue(i, out var set))
+            {
+                failure = set.Failure;
+                declined = set.Declined;
+            }
+            if (failure is null && removeOutcome.TryGetValue(i, out var remove))
+            {
+                failure = remove.Failure;
+                declined |= remove.Declined;
+            }
+            outcomes[i] = failure is not null ? ItemOutcome<SyncResult<AttributeDrift>>.Failed(failure)
+                : declined ? ItemOutcome<SyncResult<AttributeDrift>>.DeclinedWith(new SyncResult<AttributeDrift>(drift.UserId, drift, applied: false))
+                : ItemOutcome<SyncResult<AttributeDrift>>.Success(new SyncResult<AttributeDrift>(drift.UserId, drift, applied: true));
+        }
+        return outcomes;
+    }
+
+    /// <summary>The app's names, read afresh once per command (a stale list would leave a newly registered name on users); a failed read is tried again by the next batch.</summary>
+    private Task<IReadOnlyList<AppAttributeName>> RegisteredAsync(ICallLog log, CancellationToken cancellationToken)
+    {
+        lock (_namesLock)
+        {
+            if (_names is null || _names.IsFaulted || _names.IsCanceled) _names = AppAttributeNames.GetAsync(_connection, log, cancellationToken);
+            return _names;
+        }
+    }
+}
