@@ -20,6 +20,9 @@ internal static class BoundedResponseReader
     /// </summary>
     public const int MaxResponseBytes = 4 * 1024 * 1024;
 
+    /// <summary>The largest declared length read straight into an array of that size: well above any legitimate answer (see <see cref="MaxResponseBytes"/>).</summary>
+    internal const int ExactAtMost = 256 * 1024;
+
     /// <summary>The body, or null when it is larger than <paramref name="cap"/> bytes (nothing past the cap is read).</summary>
     public static async Task<byte[]?> ReadAsync(HttpContent? content, int cap, CancellationToken cancellationToken)
     {
@@ -31,8 +34,10 @@ internal static class BoundedResponseReader
         // service and the emulator do), the body is read straight into an array of that size, without a read buffer
         // or a growing copy (issue 18, allocations per user). Bytes beyond the declared length, which a decompressed
         // body may have, continue into the general loop below, under the same cap.
+        // Only up to ExactAtMost: a server that declares megabytes and then trickles must not make every call in flight
+        // hold an array of that size before a byte has come.
         byte[]? exact = null;
-        if (declared is { } length and > 0)
+        if (declared is { } length and > 0 and <= ExactAtMost)
         {
             exact = new byte[length];
             var filled = 0;

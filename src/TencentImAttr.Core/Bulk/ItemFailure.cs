@@ -93,7 +93,7 @@ internal readonly struct ItemOutcome<TResult>
     public bool HadUnknownAttempt { get; }
 
     /// <summary>The same outcome, marked as having had an attempt of unknown outcome.</summary>
-    public ItemOutcome<TResult> AfterUnknownAttempt() => new(Result, Failure, hadUnknownAttempt: true);
+    public ItemOutcome<TResult> AfterUnknownAttempt() => new(Result, Failure, hadUnknownAttempt: true, declined: Declined);
 
     /// <summary>A success.</summary>
     public static ItemOutcome<TResult> Success(TResult result) => new(result, null);

@@ -112,7 +112,8 @@ public sealed class AddImUserTagCommand : ImWriteCmdlet
         if (Replace && WhatIfRun)
         {
             // The drift report: read, compare, and ask each would-be call (declined under -WhatIf), so only reads go out.
-            options.BatchSize = SyncCalls.UsersPerSync;
+            // The batches stay those of the real run (100 users), whose blind replace merges a user's rows per call:
+            // a larger batch would merge rows that the run sends in two calls, and report what the run does not do.
             return new BulkRun<TagItem, SyncResult<TagDrift>>(this, BulkOperations.ReplaceTags(connection, options.ThrottleLimit, ShouldProcess, maxRetry), options,
                 record => TagItem.Read(record, tags, connection.Service),
                 approve: null,
