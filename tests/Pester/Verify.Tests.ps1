@@ -1,20 +1,20 @@
 #Requires -Version 7.2
 # Pester 5: -Verify through the real cmdlets, against emulators run as processes: one that answers normally, one that
 # holds the first set calls (LateApply: a call the client gives up on lands seconds later), one that loses every set
-# (LostWrite: answered OK, never applied). Timing: the emulator holds a call 10 s and the client times out after 1 s,
-# so the retry and the next command's writes go out long before the stale call lands (margin about 8 s), and the
-# settle delay (20 s) ends long after it landed (margin about 10 s): generous for a loaded machine.
+# (LostWrite: answered OK, never applied). Timing: the emulator holds a call 15 s and the client times out after 2 s,
+# so the retry and the next command's writes go out long before the stale call lands (margin about 10 s), and the
+# settle delay (30 s) ends long after it landed (margin about 15 s): generous for a loaded machine.
 
 BeforeAll {
     $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
     Import-Module (Join-Path $root 'out/TencentImAttr/TencentImAttr.psd1') -Force
     Import-Module (Join-Path $root 'tools/TencentImAttr.Dev.psm1') -Force
     $script:plain = Start-TestEmulator
-    # The first set call is held 10 s (LateApply); the second is applied and never answered (Stall); then none.
-    $script:late = Start-TestEmulator -ArgumentList '--faults', 'LateApply,Stall', '--fail-rate', '1', '--max-faults', '2', '--fault-apis', 'im_set_attr', '--late-apply-ms', '10000'
+    # The first set call is held 15 s (LateApply); the second is applied and never answered (Stall); then none.
+    $script:late = Start-TestEmulator -ArgumentList '--faults', 'LateApply,Stall', '--fail-rate', '1', '--max-faults', '2', '--fault-apis', 'im_set_attr', '--late-apply-ms', '15000'
     $script:lost = Start-TestEmulator -ArgumentList '--faults', 'LostWrite', '--fail-rate', '1', '--fault-apis', 'im_set_attr'
     $script:plainConnection = Connect-TestEmulator -Emulator $plain -Parameters @{ PassThru = $true; NoDefault = $true }
-    $script:lateConnection = Connect-TestEmulator -Emulator $late -Parameters @{ PassThru = $true; NoDefault = $true; TimeoutSec = 1 }
+    $script:lateConnection = Connect-TestEmulator -Emulator $late -Parameters @{ PassThru = $true; NoDefault = $true; TimeoutSec = 2 }
     $script:lostConnection = Connect-TestEmulator -Emulator $lost -Parameters @{ PassThru = $true; NoDefault = $true }
     foreach ($c in $plainConnection, $lateConnection, $lostConnection) { Set-ImAppAttributeName -Name tier, city -Force -Connection $c }
 }
@@ -38,14 +38,14 @@ Describe '-Verify' {
     }
 
     It 'corrects a stale call of an earlier command that lands during the settle delay' {
-        # Command 1 gives up on x (one attempt, timed out): its call is held by the emulator and lands 10 s later.
+        # Command 1 gives up on x (one attempt, timed out): its call is held by the emulator and lands 15 s later.
         Set-ImUserAttribute -UserId x -Attribute @{ tier = 'silver' } -MaxRetry 0 -Connection $lateConnection -ErrorVariable first -ErrorAction SilentlyContinue
         $first.Count | Should -Be 1
         $first[0].FullyQualifiedErrorId | Should -BeLike 'ImRequestTimeout,*'
 
         # Command 2 sets gold with -Verify; its first call is applied but never answered, so x and y are read back
         # after the settle delay, by which time command 1's call has put silver back: x is sent once more.
-        $done = Set-ImUserAttribute -UserId x, y -Attribute @{ tier = 'gold' } -Verify -VerifySettleSec 20 -PassThru -Connection $lateConnection -InformationVariable info -ErrorVariable second
+        $done = Set-ImUserAttribute -UserId x, y -Attribute @{ tier = 'gold' } -Verify -VerifySettleSec 30 -PassThru -Connection $lateConnection -InformationVariable info -ErrorVariable second
         $second.Count | Should -Be 0
         $done.UserId | Should -Be @('x', 'y')
         $summary = ($info | Where-Object { $_.Tags -contains 'Summary' }).MessageData
