@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Input;
 using TencentImAttr.Models;
 
@@ -38,8 +39,12 @@ internal sealed class AddTagsOperation : TagListOperation
     /// any of it is sent.
     /// </summary>
     public override ItemOutcome<UserTags>? WithoutCall(TagItem item, CallContext call) =>
-        item.Tags.Count > InputRules.MaxTagsPerUser ? ItemOutcome<UserTags>.Rejected(TagItem.TooMany(item.UserId, item.Tags.Count, merged: true)) : null;
+        OverHeldLimit(item) is { } error ? ItemOutcome<UserTags>.Rejected(error) : null;
 
     /// <summary>A list over the limit is not parted: it reaches <see cref="WithoutCall"/> whole, and fails there.</summary>
-    public override IReadOnlyList<TagItem>? PartsOf(TagItem item) => item.Tags.Count > InputRules.MaxTagsPerUser ? null : base.PartsOf(item);
+    public override IReadOnlyList<TagItem>? PartsOf(TagItem item) => OverHeldLimit(item) is null ? base.PartsOf(item) : null;
+
+    /// <summary>The error for a (merged) list of more tags than a user holds, or null: the one home of that rule for every add, the drift report's too.</summary>
+    public static ImInputException? OverHeldLimit(TagItem item) =>
+        item.Tags.Count > InputRules.MaxTagsPerUser ? TagItem.TooMany(item.UserId, item.Tags.Count, merged: true) : null;
 }

@@ -6,7 +6,6 @@ using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Input;
 using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Operations;
@@ -69,10 +68,11 @@ internal sealed class ReplaceTags : IBatchOperation<TagItem, SyncResult<TagDrift
         var sender = new CallSender(_connection, _maxRetry, log);
         var outcomes = new ItemOutcome<SyncResult<TagDrift>>[items.Count];
         // A user's repeats merged past the 100 tags a user holds fail here, as the add would fail them: not read, not reported as drift.
-        var sendable = Enumerable.Range(0, items.Count).Where(i => items[i].Tags.Count <= InputRules.MaxTagsPerUser).ToList();
-        foreach (var i in Enumerable.Range(0, items.Count).Except(sendable))
+        var sendable = new List<int>(items.Count);
+        for (var i = 0; i < items.Count; i++)
         {
-            outcomes[i] = ItemOutcome<SyncResult<TagDrift>>.Rejected(TagItem.TooMany(items[i].UserId, items[i].Tags.Count, merged: true));
+            if (AddTagsOperation.OverHeldLimit(items[i]) is { } tooMany) outcomes[i] = ItemOutcome<SyncResult<TagDrift>>.Rejected(tooMany);
+            else sendable.Add(i);
         }
         var read = await _calls.ReadAsync(sender, _get, sendable.Select(i => new GetItem(items[i].UserId)).ToList(), cancellationToken, stopSending).ConfigureAwait(false);
         var reads = new ItemOutcome<UserTags>[items.Count];
