@@ -56,7 +56,6 @@ internal static class ErrorIds
     internal const string TagListEmpty = "TagListEmpty";
     internal const string TooManyTags = "TooManyTags";
     internal const string ReplaceNeedsPushService = "ReplaceNeedsPushService";
-    internal const string ReplaceWithVerify = "ReplaceWithVerify";
 
     // Set-ImAppAttributeName.
     internal const string TooManyAttributeNames = "TooManyAttributeNames";

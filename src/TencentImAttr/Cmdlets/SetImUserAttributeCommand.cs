@@ -3,7 +3,6 @@ using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -161,17 +160,10 @@ public sealed class SetImUserAttributeCommand : ImWriteCmdlet
     /// </summary>
     private BulkRun<SetItem, SyncResult<AttributeDrift>> StartReplace(ImConnection connection, EngineOptions options, int? maxRetry, IDictionary? attributes)
     {
-        if (Verification is not null)
-        {
-            // The sync's writes are not read back yet: refuse rather than let -Verify promise a check it does not make.
-            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
-                "-Replace does not take -Verify yet: the sync's writes are not read back. Run the sync, then the same -Replace again: it reads every user and reports as drift (and corrects) any user that differs."),
-                ErrorIds.ReplaceWithVerify, ErrorCategory.InvalidArgument, null));
-        }
         var whatIf = WhatIfRun;
         var passThru = PassThru.IsPresent;
         options.BatchSize = SyncCalls.UsersPerSync;
-        return new BulkRun<SetItem, SyncResult<AttributeDrift>>(this, BulkOperations.ReplaceAttributes(connection, options.ThrottleLimit, ShouldProcess, maxRetry), options,
+        return new BulkRun<SetItem, SyncResult<AttributeDrift>>(this, BulkOperations.ReplaceAttributes(connection, options.ThrottleLimit, ShouldProcess, maxRetry, Verification), options,
             record => SetItem.Read(record, attributes, connection.Service, replace: true),
             approve: null,
             writeResults: true,
