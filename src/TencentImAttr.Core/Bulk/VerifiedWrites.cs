@@ -126,6 +126,10 @@ internal interface IVerifyingOperation
 /// order, as the engine requires.
 /// </summary>
 /// <remarks>
+/// How users are read back and written again is <see cref="IReadBackCalls{TItem,TResult,TReadItem,TState}"/>: by
+/// default the write's and the read's own operations (a batch of at most 100 users, one read call); a -Replace sync
+/// (a batch of 10,000) gives its own, which reads back only the users it wrote, 100 a call, and writes again by
+/// running the sync for them. A write declined at its question (-WhatIf) is not read back.
 /// A user whose read-back fails is reported with the read's failure (its id and category), the message saying it was
 /// written but not verified; a user whose second write fails is reported with that failure. Under a stopped run
 /// (stopSending), a user not yet verified keeps its write's success, or, when it had an attempt of unknown outcome,
