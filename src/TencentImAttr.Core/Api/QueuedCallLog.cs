@@ -8,13 +8,18 @@ namespace TencentImAttr.Core.Api;
 
 /// <summary>
 /// Keeps what worker threads hand to the pipeline thread until it takes them: the lines (PowerShell allows
-/// WriteVerbose on that thread only) and the questions (ShouldProcess too).
+/// WriteVerbose on that thread only) and the questions (ShouldProcess too). The pipeline thread sleeps on
+/// <see cref="WaitForWork"/>, which a question or a finished call (<see cref="Wake"/>) ends at once.
 /// </summary>
 internal sealed class QueuedCallLog : ICallLog, IDisposable
 {
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentQueue<(Func<bool> Question, TaskCompletionSource<bool> Answer)> _questions = new();
-    private readonly SemaphoreSlim _asked = new(0);
+    // Set when there may be something for the pipeline thread; it is reset before the thread looks, so a signal that
+    // comes while it looks is kept for its next wait (a count, as a semaphore's, could outlive its question and
+    // leave the thread spinning).
+    private readonly ManualResetEventSlim _work = new(false);
+    private volatile bool _disposed;
 
     /// <inheritdoc />
     public void Write(string line) => _lines.Enqueue(line);
@@ -22,8 +27,28 @@ internal sealed class QueuedCallLog : ICallLog, IDisposable
     /// <inheritdoc />
     public RunCounters Counters { get; } = new();
 
-    /// <summary>Signalled while a question waits: the pipeline thread's waits wake on it.</summary>
-    public WaitHandle QuestionWaiting => _asked.AvailableWaitHandle;
+    /// <summary>Something may be waiting for the pipeline thread (a question, a finished call): its wait ends now.</summary>
+    public void Wake()
+    {
+        if (_disposed) return;
+        try
+        {
+            _work.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The run is over.
+        }
+    }
+
+    /// <summary>
+    /// Forgets the signals so far: call before looking at what may be waiting, then <see cref="WaitForWork"/>, so that
+    /// nothing that arrives meanwhile is missed.
+    /// </summary>
+    public void ResetWork() => _work.Reset();
+
+    /// <summary>Waits until <see cref="Wake"/> (a question, a finished call) or <paramref name="timeout"/>; throws when cancelled.</summary>
+    public void WaitForWork(TimeSpan timeout, CancellationToken cancellationToken) => _work.Wait(timeout, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> AskAsync(Func<bool> question, CancellationToken cancellationToken)
@@ -37,15 +62,9 @@ internal sealed class QueuedCallLog : ICallLog, IDisposable
         var registration = cancellationToken.Register(() => answer.TrySetCanceled(cancellationToken));
         _ = answer.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _questions.Enqueue((question, answer));
-        try
-        {
-            _asked.Release();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The run is over: nobody will answer.
-            answer.TrySetCanceled(CancellationToken.None);
-        }
+        // The run is over: nobody will answer.
+        if (_disposed) answer.TrySetCanceled(CancellationToken.None);
+        else Wake();
         return answer.Task;
     }
 
@@ -57,7 +76,6 @@ internal sealed class QueuedCallLog : ICallLog, IDisposable
     {
         while (_questions.TryDequeue(out var waiting))
         {
-            _asked.Wait(0);
             if (waiting.Answer.Task.IsCompleted) continue;
             bool yes;
             try
@@ -87,5 +105,11 @@ internal sealed class QueuedCallLog : ICallLog, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _asked.Dispose();
+    public void Dispose()
+    {
+        _disposed = true;
+        _work.Dispose();
+        // Questions asked as the run ended get no answer.
+        while (_questions.TryDequeue(out var waiting)) waiting.Answer.TrySetCanceled(CancellationToken.None);
+    }
 }

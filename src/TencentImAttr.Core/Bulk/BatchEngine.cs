@@ -236,6 +236,8 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             if (inFlight > _peakInFlight) _peakInFlight = inFlight;
             var token = _cancel.Token;
             slot.Call = Task.Run(() => RunAsync(items, before, token), token);
+            // The pipeline thread, waiting for the head of the queue, wakes when any call is over (not per user: per call).
+            _ = slot.Call.ContinueWith(static (_, log) => ((QueuedCallLog)log!).Wake(), _log, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             foreach (var user in slot.IndexOfUser.Keys)
             {
                 _lastCallOfUser[user] = slot.Call;
@@ -296,13 +298,14 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         if (block && _slots.Count > 0)
         {
             var head = _slots.Peek().Call;
-            while (head is not null && !head.IsCompleted)
+            while (head is not null)
             {
-                // Wakes when the head finishes, or at once when a batch asks a question (a sync's write).
-                WaitHandle.WaitAny(new[] { ((IAsyncResult)head).AsyncWaitHandle, _log.QuestionWaiting, _cancel.Token.WaitHandle }, TickMs);
-                _cancel.Token.ThrowIfCancellationRequested();
+                // Reset before looking: a call that finishes or a question that comes after this wakes the wait below.
+                _log.ResetWork();
+                if (head.IsCompleted) break;
                 DrainLog();
                 ReportProgress();
+                _log.WaitForWork(TimeSpan.FromMilliseconds(TickMs), _cancel.Token);
             }
         }
         // A call's lines are queued before its task completes: writing them first puts them before its results, so a

@@ -57,6 +57,9 @@ internal static class ErrorIds
     internal const string TooManyTags = "TooManyTags";
     internal const string ReplaceNeedsPushService = "ReplaceNeedsPushService";
 
+    // Set-ImUserAttribute -Replace: one of a user's two writes landed, the other did not go.
+    internal const string ReplacePartlyApplied = "ReplacePartlyApplied";
+
     // Set-ImAppAttributeName.
     internal const string TooManyAttributeNames = "TooManyAttributeNames";
     internal const string DuplicateAttributeName = "DuplicateAttributeName";

@@ -171,25 +171,45 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
             ItemFailure? failure = null;
             var declined = false;
             var unknown = false;
-            if (setOutcome.TryGetValue(i, out var set))
+            var hasSet = setOutcome.TryGetValue(i, out var set);
+            var hasRemove = removeOutcome.TryGetValue(i, out var remove);
+            if (hasSet)
             {
                 failure = set.Failure;
                 declined = set.Declined;
                 unknown = set.HadUnknownAttempt;
             }
-            if (failure is null && removeOutcome.TryGetValue(i, out var remove))
+            if (failure is null && hasRemove)
             {
                 failure = remove.Failure;
                 declined |= remove.Declined;
                 unknown |= remove.HadUnknownAttempt;
             }
+            // One write landed and the other did not go (declined at its question, or the run stopped before it was
+            // asked): the user is neither untouched ("declined", "not sent") nor done, and must not be counted so.
+            if (hasSet && hasRemove && PartlyApplied(set, remove) is { } part)
+            {
+                failure = new ItemFailure(new InvalidOperationException(
+                    $"User '{Text.MessageText.Quote(drift.UserId)}': the {part.Applied} was applied, the {part.Missing} was not sent ({part.Why}): the user is only part-way to the source; run the sync again."),
+                    ErrorIds.ReplacePartlyApplied, ImErrorCategory.OperationStopped, drift.UserId);
+            }
             var outcome = failure is not null ? ItemOutcome<SyncResult<AttributeDrift>>.Failed(failure)
                 : declined ? ItemOutcome<SyncResult<AttributeDrift>>.DeclinedWith(new SyncResult<AttributeDrift>(drift.UserId, drift, applied: false))
                 : ItemOutcome<SyncResult<AttributeDrift>>.Success(new SyncResult<AttributeDrift>(drift.UserId, drift, applied: true));
             // A call given up on may still land (a stale write): -Verify reads such a user back only after its settle delay.
-            outcomes[i] = unknown && !declined ? outcome.AfterUnknownAttempt() : outcome;
+            outcomes[i] = unknown && !outcome.Declined ? outcome.AfterUnknownAttempt() : outcome;
         }
         return outcomes;
+    }
+
+    /// <summary>Which write of a user landed and which did not go, when exactly one landed and the other was declined or not sent; else null.</summary>
+    private static (string Applied, string Missing, string Why)? PartlyApplied(ItemOutcome<UserAttributes> set, ItemOutcome<RemovedUserAttributes> remove)
+    {
+        static bool Landed<T>(ItemOutcome<T> o) where T : class => o.Failure is null && !o.Declined;
+        static string? NotGone<T>(ItemOutcome<T> o) where T : class => o.Declined ? "declined" : o.Failure is { NotSent: true } ? "the command stopped first" : null;
+        if (Landed(set) && NotGone(remove) is { } removeWhy) return ("set", "remove", removeWhy);
+        if (Landed(remove) && NotGone(set) is { } setWhy) return ("remove", "set", setWhy);
+        return null;
     }
 
     /// <summary>The app's names, read afresh once per command (a stale list would leave a newly registered name on users); a failed read is tried again by the next batch.</summary>

@@ -54,6 +54,20 @@ public class ReplaceTests
         return run;
     }
 
+    private static Run<AttributeDrift> Replace(ImConnection connection, IEnumerable<ItemOutcome<SetItem>> input, Func<string, bool> approveAction)
+    {
+        var run = new Run<AttributeDrift>();
+        using (var engine = new BatchEngine<SetItem, SyncResult<AttributeDrift>>(
+            BulkOperations.ReplaceAttributes(connection, 8, (target, action) => { run.Questions.Add((target, action)); return approveAction(action); }),
+            new EngineOptions { BatchSize = SyncCalls.UsersPerSync, ThrottleLimit = 8 }, run))
+        {
+            foreach (var item in input) engine.Add(item.Result!);
+            engine.Complete();
+            run.Summary = engine.Summary("Set-ImUserAttribute", stopped: false);
+        }
+        return run;
+    }
+
     private static ItemOutcome<SetItem> Desired(string user, IDictionary attributes) =>
         SetItem.Read(Core.Input.PipelineRecord.ForUserId(user), attributes, ImService.AllMemberPush, replace: true);
 
@@ -94,6 +108,25 @@ public class ReplaceTests
         Desired("same", new Hashtable { ["tier"] = "silver" }),
         Desired("missing", new Hashtable { ["tier"] = "bronze", ["city"] = "Tokyo" }),
     };
+
+    [Fact]
+    public void A_user_whose_set_was_approved_and_whose_remove_was_declined_is_reported_part_way_not_declined()
+    {
+        // "Yes" to the set call, "No" to the remove call (-Confirm): "extra" had its city set but keeps level.
+        var (stub, service, connection) = Three();
+        using var _ = connection;
+        var run = Replace(connection, ThreeDesired(), action => !action.Contains("remove", StringComparison.Ordinal));
+
+        Assert.Equal(new Dictionary<string, string> { ["tier"] = "gold", ["city"] = "Shenzhen", ["level"] = "3" }, Store(service, "extra"));
+        var failure = Assert.Single(run.Failures);
+        Assert.Equal("ReplacePartlyApplied", failure.ErrorId);
+        Assert.Equal("extra", failure.TargetObject);
+        Assert.Contains("the set was applied, the remove was not sent (declined)", failure.Message, StringComparison.Ordinal);
+        // Not counted as declined: it was changed.
+        Assert.Equal(0, run.Summary.NotSent);
+        Assert.Equal(1, CallsTo(stub, "im_set_attr"));
+        Assert.Equal(0, CallsTo(stub, "im_remove_attr"));
+    }
 
     [Fact]
     public void Replace_over_extra_changed_and_missing_attributes_ends_exact_and_writes_only_what_differs()
