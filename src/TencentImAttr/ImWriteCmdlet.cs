@@ -21,7 +21,9 @@ public abstract class ImWriteCmdlet : ImBulkCmdlet
     /// request went out) is read back only after -VerifySettleSec, so that the abandoned call, if it lands late, is
     /// caught and corrected; a later write of that user in the same command waits for that delay too. Users whose
     /// writes were answered are read back at once. Costs one read call per call of up to 100 users written. The
-    /// summary counts the users verified and those that differed.
+    /// summary counts the users verified and those that differed. With Set-ImUserAttribute -Replace, only the users
+    /// the sync wrote are read back (one found equal needs none), compared with exactly the attributes given, and a
+    /// user that differs gets the sync once more (read, compare, write) before it is read again.
     /// </summary>
     [Parameter]
     public SwitchParameter Verify { get; set; }

@@ -100,8 +100,32 @@ Describe 'Set-ImUserAttribute -Replace' {
         $text | Should -Match 'alice\s+city=Beijing->Shenzhen\s+level=3'
     }
 
-    It 'refuses -Verify (ReplaceWithVerify) before anything is sent' {
-        { Set-ImUserAttribute -UserId alice -Attribute @{ tier = 'x' } -Replace -Verify -Connection $c } | Should -Throw -ErrorId 'ReplaceWithVerify*'
+    It 'with -Verify reads back the users the sync wrote, ends exact, and counts them and the calls' {
+        Import-Csv $csv | Set-ImUserAttribute -Replace -Verify -Connection $c -InformationVariable run -ErrorVariable failed
+        $failed | Should -BeNullOrEmpty
+        $store = Get-Store
+        $store.alice | Should -Be 'city=Shenzhen;tier=gold'
+        $store.bob | Should -Be 'city=Beijing'
+        $store.carol | Should -Be 'city=Tokyo;level=1;tier=bronze'
+        $summary = $run.MessageData
+        $summary.Drifted | Should -Be 3
+        $summary.Verified | Should -Be 3
+        $summary.Mismatched | Should -Be 0
+        # Reads: the app's names, the sync's read, one read-back of the three users written. Writes: one set, one remove.
+        $summary.ReadCalls | Should -Be 3
+        $summary.WriteCalls | Should -Be 2
+        # Run again: every user is equal, so nothing is written and nothing is read back.
+        Import-Csv $csv | Set-ImUserAttribute -Replace -Verify -Connection $c -InformationVariable again
+        $again.MessageData.Verified | Should -Be 0
+        $again.MessageData.ReadCalls | Should -Be 2
+        $again.MessageData.WriteCalls | Should -Be 0
+    }
+
+    It 'with -Verify and -WhatIf is the drift report alone: nothing written, nothing verified' {
+        $report = Import-Csv $csv | Set-ImUserAttribute -Replace -Verify -WhatIf -Connection $c -InformationVariable run
+        $report | Should -HaveCount 3
+        $run.MessageData.WriteCalls | Should -Be 0
+        $run.MessageData.Verified | Should -Be 0
         (Get-Store).alice | Should -Be 'city=Beijing;level=3;tier=gold'
     }
 

@@ -85,6 +85,28 @@ internal interface IReadBackCheck<TItem, TReadItem, TState>
     ReadBackDifference? Compare(TItem item, TState found, Func<string, string> shown);
 }
 
+/// <summary>
+/// How -Verify reads users back and sends a differing user once more: the write's own calls for a batch of at most
+/// 100 users (<see cref="VerifiedWrites{TItem,TResult,TReadItem,TState}"/>'s default), or a sync's, which reads a
+/// batch of 10,000 users in calls of 100 and writes again through the sync itself (read, compare, write what still
+/// differs).
+/// </summary>
+internal interface IReadBackCalls<TItem, TResult, TReadItem, TState>
+    where TItem : class
+    where TResult : class
+    where TReadItem : class
+    where TState : class
+{
+    /// <summary>Whether the write of <paramref name="item"/>, answered <paramref name="result"/>, sent anything (a sync's user found equal was not written, and needs no read-back).</summary>
+    bool Wrote(TItem item, TResult result);
+
+    /// <summary>Reads the users; one outcome per item, in order (never throws for a failed call).</summary>
+    Task<ItemOutcome<TState>[]> ReadAsync(IReadOnlyList<TReadItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending);
+
+    /// <summary>Writes the items once more (the users found different); one outcome per item, in order.</summary>
+    Task<ItemOutcome<TResult>[]> WriteAgainAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending);
+}
+
 /// <summary>A batch operation that reads back what it wrote (-Verify): the engine sees it by this.</summary>
 internal interface IVerifyingOperation
 {
@@ -104,19 +126,23 @@ internal interface IVerifyingOperation
 /// order, as the engine requires.
 /// </summary>
 /// <remarks>
+/// How users are read back and written again is <see cref="IReadBackCalls{TItem,TResult,TReadItem,TState}"/>: by
+/// default the write's and the read's own operations (a batch of at most 100 users, one read call); a -Replace sync
+/// (a batch of 10,000) gives its own, which reads back only the users it wrote, 100 a call, and writes again by
+/// running the sync for them. A write declined at its question (-WhatIf) is not read back.
 /// A user whose read-back fails is reported with the read's failure (its id and category), the message saying it was
 /// written but not verified; a user whose second write fails is reported with that failure. Under a stopped run
 /// (stopSending), a user not yet verified keeps its write's success, or, when it had an attempt of unknown outcome,
 /// is counted as outcome unknown.
 /// </remarks>
-internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatchOperation<TItem, TResult>, IVerifyingOperation
+internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatchOperation<TItem, TResult>, IVerifyingOperation, IDisposable
     where TItem : class
     where TResult : class
     where TReadItem : class
     where TState : class
 {
     private readonly IBatchOperation<TItem, TResult> _write;
-    private readonly IBatchOperation<TReadItem, TState> _read;
+    private readonly IReadBackCalls<TItem, TResult, TReadItem, TState> _calls;
     private readonly IReadBackCheck<TItem, TReadItem, TState> _check;
     private readonly string _readApi;
     private readonly Func<string?, string?> _scrub;
@@ -133,9 +159,23 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
     /// <param name="options">The settle delay.</param>
     public VerifiedWrites(IBatchOperation<TItem, TResult> write, IBatchOperation<TReadItem, TState> read, IReadBackCheck<TItem, TReadItem, TState> check,
         string readApi, Func<string?, string?> scrub, IClock clock, VerifyOptions options)
+        : this(write, new OwnCalls(write, read), check, readApi, scrub, clock, options)
+    {
+    }
+
+    /// <summary>Verifies <paramref name="write"/> through <paramref name="calls"/> (a sync's read-backs and second writes) and <paramref name="check"/>.</summary>
+    /// <param name="write">The write operation (its batch is sent as it is).</param>
+    /// <param name="calls">How users are read back and written once more.</param>
+    /// <param name="check">What the write meant, compared with what the read found.</param>
+    /// <param name="readApi">The read's API name, for messages.</param>
+    /// <param name="scrub">The connection's secret scrubber, for values shown in messages.</param>
+    /// <param name="clock">The connection's clock: the settle delay waits on it.</param>
+    /// <param name="options">The settle delay.</param>
+    public VerifiedWrites(IBatchOperation<TItem, TResult> write, IReadBackCalls<TItem, TResult, TReadItem, TState> calls, IReadBackCheck<TItem, TReadItem, TState> check,
+        string readApi, Func<string?, string?> scrub, IClock clock, VerifyOptions options)
     {
         _write = write;
-        _read = read;
+        _calls = calls;
         _check = check;
         _readApi = readApi;
         _scrub = scrub;
@@ -145,6 +185,9 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
 
     /// <inheritdoc />
     public TimeSpan Settle => _options.Settle;
+
+    /// <summary>Disposes the write when it holds something (a sync's call slots): the engine disposes its operation, this one.</summary>
+    public void Dispose() => (_write as IDisposable)?.Dispose();
 
     /// <inheritdoc />
     public string UserIdOf(TItem item) => _write.UserIdOf(item);
@@ -162,7 +205,7 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
         for (var i = 0; i < outcomes.Length; i++)
         {
             anyLate |= outcomes[i].HadUnknownAttempt;
-            if (outcomes[i].Failure is not null || !_check.NeedsReadBack(items[i])) continue;
+            if (outcomes[i].Failure is not null || outcomes[i].Declined || !_check.NeedsReadBack(items[i]) || !_calls.Wrote(items[i], outcomes[i].Result!)) continue;
             (outcomes[i].HadUnknownAttempt ? late : known).Add(i);
         }
         var run = new Run(this, items, outcomes, log, cancellationToken, stopSending);
@@ -170,6 +213,27 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
         // must not race it) after the settle delay. Both on this batch's task, which ends when both have.
         await Task.WhenAll(run.VerifyAsync(known, settleFirst: false), anyLate ? run.VerifyAsync(late, settleFirst: true) : Task.CompletedTask).ConfigureAwait(false);
         return outcomes;
+    }
+
+    /// <summary>A plain write's read-backs (one batch of at most 100 users: one read call) and second write: its own operations.</summary>
+    private sealed class OwnCalls : IReadBackCalls<TItem, TResult, TReadItem, TState>
+    {
+        private readonly IBatchOperation<TItem, TResult> _write;
+        private readonly IBatchOperation<TReadItem, TState> _read;
+
+        public OwnCalls(IBatchOperation<TItem, TResult> write, IBatchOperation<TReadItem, TState> read)
+        {
+            _write = write;
+            _read = read;
+        }
+
+        public bool Wrote(TItem item, TResult result) => true;
+
+        public Task<ItemOutcome<TState>[]> ReadAsync(IReadOnlyList<TReadItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending) =>
+            _read.ExecuteAsync(items, log, cancellationToken, stopSending);
+
+        public Task<ItemOutcome<TResult>[]> WriteAgainAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending) =>
+            _write.ExecuteAsync(items, log, cancellationToken, stopSending);
     }
 
     /// <summary>One batch's verification: its items, their outcomes (updated in place, each index by one flow), its tokens.</summary>
@@ -198,14 +262,17 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
             if (settleFirst && !await SettleAsync(indices, "an attempt of unknown outcome").ConfigureAwait(false)) return;
             if (indices.Count == 0) return;
             var differing = new List<int>();
+            var first = new Dictionary<int, ReadBackDifference>();
             foreach (var (i, difference) in await ReadBackAsync(indices).ConfigureAwait(false))
             {
-                if (difference is not null) differing.Add(i);
+                if (difference is null) continue;
+                differing.Add(i);
+                first.Add(i, difference);
             }
             _log.Counters.AddMismatched(differing.Count);
             if (differing.Count == 0) return;
             _log.Write($"{_owner._readApi}: {differing.Count} user(s) read back differ from what was written; sending them once more");
-            var again = await _owner._write.ExecuteAsync(differing.Select(i => _items[i]).ToList(), _log, _cancel, _stop).ConfigureAwait(false);
+            var again = await _owner._calls.WriteAgainAsync(differing.Select(i => _items[i]).ToList(), _log, _cancel, _stop).ConfigureAwait(false);
             var sent = new List<int>();
             var anyLate = false;
             for (var k = 0; k < differing.Count; k++)
@@ -213,17 +280,24 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
                 var i = differing[k];
                 anyLate |= again[k].HadUnknownAttempt;
                 if (again[k].Failure is { } failure) _outcomes[i] = ItemOutcome<TResult>.Failed(Context(failure, "found different when read back, so it was sent once more, and that failed: "));
-                else sent.Add(i);
+                else if (again[k].Declined) _outcomes[i] = Mismatch(i, first[i]);   // the second write was declined (-Confirm): it still differs
+                else if (_owner._calls.Wrote(_items[i], again[k].Result!)) sent.Add(i);
+                // else: a sync's second pass read the user and found it equal (nothing to write): its own read is the proof.
             }
             if (anyLate && !await SettleAsync(sent, "a second write of unknown outcome").ConfigureAwait(false)) return;
             if (sent.Count == 0) return;
             foreach (var (i, difference) in await ReadBackAsync(sent, count: false).ConfigureAwait(false))
             {
-                if (difference is null) continue;
-                var user = _owner.UserIdOf(_items[i]);
-                _outcomes[i] = ItemOutcome<TResult>.Failed(new ItemFailure(new VerifyMismatchException(user, _owner._readApi, difference.Expected, difference.Found),
-                    ErrorIds.VerifyMismatch, ImErrorCategory.InvalidResult, user));
+                if (difference is not null) _outcomes[i] = Mismatch(i, difference);
             }
+        }
+
+        /// <summary>The user of item <paramref name="i"/> still differs: <see cref="ErrorIds.VerifyMismatch"/>, with the expected and found values.</summary>
+        private ItemOutcome<TResult> Mismatch(int i, ReadBackDifference difference)
+        {
+            var user = _owner.UserIdOf(_items[i]);
+            return ItemOutcome<TResult>.Failed(new ItemFailure(new VerifyMismatchException(user, _owner._readApi, difference.Expected, difference.Found),
+                ErrorIds.VerifyMismatch, ImErrorCategory.InvalidResult, user));
         }
 
         /// <summary>
@@ -255,7 +329,7 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
         /// </summary>
         private async Task<List<(int Index, ReadBackDifference? Difference)>> ReadBackAsync(List<int> indices, bool count = true)
         {
-            var reads = await _owner._read.ExecuteAsync(indices.Select(i => _owner._check.ReadItem(_items[i])).ToList(), _log, _cancel, _stop).ConfigureAwait(false);
+            var reads = await _owner._calls.ReadAsync(indices.Select(i => _owner._check.ReadItem(_items[i])).ToList(), _log, _cancel, _stop).ConfigureAwait(false);
             var compared = new List<(int, ReadBackDifference?)>(indices.Count);
             for (var k = 0; k < indices.Count; k++)
             {

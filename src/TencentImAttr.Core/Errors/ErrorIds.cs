@@ -56,7 +56,6 @@ internal static class ErrorIds
     internal const string TagListEmpty = "TagListEmpty";
     internal const string TooManyTags = "TooManyTags";
     internal const string ReplaceNeedsPushService = "ReplaceNeedsPushService";
-    internal const string ReplaceWithVerify = "ReplaceWithVerify";
 
     // Set-ImUserAttribute -Replace: one of a user's two writes landed, the other did not go.
     internal const string ReplacePartlyApplied = "ReplacePartlyApplied";

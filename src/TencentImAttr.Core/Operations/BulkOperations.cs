@@ -38,10 +38,18 @@ internal static class BulkOperations
     /// <summary>
     /// Set-ImUserAttribute -Replace: read, compare, write only what differs (<see cref="ReplaceAttributes"/>); run it
     /// with <see cref="EngineOptions.BatchSize"/> = <see cref="SyncCalls.UsersPerSync"/>. <paramref name="approve"/>
-    /// is asked, with each write call's target and action, on the pipeline thread.
+    /// is asked, with each write call's target and action, on the pipeline thread. <paramref name="verify"/> reads
+    /// back the users written (100 a call), runs the sync once more for those that differ, and reads them again.
     /// </summary>
-    public static IBatchOperation<SetItem, SyncResult<AttributeDrift>> ReplaceAttributes(ImConnection connection, int throttleLimit, System.Func<string, string, bool> approve, int? maxRetry = null) =>
-        new ReplaceAttributes(connection, maxRetry, throttleLimit, approve);
+    public static IBatchOperation<SetItem, SyncResult<AttributeDrift>> ReplaceAttributes(ImConnection connection, int throttleLimit, System.Func<string, string, bool> approve, int? maxRetry = null,
+        VerifyOptions? verify = null)
+    {
+        var sync = new ReplaceAttributes(connection, maxRetry, throttleLimit, approve);
+        return verify is null
+            ? sync
+            : new VerifiedWrites<SetItem, SyncResult<AttributeDrift>, GetItem, UserAttributes>(sync, sync, new ReplaceReadBack(() => sync.RegisteredNames),
+                ImApiRoutes.ApiName(connection.Service, ImOperation.GetAttributes), connection.ScrubOrNull, connection.Clock, verify);
+    }
 
     /// <summary>Add-ImUserTag -Replace, read first (<see cref="ReplaceTags"/>): the drift report of -WhatIf.</summary>
     public static IBatchOperation<TagItem, SyncResult<TagDrift>> ReplaceTags(ImConnection connection, int throttleLimit, System.Func<string, string, bool> approve, int? maxRetry = null) =>

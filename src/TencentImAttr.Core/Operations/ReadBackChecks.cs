@@ -28,6 +28,37 @@ internal sealed class SetReadBack : IReadBackCheck<SetItem, GetItem, UserAttribu
     }
 }
 
+/// <summary>
+/// Set -Replace: the user holds exactly the attributes given, for the app's registered names (<see cref="AttributeDiff"/>,
+/// the one home of that rule): an extra registered name is a difference, and so is a missing or different value.
+/// </summary>
+internal sealed class ReplaceReadBack : IReadBackCheck<SetItem, GetItem, UserAttributes>
+{
+    private readonly Func<IReadOnlyCollection<string>> _registered;
+
+    /// <summary>A check against the registered names <paramref name="registered"/> gives (the sync's, read once per command).</summary>
+    public ReplaceReadBack(Func<IReadOnlyCollection<string>> registered) => _registered = registered;
+
+    /// <summary>Every written user is checked (an empty table removed names: that is a write too); which users were written is the sync's to say.</summary>
+    public bool NeedsReadBack(SetItem item) => true;
+
+    /// <inheritdoc />
+    public GetItem ReadItem(SetItem item) => new(item.UserId);
+
+    /// <inheritdoc />
+    public ReadBackDifference? Compare(SetItem item, UserAttributes found, Func<string, string> shown)
+    {
+        if (AttributeDiff.Of(item.UserId, item.Attributes, found.Attributes, _registered()) is not { } drift) return null;
+        var expected = drift.Added.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value))
+            .Concat(drift.Changed.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value.New)))
+            .Concat(drift.Removed.Select(p => ReadBackText.Name(p.Key) + " not set"));
+        var held = drift.Added.Select(p => ReadBackText.Name(p.Key) + " not set")
+            .Concat(drift.Changed.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value.Old)))
+            .Concat(drift.Removed.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value)));
+        return new ReadBackDifference(ReadBackText.List(expected), ReadBackText.List(held));
+    }
+}
+
 /// <summary>Remove: none of the names given is set.</summary>
 internal sealed class RemoveReadBack : IReadBackCheck<RemoveItem, GetItem, UserAttributes>
 {

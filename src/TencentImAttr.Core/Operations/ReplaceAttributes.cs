@@ -49,7 +49,13 @@ internal static class AttributeDiff
 /// report). A failed read fails every user it carried; a user whose set failed is not sent its remove; a user
 /// with a declined call is declined (not sent in full).
 /// </summary>
-internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<AttributeDrift>>, IDisposable
+/// <remarks>
+/// With -Verify it is also the read-back's calls (<see cref="IReadBackCalls{TItem,TResult,TReadItem,TState}"/>) of the
+/// <see cref="VerifiedWrites{TItem,TResult,TReadItem,TState}"/> that wraps it: only the users written are read back,
+/// 100 a call within the same call slots, and a user found different runs the sync once more (read, compare, write
+/// what is still wrong), not counted as drift again.
+/// </remarks>
+internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<AttributeDrift>>, IReadBackCalls<SetItem, SyncResult<AttributeDrift>, GetItem, UserAttributes>, IDisposable
 {
     private readonly ImConnection _connection;
     private readonly int? _maxRetry;
@@ -83,8 +89,36 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
     public SetItem Merge(SetItem earlier, SetItem later) => _set.Merge(earlier, later);
 
     /// <inheritdoc />
-    public async Task<ItemOutcome<SyncResult<AttributeDrift>>[]> ExecuteAsync(IReadOnlyList<SetItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending = default)
+    public Task<ItemOutcome<SyncResult<AttributeDrift>>[]> ExecuteAsync(IReadOnlyList<SetItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending = default) =>
+        SyncAsync(items, log, again: false, cancellationToken, stopSending);
+
+    /// <summary>The app's registered names as this command read them (empty before the first read succeeded): what a read-back compares with.</summary>
+    public IReadOnlyCollection<string> RegisteredNames
     {
+        get
+        {
+            lock (_namesLock)
+            {
+                return _names is { Status: TaskStatus.RanToCompletion } names ? names.Result.Select(n => n.Name).ToList() : new List<string>();
+            }
+        }
+    }
+
+    /// <summary>A user found equal to the source was not written, and needs no read-back: the sync's own read showed it equal.</summary>
+    public bool Wrote(SetItem item, SyncResult<AttributeDrift> result) => result.Applied && result.Drift is not null;
+
+    /// <summary>-Verify's read-back: the users in calls of 100, within this sync's call slots.</summary>
+    public Task<ItemOutcome<UserAttributes>[]> ReadAsync(IReadOnlyList<GetItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending) =>
+        _calls.ReadAsync(new CallSender(_connection, _maxRetry, log), _get, items, cancellationToken, stopSending);
+
+    /// <summary>-Verify's second write: the sync once more for the users found different (read, compare, write what is still wrong); not counted as drift again.</summary>
+    public Task<ItemOutcome<SyncResult<AttributeDrift>>[]> WriteAgainAsync(IReadOnlyList<SetItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending) =>
+        SyncAsync(items, log, again: true, cancellationToken, stopSending);
+
+    /// <summary>One sync pass over <paramref name="items"/>; <paramref name="again"/> for -Verify's second pass (its drift is not counted, its questions say so).</summary>
+    private async Task<ItemOutcome<SyncResult<AttributeDrift>>[]> SyncAsync(IReadOnlyList<SetItem> items, ICallLog log, bool again, CancellationToken cancellationToken, CancellationToken stopSending)
+    {
+        var why = again ? " (again: read back different)" : "";
         var sender = new CallSender(_connection, _maxRetry, log);
         var outcomes = new ItemOutcome<SyncResult<AttributeDrift>>[items.Count];
         IReadOnlyList<string> registered;
@@ -109,13 +143,13 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
             drifts[i] = AttributeDiff.Of(items[i].UserId, items[i].Attributes, reads[i].Result!.Attributes, registered);
             if (drifts[i] is null) outcomes[i] = ItemOutcome<SyncResult<AttributeDrift>>.Success(new SyncResult<AttributeDrift>(items[i].UserId, null, applied: false));
         }
-        log.Counters.AddDrifted(drifts.Count(d => d is not null));
+        if (!again) log.Counters.AddDrifted(drifts.Count(d => d is not null));
 
         var toSet = Enumerable.Range(0, items.Count).Where(i => drifts[i] is { } d && d.Added.Count + d.Changed.Count > 0).ToList();
         var sets = await _calls.WriteAsync(sender, _set,
             toSet.Select(i => new SetItem(items[i].UserId, drifts[i]!.Added.Concat(drifts[i]!.Changed.Select(c => new KeyValuePair<string, string>(c.Key, c.Value.New)))
                 .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal))).ToList(),
-            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: set " + BatchPrompt.Names(chunk.SelectMany(c => c.Attributes.Keys))),
+            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: set " + BatchPrompt.Names(chunk.SelectMany(c => c.Attributes.Keys)) + why),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         var setOutcome = new Dictionary<int, ItemOutcome<UserAttributes>>();
         for (var k = 0; k < toSet.Count; k++) setOutcome.Add(toSet[k], sets[k]);
@@ -126,7 +160,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
             .Where(i => drifts[i] is { Removed.Count: > 0 } && (!setOutcome.TryGetValue(i, out var s) || s.Failure is null)).ToList();
         var removes = await _calls.WriteAsync(sender, _remove,
             toRemove.Select(i => new RemoveItem(items[i].UserId, drifts[i]!.Removed.Keys.ToList())).ToList(),
-            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: remove " + BatchPrompt.Names(chunk.SelectMany(c => c.Names))),
+            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: remove " + BatchPrompt.Names(chunk.SelectMany(c => c.Names)) + why),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         var removeOutcome = new Dictionary<int, ItemOutcome<RemovedUserAttributes>>();
         for (var k = 0; k < toRemove.Count; k++) removeOutcome.Add(toRemove[k], removes[k]);
@@ -136,17 +170,20 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
             if (drifts[i] is not { } drift) continue;
             ItemFailure? failure = null;
             var declined = false;
+            var unknown = false;
             var hasSet = setOutcome.TryGetValue(i, out var set);
             var hasRemove = removeOutcome.TryGetValue(i, out var remove);
             if (hasSet)
             {
                 failure = set.Failure;
                 declined = set.Declined;
+                unknown = set.HadUnknownAttempt;
             }
             if (failure is null && hasRemove)
             {
                 failure = remove.Failure;
                 declined |= remove.Declined;
+                unknown |= remove.HadUnknownAttempt;
             }
             // One write landed and the other did not go (declined at its question, or the run stopped before it was
             // asked): the user is neither untouched ("declined", "not sent") nor done, and must not be counted so.
@@ -156,9 +193,11 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
                     $"User '{Text.MessageText.Quote(drift.UserId)}': the {part.Applied} was applied, the {part.Missing} was not sent ({part.Why}): the user is only part-way to the source; run the sync again."),
                     ErrorIds.ReplacePartlyApplied, ImErrorCategory.OperationStopped, drift.UserId);
             }
-            outcomes[i] = failure is not null ? ItemOutcome<SyncResult<AttributeDrift>>.Failed(failure)
+            var outcome = failure is not null ? ItemOutcome<SyncResult<AttributeDrift>>.Failed(failure)
                 : declined ? ItemOutcome<SyncResult<AttributeDrift>>.DeclinedWith(new SyncResult<AttributeDrift>(drift.UserId, drift, applied: false))
                 : ItemOutcome<SyncResult<AttributeDrift>>.Success(new SyncResult<AttributeDrift>(drift.UserId, drift, applied: true));
+            // A call given up on may still land (a stale write): -Verify reads such a user back only after its settle delay.
+            outcomes[i] = unknown && !outcome.Declined ? outcome.AfterUnknownAttempt() : outcome;
         }
         return outcomes;
     }

@@ -3,7 +3,6 @@ using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
-using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -28,7 +27,8 @@ namespace TencentImAttr.Cmdlets;
 /// sets only the values that differ, removes the registered attributes the source does not give (an empty cell means
 /// "remove"), and sends no write at all for a user already equal to the source. With -WhatIf it writes the drift
 /// report (one AttributeDrift per user that would change) and sends only the reads. The summary
-/// (-InformationAction Continue) counts the read and write calls.
+/// (-InformationAction Continue) counts the read and write calls. With -Verify too, the users the sync wrote (and
+/// only those) are read back and compared with the source; one that differs gets the sync once more.
 /// </para>
 /// </remarks>
 /// <example>
@@ -92,6 +92,17 @@ namespace TencentImAttr.Cmdlets;
 /// more, and one still different is an ImVerifyMismatch error showing the expected and the found values. The summary
 /// counts the users verified (here 2).
 /// </example>
+/// <example>
+/// Nightly sync, proven: make every user exactly what the file says, and read back the users changed
+/// <code>
+/// Import-Csv hr.csv | Set-ImUserAttribute -Replace -Verify -InformationVariable run
+/// $run.MessageData.Verified
+/// </code>
+/// The sync reads alice and bob and writes only bob (alice already matches the file); bob alone is then read back
+/// (100 users a call) and compared with his row, an extra registered name counting as a difference. A user found
+/// different gets the sync once more (read, compare, write) and is read again; one still different is an
+/// ImVerifyMismatch error. The summary counts 1 user verified, and the read-back among its read calls.
+/// </example>
 /// <parameter name="UserId">
 /// The users to set the same attributes on. Each user is checked on its own: a bad id is reported and the others still go.
 /// An array given here is built whole before the command starts (-UserId (Get-Content ids.txt) reads the whole file first); pipe the ids instead (Get-Content ids.txt | ...) to stream them.
@@ -137,6 +148,8 @@ public sealed class SetImUserAttributeCommand : ImWriteCmdlet
     /// per user that would change is written, as the report. Users are read and written in sync batches of 10,000
     /// (writes fill their calls whichever read found the change): keep a user's rows together, since a later batch's
     /// row replaces an earlier one. Costs: about one read call per 100 users, plus the writes; the summary counts both.
+    /// With -Verify, only the users written are read back (one more read call per 100 of them); a user already equal
+    /// needs none, the sync's own read having shown it equal. -WhatIf -Verify writes nothing, so verifies nothing.
     /// </summary>
     [Parameter]
     public SwitchParameter Replace { get; set; }
@@ -157,21 +170,15 @@ public sealed class SetImUserAttributeCommand : ImWriteCmdlet
 
     /// <summary>
     /// -Replace: the sync runs in batches of 10,000 users (read, compare, write what differs); each write call is asked
-    /// once it is known what it changes. Written: the drift of each user changed (-PassThru) or that would change (-WhatIf).
+    /// once it is known what it changes. With -Verify, the users written are read back, 100 a call, and a differing
+    /// user gets the sync once more. Written: the drift of each user changed (-PassThru) or that would change (-WhatIf).
     /// </summary>
     private BulkRun<SetItem, SyncResult<AttributeDrift>> StartReplace(ImConnection connection, EngineOptions options, int? maxRetry, IDictionary? attributes)
     {
-        if (Verification is not null)
-        {
-            // The sync's writes are not read back yet: refuse rather than let -Verify promise a check it does not make.
-            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
-                "-Replace does not take -Verify yet: the sync's writes are not read back. Run the sync, then the same -Replace again: it reads every user and reports as drift (and corrects) any user that differs."),
-                ErrorIds.ReplaceWithVerify, ErrorCategory.InvalidArgument, null));
-        }
         var whatIf = WhatIfRun;
         var passThru = PassThru.IsPresent;
         options.BatchSize = SyncCalls.UsersPerSync;
-        return new BulkRun<SetItem, SyncResult<AttributeDrift>>(this, BulkOperations.ReplaceAttributes(connection, options.ThrottleLimit, ShouldProcess, maxRetry), options,
+        return new BulkRun<SetItem, SyncResult<AttributeDrift>>(this, BulkOperations.ReplaceAttributes(connection, options.ThrottleLimit, ShouldProcess, maxRetry, Verification), options,
             record => SetItem.Read(record, attributes, connection.Service, replace: true),
             approve: null,
             writeResults: true,
