@@ -26,6 +26,14 @@ internal sealed class RetryPolicy
     /// <summary>The longest backoff after a transient failure that is not a rate limit.</summary>
     public static readonly TimeSpan MaxPlainDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The first backoff's ceiling after a transient failure that is not a rate limit (or <see cref="BaseDelay"/>, if
+    /// smaller). Such a failure says nothing about pace, and the retry still waits its turn in the quota's limiter, so
+    /// it cannot add load beyond the quota; waiting long only leaves the batch behind, and at the end of a run its
+    /// retries are the run's tail.
+    /// </summary>
+    public static readonly TimeSpan PlainBaseDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The longest Retry-After honoured: a server asking for more is waited for this long, then tried again.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
 
@@ -55,13 +63,15 @@ internal sealed class RetryPolicy
 
     /// <summary>
     /// The pause before retry number <paramref name="retry"/> (1 for the first): uniform between half and all of
-    /// min(cap, BaseDelay x 2^(retry-1)), where the cap is <see cref="MaxDelay"/> after a rate limit and
-    /// <see cref="MaxPlainDelay"/> (or MaxDelay, if smaller) after any other failure.
+    /// min(cap, start x 2^(retry-1)), where after a rate limit start is <see cref="BaseDelay"/> and the cap
+    /// <see cref="MaxDelay"/>, and after any other failure start is <see cref="PlainBaseDelay"/> and the cap
+    /// <see cref="MaxPlainDelay"/> (each no larger than BaseDelay and MaxDelay).
     /// </summary>
     public TimeSpan DelayBefore(int retry, bool rateLimited = true)
     {
         var cap = rateLimited ? MaxDelay : (MaxPlainDelay < MaxDelay ? MaxPlainDelay : MaxDelay);
-        var ceiling = Math.Min(cap.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 30)));
+        var start = rateLimited || BaseDelay < PlainBaseDelay ? BaseDelay : PlainBaseDelay;
+        var ceiling = Math.Min(cap.TotalMilliseconds, start.TotalMilliseconds * Math.Pow(2, Math.Min(retry - 1, 30)));
         var ms = ceiling / 2 + Jitter.Value!.NextDouble() * ceiling / 2;
         return TimeSpan.FromMilliseconds(ms);
     }

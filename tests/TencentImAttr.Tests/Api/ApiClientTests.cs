@@ -197,9 +197,9 @@ public class ApiClientTests
         var e = await Assert.ThrowsAsync<ImApiException>(() => CallSet(connection));
         Assert.Equal(4, stub.Requests.Count);
         Assert.Contains("after 4 attempts", e.Message);
-        // Backoff after a failure that is not a rate limit: retry n waits between half and all of min(1 s, 0.5 s x
-        // 2^(n-1)): 0.5 + 1 + 1 s of ceiling, 1.25 s to 2.5 s in all.
-        Assert.InRange(clock.TotalDelay.TotalSeconds, 1.25, 2.5);
+        // Backoff after a failure that is not a rate limit: retry n waits between half and all of min(1 s, 0.1 s x
+        // 2^(n-1)): 0.1 + 0.2 + 0.4 s of ceiling, 0.35 s to 0.7 s in all.
+        Assert.InRange(clock.TotalDelay.TotalSeconds, 0.35, 0.7);
     }
 
     [Fact]

@@ -67,10 +67,11 @@ public class RetryAfterTests
     [Fact]
     public async Task Without_retry_after_the_backoff_applies_and_other_statuses_ignore_the_header()
     {
+        // A rate limit backs off from 0.5 s; a 502 says nothing about pace and backs off from 0.1 s.
         var (clock, _) = await CallAfter(StubResponse.Http(429));
         Assert.InRange(clock.TotalDelay.TotalMilliseconds, 250, 500);
         (clock, _) = await CallAfter(With(502, "Retry-After", "7"));
-        Assert.InRange(clock.TotalDelay.TotalMilliseconds, 250, 500);
+        Assert.InRange(clock.TotalDelay.TotalMilliseconds, 50, 100);
     }
 
     [Fact]
@@ -82,6 +83,24 @@ public class RetryAfterTests
             var ceiling = Math.Min(2000, 100 * Math.Pow(2, retry - 1));
             for (var i = 0; i < 50; i++) Assert.InRange(policy.DelayBefore(retry).TotalMilliseconds, ceiling / 2, ceiling);
         }
+    }
+
+    [Fact]
+    public void A_failure_that_is_not_a_rate_limit_backs_off_from_a_tenth_of_a_second()
+    {
+        var policy = new RetryPolicy();
+        for (var retry = 1; retry <= 6; retry++)
+        {
+            var plain = Math.Min(RetryPolicy.MaxPlainDelay.TotalMilliseconds, RetryPolicy.PlainBaseDelay.TotalMilliseconds * Math.Pow(2, retry - 1));
+            var limited = Math.Min(policy.MaxDelay.TotalMilliseconds, policy.BaseDelay.TotalMilliseconds * Math.Pow(2, retry - 1));
+            for (var i = 0; i < 50; i++)
+            {
+                Assert.InRange(policy.DelayBefore(retry, rateLimited: false).TotalMilliseconds, plain / 2, plain);
+                Assert.InRange(policy.DelayBefore(retry, rateLimited: true).TotalMilliseconds, limited / 2, limited);
+            }
+        }
+        Assert.Equal(TimeSpan.FromMilliseconds(100), RetryPolicy.PlainBaseDelay);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), policy.BaseDelay);
     }
 
     [Fact]
