@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Errors;
@@ -137,10 +138,18 @@ public class StoppedRunTests
     [Fact]
     public void Users_held_in_a_call_that_timed_out_are_of_unknown_outcome()
     {
-        // Two calls out: the first stalls past its timeout, the second is refused for the connection.
+        // Two calls out: the first stalls past its timeout, the second is refused for the connection. The refusal is
+        // held until the stalled call is in, whichever of the two the thread pool starts first: a refusal answered
+        // before the first call went out would stop the run with that call never sent.
+        var stalledIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stub = new StubHttpHandler
         {
-            Responder = r => r.Body.Contains("\"u0000\"", StringComparison.Ordinal) ? StubResponse.Stalled() : StubResponse.Fail(90009, "admin"),
+            Responder = r =>
+            {
+                if (!r.Body.Contains("\"u0000\"", StringComparison.Ordinal)) return new StubResponse { Body = "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":90009,\"ErrorInfo\":\"admin\"}", Gate = stalledIn.Task };
+                stalledIn.TrySetResult();
+                return StubResponse.Stalled();
+            },
         };
         // The stalled call must outlast the refused one by far: its timeout is all that orders them.
         using var connection = TestConnections.Open(stub, maxRetry: 0, timeout: TimeSpan.FromSeconds(5));
