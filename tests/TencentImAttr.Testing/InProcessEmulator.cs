@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using TencentImAttr.Emulator;
 
 namespace TencentImAttr.Testing;
@@ -56,6 +57,36 @@ public sealed class InProcessEmulator
 
     /// <summary>A handler that answers from this emulator and records every request.</summary>
     public StubHttpHandler CreateHandler() => new() { Responder = Answer };
+
+    /// <summary>
+    /// The same, but a stall (and a call held by LateApply) ends in the client's timeout at once
+    /// (<see cref="StubResponse.TimedOut"/>): runs of many calls on a busy machine then never wait for a real timeout.
+    /// </summary>
+    public StubHttpHandler CreateTimingOutHandler() => new()
+    {
+        Responder = r =>
+        {
+            var answer = Answer(r);
+            return answer.Stall ? StubResponse.TimedOut() : answer;
+        },
+    };
+
+    /// <summary>
+    /// A handler whose first call to <paramref name="api"/> is applied and then never answered (the client's timeout,
+    /// at once): a write of unknown outcome. Every other call is answered as usual.
+    /// </summary>
+    public StubHttpHandler CreateHandlerLosingFirstAnswerOf(string api)
+    {
+        var lost = 0;
+        return new StubHttpHandler
+        {
+            Responder = r =>
+            {
+                var answer = Answer(r);
+                return r.Api == api && Interlocked.Exchange(ref lost, 1) == 0 ? StubResponse.TimedOut() : answer;
+            },
+        };
+    }
 
     /// <summary>Answers one recorded request with the emulator's rules.</summary>
     public StubResponse Answer(RecordedRequest request)

@@ -301,7 +301,9 @@ public class ApiClientTests
                     clock2.Advance(TimeSpan.FromSeconds(5));
                     allIn.TrySetResult();
                 }
-                return new StubResponse { Body = "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":70001,\"ErrorInfo\":\"expired\"}", Gate = allIn.Task };
+                var expired = StubResponse.Fail(70001, "expired");
+                expired.Gate = allIn.Task;
+                return expired;
             },
         };
         using (var c4 = TestConnections.Open(together, secretKey: TestConnections.SampleKey, clock: clock2))

@@ -44,18 +44,8 @@ public class FaultInjectionTests
         service.Register("tier", "city");
         // A stall ends in the client's timeout at once: the connections' timeout is long, so that answers merely slowed
         // by a busy machine are never taken for stalls (which, with every attempt of a batch cut, would fail users).
-        return (TimingOut(service), service);
+        return (service.CreateTimingOutHandler(), service);
     }
-
-    /// <summary>The emulator's answers, a stall (and a call held by LateApply) ending in the client's timeout at once.</summary>
-    internal static StubHttpHandler TimingOut(InProcessEmulator service) => new()
-    {
-        Responder = r =>
-        {
-            var answer = service.Answer(r);
-            return answer.Stall ? StubResponse.TimedOut() : answer;
-        },
-    };
 
     private sealed class Tally<TResult> : IEngineSink<TResult>
         where TResult : class
@@ -313,7 +303,7 @@ public class FaultInjectionTests
             o.LateApplyMs = 2000;
         }, clock);
         service.Register("tier", "city");
-        var stub = TimingOut(service);
+        var stub = service.CreateTimingOutHandler();
         using var connection = TestConnections.Open(stub, family, clock, maxRetry: 4, timeout: SlowAnswers, throttle: 16);
         string Meant(int i) => "t" + (i % 7);
         var input = new List<SetItem>();
@@ -380,7 +370,7 @@ public class FaultInjectionTests
         }, clock);
         service.Register("tier");
         // More attempts than faults: even a batch whose every retry meets one of the 5 gets through.
-        using var connection = TestConnections.Open(TimingOut(service), clock: clock, maxRetry: 8, timeout: SlowAnswers, throttle: 16);
+        using var connection = TestConnections.Open(service.CreateTimingOutHandler(), clock: clock, maxRetry: 8, timeout: SlowAnswers, throttle: 16);
         var input = Enumerable.Range(0, users).Select(i => Items.Set(Id(i), new Hashtable { ["tier"] = "old" }, ImService.AllMemberPush).Result!)
             .Concat(Enumerable.Range(0, users).Select(i => Items.Set(Id(i), new Hashtable { ["tier"] = "new" }, ImService.AllMemberPush).Result!)).ToList();
         var sink = new CollectingSink<UserAttributes>();

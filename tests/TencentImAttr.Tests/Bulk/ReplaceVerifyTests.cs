@@ -80,7 +80,7 @@ public class ReplaceVerifyTests
         var clock = new InstantClock();
         var service = Faulted(InjectedFault.LateApply, 1, clock, "im_set_attr");
         service.Seed("same", new Hashtable { ["tier"] = "gold" });
-        var stub = FaultInjectionTests.TimingOut(service);
+        var stub = service.CreateTimingOutHandler();
         using (var connection = TestConnections.Open(stub, clock: clock, timeout: Timeout, maxRetry: 3))
         {
             var first = new CollectingSink<UserAttributes>();
@@ -91,15 +91,7 @@ public class ReplaceVerifyTests
         }
         Assert.Equal(1, service.Service.HeldCalls);
 
-        var stalled = 0;
-        var stub2 = new StubHttpHandler
-        {
-            Responder = r =>
-            {
-                var answer = service.Answer(r);
-                return r.Api == "im_set_attr" && System.Threading.Interlocked.Exchange(ref stalled, 1) == 0 ? StubResponse.TimedOut() : answer;
-            },
-        };
+        var stub2 = service.CreateHandlerLosingFirstAnswerOf("im_set_attr");
         using var connection2 = TestConnections.Open(stub2, clock: clock, timeout: Timeout, maxRetry: 3);
         var sink = Sync(connection2, new[]
         {

@@ -146,7 +146,12 @@ public class StoppedRunTests
         {
             Responder = r =>
             {
-                if (!r.Body.Contains("\"u0000\"", StringComparison.Ordinal)) return new StubResponse { Body = "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":90009,\"ErrorInfo\":\"admin\"}", Gate = stalledIn.Task };
+                if (!r.Body.Contains("\"u0000\"", StringComparison.Ordinal))
+                {
+                    var refusal = StubResponse.Fail(90009, "admin");
+                    refusal.Gate = stalledIn.Task;
+                    return refusal;
+                }
                 stalledIn.TrySetResult();
                 return StubResponse.Stalled();
             },

@@ -39,7 +39,7 @@ public class VerifyTests
             o.LateApplyMs = 3000;
         }, clock);
         service.Register("tier", "city");
-        return (FaultInjectionTests.TimingOut(service), service);
+        return (service.CreateTimingOutHandler(), service);
     }
 
     private static CollectingSink<TResult> Run<TItem, TResult>(IBatchOperation<TItem, TResult> operation, IEnumerable<TItem> items, out BulkRunSummary summary)
@@ -130,15 +130,7 @@ public class VerifyTests
         Assert.Equal(1, service.Service.HeldCalls);
 
         // Run 2's first set is applied, then its answer never comes (the emulator's Stall, on this handler alone).
-        var stalled = 0;
-        var stub2 = new StubHttpHandler
-        {
-            Responder = r =>
-            {
-                var answer = service.Answer(r);
-                return r.Api == "im_set_attr" && System.Threading.Interlocked.Exchange(ref stalled, 1) == 0 ? StubResponse.TimedOut() : answer;
-            },
-        };
+        var stub2 = service.CreateHandlerLosingFirstAnswerOf("im_set_attr");
         using var connection2 = TestConnections.Open(stub2, clock: clock, timeout: Timeout, maxRetry: 3);
         var second = Run(BulkOperations.Set(connection2, verify: Verify), new[] { Set("x", "gold"), Set("y", "silver") }, out var summary);
 
