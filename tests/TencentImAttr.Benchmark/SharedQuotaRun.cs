@@ -43,12 +43,13 @@ internal static class SharedQuotaRun
         // run's length. What follows is the adaptive pace's own cost.
         var start = TimeSpan.FromSeconds(2);
         var startRefused = run.Server.RefusedWithin(start);
-        var laterCalls = run.Server.Calls - run.Server.CallsWithin(start);
+        var startCalls = run.Server.CallsWithin(start);
+        var laterCalls = run.Server.Calls - startCalls;
         var laterRefused = run.Server.RateLimited - startRefused;
-        Console.WriteLine("  refused in the first {0:N0} s: {1:N0} of {2:N0} calls; after: {3:N0} of {4:N0} = {5:P2}",
-            start.TotalSeconds, startRefused, run.Server.CallsWithin(start), laterRefused, laterCalls, laterCalls > 0 ? (double)laterRefused / laterCalls : 0);
-        Console.WriteLine();
         figures.LaterRefusedShare = laterCalls > 0 ? (double)laterRefused / laterCalls : 0;
+        Console.WriteLine("  refused in the first {0:N0} s: {1:N0} of {2:N0} calls; after: {3:N0} of {4:N0} = {5:P2}",
+            start.TotalSeconds, startRefused, startCalls, laterRefused, laterCalls, figures.LaterRefusedShare);
+        Console.WriteLine();
         return figures;
     }
 }
