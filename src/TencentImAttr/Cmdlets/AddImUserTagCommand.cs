@@ -94,6 +94,15 @@ public sealed class AddImUserTagCommand : ImWriteCmdlet
     [Parameter]
     public SwitchParameter Replace { get; set; }
 
+    /// <summary>
+    /// With -Replace: replaces without asking. Without it, each call of a -Replace run asks first (Yes, Yes to All, No,
+    /// No to All), even at the default $ConfirmPreference, since it removes every tag not in the list; a host that
+    /// cannot ask removes nothing and stops with one error (RemovalNotConfirmed). -Confirm:$false does the same as
+    /// -Force; -WhatIf still wins.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <summary>Writes a UserTags object (the user and the tags added) for each user that succeeded.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -109,21 +118,24 @@ public sealed class AddImUserTagCommand : ImWriteCmdlet
                 ErrorIds.ReplaceNeedsPushService, ErrorCategory.InvalidArgument, connection.Service));
         }
         var tags = Given(nameof(Tag)) ? Tag ?? System.Array.Empty<string?>() : null;
+        // -Replace drops every tag not in the list: each call asks, even at the default preference (-Force skips).
+        var removal = new RemovalQuestion(this, Force);
         if (Replace && WhatIfRun)
         {
             // The drift report: read, compare, and ask each would-be call (declined under -WhatIf), so only reads go out.
             // The batches stay those of the real run (100 users), whose blind replace merges a user's rows per call:
             // a larger batch would merge rows that the run sends in two calls, and report what the run does not do.
-            return new BulkRun<TagItem, SyncResult<TagDrift>>(this, BulkOperations.ReplaceTags(connection, options.ThrottleLimit, ShouldProcess, maxRetry), options,
+            return new BulkRun<TagItem, SyncResult<TagDrift>>(this, BulkOperations.ReplaceTags(connection, options.ThrottleLimit, removal.Ask, maxRetry), options,
                 record => TagItem.Read(record, tags, connection.Service),
                 approve: null,
                 writeResults: true,
                 present: r => r.Drift);
         }
-        var verb = Replace ? "Replace tags with " : "Add tags ";
         return new BulkRun<TagItem, UserTags>(this, BulkOperations.AddTags(connection, Replace, maxRetry, Verification), options,
             record => TagItem.Read(record, tags, connection.Service),
-            batch => ShouldProcess(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), verb + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
+            batch => Replace
+                ? removal.Ask(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Replace tags with " + BatchPrompt.Names(batch.SelectMany(i => i.Tags)) + ", removing every other tag")
+                : ShouldProcess(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Add tags " + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
             PassThru);
     }
 }

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -154,34 +155,66 @@ public sealed class SetImUserAttributeCommand : ImWriteCmdlet
     [Parameter]
     public SwitchParameter Replace { get; set; }
 
+    /// <summary>
+    /// With -Replace: each row (or -Attribute table) is the user's whole set, as an exact copy needs: every registered
+    /// name it does not give with a value is removed, and -Attribute @{} removes every attribute. Without it, -Replace
+    /// manages only the names the input carries. -Verify then compares every registered name.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter RemoveUnlisted { get; set; }
+
+    /// <summary>
+    /// With -Replace: removes without asking. Without it, each call of a -Replace run that removes attributes asks
+    /// first (Yes, Yes to All, No, No to All), even at the default $ConfirmPreference, and a host that cannot ask
+    /// (pwsh -NonInteractive, a runbook) removes nothing and stops with one error (RemovalNotConfirmed); -Confirm:$false
+    /// does the same as -Force. -WhatIf still wins: with it nothing is written.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     #endregion
 
     private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry)
     {
+        if (RemoveUnlisted && !Replace)
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException(
+                "-RemoveUnlisted says that each row is the user's whole set under -Replace: give -Replace too, or leave -RemoveUnlisted out."),
+                ErrorIds.RemoveUnlistedWithoutReplace, ErrorCategory.InvalidArgument, null));
+        }
         var attributes = (IDictionary?)PipelineInput.Plain(Attribute);
-        if (Replace) return StartReplace(connection, options, maxRetry, attributes);
+        // One read of the app's names per command, shared by the check of the input's names and the sync's compare.
+        var registered = new RegisteredNameCheck(connection);
+        if (Replace) return StartReplace(connection, options, maxRetry, attributes, registered);
         return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry, Verification), options,
             record => SetItem.Read(record, attributes, connection.Service),
             // A user with nothing to set (a row of empty cells) is sent nowhere, so there is nothing to confirm for it.
             batch => batch.Where(i => i.Attributes.Count > 0).ToList() is not { Count: > 0 } asked
                 || ShouldProcess(BatchPrompt.Users(asked.Select(i => i.UserId).ToList()), "Set attributes " + BatchPrompt.Names(asked.SelectMany(i => i.Attributes.Keys))),
-            PassThru);
+            PassThru,
+            stopCheck: (item, log) => registered.Check(item, log, StopToken));
     }
 
     /// <summary>
-    /// -Replace: the sync runs in batches of 10,000 users (read, compare, write what differs); each write call is asked
-    /// once it is known what it changes. With -Verify, the users written are read back, 100 a call, and a differing
-    /// user gets the sync once more. Written: the drift of each user changed (-PassThru) or that would change (-WhatIf).
+    /// -Replace: the sync runs in batches of 10,000 users (read, compare, write what differs); each set call is asked
+    /// through ShouldProcess once it is known what it changes, each remove call through the removal question (asked
+    /// even at the default preference; -Force or -Confirm:$false skips it). With -Verify, the users written are read
+    /// back, 100 a call, and a differing user gets the sync once more. Written: the drift of each user changed
+    /// (-PassThru) or that would change (-WhatIf).
     /// </summary>
-    private BulkRun<SetItem, SyncResult<AttributeDrift>> StartReplace(ImConnection connection, EngineOptions options, int? maxRetry, IDictionary? attributes)
+    private BulkRun<SetItem, SyncResult<AttributeDrift>> StartReplace(ImConnection connection, EngineOptions options, int? maxRetry, IDictionary? attributes, RegisteredNameCheck registered)
     {
         var whatIf = WhatIfRun;
         var passThru = PassThru.IsPresent;
+        var removeUnlisted = RemoveUnlisted.IsPresent;
+        var removal = new RemovalQuestion(this, Force);
         options.BatchSize = SyncCalls.UsersPerSync;
-        return new BulkRun<SetItem, SyncResult<AttributeDrift>>(this, BulkOperations.ReplaceAttributes(connection, options.ThrottleLimit, ShouldProcess, maxRetry, Verification), options,
-            record => SetItem.Read(record, attributes, connection.Service, replace: true),
+        return new BulkRun<SetItem, SyncResult<AttributeDrift>>(this,
+            BulkOperations.ReplaceAttributes(connection, options.ThrottleLimit, ShouldProcess, maxRetry, Verification, removal.Ask, registered), options,
+            record => SetItem.Read(record, attributes, connection.Service, replace: true, removeUnlisted),
             approve: null,
             writeResults: true,
-            present: r => r.Drift is null ? null : r.Applied ? (passThru ? r.Drift : null) : (whatIf ? r.Drift : null));
+            present: r => r.Drift is null ? null : r.Applied ? (passThru ? r.Drift : null) : (whatIf ? r.Drift : null),
+            stopCheck: (item, log) => registered.Check(item, log, StopToken));
     }
 }
