@@ -69,7 +69,7 @@ public class ReplaceTests
     }
 
     private static ItemOutcome<SetItem> Desired(string user, IDictionary attributes) =>
-        SetItem.Read(Core.Input.PipelineRecord.ForUserId(user), attributes, ImService.AllMemberPush, replace: true);
+        SetItem.Read(Core.Input.PipelineRecord.ForUserId(user), attributes, ImService.AllMemberPush, replace: true, removeUnlisted: true);
 
     /// <summary>A set request's users, in order, and the attributes each carries.</summary>
     private static Dictionary<string, Dictionary<string, string>> SentAttributes(RecordedRequest request)
