@@ -53,8 +53,8 @@ namespace TencentImAttr.Cmdlets;
 /// Connect-ImApp 1400000000 administrator -SecretKey $key -Service Push
 /// Add-ImUserTag -UserId alice -Tag gold -Replace
 /// </code>
-/// alice's tags become exactly gold (add_tag with Replace: 1). all_member_push has no replace, so -Replace is an
-/// error there.
+/// alice's tags become exactly gold (add_tag with Replace: 1), after a question naming alice (-Force replaces
+/// without asking). all_member_push has no replace, so -Replace is an error there.
 /// </example>
 /// <example>
 /// Preview a replace: which users' tags would change
@@ -89,7 +89,9 @@ public sealed class AddImUserTagCommand : ImWriteCmdlet
     /// most 100 tags per user. On all_member_push it is an error: that API has no replace, and emulating one with a
     /// clear and an add would leave users without tags in between. With -WhatIf it is a drift report: the users' tags
     /// are read (get_tag, 100 users a call; these reads are sent) and one TagDrift (UserId, Added, Removed) is written
-    /// per user whose tags would change; no add is sent. Without -WhatIf nothing is read: every user is sent.
+    /// per user whose tags would change; no add is sent. Without -WhatIf nothing is read: every user is sent, each call
+    /// asked first (even at the default $ConfirmPreference; -Force skips it). A user whose rows fall into two calls is
+    /// refused in the second (ReplaceUserRepeated), in the run and in the report alike.
     /// </summary>
     [Parameter]
     public SwitchParameter Replace { get; set; }
