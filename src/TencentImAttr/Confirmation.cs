@@ -31,8 +31,9 @@ internal static class Confirmation
 /// The question asked before each call that removes data as a side of another write (Set-ImUserAttribute -Replace's
 /// removes, Add-ImUserTag -Replace's whole-list replace): asked even at the default $ConfirmPreference, with Yes, Yes
 /// to All, No and No to All (ShouldContinue), the text naming the users and what goes. -WhatIf shows the call and
-/// sends nothing; -Force or an explicit -Confirm:$false skips the question; an explicit -Confirm asks through
-/// ShouldProcess alone (one question, not two). A host that cannot ask (pwsh -NonInteractive, a runspace without a
+/// sends nothing; -Force or an explicit -Confirm:$false skips the question ($ConfirmPreference = 'None' too: a
+/// script's own "never ask"); an explicit -Confirm, or $ConfirmPreference at Medium or Low, asks through ShouldProcess
+/// alone (one question, not two). A host that cannot ask (pwsh -NonInteractive, a runspace without a
 /// UI) removes nothing: the run stops there with one error, RemovalNotConfirmed.
 /// </summary>
 internal sealed class RemovalQuestion
@@ -58,14 +59,17 @@ internal sealed class RemovalQuestion
     {
         if (Confirmation.WhatIf(_cmdlet)) return _cmdlet.ShouldProcess(target, action);
         if (_force) return true;
-        if (_cmdlet.MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm))
-        {
-            return confirm is not SwitchParameter { IsPresent: true } || _cmdlet.ShouldProcess(target, action);
-        }
-        // ShouldProcess first: $ConfirmPreference's own question where it asks, the -Verbose line where it does not.
-        if (!_cmdlet.ShouldProcess(target, action)) return false;
         try
         {
+            if (_cmdlet.MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm))
+            {
+                return confirm is not SwitchParameter { IsPresent: true } || _cmdlet.ShouldProcess(target, action);
+            }
+            // $ConfirmPreference = 'None' is a script's own "never ask" (ShouldProcess then only writes its -Verbose
+            // line); at Medium or Low, ShouldProcess asks the question itself (one question, not two).
+            var preference = Preference();
+            if (preference is ConfirmImpact.None or ConfirmImpact.Low or ConfirmImpact.Medium) return _cmdlet.ShouldProcess(target, action);
+            if (!_cmdlet.ShouldProcess(target, action)) return false;
             return _cmdlet.ShouldContinue($"{action}: {target}.", "Confirm removal", ref _yesToAll, ref _noToAll);
         }
         catch (System.Exception e) when (e is HostException or PSInvalidOperationException or System.NotImplementedException)
@@ -74,6 +78,18 @@ internal sealed class RemovalQuestion
             throw new RunRefusedException(new ItemFailure(new System.InvalidOperationException(
                 $"{command} would now {Lower(action)} ({target}), and this host cannot ask for confirmation (it is non-interactive): nothing more was sent, so nothing was removed by this call. Give {_skip} to remove without asking, or -WhatIf to see every removal first.", e),
                 ErrorIds.RemovalNotConfirmed, ImErrorCategory.PermissionDenied, target));
+        }
+    }
+
+    private ConfirmImpact Preference()
+    {
+        try
+        {
+            return LanguagePrimitives.ConvertTo<ConfirmImpact>(_cmdlet.GetVariableValue("ConfirmPreference") ?? ConfirmImpact.High);
+        }
+        catch (PSInvalidCastException)
+        {
+            return ConfirmImpact.High;
         }
     }
 
