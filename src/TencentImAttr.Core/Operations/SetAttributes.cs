@@ -158,7 +158,7 @@ internal sealed class SetItem
         /// </summary>
         public ImInputException? Add(string? name, object? value, string user)
         {
-            if (value is null || (value is string { Length: 0 } && !_replace))
+            if (value is null || (value is string { Length: 0 } or DBNull && !_replace))
             {
                 return Checked(name, user);
             }
