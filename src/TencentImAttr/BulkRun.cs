@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Input;
 
@@ -38,6 +39,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     private readonly bool _writeResults;
     private readonly bool _stopOnError;
     private readonly Func<TResult, object?>? _present;
+    private readonly Func<TItem, ICallLog, ItemFailure?>? _stopCheck;
     private readonly BatchEngine<TItem, TResult> _engine;
     private bool _summaryWritten;
 
@@ -48,8 +50,14 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     /// <param name="approve">Whether a batch about to be sent may go (one ShouldProcess per call); null sends all.</param>
     /// <param name="writeResults">Whether results are written (Get always; Set and Remove with -PassThru).</param>
     /// <param name="present">What is written for a result, when not the result itself (Get -AsRow; a sync's drift); null writes nothing for it.</param>
-    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<IReadOnlyList<TItem>, bool>? approve, bool writeResults, Func<TResult, object?>? present = null)
+    /// <param name="stopCheck">
+    /// Asked of each valid item before it is queued (the input's attribute names against the app's): a failure stops
+    /// the run there, before the item's call, with one error that accounts for what was sent before. Null checks nothing.
+    /// </param>
+    public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<IReadOnlyList<TItem>, bool>? approve, bool writeResults, Func<TResult, object?>? present = null,
+        Func<TItem, ICallLog, ItemFailure?>? stopCheck = null)
     {
+        _stopCheck = stopCheck;
         _present = present;
         _cmdlet = cmdlet;
         _read = read;
@@ -65,6 +73,10 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
         if (item.Failure is not null)
         {
             _engine.AddFailure(item.Failure);
+        }
+        else if (_stopCheck?.Invoke(item.Result!, _engine.Log) is { } stop)
+        {
+            throw _engine.StopBefore(stop);
         }
         else
         {

@@ -38,7 +38,7 @@ Describe 'Set-ImUserAttribute -Replace' {
     BeforeEach { Reset-Users }
 
     It 'makes every user exactly what the CSV says, and -PassThru writes the drift of each user changed' {
-        $drift = Import-Csv $csv | Set-ImUserAttribute -Replace -PassThru -Connection $c -InformationVariable run
+        $drift = Import-Csv $csv | Set-ImUserAttribute -Replace -Force -PassThru -Connection $c -InformationVariable run
         $drift | Should -HaveCount 3
         $drift[0] | Should -BeOfType TencentImAttr.Models.AttributeDrift
         $drift.UserId | Should -Be @('alice', 'bob', 'carol')
@@ -70,7 +70,7 @@ Describe 'Set-ImUserAttribute -Replace' {
         (Get-Store).alice | Should -Be $before.alice
         (Get-Store).bob | Should -Be $before.bob
 
-        $done = Import-Csv $csv | Set-ImUserAttribute -Replace -PassThru -Connection $c
+        $done = Import-Csv $csv | Set-ImUserAttribute -Replace -Force -PassThru -Connection $c
         $done.UserId | Should -Be $report.UserId
         for ($i = 0; $i -lt $report.Count; $i++) {
             ($done[$i].Added.Keys -join ',') | Should -Be ($report[$i].Added.Keys -join ',')
@@ -80,18 +80,25 @@ Describe 'Set-ImUserAttribute -Replace' {
     }
 
     It 'sends no write for users already equal, and says so in the summary' {
-        Import-Csv $csv | Set-ImUserAttribute -Replace -Connection $c
-        $again = Import-Csv $csv | Set-ImUserAttribute -Replace -PassThru -Connection $c -InformationVariable run
+        Import-Csv $csv | Set-ImUserAttribute -Replace -Force -Connection $c
+        $again = Import-Csv $csv | Set-ImUserAttribute -Replace -Force -PassThru -Connection $c -InformationVariable run
         $again | Should -BeNullOrEmpty
         $run.MessageData.WriteCalls | Should -Be 0
         $run.MessageData.Done | Should -Be 3
         $run.MessageData.Drifted | Should -Be 0
     }
 
-    It '-UserId with -Attribute makes those users exactly that table' {
-        Set-ImUserAttribute -UserId alice, bob -Attribute @{ tier = 'platinum' } -Replace -Connection $c
+    # Until issue 22 this was -Replace alone; -Replace now manages only the names given, the whole set is -RemoveUnlisted.
+    It '-UserId with -Attribute and -RemoveUnlisted makes those users exactly that table' {
+        Set-ImUserAttribute -UserId alice, bob -Attribute @{ tier = 'platinum' } -Replace -RemoveUnlisted -Force -Connection $c
         (Get-Store).alice | Should -Be 'tier=platinum'
         (Get-Store).bob | Should -Be 'tier=platinum'
+    }
+
+    It '-UserId with -Attribute and -Replace alone sets and removes only the names of the table' {
+        Set-ImUserAttribute -UserId alice, bob -Attribute @{ tier = 'platinum'; level = '' } -Replace -Force -Connection $c
+        (Get-Store).alice | Should -Be 'city=Beijing;tier=platinum'
+        (Get-Store).bob | Should -Be 'city=Beijing;tier=platinum'
     }
 
     It 'shows the drift as a table, each change as old->new' {
@@ -101,7 +108,7 @@ Describe 'Set-ImUserAttribute -Replace' {
     }
 
     It 'with -Verify reads back the users the sync wrote, ends exact, and counts them and the calls' {
-        Import-Csv $csv | Set-ImUserAttribute -Replace -Verify -Connection $c -InformationVariable run -ErrorVariable failed
+        Import-Csv $csv | Set-ImUserAttribute -Replace -Force -Verify -Connection $c -InformationVariable run -ErrorVariable failed
         $failed | Should -BeNullOrEmpty
         $store = Get-Store
         $store.alice | Should -Be 'city=Shenzhen;tier=gold'
@@ -115,7 +122,7 @@ Describe 'Set-ImUserAttribute -Replace' {
         $summary.ReadCalls | Should -Be 3
         $summary.WriteCalls | Should -Be 2
         # Run again: every user is equal, so nothing is written and nothing is read back.
-        Import-Csv $csv | Set-ImUserAttribute -Replace -Verify -Connection $c -InformationVariable again
+        Import-Csv $csv | Set-ImUserAttribute -Replace -Force -Verify -Connection $c -InformationVariable again
         $again.MessageData.Verified | Should -Be 0
         $again.MessageData.ReadCalls | Should -Be 2
         $again.MessageData.WriteCalls | Should -Be 0
@@ -131,7 +138,7 @@ Describe 'Set-ImUserAttribute -Replace' {
 
     It 'reports bad input by user and still syncs the others' {
         $rows = @([pscustomobject]@{ UserId = ''; city = 'x' }, [pscustomobject]@{ UserId = 'bob'; city = 'Paris' })
-        $rows | Set-ImUserAttribute -Replace -Connection $c -ErrorVariable bad -ErrorAction SilentlyContinue
+        $rows | Set-ImUserAttribute -Replace -Force -Connection $c -ErrorVariable bad -ErrorAction SilentlyContinue
         $bad | Should -HaveCount 1
         $bad[0].FullyQualifiedErrorId | Should -BeLike 'UserIdEmpty*'
         (Get-Store).bob | Should -Be 'city=Paris'

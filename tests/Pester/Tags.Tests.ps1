@@ -82,7 +82,7 @@ Describe 'User tags' {
         { Add-ImUserTag -UserId rp -Tag a -Replace -Connection $prodConnection -ErrorAction Stop } |
             Should -Throw -ErrorId 'ReplaceNeedsPushService,TencentImAttr.Cmdlets.AddImUserTagCommand' -ExpectedMessage '*no Replace*'
         Add-ImUserTag -UserId rp -Tag a, b -Connection $pushConnection
-        Add-ImUserTag -UserId rp -Tag c -Replace -Connection $pushConnection
+        Add-ImUserTag -UserId rp -Tag c -Replace -Force -Connection $pushConnection
         (Get-ImUserTag rp -Connection $pushConnection).Tags | Should -Be @('c')
     }
 

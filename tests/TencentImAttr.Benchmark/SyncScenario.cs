@@ -51,7 +51,7 @@ internal static class SyncScenario
             drift.Complete();
         }
         var sync = Drive(BulkOperations.ReplaceAttributes(connection, ImConnection.DefaultThrottleLimit, (_, _) => true), users,
-            i => SetItem.Read(PipelineRecord.ForUserId(Id(i)), Source(i), connection.Service, replace: true).Result!, new EngineOptions { BatchSize = SyncCalls.UsersPerSync });
+            i => SetItem.Read(PipelineRecord.ForUserId(Id(i)), Source(i), connection.Service, replace: true, removeUnlisted: true).Result!, new EngineOptions { BatchSize = SyncCalls.UsersPerSync });
         var ratio = blind.WriteCalls > 0 ? (double)sync.WriteCalls / blind.WriteCalls : 0;
 
         Console.WriteLine("Sync cost (issue 17): {0:N0} users, {1:N0} of them changed (1 %, scattered), emulator in process", users, changed);

@@ -60,6 +60,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     // Cancelled when the run stops early: no new attempt starts, the calls on the wire finish (see RunStop).
     private readonly CancellationTokenSource _stopSending = new();
     private ItemFailure? _brokenConnection;
+    private bool _stopping;
     private readonly SemaphoreSlim _callSlots;
     private readonly Queue<Slot> _slots = new();
     private readonly Dictionary<string, Task> _lastCallOfUser = new(StringComparer.Ordinal);
@@ -148,6 +149,22 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         Pump(block: false);
     }
 
+    /// <summary>
+    /// Stops the run at an item that must not be sent, nor anything after it (<paramref name="cause"/>: an attribute
+    /// name the app does not register): one terminating exception that accounts, as a broken connection's does, for
+    /// every user held, the calls already out let finish. The item counts as read and failed.
+    /// </summary>
+    public ImRunStoppedException StopBefore(ItemFailure cause)
+    {
+        _received++;
+        var account = new RunAccount();
+        account.Add(account.Failed, cause.TargetObject as string);
+        return Stop(account, cause, cause.Exception, StopCause.Refused);
+    }
+
+    /// <summary>The run's call log, for a call the caller makes on the pipeline thread (the app's names, read once): it is counted in the summary.</summary>
+    public ICallLog Log => _log;
+
     /// <summary>Adds an item rejected before sending; it is emitted in its place in the input order.</summary>
     public void AddFailure(ItemFailure failure)
     {
@@ -211,7 +228,16 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         {
             Pump(block: true);
         }
-        slot.Declined = items.Count > 0 && !_approve(items);
+        try
+        {
+            slot.Declined = items.Count > 0 && !_approve(items);
+        }
+        catch (RunRefusedException refused)
+        {
+            // The batch's question could not be asked (a removal in a host that cannot ask): it is held, not sent.
+            _slots.Enqueue(slot);
+            throw Stop(new RunAccount(), refused.Cause, refused.Cause.Exception, StopCause.Refused);
+        }
         if (items.Count > 0 && !slot.Declined)
         {
             while (!_callSlots.Wait(TickMs, _cancel.Token))
@@ -391,7 +417,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
                         var later = slot.Entries[k];
                         Count(account, later, later.Failure ?? FailureOf(byEntry[later.SameAsEntry >= 0 ? later.SameAsEntry : k], later, slot.Entries), slot.Entries);
                     }
-                    throw Stop(account, failure, stop.InnerException ?? stop, byCaller: true);
+                    throw Stop(account, failure, stop.InnerException ?? stop, StopCause.Caller);
                 }
                 _failed++;
                 _failedByErrorId[failure.ErrorId] = _failedByErrorId.TryGetValue(failure.ErrorId, out var count) ? count + 1 : 1;
@@ -408,15 +434,16 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private ImRunStoppedException StopOnBrokenConnection()
     {
         var cause = Volatile.Read(ref _brokenConnection)!;
-        return Stop(new RunAccount(), cause, cause.Exception, byCaller: false);
+        return Stop(new RunAccount(), cause, cause.Exception, StopCause.Connection);
     }
 
     /// <summary>
     /// Stops sending at once, lets the calls already out finish (they may be applied: cancelling would not undo them),
     /// and accounts for every user still held: applied, failed, outcome unknown, not sent.
     /// </summary>
-    private ImRunStoppedException Stop(RunAccount account, ItemFailure cause, Exception inner, bool byCaller)
+    private ImRunStoppedException Stop(RunAccount account, ItemFailure cause, Exception inner, StopCause why)
     {
+        _stopping = true;
         _stopSending.Cancel();
         var stoppedAt = _succeeded + _failed;
         while (_slots.Count > 0)
@@ -457,7 +484,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         }
         _gathering = new Slot(_options.BatchSize);
         DrainLog();
-        return RunStop.Exception(cause, inner, byCaller, stoppedAt, _succeeded, _received, account);
+        return RunStop.Exception(cause, inner, why, stoppedAt, _succeeded, _received, account);
     }
 
     /// <summary>An outcome's failure for a stopped run's accounting: a declined write was not sent.</summary>
@@ -489,7 +516,19 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             _sink.OnVerbose(line);
         }
         // A sync's questions (its write calls' ShouldProcess), then the lines they wrote.
-        _log.AnswerQuestions();
+        try
+        {
+            _log.AnswerQuestions();
+        }
+        catch (RunRefusedException refused) when (!_stopping)
+        {
+            // A write's question could not be asked: the run stops there, every user accounted for.
+            throw Stop(new RunAccount(), refused.Cause, refused.Cause.Exception, StopCause.Refused);
+        }
+        catch (RunRefusedException)
+        {
+            // Already stopping: the first refusal is the one reported.
+        }
         while (_log.TryTake(out var line))
         {
             _sink.OnVerbose(line);

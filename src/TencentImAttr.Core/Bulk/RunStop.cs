@@ -17,12 +17,41 @@ internal sealed class StopRequestedException : Exception
     }
 }
 
+/// <summary>
+/// Thrown on the pipeline thread when the run must stop before sending more, for a reason that is not a user's own
+/// (an attribute name the app does not register, a removal that this host cannot ask about): the engine stops
+/// sending, lets the calls already out finish and accounts for every user it holds, as for a broken connection.
+/// </summary>
+internal sealed class RunRefusedException : Exception
+{
+    /// <summary>The refusal: its exception, error id and target become the stop's.</summary>
+    public RunRefusedException(ItemFailure cause)
+        : base(cause.Message, cause.Exception) => Cause = cause;
+
+    /// <summary>Why the run stops.</summary>
+    public ItemFailure Cause { get; }
+}
+
+/// <summary>What stopped a run early.</summary>
+internal enum StopCause
+{
+    /// <summary>A failure that says the connection is wrong.</summary>
+    Connection,
+
+    /// <summary>The caller's -ErrorAction Stop on a user's failure.</summary>
+    Caller,
+
+    /// <summary>A refusal before sending (<see cref="RunRefusedException"/>).</summary>
+    Refused,
+}
+
 /// <summary>The terminating error of a run that stopped early: what stopped it, what to do, and what became of the input.</summary>
 internal static class RunStop
 {
     /// <summary>The exception, its message giving the counts.</summary>
-    public static ImRunStoppedException Exception(ItemFailure cause, Exception inner, bool byCaller, long stoppedAt, long succeeded, long received, RunAccount account)
+    public static ImRunStoppedException Exception(ItemFailure cause, Exception inner, StopCause why, long stoppedAt, long succeeded, long received, RunAccount account)
     {
+        var byCaller = why == StopCause.Caller;
         var n = CultureInfo.InvariantCulture;
         var held = string.Format(n, "{0:N0} applied, {1:N0} failed, {2:N0} outcome unknown (timed out or cut after sending), {3:N0} not sent",
             account.Applied.Count, account.Failed.Count, account.OutcomeUnknown.Count, account.NotSent.Count);
@@ -34,11 +63,16 @@ internal static class RunStop
             message = string.Format(n, "The command stopped at input item {0:N0}, as -ErrorAction Stop asks: {1} Nothing more was sent; the calls already out were let finish. {2:N0} user(s) were done before it; of the {3:N0} from there on that the command held: {4}{5}.{6}",
                 stoppedAt + 1, cause.Message, succeeded, account.Count, held, unread, lists);
         }
+        else if (why == StopCause.Refused)
+        {
+            message = string.Format(n, "{0} The command stopped there: nothing more was sent, and the calls already out were let finish. Of the {1:N0} user(s) read: {2:N0} done before the stop, and of the {3:N0} held then: {4}{5}.{6}",
+                cause.Message, received, succeeded, account.Count, held, unread, lists);
+        }
         else
         {
             message = string.Format(n, "{0} The connection is wrong, so the command stopped: nothing more was sent after this failure, and the calls already out were let finish. Of the {1:N0} user(s) read: {2:N0} done before the stop, and of the {3:N0} held then: {4}{5}.{6}",
                 cause.Message, received, succeeded, account.Count, held, unread, lists);
         }
-        return new ImRunStoppedException(message, inner, cause.ErrorId, cause.Category, byCaller ? cause.TargetObject : null, byCaller, stoppedAt, succeeded, account);
+        return new ImRunStoppedException(message, inner, cause.ErrorId, cause.Category, why == StopCause.Connection ? null : cause.TargetObject, byCaller, stoppedAt, succeeded, account);
     }
 }

@@ -88,8 +88,9 @@ internal sealed class SyncCalls : IDisposable
                 {
                     approved = await log.AskAsync(() => approve(chunk), waits.Token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is RunRefusedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
+                    // The run stopped while the question waited, or the question itself stopped it (it could not be asked).
                     return chunk.Select(i => ItemOutcome<TResult>.Failed(ItemFailure.Unsent(write.UserIdOf(i), false))).ToArray();
                 }
             }

@@ -32,6 +32,7 @@ internal static class ErrorIds
     internal const string UserIdInvalidType = "UserIdInvalidType";
     internal const string UserIdControlCharacter = "UserIdControlCharacter";
     internal const string UserIdInvalidUtf16 = "UserIdInvalidUtf16";
+    internal const string UserIdPadded = "UserIdPadded";
     internal const string AttributeNameControlCharacter = "AttributeNameControlCharacter";
     internal const string AttributeNameInvalidUtf16 = "AttributeNameInvalidUtf16";
     internal const string AttributeValueInvalidUtf16 = "AttributeValueInvalidUtf16";
@@ -59,6 +60,13 @@ internal static class ErrorIds
 
     // Set-ImUserAttribute -Replace: one of a user's two writes landed, the other did not go.
     internal const string ReplacePartlyApplied = "ReplacePartlyApplied";
+
+    // Nothing destroyed by accident (terminating, before anything more is sent): a name the app does not register,
+    // a removal that could not be asked, a -Replace user again in a later sync batch (per user).
+    internal const string AttributeNameNotRegistered = "AttributeNameNotRegistered";
+    internal const string RemovalNotConfirmed = "RemovalNotConfirmed";
+    internal const string ReplaceUserRepeated = "ReplaceUserRepeated";
+    internal const string RemoveUnlistedWithoutReplace = "RemoveUnlistedWithoutReplace";
 
     // Set-ImAppAttributeName.
     internal const string TooManyAttributeNames = "TooManyAttributeNames";

@@ -20,14 +20,16 @@ internal static class InputProperties
     /// <summary>Properties PowerShell adds to objects from jobs and remoting (Receive-Job, Invoke-Command): never sent.</summary>
     public static readonly IReadOnlyList<string> Ignored = new[] { "PSComputerName", "RunspaceId", "PSShowComputerName", "PSSourceJobInstanceId" };
 
-    /// <summary>The columns of a row and their values; DBNull becomes null (an empty cell).</summary>
+    /// <summary>The columns of a row and their values (a DBNull is an empty cell).</summary>
     public static List<KeyValuePair<string, object?>> OfDataRow(DataRow row) =>
         row.Table.Columns.Cast<DataColumn>()
             .Select(c => new KeyValuePair<string, object?>(c.ColumnName, CellValue(row[c])))
             .ToList();
 
-    /// <summary>A value read from outside: DBNull is null.</summary>
-    public static object? CellValue(object? value) => value is DBNull ? null : value;
+    /// <summary>A value read from outside, as it is.</summary>
+    /// <remarks>DBNull is kept, not made null: under -Replace an empty cell (DBNull or "") removes the attribute, where a
+    /// null (a property Select-Object made for a missing column) is "not given". Readers of ids, names and tags take it as null.</remarks>
+    public static object? CellValue(object? value) => value;
 
     /// <summary>The pairs without the properties of <see cref="Ignored"/>.</summary>
     public static List<KeyValuePair<string, object?>> WithoutIgnored(IEnumerable<KeyValuePair<string, object?>> properties) =>

@@ -77,7 +77,7 @@ internal static class InputRules
             ? new ImInputException(ids.Control, $"{what} '{MessageText.Quote(text)}' contains a control character (shown escaped): TAB, line breaks, NUL and terminal escapes are not allowed there, so it is not sent.", target)
             : new ImInputException(ids.Utf16, $"{what} '{MessageText.Quote(text)}' is not valid UTF-16 (a lone surrogate, shown escaped): UTF-8 would turn it into U+FFFD, so that different texts would land on one.", target);
 
-    /// <summary>Checks a user id: not null, empty or blank; no control characters; valid UTF-16; at most 32 bytes, except a RegistrationID on the Push family.</summary>
+    /// <summary>Checks a user id: not null, empty or blank; no control characters; valid UTF-16; no blank at either end; at most 32 bytes, except a RegistrationID on the Push family.</summary>
     public static ImInputException? CheckUserId(string? userId, ImService service)
     {
         if (userId is null || userId.Trim().Length == 0)
@@ -86,6 +86,11 @@ internal static class InputRules
         }
         var fault = CheckText(userId, controlAllowed: false);
         if (fault != TextFault.None) return TextError(fault, userId, "The user id", (ErrorIds.UserIdControlCharacter, ErrorIds.UserIdInvalidUtf16), userId);
+        if (char.IsWhiteSpace(userId[0]) || char.IsWhiteSpace(userId[userId.Length - 1]))
+        {
+            // The service would take ' alice' as a new account, not as alice: a padded cell or line is a mistake.
+            return new ImInputException(ErrorIds.UserIdPadded, $"The user id '{MessageText.Quote(userId)}' begins or ends with a blank, so it would name another account than '{MessageText.Quote(userId.Trim())}'; it is not sent. Trim the ids (for example ForEach-Object Trim, or Import-Csv of a file without blanks around the commas).", userId);
+        }
         var bytes = Utf8Bytes(userId);
         if (bytes > MaxUserIdBytes && !(service == ImService.Push && IsRegistrationId(userId)))
         {

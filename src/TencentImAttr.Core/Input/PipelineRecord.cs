@@ -78,7 +78,7 @@ internal sealed class PipelineRecord
         {
             var found = props.FirstOrDefault(p => string.Equals(p.Key, candidate, StringComparison.OrdinalIgnoreCase));
             if (found.Key is null) continue;
-            var raw = found.Value;
+            var raw = found.Value is DBNull ? null : found.Value;
             var id = raw as string ?? (raw is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : null);
             if (raw is not null && id is null)
             {
@@ -106,7 +106,7 @@ internal sealed class PipelineRecord
     /// </summary>
     public IReadOnlyList<string?>? FindTexts(IReadOnlyList<string> names) => Find(names)?.Value switch
     {
-        null => null,
+        null or DBNull => null,
         string one => new[] { one },
         IEnumerable many => many.Cast<object?>().Select(n => n is null ? null : Convert.ToString(n, CultureInfo.InvariantCulture)).ToList(),
         var other => new[] { Convert.ToString(other, CultureInfo.InvariantCulture) },

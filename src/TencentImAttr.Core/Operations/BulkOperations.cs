@@ -20,9 +20,15 @@ internal static class BulkOperations
         Verified(Batches.Of(new RemoveAttributesOperation(), connection, maxRetry), Get(connection, maxRetry), new RemoveReadBack(), ImOperation.GetAttributes, connection, verify);
 
     /// <summary>Add tags; <paramref name="replace"/> overwrites each user's tags (Push family only).</summary>
-    public static IBatchOperation<TagItem, UserTags> AddTags(ImConnection connection, bool replace, int? maxRetry = null, VerifyOptions? verify = null) =>
-        Verified(Batches.Of(new AddTagsOperation(connection.Service, replace), connection, maxRetry), GetTags(connection, maxRetry),
+    /// <remarks>With <paramref name="replace"/>, a user that comes again after its call was sent is refused (<see cref="OnceInRun{TItem,TResult}"/>), as in the drift report.</remarks>
+    public static IBatchOperation<TagItem, UserTags> AddTags(ImConnection connection, bool replace, int? maxRetry = null, VerifyOptions? verify = null)
+    {
+        var add = Verified(Batches.Of(new AddTagsOperation(connection.Service, replace), connection, maxRetry), GetTags(connection, maxRetry),
             new AddTagsReadBack(replace && connection.Service == ImService.Push), ImOperation.GetTags, connection, verify);
+        return replace ? OnceInRun<TagItem, UserTags>.Of(add, TagCall) : add;
+    }
+
+    private const string TagCall = "call (of up to 100 users)";
 
     /// <summary>Get tags.</summary>
     public static IBatchOperation<GetItem, UserTags> GetTags(ImConnection connection, int? maxRetry = null) => Batches.Of(new GetTagsOperation(), connection, maxRetry);
@@ -41,19 +47,25 @@ internal static class BulkOperations
     /// is asked, with each write call's target and action, on the pipeline thread. <paramref name="verify"/> reads
     /// back the users written (100 a call), runs the sync once more for those that differ, and reads them again.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="approveRemoval"/> (null: <paramref name="approve"/>) is asked before each remove call instead;
+    /// <paramref name="names"/> is the command's one read of the app's names. A user that comes again after its sync
+    /// batch was sent is refused (<see cref="OnceInRun{TItem,TResult}"/>).
+    /// </remarks>
     public static IBatchOperation<SetItem, SyncResult<AttributeDrift>> ReplaceAttributes(ImConnection connection, int throttleLimit, System.Func<string, string, bool> approve, int? maxRetry = null,
-        VerifyOptions? verify = null)
+        VerifyOptions? verify = null, System.Func<string, string, bool>? approveRemoval = null, RegisteredNameCheck? names = null)
     {
-        var sync = new ReplaceAttributes(connection, maxRetry, throttleLimit, approve);
-        return verify is null
-            ? sync
+        var sync = new ReplaceAttributes(connection, maxRetry, throttleLimit, approve, approveRemoval, names);
+        var run = verify is null
+            ? (IBatchOperation<SetItem, SyncResult<AttributeDrift>>)sync
             : new VerifiedWrites<SetItem, SyncResult<AttributeDrift>, GetItem, UserAttributes>(sync, sync, new ReplaceReadBack(() => sync.RegisteredNames),
                 ImApiRoutes.ApiName(connection.Service, ImOperation.GetAttributes), connection.ScrubOrNull, connection.Clock, verify);
+        return OnceInRun<SetItem, SyncResult<AttributeDrift>>.Of(run, "sync batch (of up to 10,000 users)");
     }
 
     /// <summary>Add-ImUserTag -Replace, read first (<see cref="ReplaceTags"/>): the drift report of -WhatIf.</summary>
     public static IBatchOperation<TagItem, SyncResult<TagDrift>> ReplaceTags(ImConnection connection, int throttleLimit, System.Func<string, string, bool> approve, int? maxRetry = null) =>
-        new ReplaceTags(connection, maxRetry, throttleLimit, approve);
+        OnceInRun<TagItem, SyncResult<TagDrift>>.Of(new ReplaceTags(connection, maxRetry, throttleLimit, approve), TagCall);
 
     /// <summary>The write as it is, or, with <paramref name="verify"/>, read back through <paramref name="read"/> and checked by <paramref name="check"/>.</summary>
     private static IBatchOperation<TItem, TResult> Verified<TItem, TResult, TReadItem, TState>(IBatchOperation<TItem, TResult> write, IBatchOperation<TReadItem, TState> read,

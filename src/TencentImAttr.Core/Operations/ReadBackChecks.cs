@@ -29,8 +29,9 @@ internal sealed class SetReadBack : IReadBackCheck<SetItem, GetItem, UserAttribu
 }
 
 /// <summary>
-/// Set -Replace: the user holds exactly the attributes given, for the app's registered names (<see cref="AttributeDiff"/>,
-/// the one home of that rule): an extra registered name is a difference, and so is a missing or different value.
+/// Set -Replace: the user holds what the source manages (<see cref="AttributeDiff"/>, the one home of that rule): only
+/// the names the source carries are compared (a name carried empty must be gone), every registered name with
+/// -RemoveUnlisted (an extra one is a difference); a missing or different value is a difference.
 /// </summary>
 internal sealed class ReplaceReadBack : IReadBackCheck<SetItem, GetItem, UserAttributes>
 {
@@ -48,7 +49,7 @@ internal sealed class ReplaceReadBack : IReadBackCheck<SetItem, GetItem, UserAtt
     /// <inheritdoc />
     public ReadBackDifference? Compare(SetItem item, UserAttributes found, Func<string, string> shown)
     {
-        if (AttributeDiff.Of(item.UserId, item.Attributes, found.Attributes, _registered()) is not { } drift) return null;
+        if (AttributeDiff.Of(item, found.Attributes, _registered()) is not { } drift) return null;
         var expected = drift.Added.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value))
             .Concat(drift.Changed.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value.New)))
             .Concat(drift.Removed.Select(p => ReadBackText.Name(p.Key) + " not set"));

@@ -12,20 +12,23 @@ using TencentImAttr.Models;
 namespace TencentImAttr.Core.Operations;
 
 /// <summary>
-/// How a user's attributes differ from the source: the one home of the -Replace rule. Names are compared exactly
-/// (ordinal), as the service keeps them; a name the user holds is removed only when the app registers it (the
-/// service refuses to remove any other).
+/// How a user's attributes differ from the source: the one home of the -Replace rule, used alike by the run, its
+/// drift report (-WhatIf) and -Verify's comparison, so that the three cannot disagree. The source manages only the
+/// names it carries: a value sets, a name carried empty is removed, and a name it does not carry is left alone,
+/// unless it is the user's whole set (-RemoveUnlisted): then every registered name it does not set is removed. Names
+/// are compared exactly (ordinal), as the service keeps them; a name the user holds is removed only when the app
+/// registers it (the service refuses to remove any other).
 /// </summary>
 internal static class AttributeDiff
 {
-    /// <summary>The drift of one user, or null when the user already holds exactly <paramref name="desired"/>.</summary>
-    public static AttributeDrift? Of(string userId, IReadOnlyDictionary<string, string> desired, IEnumerable<KeyValuePair<string, string>> current, IReadOnlyCollection<string> registered)
+    /// <summary>The drift of one user, or null when the user already holds what <paramref name="desired"/> manages.</summary>
+    public static AttributeDrift? Of(SetItem desired, IEnumerable<KeyValuePair<string, string>> current, IReadOnlyCollection<string> registered)
     {
         var held = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in current) held[pair.Key] = pair.Value;
         var added = new Dictionary<string, string>(StringComparer.Ordinal);
         var changed = new Dictionary<string, AttributeValueChange>(StringComparer.Ordinal);
-        foreach (var pair in desired)
+        foreach (var pair in desired.Attributes)
         {
             if (!held.TryGetValue(pair.Key, out var old)) added.Add(pair.Key, pair.Value);
             else if (!string.Equals(old, pair.Value, StringComparison.Ordinal)) changed.Add(pair.Key, new AttributeValueChange(old, pair.Value));
@@ -34,10 +37,15 @@ internal static class AttributeDiff
         var removed = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in held)
         {
-            if (!desired.ContainsKey(pair.Key) && names.Contains(pair.Key)) removed.Add(pair.Key, pair.Value);
+            var unwanted = desired.RemoveUnlisted ? !desired.Attributes.ContainsKey(pair.Key) : desired.Removes.Contains(pair.Key);
+            if (unwanted && names.Contains(pair.Key)) removed.Add(pair.Key, pair.Value);
         }
-        return added.Count + changed.Count + removed.Count == 0 ? null : new AttributeDrift(userId, added, changed, removed);
+        return added.Count + changed.Count + removed.Count == 0 ? null : new AttributeDrift(desired.UserId, added, changed, removed);
     }
+
+    /// <summary>The drift of one user from <paramref name="desired"/> taken as the user's whole set (-RemoveUnlisted).</summary>
+    public static AttributeDrift? OfWholeSet(string userId, IReadOnlyDictionary<string, string> desired, IEnumerable<KeyValuePair<string, string>> current, IReadOnlyCollection<string> registered) =>
+        Of(new SetItem(userId, desired.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), removeUnlisted: true), current, registered);
 }
 
 /// <summary>
@@ -61,22 +69,26 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
     private readonly int? _maxRetry;
     private readonly SyncCalls _calls;
     private readonly Func<string, string, bool> _approve;
+    private readonly Func<string, string, bool> _approveRemoval;
     private readonly SetAttributesOperation _set = new();
     private readonly GetAttributesOperation _get = new();
     private readonly RemoveAttributesOperation _remove = new();
-    private readonly object _namesLock = new();
-    private Task<IReadOnlyList<AppAttributeName>>? _names;
+    private readonly RegisteredNameCheck _names;
 
     /// <param name="connection">The connection.</param>
     /// <param name="maxRetry">The retry budget; null takes the connection's.</param>
     /// <param name="throttleLimit">Calls out at once, over the whole run.</param>
-    /// <param name="approve">Asked on the pipeline thread before each write call, with its target and action (ShouldProcess).</param>
-    public ReplaceAttributes(ImConnection connection, int? maxRetry, int throttleLimit, Func<string, string, bool> approve)
+    /// <param name="approve">Asked on the pipeline thread before each set call, with its target and action (ShouldProcess).</param>
+    /// <param name="approveRemoval">Asked on the pipeline thread before each remove call (the question that removals always ask); null asks <paramref name="approve"/>.</param>
+    /// <param name="names">The command's read of the app's names (shared with its check of the input's names); null reads them here, once.</param>
+    public ReplaceAttributes(ImConnection connection, int? maxRetry, int throttleLimit, Func<string, string, bool> approve, Func<string, string, bool>? approveRemoval = null, RegisteredNameCheck? names = null)
     {
         _connection = connection;
         _maxRetry = maxRetry;
         _calls = new SyncCalls(throttleLimit);
         _approve = approve;
+        _approveRemoval = approveRemoval ?? approve;
+        _names = names ?? new RegisteredNameCheck(connection);
     }
 
     /// <summary>Releases the call slots (the engine disposes its operation).</summary>
@@ -97,10 +109,8 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
     {
         get
         {
-            lock (_namesLock)
-            {
-                return _names is { Status: TaskStatus.RanToCompletion } names ? names.Result.Select(n => n.Name).ToList() : new List<string>();
-            }
+            var names = _names.ReadAsync(null, CancellationToken.None);
+            return names.Status == TaskStatus.RanToCompletion ? names.Result.Select(n => n.Name).ToList() : new List<string>();
         }
     }
 
@@ -124,7 +134,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         IReadOnlyList<string> registered;
         try
         {
-            registered = (await RegisteredAsync(log, cancellationToken).ConfigureAwait(false)).Select(n => n.Name).ToList();
+            registered = (await _names.ReadAsync(log, cancellationToken).ConfigureAwait(false)).Select(n => n.Name).ToList();
         }
         catch (ImApiException e)
         {
@@ -140,7 +150,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
                 outcomes[i] = ItemOutcome<SyncResult<AttributeDrift>>.Failed(failed);
                 continue;
             }
-            drifts[i] = AttributeDiff.Of(items[i].UserId, items[i].Attributes, reads[i].Result!.Attributes, registered);
+            drifts[i] = AttributeDiff.Of(items[i], reads[i].Result!.Attributes, registered);
             if (drifts[i] is null) outcomes[i] = ItemOutcome<SyncResult<AttributeDrift>>.Success(new SyncResult<AttributeDrift>(items[i].UserId, null, applied: false));
         }
         if (!again) log.Counters.AddDrifted(drifts.Count(d => d is not null));
@@ -160,7 +170,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
             .Where(i => drifts[i] is { Removed.Count: > 0 } && (!setOutcome.TryGetValue(i, out var s) || s.Failure is null)).ToList();
         var removes = await _calls.WriteAsync(sender, _remove,
             toRemove.Select(i => new RemoveItem(items[i].UserId, drifts[i]!.Removed.Keys.ToList())).ToList(),
-            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: remove " + BatchPrompt.Names(chunk.SelectMany(c => c.Names)) + why),
+            chunk => _approveRemoval(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: remove " + BatchPrompt.Names(chunk.SelectMany(c => c.Names)) + why),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         var removeOutcome = new Dictionary<int, ItemOutcome<RemovedUserAttributes>>();
         for (var k = 0; k < toRemove.Count; k++) removeOutcome.Add(toRemove[k], removes[k]);
@@ -210,15 +220,5 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         if (Landed(set) && NotGone(remove) is { } removeWhy) return ("set", "remove", removeWhy);
         if (Landed(remove) && NotGone(set) is { } setWhy) return ("remove", "set", setWhy);
         return null;
-    }
-
-    /// <summary>The app's names, read afresh once per command (a stale list would leave a newly registered name on users); a failed read is tried again by the next batch.</summary>
-    private Task<IReadOnlyList<AppAttributeName>> RegisteredAsync(ICallLog log, CancellationToken cancellationToken)
-    {
-        lock (_namesLock)
-        {
-            if (_names is null || _names.IsFaulted || _names.IsCanceled) _names = AppAttributeNames.GetAsync(_connection, log, cancellationToken);
-            return _names;
-        }
     }
 }

@@ -86,8 +86,10 @@ internal sealed class ReplaceTags : IBatchOperation<TagItem, SyncResult<TagDrift
             else changed.Add(i);
         }
         log.Counters.AddDrifted(changed.Count);
+        var removedOf = changed.ToDictionary(i => items[i], i => drifts[i]!.Removed);
         var writes = await _calls.WriteAsync(sender, _add, changed.Select(i => items[i]).ToList(),
-            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace tags with " + BatchPrompt.Names(chunk.SelectMany(c => c.Tags))),
+            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace tags with " + BatchPrompt.Names(chunk.SelectMany(c => c.Tags))
+                + (chunk.Any(c => removedOf[c].Count > 0) ? ", removing " + BatchPrompt.Names(chunk.SelectMany(c => removedOf[c])) : "")),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         for (var k = 0; k < changed.Count; k++)
         {

@@ -13,33 +13,53 @@ using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Operations;
 
-/// <summary>A user and the attributes to set, checked.</summary>
+/// <summary>
+/// A user and the attributes to set, checked; under -Replace also the names to remove (what this call changes for the
+/// user is exactly <see cref="Attributes"/> set and <see cref="Removes"/> removed, or, with
+/// <see cref="RemoveUnlisted"/>, every registered name not in <see cref="Attributes"/> removed).
+/// </summary>
 internal sealed class SetItem
 {
     /// <summary>Property names that carry a whole attribute table (as Get-ImUserAttribute emits it).</summary>
     public static readonly IReadOnlyList<string> TableProperties = new[] { "Attributes", "Attribute", "Attrs" };
 
-    internal SetItem(string userId, Dictionary<string, string> attributes)
+    private static readonly HashSet<string> NoNames = new(StringComparer.Ordinal);
+
+    internal SetItem(string userId, Dictionary<string, string> attributes, HashSet<string>? removes = null, bool removeUnlisted = false, List<string>? skipped = null)
     {
         UserId = userId;
         Attributes = attributes;
+        Removes = removes ?? NoNames;
+        RemoveUnlisted = removeUnlisted;
+        Skipped = skipped;
     }
 
     /// <summary>The user.</summary>
     public string UserId { get; }
 
-    /// <summary>Name to value, in the order given.</summary>
+    /// <summary>Name to value, in the order given: the names this item sets.</summary>
     public Dictionary<string, string> Attributes { get; }
+
+    /// <summary>-Replace: the names the input carries empty (an empty cell or value, a DBNull): the user ends without them.</summary>
+    public IReadOnlyCollection<string> Removes { get; }
+
+    /// <summary>-Replace -RemoveUnlisted: the item is the user's whole set; every registered name it does not set is removed.</summary>
+    public bool RemoveUnlisted { get; }
+
+    /// <summary>Names the input gives that this item neither sets nor removes (an empty cell without -Replace, a $null value); null when none.</summary>
+    public IReadOnlyList<string>? Skipped { get; }
 
     /// <summary>
     /// Reads an item: a plain id takes the attributes of <paramref name="extra"/> (-Attribute); an object gives its
     /// own, from an Attributes table and from every other property (CSV columns; an empty cell is skipped), and
     /// <paramref name="extra"/> is applied last and wins. Every value is checked and converted.
-    /// With <paramref name="replace"/> (-Replace) the item is the user's whole desired state: an empty or null value,
-    /// in a cell or a table, is left out (so the user ends without it), and an empty set (a row of empty cells, an
-    /// empty table) is valid: the user ends with no attributes.
+    /// With <paramref name="replace"/> (-Replace) the item is what the user ends with for the names it carries: a
+    /// value sets, an empty string or a DBNull (in a cell or a table) removes, and a name not carried at all (no such
+    /// column or key, or a $null value) is left alone. With <paramref name="removeUnlisted"/> too, the item is the
+    /// user's whole set (an empty set removes everything); without it, an -Attribute table that carries nothing for a
+    /// plain id is <see cref="ErrorIds.AttributeSetEmpty"/>.
     /// </summary>
-    public static ItemOutcome<SetItem> Read(PipelineRecord record, IDictionary? extra, ImService service, bool replace = false)
+    public static ItemOutcome<SetItem> Read(PipelineRecord record, IDictionary? extra, ImService service, bool replace = false, bool removeUnlisted = false)
     {
         var bad = record.CheckUser(service);
         if (bad is not null) return ItemOutcome<SetItem>.Rejected(bad);
@@ -48,7 +68,7 @@ internal sealed class SetItem
         {
             return ItemOutcome<SetItem>.Rejected(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{MessageText.Quote(user)}': a user id came through the pipeline without -Attribute, so there is nothing to set.", user));
         }
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var item = new Reading(replace);
         var hasAttributeColumns = false;
         // A plain id has no properties to read. This runs once per user: an index loop and IsTableProperty, not
         // foreach over the interface and LINQ's Contains, which allocate an enumerator each (issue 18).
@@ -60,25 +80,38 @@ internal sealed class SetItem
             hasAttributeColumns = true;
             if (IsTableProperty(p.Key) && (p.Value is IDictionary || ExportedTableText.Check(p.Key, p.Value, user) is not null))
             {
-                bad = p.Value is IDictionary nested ? AddTable(values, nested, user, replace) : ExportedTableText.Check(p.Key, p.Value, user);
+                bad = p.Value is IDictionary nested ? item.AddTable(nested, user) : ExportedTableText.Check(p.Key, p.Value, user);
             }
-            // An empty CSV cell means "nothing to set here", not "set to empty".
-            else if (p.Value is not null && p.Value is not string { Length: 0 })
+            else
             {
-                bad = Add(values, p.Key, p.Value, user);
+                bad = item.Add(p.Key, p.Value, user);
             }
             if (bad is not null) return ItemOutcome<SetItem>.Rejected(bad);
         }
-        bad = AddTable(values, extra, user, replace);
+        bad = item.AddTable(extra, user);
         if (bad is not null) return ItemOutcome<SetItem>.Rejected(bad);
-        // -Replace: "exactly nothing" is a state too, when something was given (columns, or a table, even empty).
-        if (replace && values.Count == 0 && (hasAttributeColumns || extra is not null)) return ItemOutcome<SetItem>.Success(new SetItem(user, values));
+        var values = item.Values;
+        var carried = values.Count + (item.Removes?.Count ?? 0);
+        if (replace && removeUnlisted)
+        {
+            // The whole set: "exactly nothing" is a state too, when something was given (columns, or a table, even empty).
+            if (values.Count == 0 && !hasAttributeColumns && extra is null)
+            {
+                return ItemOutcome<SetItem>.Rejected(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{MessageText.Quote(user)}': no attributes to set.", user));
+            }
+            return ItemOutcome<SetItem>.Success(new SetItem(user, values, null, removeUnlisted: true, item.Skipped));
+        }
+        if (replace && carried == 0 && !hasAttributeColumns)
+        {
+            return ItemOutcome<SetItem>.Rejected(new ImInputException(ErrorIds.AttributeSetEmpty,
+                $"User '{MessageText.Quote(user)}': -Replace changes only the names it is given, and this table gives none, so nothing would change. To remove every attribute of the user, add -RemoveUnlisted; to remove some, give them empty (@{{ city = '' }}).", user));
+        }
         // A row whose attribute cells are all empty (or an empty Attributes table) is what a user without attributes
         // exports as: it sets nothing, and that is not an error, so that a restore runs clean. No column at all is.
-        if (values.Count == 0 && hasAttributeColumns) return ItemOutcome<SetItem>.Success(new SetItem(user, values));
-        return values.Count == 0
+        if (carried == 0 && hasAttributeColumns) return ItemOutcome<SetItem>.Success(new SetItem(user, values, item.Removes, false, item.Skipped));
+        return carried == 0
             ? ItemOutcome<SetItem>.Rejected(new ImInputException(ErrorIds.AttributeSetEmpty, $"User '{user}': no attributes to set.", user))
-            : ItemOutcome<SetItem>.Success(new SetItem(user, values));
+            : ItemOutcome<SetItem>.Success(new SetItem(user, values, item.Removes, false, item.Skipped));
     }
 
     private static bool IsTableProperty(string name)
@@ -90,36 +123,74 @@ internal sealed class SetItem
         return false;
     }
 
-    private static ImInputException? AddTable(Dictionary<string, string> values, IDictionary? table, string user, bool replace)
+    /// <summary>One item as it is read: the values, and under -Replace the names to remove; a later name wins over an earlier one.</summary>
+    private sealed class Reading
     {
-        if (table is null) return null;
-        // The enumerator's Entry, not foreach's Current: Current is an object, a boxed copy of the entry per attribute.
-        var entries = table.GetEnumerator();
-        while (entries.MoveNext())
+        private readonly bool _replace;
+
+        public Reading(bool replace) => _replace = replace;
+
+        public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string>? Removes { get; private set; }
+
+        public List<string>? Skipped { get; private set; }
+
+        public ImInputException? AddTable(IDictionary? table, string user)
         {
-            var entry = entries.Entry;
-            var name = entry.Key as string ?? Convert.ToString(entry.Key, CultureInfo.InvariantCulture);
-            if (replace && entry.Value is null or string { Length: 0 })
+            if (table is null) return null;
+            // The enumerator's Entry, not foreach's Current: Current is an object, a boxed copy of the entry per attribute.
+            var entries = table.GetEnumerator();
+            while (entries.MoveNext())
             {
-                // -Replace: an empty value means "the user ends without it", and it wins over an earlier value.
+                var entry = entries.Entry;
+                var name = entry.Key as string ?? Convert.ToString(entry.Key, CultureInfo.InvariantCulture);
+                // Without -Replace a table's value is always sent, so an empty or null one is the value's error, as before.
+                var bad = _replace ? Add(name, entry.Value, user) : SetValue(name, entry.Value, user);
+                if (bad is not null) return bad;
+            }
+            return null;
+        }
+
+        /// <summary>
+        /// One name and its value: a value sets; under -Replace an empty string or a DBNull removes and a null is not
+        /// carried; without -Replace an empty cell (or a null) sets nothing.
+        /// </summary>
+        public ImInputException? Add(string? name, object? value, string user)
+        {
+            if (value is null || (value is string { Length: 0 } or DBNull && !_replace))
+            {
+                return Checked(name, user);
+            }
+            if (_replace && value is string { Length: 0 } or DBNull)
+            {
                 var nameBad = InputRules.CheckName(name, user);
                 if (nameBad is not null) return nameBad;
-                values.Remove(name!);
-                continue;
+                Values.Remove(name!);
+                (Removes ??= new HashSet<string>(StringComparer.Ordinal)).Add(name!);
+                return null;
             }
-            var bad = Add(values, name, entry.Value, user);
-            if (bad is not null) return bad;
+            return SetValue(name, value, user);
         }
-        return null;
-    }
 
-    private static ImInputException? Add(Dictionary<string, string> values, string? name, object? value, string user)
-    {
-        var bad = InputRules.CheckName(name, user);
-        if (bad is not null) return bad;
-        bad = InputRules.ConvertValue(value, name!, user, out var text);
-        if (bad is null) values[name!] = text;
-        return bad;
+        private ImInputException? SetValue(string? name, object? value, string user)
+        {
+            var bad = InputRules.CheckName(name, user);
+            if (bad is not null) return bad;
+            bad = InputRules.ConvertValue(value, name!, user, out var text);
+            if (bad is not null) return bad;
+            Values[name!] = text;
+            Removes?.Remove(name!);
+            return null;
+        }
+
+        /// <summary>A name given without a value to send: still a name the input gives, so it must be registered.</summary>
+        private ImInputException? Checked(string? name, string user)
+        {
+            var bad = InputRules.CheckName(name, user);
+            if (bad is null) (Skipped ??= new List<string>()).Add(name!);
+            return bad;
+        }
     }
 }
 
@@ -142,8 +213,19 @@ internal sealed class SetAttributesOperation : BulkOperation<SetItem, UserAttrib
     public override SetItem Merge(SetItem earlier, SetItem later)
     {
         var merged = new Dictionary<string, string>(earlier.Attributes, StringComparer.Ordinal);
-        foreach (var pair in later.Attributes) merged[pair.Key] = pair.Value;
-        return new SetItem(earlier.UserId, merged);
+        var removes = earlier.Removes.Count + later.Removes.Count == 0 ? null : new HashSet<string>(earlier.Removes, StringComparer.Ordinal);
+        foreach (var pair in later.Attributes)
+        {
+            merged[pair.Key] = pair.Value;
+            removes?.Remove(pair.Key);
+        }
+        foreach (var name in later.Removes)
+        {
+            merged.Remove(name);
+            removes!.Add(name);
+        }
+        var skipped = earlier.Skipped is null ? later.Skipped : later.Skipped is null ? earlier.Skipped : earlier.Skipped.Concat(later.Skipped).ToList();
+        return new SetItem(earlier.UserId, merged, removes, earlier.RemoveUnlisted || later.RemoveUnlisted, skipped as List<string> ?? skipped?.ToList());
     }
 
     /// <inheritdoc />

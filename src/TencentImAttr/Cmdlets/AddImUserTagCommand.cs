@@ -53,8 +53,8 @@ namespace TencentImAttr.Cmdlets;
 /// Connect-ImApp 1400000000 administrator -SecretKey $key -Service Push
 /// Add-ImUserTag -UserId alice -Tag gold -Replace
 /// </code>
-/// alice's tags become exactly gold (add_tag with Replace: 1). all_member_push has no replace, so -Replace is an
-/// error there.
+/// alice's tags become exactly gold (add_tag with Replace: 1), after a question naming alice (-Force replaces
+/// without asking). all_member_push has no replace, so -Replace is an error there.
 /// </example>
 /// <example>
 /// Preview a replace: which users' tags would change
@@ -89,10 +89,21 @@ public sealed class AddImUserTagCommand : ImWriteCmdlet
     /// most 100 tags per user. On all_member_push it is an error: that API has no replace, and emulating one with a
     /// clear and an add would leave users without tags in between. With -WhatIf it is a drift report: the users' tags
     /// are read (get_tag, 100 users a call; these reads are sent) and one TagDrift (UserId, Added, Removed) is written
-    /// per user whose tags would change; no add is sent. Without -WhatIf nothing is read: every user is sent.
+    /// per user whose tags would change; no add is sent. Without -WhatIf nothing is read: every user is sent, each call
+    /// asked first (even at the default $ConfirmPreference; -Force skips it). A user whose rows fall into two calls is
+    /// refused in the second (ReplaceUserRepeated), in the run and in the report alike.
     /// </summary>
     [Parameter]
     public SwitchParameter Replace { get; set; }
+
+    /// <summary>
+    /// With -Replace: replaces without asking. Without it, each call of a -Replace run asks first (Yes, Yes to All, No,
+    /// No to All), even at the default $ConfirmPreference, since it removes every tag not in the list; a host that
+    /// cannot ask removes nothing and stops with one error (RemovalNotConfirmed). -Confirm:$false does the same as
+    /// -Force; -WhatIf still wins.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     /// <summary>Writes a UserTags object (the user and the tags added) for each user that succeeded.</summary>
     [Parameter]
@@ -109,21 +120,24 @@ public sealed class AddImUserTagCommand : ImWriteCmdlet
                 ErrorIds.ReplaceNeedsPushService, ErrorCategory.InvalidArgument, connection.Service));
         }
         var tags = Given(nameof(Tag)) ? Tag ?? System.Array.Empty<string?>() : null;
+        // -Replace drops every tag not in the list: each call asks, even at the default preference (-Force skips).
+        var removal = new RemovalQuestion(this, Force);
         if (Replace && WhatIfRun)
         {
             // The drift report: read, compare, and ask each would-be call (declined under -WhatIf), so only reads go out.
             // The batches stay those of the real run (100 users), whose blind replace merges a user's rows per call:
             // a larger batch would merge rows that the run sends in two calls, and report what the run does not do.
-            return new BulkRun<TagItem, SyncResult<TagDrift>>(this, BulkOperations.ReplaceTags(connection, options.ThrottleLimit, ShouldProcess, maxRetry), options,
+            return new BulkRun<TagItem, SyncResult<TagDrift>>(this, BulkOperations.ReplaceTags(connection, options.ThrottleLimit, removal.Ask, maxRetry), options,
                 record => TagItem.Read(record, tags, connection.Service),
                 approve: null,
                 writeResults: true,
                 present: r => r.Drift);
         }
-        var verb = Replace ? "Replace tags with " : "Add tags ";
         return new BulkRun<TagItem, UserTags>(this, BulkOperations.AddTags(connection, Replace, maxRetry, Verification), options,
             record => TagItem.Read(record, tags, connection.Service),
-            batch => ShouldProcess(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), verb + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
+            batch => Replace
+                ? removal.Ask(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Replace tags with " + BatchPrompt.Names(batch.SelectMany(i => i.Tags)) + ", removing every other tag")
+                : ShouldProcess(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Add tags " + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
             PassThru);
     }
 }

@@ -12,6 +12,8 @@ namespace TencentImAttr.Cmdlets;
 /// (or -Confirm:$false) is given; -WhatIf shows what would be removed and sends nothing.
 /// </summary>
 /// <remarks>
+/// A name the app does not register stops the command before anything that carries it is sent (one error,
+/// AttributeNameNotRegistered, naming the registered name it most likely meant); the app's names are read once per command.
 /// Users are sent as they come, 100 per call, several calls at once within the app's quota. A user that cannot be
 /// changed is reported as an error whose target is the user; the others are still changed.
 /// </remarks>
@@ -75,9 +77,11 @@ public sealed class RemoveImUserAttributeCommand : ImWriteCmdlet
     {
         // Not given: each pipeline object's own Name property. Given, even as $null: these names (none is an error).
         var names = Given(nameof(Name)) ? Name ?? System.Array.Empty<string?>() : null;
+        var registered = new RegisteredNameCheck(connection);
         return new BulkRun<RemoveItem, RemovedUserAttributes>(this, BulkOperations.Remove(connection, maxRetry, Verification), options,
             record => RemoveItem.Read(record, names, connection.Service),
             batch => Confirmation.ShouldContinue(this, Force, BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Remove attributes " + BatchPrompt.Names(batch.SelectMany(i => i.Names))),
-            PassThru);
+            PassThru,
+            stopCheck: (item, log) => registered.Check(item.Names, item.UserId, log, StopToken));
     }
 }

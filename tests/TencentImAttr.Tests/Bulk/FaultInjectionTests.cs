@@ -130,7 +130,7 @@ public class FaultInjectionTests
         using (var engine = new BatchEngine<SetItem, SyncResult<AttributeDrift>>(BulkOperations.ReplaceAttributes(connection, 16, (_, _) => true),
             new EngineOptions { BatchSize = SyncCalls.UsersPerSync, ThrottleLimit = 16 }, tally))
         {
-            for (var i = 0; i < Users; i++) engine.Add(SetItem.Read(Core.Input.PipelineRecord.ForUserId(Id(i)), Desired(i), family, replace: true).Result!);
+            for (var i = 0; i < Users; i++) engine.Add(SetItem.Read(Core.Input.PipelineRecord.ForUserId(Id(i)), Desired(i), family, replace: true, removeUnlisted: true).Result!);
             engine.Complete();
         }
 

@@ -42,7 +42,7 @@ public class ReplaceVerifyTests
     }
 
     private static SetItem Desired(string user, IDictionary attributes) =>
-        SetItem.Read(Core.Input.PipelineRecord.ForUserId(user), attributes, ImService.AllMemberPush, replace: true).Result!;
+        SetItem.Read(Core.Input.PipelineRecord.ForUserId(user), attributes, ImService.AllMemberPush, replace: true, removeUnlisted: true).Result!;
 
     private static List<string> UsersOf(RecordedRequest request)
     {

@@ -69,7 +69,7 @@ public class ReplaceTests
     }
 
     private static ItemOutcome<SetItem> Desired(string user, IDictionary attributes) =>
-        SetItem.Read(Core.Input.PipelineRecord.ForUserId(user), attributes, ImService.AllMemberPush, replace: true);
+        SetItem.Read(Core.Input.PipelineRecord.ForUserId(user), attributes, ImService.AllMemberPush, replace: true, removeUnlisted: true);
 
     /// <summary>A set request's users, in order, and the attributes each carries.</summary>
     private static Dictionary<string, Dictionary<string, string>> SentAttributes(RecordedRequest request)
@@ -214,7 +214,7 @@ public class ReplaceTests
         {
             var after = Store(service, user);
             // The store's change, computed from before and after, is exactly the reported drift.
-            var change = AttributeDiff.Of(user, after, before[user], service.Names);
+            var change = AttributeDiff.OfWholeSet(user, after, before[user], service.Names);
             if (!reported.TryGetValue(user, out var drift))
             {
                 Assert.Null(change);
@@ -393,7 +393,7 @@ public class ReplaceTests
         Assert.Equal(new[] { "gold" }, whatIf.Drifts["a"].Added);
         Assert.Equal(new[] { "beta" }, whatIf.Drifts["a"].Removed);
         Assert.Equal(new[] { "new" }, whatIf.Drifts["c"].Added);
-        Assert.Equal(new[] { ("2 users: a, c", "Replace tags with vip, gold, new") }, whatIf.Questions);
+        Assert.Equal(new[] { ("2 users: a, c", "Replace tags with vip, gold, new, removing beta") }, whatIf.Questions);
         Assert.Equal(new[] { "vip", "beta" }, service.TagsOf("a"));
 
         var real = Sync(approve: true);
