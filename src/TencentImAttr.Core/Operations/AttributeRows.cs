@@ -28,13 +28,13 @@ internal static class AttributeRows
             if (PipelineRecord.UserIdProperties.Contains(name, StringComparer.OrdinalIgnoreCase)
                 || SetItem.TableProperties.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                return $"The app's attribute name '{name}' is also a column that Set-ImUserAttribute reads as the user or as a whole table, so rows cannot hold it: export without -AsRow (ConvertTo-Json keeps the Attributes tables).";
+                return $"The app's attribute name '{Text.MessageText.Quote(name)}' is also a column that Set-ImUserAttribute reads as the user or as a whole table, so rows cannot hold it: export without -AsRow (ConvertTo-Json keeps the Attributes tables).";
             }
         }
         var clash = AttributeNameCase.FirstClash(registeredNames);
         return clash is null
             ? null
-            : $"The app's attribute names '{clash.Value.First}' and '{clash.Value.Second}' differ only in case, and PowerShell's property names (CSV headers) ignore case, so rows cannot hold both: export without -AsRow (ConvertTo-Json keeps the Attributes tables).";
+            : $"The app's attribute names '{Text.MessageText.Quote(clash.Value.First)}' and '{Text.MessageText.Quote(clash.Value.Second)}' differ only in case, and PowerShell's property names (CSV headers) ignore case, so rows cannot hold both: export without -AsRow (ConvertTo-Json keeps the Attributes tables).";
     }
 
     /// <summary>

@@ -149,7 +149,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         var sets = await _calls.WriteAsync(sender, _set,
             toSet.Select(i => new SetItem(items[i].UserId, drifts[i]!.Added.Concat(drifts[i]!.Changed.Select(c => new KeyValuePair<string, string>(c.Key, c.Value.New)))
                 .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal))).ToList(),
-            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: set " + BatchPrompt.Names(chunk.SelectMany(c => c.Attributes.Keys)) + why),
+            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList(), _connection.Scrubber), "Replace attributes: set " + BatchPrompt.Names(chunk.SelectMany(c => c.Attributes.Keys), _connection.Scrubber) + why),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         var setOutcome = new Dictionary<int, ItemOutcome<UserAttributes>>();
         for (var k = 0; k < toSet.Count; k++) setOutcome.Add(toSet[k], sets[k]);
@@ -160,7 +160,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
             .Where(i => drifts[i] is { Removed.Count: > 0 } && (!setOutcome.TryGetValue(i, out var s) || s.Failure is null)).ToList();
         var removes = await _calls.WriteAsync(sender, _remove,
             toRemove.Select(i => new RemoveItem(items[i].UserId, drifts[i]!.Removed.Keys.ToList())).ToList(),
-            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: remove " + BatchPrompt.Names(chunk.SelectMany(c => c.Names)) + why),
+            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList(), _connection.Scrubber), "Replace attributes: remove " + BatchPrompt.Names(chunk.SelectMany(c => c.Names), _connection.Scrubber) + why),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         var removeOutcome = new Dictionary<int, ItemOutcome<RemovedUserAttributes>>();
         for (var k = 0; k < toRemove.Count; k++) removeOutcome.Add(toRemove[k], removes[k]);

@@ -173,8 +173,43 @@ public sealed class ConnectImAppCommand : PSCmdlet
 
     #endregion
 
-    /// <summary>Checks the settings and opens the connection.</summary>
+    /// <summary>
+    /// Checks the settings and opens the connection. A Connect-ImApp that fails (bad settings, an expired UserSig, a
+    /// check that says the connection is wrong, Ctrl+C) leaves this runspace with no connection at all, and with the
+    /// environment fallback off, so that a command meant for the new app never writes to the previous one (or to the
+    /// app the TENCENTIM_* variables name); -NoDefault never touches the session's connection, so its failure does not either.
+    /// </summary>
     protected override void EndProcessing()
+    {
+        if (NoDefault)
+        {
+            Connect();
+            return;
+        }
+        var connected = false;
+        try
+        {
+            Connect();
+            connected = true;
+        }
+        finally
+        {
+            if (!connected) ImSession.MarkFailed(RunspaceScope.Current, _failure ?? "stopped");
+        }
+    }
+
+    // The error id of the failure that ended this Connect-ImApp, for later NotConnected errors.
+    private string? _failure;
+
+    /// <summary>Ends the command with <paramref name="record"/>; when the session's connection was at stake, its message says that the runspace is left without one.</summary>
+    private void Fail(ErrorRecord record)
+    {
+        _failure = record.FullyQualifiedErrorId;
+        if (!NoDefault) record.ErrorDetails = new ErrorDetails(Core.Text.MessageText.Sentence(record.Exception.Message) + " " + ImSession.FailedConnectNote);
+        ThrowTerminatingError(record);
+    }
+
+    private void Connect()
     {
         if (NoDefault && !PassThru)
         {
@@ -184,7 +219,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         }
         if (Region is not null && BaseUri is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Region or -BaseUri, not both."), ErrorIds.RegionAndBaseUri, ErrorCategory.InvalidArgument, null));
+            Fail(new ErrorRecord(new ArgumentException("Give -Region or -BaseUri, not both."), ErrorIds.RegionAndBaseUri, ErrorCategory.InvalidArgument, null));
         }
         var settings = new ImConnectionSettings
         {
@@ -214,7 +249,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         }
         catch (ArgumentException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidConnectionSettings, ErrorCategory.InvalidArgument, null));
+            Fail(new ErrorRecord(e, ErrorIds.InvalidConnectionSettings, ErrorCategory.InvalidArgument, null));
             return;
         }
         finally
@@ -236,7 +271,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         if (left <= TimeSpan.Zero)
         {
             connection.Dispose();
-            ThrowTerminatingError(new ErrorRecord(
+            Fail(new ErrorRecord(
                 new ArgumentException($"The UserSig expired at {expires.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC. Make a new one (the Chat console's UserSig tool, or Tencent's tls-sig-api-v2 with the app's key), or connect with -SecretKey so that the module makes and renews it."),
                 ErrorIds.UserSigExpired, ErrorCategory.AuthenticationError, null));
         }
@@ -261,7 +296,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         catch (ImApiException e) when (ResponseClassifier.IsConnectionLevel(e))
         {
             connection.Dispose();
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
+            Fail(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
         }
         catch (ImApiException e)
         {
