@@ -74,7 +74,7 @@ public abstract class ImBulkCmdlet : ImCmdlet
     private protected bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
     /// <summary>Whether ShouldProcess answers what-if: -WhatIf given, or $WhatIfPreference where it is not.</summary>
-    private protected bool WhatIfRun => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
+    internal bool WhatIfRun => MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
         ? given is SwitchParameter { IsPresent: true }
         : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 

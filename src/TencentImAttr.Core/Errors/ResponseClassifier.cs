@@ -70,9 +70,10 @@ internal static class ResponseClassifier
     /// (90009), the Push service's feature not enabled (90045), HTTP 404 (a documented route that is not there: the
     /// wrong endpoint, or the other API family), a name that does not resolve, a TLS failure, a refused
     /// connection, a closed connection object.
-    /// Per-user codes of an ErrorList are never connection-level: they name one user.
+    /// Per-user codes of an ErrorList are never connection-level: they name one user. A failure marked
+    /// <see cref="ImApiException.StopsRun"/> (it would strike every user alike) counts as one too.
     /// </summary>
-    public static bool IsConnectionLevel(ImApiException failure) => !failure.IsPerUser && failure.Kind switch
+    public static bool IsConnectionLevel(ImApiException failure) => failure.StopsRun || !failure.IsPerUser && failure.Kind switch
     {
         ImFailureKind.Api => IsConnectionLevelCode(failure.ErrorCode),
         // Every route the module calls is documented: a 404 says the endpoint or the family is wrong, not the users.

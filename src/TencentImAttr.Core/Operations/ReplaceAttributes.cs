@@ -121,10 +121,11 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         var why = again ? " (again: read back different)" : "";
         var sender = new CallSender(_connection, _maxRetry, log);
         var outcomes = new ItemOutcome<SyncResult<AttributeDrift>>[items.Count];
-        IReadOnlyList<string> registered;
+        List<string> registered;
         try
         {
             registered = (await RegisteredAsync(log, cancellationToken).ConfigureAwait(false)).Select(n => n.Name).ToList();
+            if (registered.Count == 0) throw NoNames();
         }
         catch (ImApiException e)
         {
@@ -210,6 +211,20 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         if (Landed(set) && NotGone(remove) is { } removeWhy) return ("set", "remove", removeWhy);
         if (Landed(remove) && NotGone(set) is { } setWhy) return ("remove", "set", setWhy);
         return null;
+    }
+
+    /// <summary>
+    /// An answer without names: the sync removes only registered names, so it would find nothing to remove and report
+    /// every user done (and verified). It stops the run instead, with one error.
+    /// </summary>
+    private ImApiException NoNames()
+    {
+        var api = ImApiRoutes.ApiName(_connection.Service, ImOperation.GetAttributeNames);
+        return new ImApiException(api, ImFailureKind.MalformedResponse, 0, null, 200,
+            $"{api} answered with no attribute names, so -Replace cannot tell which of a user's attributes it manages, and nothing was written. If the app really has none, register them first (Set-ImAppAttributeName); otherwise run the command again.")
+        {
+            StopsRun = true,
+        };
     }
 
     /// <summary>The app's names, read afresh once per command (a stale list would leave a newly registered name on users); a failed read is tried again by the next batch.</summary>
