@@ -60,7 +60,7 @@ internal sealed class SetItem
             hasAttributeColumns = true;
             if (IsTableProperty(p.Key) && (p.Value is IDictionary || ExportedTableText.Check(p.Key, p.Value, user) is not null))
             {
-                bad = p.Value is IDictionary nested ? AddTable(values, nested, user, replace) : ExportedTableText.Check(p.Key, p.Value, user);
+                bad = p.Value is IDictionary nested ? AddTable(values, nested, user, replace, p.Key) : ExportedTableText.Check(p.Key, p.Value, user);
             }
             // An empty CSV cell means "nothing to set here", not "set to empty".
             else if (p.Value is not null && p.Value is not string { Length: 0 })
@@ -90,7 +90,12 @@ internal sealed class SetItem
         return false;
     }
 
-    private static ImInputException? AddTable(Dictionary<string, string> values, IDictionary? table, string user, bool replace)
+    /// <param name="values">Where the checked texts go.</param>
+    /// <param name="table">The table read.</param>
+    /// <param name="user">The user, for messages.</param>
+    /// <param name="replace">-Replace: an empty value removes.</param>
+    /// <param name="column">The input's table property (Attributes...), where the table came with the input; null for -Attribute.</param>
+    private static ImInputException? AddTable(Dictionary<string, string> values, IDictionary? table, string user, bool replace, string? column = null)
     {
         if (table is null) return null;
         // The enumerator's Entry, not foreach's Current: Current is an object, a boxed copy of the entry per attribute.
@@ -107,10 +112,28 @@ internal sealed class SetItem
                 values.Remove(name!);
                 continue;
             }
-            var bad = Add(values, name, entry.Value, user);
+            var bad = column is not null && entry.Value is DateTime or DateTimeOffset
+                ? DateInTable(column, name, entry.Value, user)
+                : Add(values, name, entry.Value, user);
             if (bad is not null) return bad;
         }
         return null;
+    }
+
+    /// <summary>
+    /// A date object inside an input's Attributes table: Get writes values as texts, and ConvertFrom-Json turns a
+    /// date-like text into a date, whose text written back would differ (its format, its time zone). A restore is
+    /// exact or refused, so it is refused, with the ways to keep the text. A date given in -Attribute is meant as a date.
+    /// </summary>
+    private static ImInputException DateInTable(string column, string? name, object value, string user)
+    {
+        var text = value is DateTime d ? d.ToString("o", CultureInfo.InvariantCulture) + " (" + d.Kind + ")" : ((DateTimeOffset)value).ToString("o", CultureInfo.InvariantCulture);
+        return new ImInputException(ErrorIds.AttributeTableDate,
+            $"User '{MessageText.Quote(user)}': the attribute '{MessageText.Quote(name)}' of the {MessageText.Quote(column)} table holds a date object ({text}), not text, so the user is not sent: "
+            + "ConvertFrom-Json makes dates of date-like texts, and writing one back would change the text (its format, its time zone). "
+            + "Keep the texts: read the file with ConvertFrom-Json -AsHashtable -DateKind String (PowerShell 7.5 or later), or back up with Export-Clixml and restore with Import-Clixml (exact on every PowerShell). "
+            + "To send a date on purpose, give it in -Attribute, or as text.",
+            user, ImErrorCategory.InvalidType);
     }
 
     private static ImInputException? Add(Dictionary<string, string> values, string? name, object? value, string user)
