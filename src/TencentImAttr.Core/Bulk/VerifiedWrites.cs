@@ -82,7 +82,7 @@ internal interface IReadBackCheck<TItem, TReadItem, TState>
     /// Null when <paramref name="found"/> holds what <paramref name="item"/> meant; else what differs, each value of
     /// the user's data shown through <paramref name="shown"/> (scrubbed, escaped and quoted).
     /// </summary>
-    ReadBackDifference? Compare(TItem item, TState found, Operations.ReadBackShown shown);
+    ReadBackDifference? Compare(TItem item, TState found, ReadBackShown shown);
 }
 
 /// <summary>
@@ -145,7 +145,7 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
     private readonly IReadBackCalls<TItem, TResult, TReadItem, TState> _calls;
     private readonly IReadBackCheck<TItem, TReadItem, TState> _check;
     private readonly string _readApi;
-    private readonly Operations.ReadBackShown _shown;
+    private readonly ReadBackShown _shown;
     private readonly IClock _clock;
     private readonly VerifyOptions _options;
 
@@ -178,7 +178,7 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
         _calls = calls;
         _check = check;
         _readApi = readApi;
-        _shown = new Operations.ReadBackShown(scrub);
+        _shown = new ReadBackShown(scrub);
         _clock = clock;
         _options = options;
     }

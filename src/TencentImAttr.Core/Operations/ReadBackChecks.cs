@@ -139,25 +139,6 @@ internal sealed class ClearTagsReadBack : IReadBackCheck<GetItem, GetItem, UserT
         found.Tags.Count == 0 ? null : new ReadBackDifference("no tags", ReadBackText.Tags(found.Tags, shown));
 }
 
-/// <summary>
-/// How a check shows the user's data in a mismatch message: values and names alike may come from the service, so both
-/// are scrubbed of the connection's secrets, escaped and shortened when huge (<see cref="MessageText.Quote"/>); a value
-/// is quoted as well.
-/// </summary>
-internal sealed class ReadBackShown
-{
-    private readonly Func<string?, string?> _scrub;
-
-    /// <summary>Shows texts scrubbed by <paramref name="scrub"/> (the connection's scrubber).</summary>
-    public ReadBackShown(Func<string?, string?> scrub) => _scrub = scrub;
-
-    /// <summary>A value: scrubbed, escaped, shortened when huge, in single quotes.</summary>
-    public string Value(string value) => "'" + MessageText.Quote(_scrub(value)) + "'";
-
-    /// <summary>An attribute name: scrubbed, escaped, shortened when huge.</summary>
-    public string Name(string name) => MessageText.Quote(_scrub(name));
-}
-
 /// <summary>How the checks write names, values and lists into a mismatch message.</summary>
 internal static class ReadBackText
 {
