@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TencentImAttr.Core.Bulk;
-using TencentImAttr.Core.Text;
 using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Operations;
