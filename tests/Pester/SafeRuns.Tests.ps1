@@ -178,18 +178,19 @@ Describe 'Restores are exact or refused' {
     }
 
     It 'plain ConvertFrom-Json turns date texts into dates: that user is refused (AttributeTableDate), not written in another format' {
-        $file = Join-Path $TestDrive 'r2.json'
-        Get-ImUserAttribute r2 -Connection $c | ConvertTo-Json | Set-Content $file
+        Set-ImUserAttribute -UserId r5 -Attribute @{ when = '2026-11-22T08:30:00+08:00'; code = '007' } -Connection $c
+        $file = Join-Path $TestDrive 'r5.json'
+        'r5', 'r2' | Get-ImUserAttribute -Connection $c | ConvertTo-Json | Set-Content $file
         $before = Get-Exact r2
-        Remove-ImUserAttribute -UserId r2 -Name $every -Force -Connection $c
+        Remove-ImUserAttribute -UserId r5, r2 -Name $every -Force -Connection $c
 
         (Get-Content $file -Raw | ConvertFrom-Json) | Set-ImUserAttribute -Connection $c -ErrorVariable failed -ErrorAction SilentlyContinue
         $failed.Count | Should -Be 1
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'AttributeTableDate,*'
-        $failed[0].TargetObject | Should -Be 'r2'
-        $failed[0].Exception.Message | Should -BeLike "*'since'*-DateKind String*Export-Clixml*"
-        Get-Exact r2 | Should -BeExactly ''                                 # nothing written for it
-        $before | Should -Match 'since=2026-01-01'
+        $failed[0].TargetObject | Should -Be 'r5'
+        $failed[0].Exception.Message | Should -BeLike "*'when'*-DateKind String*Export-Clixml*"
+        Get-Exact r5 | Should -BeExactly ''                                 # nothing written for it
+        Get-Exact r2 | Should -BeExactly $before                            # no date-like text there: exact
     }
 
     It 'a date given directly in -Attribute keeps the documented ISO 8601 text' {

@@ -205,7 +205,16 @@ public sealed class ConnectImAppCommand : PSCmdlet
     private void Fail(ErrorRecord record)
     {
         _failure = record.FullyQualifiedErrorId;
-        if (!NoDefault) record.ErrorDetails = new ErrorDetails(Core.Text.MessageText.Sentence(record.Exception.Message) + " " + ImSession.FailedConnectNote);
+        if (!NoDefault)
+        {
+            var note = ImSession.FailedConnectNote;
+            Exception noted = record.Exception switch
+            {
+                ImApiException e => e.WithNote(note),
+                var other => new ArgumentException(Core.Text.MessageText.Sentence(other.Message) + " " + note, other),
+            };
+            record = new ErrorRecord(noted, record.FullyQualifiedErrorId, record.CategoryInfo.Category, record.TargetObject);
+        }
         ThrowTerminatingError(record);
     }
 
