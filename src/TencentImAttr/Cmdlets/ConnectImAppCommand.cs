@@ -29,6 +29,13 @@ namespace TencentImAttr.Cmdlets;
 /// -Parallel, thread jobs, runspace pools) do not see it. Pass it to them with -Connection ($using:c), from -PassThru.
 /// </para>
 /// <para>
+/// A Connect-ImApp that fails (a wrong key, region or identifier, an expired UserSig, an HTTP 404 from the wrong
+/// endpoint or API family, bad settings) leaves this runspace with no connection: the previous one is gone, and the
+/// TENCENTIM_* variables are not read in this runspace until a Connect-ImApp succeeds or Disconnect-ImApp runs, so a
+/// command meant for the new app fails with NotConnected instead of writing to another. With -NoDefault the session's
+/// connection is never touched, so a failure leaves it as it was.
+/// </para>
+/// <para>
 /// The connection holds the app's call-rate quota (-CallsPerSecond, per API): every command of the session shares
 /// it, so that commands run one after another, or piped into each other, stay within the quota together.
 /// </para>
