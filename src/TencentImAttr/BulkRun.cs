@@ -93,9 +93,19 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
         if (_summaryWritten) return;
         _summaryWritten = true;
         var name = _cmdlet.MyInvocation.MyCommand.Name;
-        var record = new InformationRecord(_engine.Summary(name, stopped), name);
+        var summary = _engine.Summary(name, stopped);
+        summary.WhatIf = _cmdlet is ImBulkCmdlet { WhatIfRun: true };
+        // A read of unknown outcome changes nothing: only writes can land late.
+        if (_cmdlet is not ImWriteCmdlet) summary.UnknownAttempts = 0;
+        var record = new InformationRecord(summary, name);
         record.Tags.AddRange(SummaryTags);
         _cmdlet.WriteInformation(record);
+        if (summary.UnknownAttempts > 0)
+        {
+            _cmdlet.WriteWarning(string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                "{0:N0} user(s) had a write attempt of unknown outcome (a timeout, or a connection cut after the request went out) and were not read back: the service may still run that call late, over what they hold now. Check them with -Verify (run the same input again with -Verify, which reads each user back after its write).",
+                summary.UnknownAttempts));
+        }
     }
 
     public void Dispose() => _engine.Dispose();

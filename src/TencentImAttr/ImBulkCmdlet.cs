@@ -74,7 +74,7 @@ public abstract class ImBulkCmdlet : ImCmdlet
     private protected bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
     /// <summary>Whether ShouldProcess answers what-if: -WhatIf given, or $WhatIfPreference where it is not.</summary>
-    private protected bool WhatIfRun => Confirmation.WhatIf(this);
+    internal bool WhatIfRun => Confirmation.WhatIf(this);
 
     /// <summary>The cmdlet's run: its operation, how it reads a record, what it asks before sending.</summary>
     private protected abstract IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry);

@@ -14,16 +14,9 @@ namespace TencentImAttr;
 /// </summary>
 public static class ViewText
 {
-    private static readonly char[] Separators = { '=', ';', ',', '\'', '"' };
-
     /// <summary>One text: as it is when plain, else in single quotes (a quote doubled), control characters escaped.</summary>
-    public static string Value(object? value)
-    {
-        var text = value is null ? "" : System.Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-        var escaped = MessageText.Escape(text);
-        var plain = text.Length > 0 && escaped == text && text.IndexOfAny(Separators) < 0 && text.Trim() == text;
-        return plain ? text : "'" + escaped.Replace("'", "''") + "'";
-    }
+    public static string Value(object? value) =>
+        DisplayText.Value(value is null ? "" : System.Convert.ToString(value, CultureInfo.InvariantCulture));
 
     /// <summary>A table's pairs as <c>name=value; name=value</c>, each side shown by <see cref="Value"/>.</summary>
     public static string Pairs(IDictionary? table)
@@ -56,11 +49,7 @@ public static class ViewText
         return sb.ToString();
     }
 
-    private static string Side(string text)
-    {
-        var shown = Value(text);
-        return shown == text && text.Contains("->") ? "'" + text + "'" : shown;
-    }
+    private static string Side(string text) => DisplayText.Side(text);
 
     /// <summary>A list as <c>a, b, c</c>, each shown by <see cref="Value"/>.</summary>
     public static string List(IEnumerable? items) =>

@@ -133,9 +133,14 @@ Get-ImUserAttribute -UserId a, b 6>$null | Out-Null
         $data = (Get-Summary $info).MessageData
         $data.Stopped | Should -BeTrue
         $data.Users | Should -Be 251
-        $data.Done | Should -Be 150
+        # The summary counts what the stop error counts: the 150 done before it, and the users after it whose call
+        # was already out and landed (issue 22: a stopped run's summary and its error agree).
+        $stop = $caught.Exception
+        $stop.DoneBeforeStop | Should -Be 150
+        $data.Done | Should -Be (150 + $stop.Applied.Count)
+        $data.StoppedBeforeSending | Should -Be $stop.NotSent.Count
         $data.FailedByErrorId['UserIdEmpty'] | Should -Be 1
-        "$data" | Should -BeLike 'Set-ImUserAttribute (stopped early): 251 users in, 150 done, 1 failed (UserIdEmpty 1)*'
+        "$data" | Should -BeLike "Set-ImUserAttribute (stopped early): 251 users in, $($data.Done) done, 1 failed (UserIdEmpty 1), 0 outcome unknown, $($stop.NotSent.Count) not sent (the command stopped first)*"
     }
 
     It 'is written when a downstream Select-Object -First stops the command' {

@@ -77,12 +77,12 @@ Describe 'Exports that round-trip' {
         Get-StoreText $target.Service $users | Should -Be $expected
     }
 
-    It 'restores exactly the exported values through ConvertTo-Json and ConvertFrom-Json' {
+    It 'restores exactly the exported values through ConvertTo-Json and ConvertFrom-Json -AsHashtable -DateKind String (the README''s recipe)' {
         $json = Join-Path $TestDrive 'attributes.json'
         Get-ImUserAttribute -UserId $users | ConvertTo-Json | Set-Content $json -Encoding utf8
 
         $target = Connect-FakeApp
-        (Get-Content $json -Raw | ConvertFrom-Json) | Set-ImUserAttribute
+        Get-Content $json -Raw | ConvertFrom-Json -AsHashtable -DateKind String | Set-ImUserAttribute
 
         Get-StoreText $target.Service $users | Should -Be $expected
     }

@@ -109,6 +109,9 @@ internal sealed class ImApiClient
         }
     }
 
+    // A documented route that is not there says the endpoint or the family is wrong, for every call alike.
+    private const string NotFoundAdvice = " The service has no such route: the connection points at the wrong place, or at the other API family (Connect-ImApp -Service AllMemberPush or Push, -BaseUri, -Region).";
+
     private TResponse Parse<TResponse>(string apiName, int status, string? reason, byte[] content, JsonTypeInfo<TResponse> responseType)
         where TResponse : ApiEnvelope
     {
@@ -116,7 +119,8 @@ internal sealed class ImApiClient
         if (status != 200)
         {
             throw new ImApiException(apiName, ImFailureKind.Http, 0, null, status,
-                $"{apiName}: HTTP {status} {_endpoint.Scrubber.ForMessage(reason)}" + (content.Length > 0 ? $"; the response began: {Excerpt()}" : "; the response was empty."));
+                $"{apiName}: HTTP {status} {_endpoint.Scrubber.ForMessage(reason)}" + (content.Length > 0 ? $"; the response began: {Excerpt()}" : "; the response was empty.")
+                + (status == 404 ? NotFoundAdvice : ""));
         }
         // Malformed answers are treated as transient: the operations are idempotent, and a proxy page or a cut
         // connection is usually gone on the next try.

@@ -73,6 +73,9 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private bool _progressShown;
     private long? _total;
     private long _received, _succeeded, _failed, _declined, _pendingItems, _peakPendingItems;
+    // A stopped run's users past the stopping point (applied, outcome unknown, not sent), counted as its stop error
+    // counts them, so that the summary and the error agree; and users done or failed after an attempt of unknown outcome.
+    private long _heldApplied, _heldUnknown, _heldNotSent, _unknownAttempts;
     private int _inFlight, _peakInFlight;
 
     /// <summary>
@@ -113,12 +116,15 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
 
     /// <summary>What the run did so far: its summary for <paramref name="operation"/>.</summary>
     public BulkRunSummary Summary(string operation, bool stopped) =>
-        new(operation, _received, _succeeded, new Dictionary<string, long>(_failedByErrorId, StringComparer.Ordinal), _declined,
+        new(operation, _received, _succeeded + _heldApplied, new Dictionary<string, long>(_failedByErrorId, StringComparer.Ordinal), _declined,
             Counters.Retries, Counters.PaceAdjustments, _clock.Elapsed - _started, stopped, Counters.ReadCalls, Counters.WriteCalls, Counters.Drifted)
         {
             // -Verify's counts, where the operation verifies (VerifiedWrites counts them through the call log).
             Verified = _operation is IVerifyingOperation ? Counters.Verified : null,
             Mismatched = _operation is IVerifyingOperation ? Counters.Mismatched : null,
+            OutcomeUnknown = _heldUnknown,
+            StoppedBeforeSending = _heldNotSent,
+            UnknownAttempts = _unknownAttempts,
         };
 
     /// <summary>Adds a valid item; may send a batch, wait for room, and emit finished outcomes.</summary>
@@ -287,7 +293,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             }
             foreach (var outcome in outcomes)
             {
-                if (outcome.Failure?.Exception is ImApiException e && ResponseClassifier.IsConnectionLevel(e))
+                if (ConnectionLevel(outcome.Failure))
                 {
                     // The first such failure stops the run: no other call starts, whatever its place in the order.
                     if (Interlocked.CompareExchange(ref _brokenConnection, outcome.Failure, null) is null) _stopSending.Cancel();
@@ -317,6 +323,10 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             _callSlots.Release();
         }
     }
+
+    /// <summary>Whether a failure stops the run: its call's failure, or the one it wraps (a ReplacePartlyApplied's refused remove).</summary>
+    private static bool ConnectionLevel(ItemFailure? failure) =>
+        (failure?.Exception as ImApiException ?? failure?.Exception.InnerException as ImApiException) is { } e && ResponseClassifier.IsConnectionLevel(e);
 
     /// <summary>Emits the finished slots at the head of the queue; with <paramref name="block"/>, first waits for the head.</summary>
     private void Pump(bool block)
@@ -390,6 +400,8 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
                 failure = outcome.Failure;
                 result = outcome.Result;
                 declined = outcome.Declined;
+                // Without -Verify nothing read such a user back: a stale call may still land over what it holds.
+                if (outcome.HadUnknownAttempt && !declined && _operation is not IVerifyingOperation) _unknownAttempts++;
             }
             if (declined)
             {
@@ -403,6 +415,8 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
                 try
                 {
                     _sink.OnFailure(failure);
+                    // A failure that still changed something (ReplacePartlyApplied: its set landed) writes what did.
+                    if (result is not null) _sink.OnResult(result);
                 }
                 catch (StopRequestedException stop)
                 {
@@ -480,11 +494,15 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         foreach (var entry in _gathering.Entries)
         {
             Hold(-1);
-            Count(account, entry, entry.Failure ?? (entry.Item is null ? null : ItemFailure.Unsent(_operation.UserIdOf(entry.Item), false)), _gathering.Entries);
+            // A repeat of a user (no item of its own) was not sent either.
+            Count(account, entry, entry.Failure ?? ItemFailure.Unsent(UserOf(entry, null, _gathering.Entries) ?? "", false), _gathering.Entries);
         }
         _gathering = new Slot(_options.BatchSize);
         DrainLog();
-        return RunStop.Exception(cause, inner, why, stoppedAt, _succeeded, _received, account);
+        var failed = 0L;
+        foreach (var count in _failedByErrorId.Values) failed += count;
+        var totals = new RunTotals(_succeeded + _heldApplied, failed, _heldUnknown, _heldNotSent + _declined);
+        return RunStop.Exception(cause, inner, why, stoppedAt, _succeeded, _received, account, totals);
     }
 
     /// <summary>An outcome's failure for a stopped run's accounting: a declined write was not sent.</summary>
@@ -495,10 +513,27 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private void Count(RunAccount account, Entry entry, ItemFailure? failure, List<Entry>? entries = null)
     {
         var user = UserOf(entry, failure, entries);
-        if (failure is null) account.Add(account.Applied, user);
-        else if (failure.OutcomeUnknown) account.Add(account.OutcomeUnknown, user);
-        else if (failure.NotSent) account.Add(account.NotSent, user);
-        else account.Add(account.Failed, user);
+        // The summary counts every entry, as it counts the users written before the stop; the lists hold each user once.
+        if (failure is null)
+        {
+            account.Add(account.Applied, user);
+            _heldApplied++;
+        }
+        else if (failure.OutcomeUnknown)
+        {
+            account.Add(account.OutcomeUnknown, user);
+            _heldUnknown++;
+        }
+        else if (failure.NotSent)
+        {
+            account.Add(account.NotSent, user);
+            _heldNotSent++;
+        }
+        else
+        {
+            account.Add(account.Failed, user);
+            _failedByErrorId[failure.ErrorId] = _failedByErrorId.TryGetValue(failure.ErrorId, out var count) ? count + 1 : 1;
+        }
     }
 
     private string? UserOf(Entry entry, ItemFailure? failure, List<Entry>? entries = null)

@@ -77,7 +77,7 @@ internal readonly struct ItemOutcome<TResult>
     /// </summary>
     public bool Declined { get; }
 
-    /// <summary>The result, on success.</summary>
+    /// <summary>The result, on success; on a failure made with <see cref="FailedWith"/>, what it still changed.</summary>
     public TResult? Result { get; }
 
     /// <summary>The failure, otherwise.</summary>
@@ -100,6 +100,9 @@ internal readonly struct ItemOutcome<TResult>
 
     /// <summary>A failure.</summary>
     public static ItemOutcome<TResult> Failed(ItemFailure failure) => new(null, failure);
+
+    /// <summary>A failure that still changed something: <paramref name="partial"/> says what (written after the error, where results are written).</summary>
+    public static ItemOutcome<TResult> FailedWith(ItemFailure failure, TResult partial) => new(partial, failure);
 
     /// <summary>A write declined at its question; <paramref name="wouldBe"/> is what it would have done.</summary>
     public static ItemOutcome<TResult> DeclinedWith(TResult? wouldBe) => new(wouldBe, null, declined: true);

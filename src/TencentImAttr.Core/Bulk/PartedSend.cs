@@ -57,10 +57,28 @@ internal static class PartedSend
                 var i = carried[k];
                 var answer = answers[k];
                 unknown[i] |= answer.HadUnknownAttempt;
-                if (answer.Failure is not null) (outcomes[i], done[i]) = (answer, true);
+                if (answer.Failure is not null) (outcomes[i], done[i]) = (WithLanded(operation, items[i], parts[i], round, answer), true);
                 else if (round == PartCount(parts[i]) - 1) (outcomes[i], done[i]) = (ItemOutcome<TResult>.Success(operation.Rejoined(items[i], answer.Result!)), true);
             }
         }
+    }
+
+    /// <summary>A parted item's failure, its message saying what of the item landed in the calls before (the operation words it).</summary>
+    private static ItemOutcome<TResult> WithLanded<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation,
+        TItem whole, IReadOnlyList<TItem>? parts, int failedPart, ItemOutcome<TResult> answer)
+        where TItem : class
+        where TResult : class
+        where TResponse : ApiEnvelope
+    {
+        if (parts is not { Count: > 1 } || answer.Failure is not { } failure || operation.PartsLanded(whole, parts, failedPart) is not { } note) return answer;
+        var exception = failure.Exception switch
+        {
+            Errors.ImApiException e => e.WithNote(note),
+            System.OperationCanceledException c => new System.OperationCanceledException(Text.MessageText.Sentence(c.Message) + " " + note),
+            var other => other,
+        };
+        var noted = ItemOutcome<TResult>.Failed(new ItemFailure(exception, failure.ErrorId, failure.Category, failure.TargetObject, failure.OutcomeUnknown));
+        return answer.HadUnknownAttempt ? noted.AfterUnknownAttempt() : noted;
     }
 
     private static int PartCount<TItem>(IReadOnlyList<TItem>? parts) => parts is null || parts.Count == 0 ? 1 : parts.Count;

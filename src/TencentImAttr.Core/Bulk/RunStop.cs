@@ -45,18 +45,37 @@ internal enum StopCause
     Refused,
 }
 
+/// <summary>A stopped run's counts over all its input, as its summary gives them: done (applied included), failed, outcome unknown, not sent.</summary>
+internal readonly struct RunTotals
+{
+    public RunTotals(long done, long failed, long outcomeUnknown, long notSent)
+    {
+        Done = done;
+        Failed = failed;
+        OutcomeUnknown = outcomeUnknown;
+        NotSent = notSent;
+    }
+
+    public long Done { get; }
+    public long Failed { get; }
+    public long OutcomeUnknown { get; }
+    public long NotSent { get; }
+}
+
 /// <summary>The terminating error of a run that stopped early: what stopped it, what to do, and what became of the input.</summary>
 internal static class RunStop
 {
     /// <summary>The exception, its message giving the counts.</summary>
-    public static ImRunStoppedException Exception(ItemFailure cause, Exception inner, StopCause why, long stoppedAt, long succeeded, long received, RunAccount account)
+    public static ImRunStoppedException Exception(ItemFailure cause, Exception inner, StopCause why, long stoppedAt, long succeeded, long received, RunAccount account, RunTotals totals)
     {
         var byCaller = why == StopCause.Caller;
         var n = CultureInfo.InvariantCulture;
         var held = string.Format(n, "{0:N0} applied, {1:N0} failed, {2:N0} outcome unknown (timed out or cut after sending), {3:N0} not sent",
             account.Applied.Count, account.Failed.Count, account.OutcomeUnknown.Count, account.NotSent.Count);
         var unread = "; input not yet read was not taken";
-        var lists = " The exception (ImRunStoppedException) lists the user ids in Applied, Failed, OutcomeUnknown and NotSent; StoppedAt counts the input items written before the stop.";
+        var inAll = string.Format(n, " In all (the run's summary counts the same): {0:N0} done, {1:N0} failed, {2:N0} outcome unknown, {3:N0} not sent.",
+            totals.Done, totals.Failed, totals.OutcomeUnknown, totals.NotSent);
+        var lists = inAll + " The exception (ImRunStoppedException) lists the user ids in Applied, Failed, OutcomeUnknown and NotSent; StoppedAt counts the input items written before the stop.";
         string message;
         if (byCaller)
         {
@@ -70,7 +89,8 @@ internal static class RunStop
         }
         else
         {
-            message = string.Format(n, "{0} The connection is wrong, so the command stopped: nothing more was sent after this failure, and the calls already out were let finish. Of the {1:N0} user(s) read: {2:N0} done before the stop, and of the {3:N0} held then: {4}{5}.{6}",
+            var reason = cause.Exception is ImApiException { StopsRun: true } ? "Every user would fail the same way" : "The connection is wrong";
+            message = string.Format(n, "{0} " + reason + ", so the command stopped: nothing more was sent after this failure, and the calls already out were let finish. Of the {1:N0} user(s) read: {2:N0} done before the stop, and of the {3:N0} held then: {4}{5}.{6}",
                 cause.Message, received, succeeded, account.Count, held, unread, lists);
         }
         return new ImRunStoppedException(message, inner, cause.ErrorId, cause.Category, why == StopCause.Connection ? null : cause.TargetObject, byCaller, stoppedAt, succeeded, account);

@@ -82,7 +82,7 @@ internal interface IReadBackCheck<TItem, TReadItem, TState>
     /// Null when <paramref name="found"/> holds what <paramref name="item"/> meant; else what differs, each value of
     /// the user's data shown through <paramref name="shown"/> (scrubbed, escaped and quoted).
     /// </summary>
-    ReadBackDifference? Compare(TItem item, TState found, Func<string, string> shown);
+    ReadBackDifference? Compare(TItem item, TState found, ReadBackShown shown);
 }
 
 /// <summary>
@@ -145,7 +145,7 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
     private readonly IReadBackCalls<TItem, TResult, TReadItem, TState> _calls;
     private readonly IReadBackCheck<TItem, TReadItem, TState> _check;
     private readonly string _readApi;
-    private readonly Func<string?, string?> _scrub;
+    private readonly ReadBackShown _shown;
     private readonly IClock _clock;
     private readonly VerifyOptions _options;
 
@@ -178,7 +178,7 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
         _calls = calls;
         _check = check;
         _readApi = readApi;
-        _scrub = scrub;
+        _shown = new ReadBackShown(scrub);
         _clock = clock;
         _options = options;
     }
@@ -345,14 +345,11 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
                     _outcomes[i] = ItemOutcome<TResult>.Failed(Context(failure, "written, but reading it back to verify it failed: "));
                     continue;
                 }
-                compared.Add((i, _owner._check.Compare(_items[i], reads[k].Result!, Shown)));
+                compared.Add((i, _owner._check.Compare(_items[i], reads[k].Result!, _owner._shown)));
             }
             if (count) _log.Counters.AddVerified(compared.Count);
             return compared;
         }
-
-        /// <summary>A user's value in a message: scrubbed of secrets, escaped, shortened when huge, and quoted.</summary>
-        private string Shown(string value) => "'" + MessageText.Quote(_owner._scrub(value)) + "'";
 
         /// <summary>A failure of a user's verification step, its message saying which step; its id, category and target are the failure's.</summary>
         private static ItemFailure Context(ItemFailure failure, string step)

@@ -25,6 +25,10 @@ internal static class ImSession
     private sealed class Slot
     {
         public ImConnection? Connection;
+
+        // Why the scope has no connection on purpose: its last Connect-ImApp failed. The environment is not read
+        // then, so that a script that meant app B never writes to the app the variables name.
+        public string? FailedConnect;
     }
 
     private static readonly object Gate = new();
@@ -38,6 +42,31 @@ internal static class ImSession
         lock (Gate) return Scopes.TryGetValue(scope, out var slot) ? slot.Connection : null;
     }
 
+    /// <summary>What <see cref="MarkFailed"/> tells the caller, for the failed Connect-ImApp's own error.</summary>
+    public const string FailedConnectNote =
+        "This runspace has no connection now: the previous one is gone, and the TENCENTIM_* environment variables are not used here until a Connect-ImApp succeeds or Disconnect-ImApp runs, so later commands fail with NotConnected instead of writing to another app.";
+
+    /// <summary>
+    /// A Connect-ImApp in <paramref name="scope"/> failed: the scope's connection is dropped (not disposed, for the
+    /// reason given at <see cref="SetCurrent"/>), and the environment fallback is off in this scope until
+    /// <see cref="SetCurrent"/> or <see cref="Clear"/>. <paramref name="why"/> (the failure's id) is named by later errors.
+    /// </summary>
+    public static void MarkFailed(object scope, string why)
+    {
+        lock (Gate)
+        {
+            var slot = Scopes.GetValue(scope, _ => new Slot());
+            slot.Connection = null;
+            slot.FailedConnect = why;
+        }
+    }
+
+    /// <summary>The id of the failure of the last Connect-ImApp of <paramref name="scope"/>, while the scope has no connection because of it; else null.</summary>
+    public static string? FailedConnectIn(object scope)
+    {
+        lock (Gate) return Scopes.TryGetValue(scope, out var slot) ? slot.FailedConnect : null;
+    }
+
     /// <summary>
     /// Makes <paramref name="connection"/> the connection of <paramref name="scope"/>. The one it replaces is not
     /// disposed: a script may still hold it for -Connection, and another runspace may be using it right now.
@@ -46,7 +75,9 @@ internal static class ImSession
     {
         lock (Gate)
         {
-            Scopes.GetValue(scope, _ => new Slot()).Connection = connection;
+            var slot = Scopes.GetValue(scope, _ => new Slot());
+            slot.Connection = connection;
+            slot.FailedConnect = null;
         }
     }
 
@@ -61,6 +92,11 @@ internal static class ImSession
         if (explicitConnection is not null) return explicitConnection;
         var current = CurrentIn(scope);
         if (current is not null) return current;
+        if (FailedConnectIn(scope) is { } failed)
+        {
+            throw new InvalidOperationException(
+                $"Not connected: the last Connect-ImApp in this runspace failed ({failed}), so this runspace has no connection, and the TENCENTIM_* environment variables are not used here until a Connect-ImApp succeeds or Disconnect-ImApp runs. Connect again, pass -Connection, or run Disconnect-ImApp to use the environment variables.");
+        }
         getEnvironment ??= Environment.GetEnvironmentVariable;
         var fingerprint = Fingerprint(getEnvironment);
         lock (Gate)
@@ -122,7 +158,8 @@ internal static class ImSession
 
     /// <summary>
     /// Forgets the connection of <paramref name="scope"/> (left to the garbage collector, for the reason above), and the
-    /// one built from the environment, which is made again from the variables when next needed.
+    /// one built from the environment, which is made again from the variables when next needed. A failed
+    /// Connect-ImApp's block on the environment goes too.
     /// </summary>
     public static void Clear(object scope)
     {

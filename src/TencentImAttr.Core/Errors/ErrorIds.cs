@@ -45,6 +45,7 @@ internal static class ErrorIds
     internal const string AttributeValueUnsupportedType = "AttributeValueUnsupportedType";
     internal const string AttributeSetEmpty = "AttributeSetEmpty";
     internal const string AttributeTableAsText = "AttributeTableAsText";
+    internal const string AttributeTableDate = "AttributeTableDate";
     internal const string NameListEmpty = "NameListEmpty";
     internal const string InputObjectNoUserId = "InputObjectNoUserId";
     internal const string InputObjectNull = "InputObjectNull";

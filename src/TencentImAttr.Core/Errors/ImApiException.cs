@@ -61,6 +61,12 @@ public sealed class ImApiException : Exception
     /// <summary>Set on the failure of one user named in an ErrorList: it says nothing about the connection.</summary>
     internal bool IsPerUser { get; set; }
 
+    /// <summary>
+    /// Set where the failure would strike every user of the run alike though the connection's settings may be right
+    /// (an empty answer to the sync's read of the app's names): the run stops on it, as on a connection-level failure.
+    /// </summary>
+    internal bool StopsRun { get; set; }
+
     /// <summary>For a transport failure, what the exception chain said about its cause (read before the chain was dropped).</summary>
     internal TransportFault TransportFault { get; set; }
 
@@ -93,11 +99,15 @@ public sealed class ImApiException : Exception
 
     /// <summary>The same failure with the number of attempts it took in its message.</summary>
     internal ImApiException AfterAttempts(int attempts) =>
-        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Message + $" (after {attempts} attempts)", InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser };
+        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Message + $" (after {attempts} attempts)", InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser, StopsRun = StopsRun };
+
+    /// <summary>The same failure with <paramref name="note"/> after its message (what became of the rest of the item).</summary>
+    internal ImApiException WithNote(string note) =>
+        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Text.MessageText.Sentence(Message) + " " + note, InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser, StopsRun = StopsRun };
 
     /// <summary>The same failure with <paramref name="context"/> put before its message (what the call was for).</summary>
     internal ImApiException WithContext(string context) =>
-        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, context + Message, InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser };
+        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, context + Message, InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser, StopsRun = StopsRun };
 
     /// <summary>An error the service reported in its envelope (or, for one user, in an ErrorList): what it means and what to do.</summary>
     internal static ImApiException FromCode(string apiName, int code, string? info)

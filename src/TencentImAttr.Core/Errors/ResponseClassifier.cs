@@ -67,13 +67,17 @@ internal static class ResponseClassifier
     /// Whether a call's final failure (after its retries and any renewal) says the connection, not the users, is wrong,
     /// so that every other call would fail the same way: the UserSig errors (70001-70020, 70050, 70052), a bad or
     /// disabled app, request, plan or address (60006, 60016, 60017, 60020, 60021), a missing administrator permission
-    /// (90009), the Push service's feature not enabled (90045), a name that does not resolve, a TLS failure, a refused
+    /// (90009), the Push service's feature not enabled (90045), HTTP 404 (a documented route that is not there: the
+    /// wrong endpoint, or the other API family), a name that does not resolve, a TLS failure, a refused
     /// connection, a closed connection object.
-    /// Per-user codes of an ErrorList are never connection-level: they name one user.
+    /// Per-user codes of an ErrorList are never connection-level: they name one user. A failure marked
+    /// <see cref="ImApiException.StopsRun"/> (it would strike every user alike) counts as one too.
     /// </summary>
-    public static bool IsConnectionLevel(ImApiException failure) => !failure.IsPerUser && failure.Kind switch
+    public static bool IsConnectionLevel(ImApiException failure) => failure.StopsRun || !failure.IsPerUser && failure.Kind switch
     {
         ImFailureKind.Api => IsConnectionLevelCode(failure.ErrorCode),
+        // Every route the module calls is documented: a 404 says the endpoint or the family is wrong, not the users.
+        ImFailureKind.Http => failure.HttpStatus == 404,
         ImFailureKind.Transport => failure.InnerException is ObjectDisposedException || failure.TransportFault != TransportFault.Other,
         _ => false,
     };

@@ -46,6 +46,28 @@ public sealed class BulkRunSummary
     /// <summary>Users not sent because their call was declined (-WhatIf, or "No" at a -Confirm prompt).</summary>
     public long NotSent { get; }
 
+    /// <summary>
+    /// A stopped run: users it held that were never sent, because the run stopped first (the stop error's "not sent"
+    /// and its NotSent list). 0 for a run that went to its end.
+    /// </summary>
+    public long StoppedBeforeSending { get; internal set; }
+
+    /// <summary>
+    /// A stopped run: users whose last attempt timed out or was cut after sending when the run stopped, so that they
+    /// may or may not have been applied (the stop error's OutcomeUnknown list). 0 for a run that went to its end.
+    /// </summary>
+    public long OutcomeUnknown { get; internal set; }
+
+    /// <summary>
+    /// Users done or failed after a write attempt of unknown outcome (a timeout, a connection cut after the request
+    /// went out) that no read-back checked (the run had no -Verify): the service may still run that call late, over
+    /// what the user holds now. The command warns when there are any; check them with -Verify.
+    /// </summary>
+    public long UnknownAttempts { get; internal set; }
+
+    /// <summary>The run was a preview (-WhatIf): nothing was written, and declined users are those that would change.</summary>
+    public bool WhatIf { get; internal set; }
+
     /// <summary>Calls sent again after a transient failure.</summary>
     public long Retries { get; }
 
@@ -85,7 +107,9 @@ public sealed class BulkRunSummary
     /// <summary>
     /// The one line shown: "Set-ImUserAttribute: 10,000 users in, 9,990 done, 10 failed (UserNotFound 10), 2 retries,
     /// 0 pace adjustments, 100 read calls, 3 write calls, 8.1 s, 1,233 users/s"; a -Replace sync adds "120 drifted" after
-    /// the failures, and -Verify "9,990 verified (3 differed and were sent again)".
+    /// the failures, and -Verify "9,990 verified (3 differed and were sent again)". A stopped run adds its users of
+    /// unknown outcome and those not sent, the same counts as its stop error; a run with unverified attempts of unknown
+    /// outcome says how many; under -WhatIf the declined users are those that "would change".
     /// </summary>
     public override string ToString()
     {
@@ -93,10 +117,24 @@ public sealed class BulkRunSummary
         var failed = Failed == 0
             ? "0 failed"
             : string.Format(c, "{0:N0} failed ({1})", Failed, string.Join(", ", FailedByErrorId.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Format(c, "{0} {1:N0}", p.Key, p.Value))));
-        var notSent = NotSent == 0 ? "" : string.Format(c, ", {0:N0} not sent (declined)", NotSent);
-        var drifted = Drifted is { } d ? string.Format(c, ", {0:N0} drifted", d) : "";
+        string outcomes;
+        if (WhatIf)
+        {
+            // Nothing was written: the declined users are the run's preview, not users left undone.
+            outcomes = string.Format(c, "{0:N0} would change{1}, {2}", NotSent, Done == 0 ? "" : string.Format(c, ", {0:N0} need no write", Done), failed);
+        }
+        else
+        {
+            var notSent = NotSent == 0 ? "" : string.Format(c, ", {0:N0} not sent (declined)", NotSent);
+            var stoppedPart = Stopped || OutcomeUnknown + StoppedBeforeSending > 0
+                ? string.Format(c, ", {0:N0} outcome unknown, {1:N0} not sent (the command stopped first)", OutcomeUnknown, StoppedBeforeSending)
+                : "";
+            var drifted = Drifted is { } d ? string.Format(c, ", {0:N0} drifted", d) : "";
+            outcomes = string.Format(c, "{0:N0} done, {1}{2}{3}{4}", Done, failed, notSent, stoppedPart, drifted);
+        }
         var verified = Verified is { } v ? string.Format(c, ", {0:N0} verified ({1:N0} differed and were sent again)", v, Mismatched ?? 0) : "";
-        return string.Format(c, "{0}{1}: {2:N0} users in, {3:N0} done, {4}{5}{6}{7}, {8:N0} retries, {9:N0} pace adjustments, {10:N0} read calls, {11:N0} write calls, {12:0.0} s, {13:N0} users/s",
-            Operation, Stopped ? " (stopped early)" : "", Users, Done, failed, notSent, drifted, verified, Retries, PaceAdjustments, ReadCalls, WriteCalls, Elapsed.TotalSeconds, UsersPerSecond);
+        var unknown = UnknownAttempts == 0 ? "" : string.Format(c, ", {0:N0} had an attempt of unknown outcome (not verified: check them with -Verify)", UnknownAttempts);
+        return string.Format(c, "{0}{1}: {2:N0} users in, {3}{4}{5}, {6:N0} retries, {7:N0} pace adjustments, {8:N0} read calls, {9:N0} write calls, {10:0.0} s, {11:N0} users/s",
+            Operation, WhatIf ? " -WhatIf (nothing written)" : Stopped ? " (stopped early)" : "", Users, outcomes, verified, unknown, Retries, PaceAdjustments, ReadCalls, WriteCalls, Elapsed.TotalSeconds, UsersPerSecond);
     }
 }

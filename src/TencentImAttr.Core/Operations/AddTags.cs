@@ -27,6 +27,9 @@ internal sealed class AddTagsOperation : TagListOperation
     /// <inheritdoc />
     public override ImOperation Operation => ImOperation.AddTags;
 
+    /// <inheritdoc />
+    protected override string Done => "added";
+
     /// <summary>A replace must be one call: two would leave the user with only the last part.</summary>
     protected override int PartSize => _replace ? 0 : InputRules.MaxTagsPerAdd;
 

@@ -13,6 +13,11 @@ namespace TencentImAttr.Core.Operations;
 /// </summary>
 internal static class AttributeRows
 {
+    /// <summary>Where rows cannot hold the names: the exact ways to back up and restore the tables instead.</summary>
+    private const string ExactWithoutRows =
+        "export without -AsRow, keeping the Attributes tables: Get-ImUserAttribute | Export-Clixml backup.xml, restored with Import-Clixml backup.xml | Set-ImUserAttribute (exact on every PowerShell); "
+        + "or ConvertTo-Json, restored with ConvertFrom-Json -AsHashtable -DateKind String (PowerShell 7.5 or later; plain ConvertFrom-Json refuses names that differ only in case, and makes dates of date-like texts).";
+
     /// <summary>The column that names the user.</summary>
     public const string UserIdColumn = "UserId";
 
@@ -28,13 +33,13 @@ internal static class AttributeRows
             if (PipelineRecord.UserIdProperties.Contains(name, StringComparer.OrdinalIgnoreCase)
                 || SetItem.TableProperties.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                return $"The app's attribute name '{name}' is also a column that Set-ImUserAttribute reads as the user or as a whole table, so rows cannot hold it: export without -AsRow (ConvertTo-Json keeps the Attributes tables).";
+                return $"The app's attribute name '{Text.MessageText.Quote(name)}' is also a column that Set-ImUserAttribute reads as the user or as a whole table, so rows cannot hold it: " + ExactWithoutRows;
             }
         }
         var clash = AttributeNameCase.FirstClash(registeredNames);
         return clash is null
             ? null
-            : $"The app's attribute names '{clash.Value.First}' and '{clash.Value.Second}' differ only in case, and PowerShell's property names (CSV headers) ignore case, so rows cannot hold both: export without -AsRow (ConvertTo-Json keeps the Attributes tables).";
+            : $"The app's attribute names '{Text.MessageText.Quote(clash.Value.First)}' and '{Text.MessageText.Quote(clash.Value.Second)}' differ only in case, and PowerShell's property names (CSV headers) ignore case, so rows cannot hold both: " + ExactWithoutRows;
     }
 
     /// <summary>

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TencentImAttr.Core.Bulk;
-using TencentImAttr.Core.Text;
 using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Operations;
@@ -17,14 +16,14 @@ internal sealed class SetReadBack : IReadBackCheck<SetItem, GetItem, UserAttribu
     public GetItem ReadItem(SetItem item) => new(item.UserId);
 
     /// <inheritdoc />
-    public ReadBackDifference? Compare(SetItem item, UserAttributes found, Func<string, string> shown)
+    public ReadBackDifference? Compare(SetItem item, UserAttributes found, ReadBackShown shown)
     {
         var holds = ReadBackText.Exact(found.Attributes);
         var wrong = item.Attributes.Where(p => !holds.TryGetValue(p.Key, out var value) || !string.Equals(value, p.Value, StringComparison.Ordinal)).ToList();
         if (wrong.Count == 0) return null;
         return new ReadBackDifference(
-            ReadBackText.List(wrong.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value))),
-            ReadBackText.List(wrong.Select(p => holds.TryGetValue(p.Key, out var value) ? ReadBackText.Name(p.Key) + "=" + shown(value) : ReadBackText.Name(p.Key) + " not set")));
+            ReadBackText.List(wrong.Select(p => shown.Name(p.Key) + "=" + shown.Value(p.Value))),
+            ReadBackText.List(wrong.Select(p => holds.TryGetValue(p.Key, out var value) ? shown.Name(p.Key) + "=" + shown.Value(value) : shown.Name(p.Key) + " not set")));
     }
 }
 
@@ -47,15 +46,15 @@ internal sealed class ReplaceReadBack : IReadBackCheck<SetItem, GetItem, UserAtt
     public GetItem ReadItem(SetItem item) => new(item.UserId);
 
     /// <inheritdoc />
-    public ReadBackDifference? Compare(SetItem item, UserAttributes found, Func<string, string> shown)
+    public ReadBackDifference? Compare(SetItem item, UserAttributes found, ReadBackShown shown)
     {
         if (AttributeDiff.Of(item, found.Attributes, _registered()) is not { } drift) return null;
-        var expected = drift.Added.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value))
-            .Concat(drift.Changed.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value.New)))
-            .Concat(drift.Removed.Select(p => ReadBackText.Name(p.Key) + " not set"));
-        var held = drift.Added.Select(p => ReadBackText.Name(p.Key) + " not set")
-            .Concat(drift.Changed.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value.Old)))
-            .Concat(drift.Removed.Select(p => ReadBackText.Name(p.Key) + "=" + shown(p.Value)));
+        var expected = drift.Added.Select(p => shown.Name(p.Key) + "=" + shown.Value(p.Value))
+            .Concat(drift.Changed.Select(p => shown.Name(p.Key) + "=" + shown.Value(p.Value.New)))
+            .Concat(drift.Removed.Select(p => shown.Name(p.Key) + " not set"));
+        var held = drift.Added.Select(p => shown.Name(p.Key) + " not set")
+            .Concat(drift.Changed.Select(p => shown.Name(p.Key) + "=" + shown.Value(p.Value.Old)))
+            .Concat(drift.Removed.Select(p => shown.Name(p.Key) + "=" + shown.Value(p.Value)));
         return new ReadBackDifference(ReadBackText.List(expected), ReadBackText.List(held));
     }
 }
@@ -70,13 +69,13 @@ internal sealed class RemoveReadBack : IReadBackCheck<RemoveItem, GetItem, UserA
     public GetItem ReadItem(RemoveItem item) => new(item.UserId);
 
     /// <inheritdoc />
-    public ReadBackDifference? Compare(RemoveItem item, UserAttributes found, Func<string, string> shown)
+    public ReadBackDifference? Compare(RemoveItem item, UserAttributes found, ReadBackShown shown)
     {
         var holds = ReadBackText.Exact(found.Attributes);
         var left = item.Names.Where(holds.ContainsKey).ToList();
         return left.Count == 0
             ? null
-            : new ReadBackDifference(ReadBackText.List(left.Select(n => ReadBackText.Name(n) + " not set")), ReadBackText.List(left.Select(n => ReadBackText.Name(n) + "=" + shown(holds[n]))));
+            : new ReadBackDifference(ReadBackText.List(left.Select(n => shown.Name(n) + " not set")), ReadBackText.List(left.Select(n => shown.Name(n) + "=" + shown.Value(holds[n]))));
     }
 }
 
@@ -95,16 +94,16 @@ internal sealed class AddTagsReadBack : IReadBackCheck<TagItem, GetItem, UserTag
     public GetItem ReadItem(TagItem item) => new(item.UserId);
 
     /// <inheritdoc />
-    public ReadBackDifference? Compare(TagItem item, UserTags found, Func<string, string> shown)
+    public ReadBackDifference? Compare(TagItem item, UserTags found, ReadBackShown shown)
     {
         var held = new HashSet<string>(found.Tags, StringComparer.Ordinal);
         var missing = item.Tags.Where(t => !held.Contains(t)).ToList();
         var extra = _replace ? found.Tags.Where(t => !item.Tags.Contains(t, StringComparer.Ordinal)).ToList() : new List<string>();
         if (missing.Count == 0 && extra.Count == 0) return null;
-        var expected = (_replace ? "exactly the tags " : "the tags ") + ReadBackText.List(item.Tags.Select(shown));
+        var expected = (_replace ? "exactly the tags " : "the tags ") + ReadBackText.List(item.Tags.Select(shown.Value));
         var foundText = ReadBackText.Tags(found.Tags, shown)
-            + (missing.Count > 0 ? " (missing " + ReadBackText.List(missing.Select(shown)) + ")" : "")
-            + (extra.Count > 0 ? " (not given " + ReadBackText.List(extra.Select(shown)) + ")" : "");
+            + (missing.Count > 0 ? " (missing " + ReadBackText.List(missing.Select(shown.Value)) + ")" : "")
+            + (extra.Count > 0 ? " (not given " + ReadBackText.List(extra.Select(shown.Value)) + ")" : "");
         return new ReadBackDifference(expected, foundText);
     }
 }
@@ -119,10 +118,10 @@ internal sealed class RemoveTagsReadBack : IReadBackCheck<TagItem, GetItem, User
     public GetItem ReadItem(TagItem item) => new(item.UserId);
 
     /// <inheritdoc />
-    public ReadBackDifference? Compare(TagItem item, UserTags found, Func<string, string> shown)
+    public ReadBackDifference? Compare(TagItem item, UserTags found, ReadBackShown shown)
     {
         var left = item.Tags.Where(t => found.Tags.Contains(t, StringComparer.Ordinal)).ToList();
-        return left.Count == 0 ? null : new ReadBackDifference("none of the tags " + ReadBackText.List(left.Select(shown)), ReadBackText.Tags(found.Tags, shown));
+        return left.Count == 0 ? null : new ReadBackDifference("none of the tags " + ReadBackText.List(left.Select(shown.Value)), ReadBackText.Tags(found.Tags, shown));
     }
 }
 
@@ -136,7 +135,7 @@ internal sealed class ClearTagsReadBack : IReadBackCheck<GetItem, GetItem, UserT
     public GetItem ReadItem(GetItem item) => item;
 
     /// <inheritdoc />
-    public ReadBackDifference? Compare(GetItem item, UserTags found, Func<string, string> shown) =>
+    public ReadBackDifference? Compare(GetItem item, UserTags found, ReadBackShown shown) =>
         found.Tags.Count == 0 ? null : new ReadBackDifference("no tags", ReadBackText.Tags(found.Tags, shown));
 }
 
@@ -157,9 +156,6 @@ internal static class ReadBackText
         return exact;
     }
 
-    /// <summary>An attribute name in a message (the caller's input or the service's: escaped either way).</summary>
-    public static string Name(string name) => MessageText.Quote(name);
-
     /// <summary>The first <see cref="Listed"/> parts, comma-separated, then "and N more".</summary>
     public static string List(IEnumerable<string> parts)
     {
@@ -169,6 +165,6 @@ internal static class ReadBackText
     }
 
     /// <summary>A user's tags as found: "tags 'a', 'b'", or "no tags".</summary>
-    public static string Tags(IReadOnlyList<string> tags, Func<string, string> shown) =>
-        tags.Count == 0 ? "no tags" : "tags " + List(tags.Select(shown));
+    public static string Tags(IReadOnlyList<string> tags, ReadBackShown shown) =>
+        tags.Count == 0 ? "no tags" : "tags " + List(tags.Select(shown.Value));
 }

@@ -15,4 +15,7 @@ internal sealed class RemoveTagsOperation : TagListOperation
 
     /// <inheritdoc />
     protected override int PartSize => InputRules.MaxTagsPerAdd;
+
+    /// <inheritdoc />
+    protected override string Done => "removed";
 }

@@ -131,10 +131,11 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         var why = again ? " (again: read back different)" : "";
         var sender = new CallSender(_connection, _maxRetry, log);
         var outcomes = new ItemOutcome<SyncResult<AttributeDrift>>[items.Count];
-        IReadOnlyList<string> registered;
+        List<string> registered;
         try
         {
             registered = (await _names.ReadAsync(log, cancellationToken).ConfigureAwait(false)).Select(n => n.Name).ToList();
+            if (registered.Count == 0) throw NoNames();
         }
         catch (ImApiException e)
         {
@@ -159,7 +160,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         var sets = await _calls.WriteAsync(sender, _set,
             toSet.Select(i => new SetItem(items[i].UserId, drifts[i]!.Added.Concat(drifts[i]!.Changed.Select(c => new KeyValuePair<string, string>(c.Key, c.Value.New)))
                 .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal))).ToList(),
-            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: set " + BatchPrompt.Names(chunk.SelectMany(c => c.Attributes.Keys)) + why),
+            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList(), _connection.Scrubber), "Replace attributes: set " + BatchPrompt.Names(chunk.SelectMany(c => c.Attributes.Keys), _connection.Scrubber) + why),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         var setOutcome = new Dictionary<int, ItemOutcome<UserAttributes>>();
         for (var k = 0; k < toSet.Count; k++) setOutcome.Add(toSet[k], sets[k]);
@@ -170,7 +171,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
             .Where(i => drifts[i] is { Removed.Count: > 0 } && (!setOutcome.TryGetValue(i, out var s) || s.Failure is null)).ToList();
         var removes = await _calls.WriteAsync(sender, _remove,
             toRemove.Select(i => new RemoveItem(items[i].UserId, drifts[i]!.Removed.Keys.ToList())).ToList(),
-            chunk => _approveRemoval(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace attributes: remove " + BatchPrompt.Names(chunk.SelectMany(c => c.Names)) + why),
+            chunk => _approveRemoval(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList(), _connection.Scrubber), "Replace attributes: remove " + BatchPrompt.Names(chunk.SelectMany(c => c.Names), _connection.Scrubber) + why),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         var removeOutcome = new Dictionary<int, ItemOutcome<RemovedUserAttributes>>();
         for (var k = 0; k < toRemove.Count; k++) removeOutcome.Add(toRemove[k], removes[k]);
@@ -195,15 +196,20 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
                 declined |= remove.Declined;
                 unknown |= remove.HadUnknownAttempt;
             }
-            // One write landed and the other did not go (declined at its question, or the run stopped before it was
-            // asked): the user is neither untouched ("declined", "not sent") nor done, and must not be counted so.
+            // One write landed and the other did not (declined at its question, the run stopped before it was asked,
+            // or the service refused it, for the whole call or in an ErrorList): the user is neither untouched
+            // ("declined", "not sent") nor done, and must not be counted so. What landed is still -PassThru's to write.
+            AttributeDrift? landed = null;
             if (hasSet && hasRemove && PartlyApplied(set, remove) is { } part)
             {
                 failure = new ItemFailure(new InvalidOperationException(
-                    $"User '{Text.MessageText.Quote(drift.UserId)}': the {part.Applied} was applied, the {part.Missing} was not sent ({part.Why}): the user is only part-way to the source; run the sync again."),
-                    ErrorIds.ReplacePartlyApplied, ImErrorCategory.OperationStopped, drift.UserId);
+                    $"User '{Text.MessageText.Quote(drift.UserId)}': the {part.Applied} was applied, the {part.Missing} {part.Why}: the user is only part-way to the source; run the sync again.",
+                    part.Cause),
+                    ErrorIds.ReplacePartlyApplied, ImErrorCategory.OperationStopped, drift.UserId, part.Unknown);
+                landed = part.Applied == "set" ? drift.SetPart() : drift.RemovePart();
             }
-            var outcome = failure is not null ? ItemOutcome<SyncResult<AttributeDrift>>.Failed(failure)
+            var outcome = landed is not null ? ItemOutcome<SyncResult<AttributeDrift>>.FailedWith(failure!, new SyncResult<AttributeDrift>(drift.UserId, landed, applied: true))
+                : failure is not null ? ItemOutcome<SyncResult<AttributeDrift>>.Failed(failure)
                 : declined ? ItemOutcome<SyncResult<AttributeDrift>>.DeclinedWith(new SyncResult<AttributeDrift>(drift.UserId, drift, applied: false))
                 : ItemOutcome<SyncResult<AttributeDrift>>.Success(new SyncResult<AttributeDrift>(drift.UserId, drift, applied: true));
             // A call given up on may still land (a stale write): -Verify reads such a user back only after its settle delay.
@@ -212,13 +218,35 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         return outcomes;
     }
 
-    /// <summary>Which write of a user landed and which did not go, when exactly one landed and the other was declined or not sent; else null.</summary>
-    private static (string Applied, string Missing, string Why)? PartlyApplied(ItemOutcome<UserAttributes> set, ItemOutcome<RemovedUserAttributes> remove)
+    /// <summary>
+    /// Which write of a user landed and which did not, when exactly one landed and the other was declined, not sent or
+    /// refused; else null. <c>Cause</c> is the refusal (the run stops on it when it is connection-level), <c>Unknown</c>
+    /// whether the write that did not land may still have (its last attempt was of unknown outcome).
+    /// </summary>
+    private static (string Applied, string Missing, string Why, Exception? Cause, bool Unknown)? PartlyApplied(ItemOutcome<UserAttributes> set, ItemOutcome<RemovedUserAttributes> remove)
     {
         static bool Landed<T>(ItemOutcome<T> o) where T : class => o.Failure is null && !o.Declined;
-        static string? NotGone<T>(ItemOutcome<T> o) where T : class => o.Declined ? "declined" : o.Failure is { NotSent: true } ? "the command stopped first" : null;
-        if (Landed(set) && NotGone(remove) is { } removeWhy) return ("set", "remove", removeWhy);
-        if (Landed(remove) && NotGone(set) is { } setWhy) return ("remove", "set", setWhy);
+        static string? NotGone<T>(ItemOutcome<T> o) where T : class => o.Declined ? "was not sent (declined)"
+            : o.Failure is { NotSent: true } ? "was not sent (the command stopped first)"
+            : o.Failure is { } refused ? $"failed ({refused.ErrorId}: {Text.MessageText.Sentence(refused.Message)})"
+            : null;
+        if (Landed(set) && NotGone(remove) is { } removeWhy) return ("set", "remove", removeWhy, remove.Failure?.Exception, remove.Failure?.OutcomeUnknown ?? false);
+        if (Landed(remove) && NotGone(set) is { } setWhy) return ("remove", "set", setWhy, set.Failure?.Exception, set.Failure?.OutcomeUnknown ?? false);
         return null;
     }
+
+    /// <summary>
+    /// An answer without names: the sync removes only registered names, so it would find nothing to remove and report
+    /// every user done (and verified). It stops the run instead, with one error.
+    /// </summary>
+    private ImApiException NoNames()
+    {
+        var api = ImApiRoutes.ApiName(_connection.Service, ImOperation.GetAttributeNames);
+        return new ImApiException(api, ImFailureKind.MalformedResponse, 0, null, 200,
+            $"{api} answered with no attribute names, so -Replace cannot tell which of a user's attributes it manages, and nothing was written. If the app really has none, register them first (Set-ImAppAttributeName); otherwise run the command again.")
+        {
+            StopsRun = true,
+        };
+    }
+
 }

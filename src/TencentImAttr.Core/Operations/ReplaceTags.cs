@@ -88,8 +88,8 @@ internal sealed class ReplaceTags : IBatchOperation<TagItem, SyncResult<TagDrift
         log.Counters.AddDrifted(changed.Count);
         var removedOf = changed.ToDictionary(i => items[i], i => drifts[i]!.Removed);
         var writes = await _calls.WriteAsync(sender, _add, changed.Select(i => items[i]).ToList(),
-            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList()), "Replace tags with " + BatchPrompt.Names(chunk.SelectMany(c => c.Tags))
-                + (chunk.Any(c => removedOf[c].Count > 0) ? ", removing " + BatchPrompt.Names(chunk.SelectMany(c => removedOf[c])) : "")),
+            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList(), _connection.Scrubber), "Replace tags with " + BatchPrompt.Names(chunk.SelectMany(c => c.Tags), _connection.Scrubber)
+                + (chunk.Any(c => removedOf[c].Count > 0) ? ", removing " + BatchPrompt.Names(chunk.SelectMany(c => removedOf[c]), _connection.Scrubber) : "")),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         for (var k = 0; k < changed.Count; k++)
         {

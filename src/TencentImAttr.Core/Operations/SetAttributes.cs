@@ -80,7 +80,7 @@ internal sealed class SetItem
             hasAttributeColumns = true;
             if (IsTableProperty(p.Key) && (p.Value is IDictionary || ExportedTableText.Check(p.Key, p.Value, user) is not null))
             {
-                bad = p.Value is IDictionary nested ? item.AddTable(nested, user) : ExportedTableText.Check(p.Key, p.Value, user);
+                bad = p.Value is IDictionary nested ? item.AddTable(nested, user, p.Key) : ExportedTableText.Check(p.Key, p.Value, user);
             }
             else
             {
@@ -123,6 +123,22 @@ internal sealed class SetItem
         return false;
     }
 
+    /// <summary>
+    /// A date object inside an input's Attributes table: Get writes values as texts, and ConvertFrom-Json turns a
+    /// date-like text into a date, whose text written back would differ (its format, its time zone). A restore is
+    /// exact or refused, so it is refused, with the ways to keep the text. A date given in -Attribute is meant as a date.
+    /// </summary>
+    private static ImInputException DateInTable(string column, string? name, object value, string user)
+    {
+        var text = value is DateTime d ? d.ToString("o", CultureInfo.InvariantCulture) + " (" + d.Kind + ")" : ((DateTimeOffset)value).ToString("o", CultureInfo.InvariantCulture);
+        return new ImInputException(ErrorIds.AttributeTableDate,
+            $"User '{MessageText.Quote(user)}': the attribute '{MessageText.Quote(name)}' of the {MessageText.Quote(column)} table holds a date object ({text}), not text, so the user is not sent: "
+            + "ConvertFrom-Json makes dates of date-like texts, and writing one back would change the text (its format, its time zone). "
+            + "Keep the texts: read the file with ConvertFrom-Json -AsHashtable -DateKind String (PowerShell 7.5 or later), or back up with Export-Clixml and restore with Import-Clixml (exact on every PowerShell). "
+            + "To send a date on purpose, give it in -Attribute, or as text.",
+            user, ImErrorCategory.InvalidType);
+    }
+
     /// <summary>One item as it is read: the values, and under -Replace the names to remove; a later name wins over an earlier one.</summary>
     private sealed class Reading
     {
@@ -136,7 +152,11 @@ internal sealed class SetItem
 
         public List<string>? Skipped { get; private set; }
 
-        public ImInputException? AddTable(IDictionary? table, string user)
+        /// <summary>A table's names and values, read into this item.</summary>
+        /// <param name="table">The table read.</param>
+        /// <param name="user">The user, for messages.</param>
+        /// <param name="column">The input's table property (Attributes...), where the table came with the input; null for -Attribute.</param>
+        public ImInputException? AddTable(IDictionary? table, string user, string? column = null)
         {
             if (table is null) return null;
             // The enumerator's Entry, not foreach's Current: Current is an object, a boxed copy of the entry per attribute.
@@ -145,6 +165,7 @@ internal sealed class SetItem
             {
                 var entry = entries.Entry;
                 var name = entry.Key as string ?? Convert.ToString(entry.Key, CultureInfo.InvariantCulture);
+                if (column is not null && entry.Value is DateTime or DateTimeOffset) return DateInTable(column, name, entry.Value, user);
                 // Without -Replace a table's value is always sent, so an empty or null one is the value's error, as before.
                 var bad = _replace ? Add(name, entry.Value, user) : SetValue(name, entry.Value, user);
                 if (bad is not null) return bad;

@@ -98,6 +98,19 @@ internal abstract class TagListOperation : BulkOperation<TagItem, UserTags, User
         return parts;
     }
 
+    /// <summary>What the service does with a user's tags: "added", "removed" (for a parted failure's message).</summary>
+    protected abstract string Done { get; }
+
+    /// <summary>"3 of 25 tags were added before this failure, in 1 earlier call; the other 22 were not."</summary>
+    public override string? PartsLanded(TagItem whole, IReadOnlyList<TagItem> parts, int failedPart)
+    {
+        var landed = parts.Take(failedPart).Sum(p => p.Tags.Count);
+        var rest = whole.Tags.Count - landed;
+        return landed == 0
+            ? $"None of the user's {whole.Tags.Count} tags were {Done}: the list went in parts of {PartSize}, and the first failed."
+            : $"{landed} of the user's {whole.Tags.Count} tags were {Done} before this failure (in {failedPart} earlier call(s), parts of {PartSize}); the other {rest} were not.";
+    }
+
     /// <summary>The whole list, not the last part's.</summary>
     public override UserTags Rejoined(TagItem whole, UserTags lastPart) => new(whole.UserId, whole.Tags);
 

@@ -29,6 +29,13 @@ namespace TencentImAttr.Cmdlets;
 /// -Parallel, thread jobs, runspace pools) do not see it. Pass it to them with -Connection ($using:c), from -PassThru.
 /// </para>
 /// <para>
+/// A Connect-ImApp that fails (a wrong key, region or identifier, an expired UserSig, an HTTP 404 from the wrong
+/// endpoint or API family, bad settings) leaves this runspace with no connection: the previous one is gone, and the
+/// TENCENTIM_* variables are not read in this runspace until a Connect-ImApp succeeds or Disconnect-ImApp runs, so a
+/// command meant for the new app fails with NotConnected instead of writing to another. With -NoDefault the session's
+/// connection is never touched, so a failure leaves it as it was.
+/// </para>
+/// <para>
 /// The connection holds the app's call-rate quota (-CallsPerSecond, per API): every command of the session shares
 /// it, so that commands run one after another, or piped into each other, stay within the quota together.
 /// </para>
@@ -173,8 +180,52 @@ public sealed class ConnectImAppCommand : PSCmdlet
 
     #endregion
 
-    /// <summary>Checks the settings and opens the connection.</summary>
+    /// <summary>
+    /// Checks the settings and opens the connection. A Connect-ImApp that fails (bad settings, an expired UserSig, a
+    /// check that says the connection is wrong, Ctrl+C) leaves this runspace with no connection at all, and with the
+    /// environment fallback off, so that a command meant for the new app never writes to the previous one (or to the
+    /// app the TENCENTIM_* variables name); -NoDefault never touches the session's connection, so its failure does not either.
+    /// </summary>
     protected override void EndProcessing()
+    {
+        if (NoDefault)
+        {
+            Connect();
+            return;
+        }
+        var connected = false;
+        try
+        {
+            Connect();
+            connected = true;
+        }
+        finally
+        {
+            if (!connected) ImSession.MarkFailed(RunspaceScope.Current, _failure ?? "stopped");
+        }
+    }
+
+    // The error id of the failure that ended this Connect-ImApp, for later NotConnected errors.
+    private string? _failure;
+
+    /// <summary>Ends the command with <paramref name="record"/>; when the session's connection was at stake, its message says that the runspace is left without one.</summary>
+    private void Fail(ErrorRecord record)
+    {
+        _failure = record.FullyQualifiedErrorId;
+        if (!NoDefault)
+        {
+            var note = ImSession.FailedConnectNote;
+            Exception noted = record.Exception switch
+            {
+                ImApiException e => e.WithNote(note),
+                var other => new ArgumentException(Core.Text.MessageText.Sentence(other.Message) + " " + note, other),
+            };
+            record = new ErrorRecord(noted, record.FullyQualifiedErrorId, record.CategoryInfo.Category, record.TargetObject);
+        }
+        ThrowTerminatingError(record);
+    }
+
+    private void Connect()
     {
         if (NoDefault && !PassThru)
         {
@@ -184,7 +235,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         }
         if (Region is not null && BaseUri is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Region or -BaseUri, not both."), ErrorIds.RegionAndBaseUri, ErrorCategory.InvalidArgument, null));
+            Fail(new ErrorRecord(new ArgumentException("Give -Region or -BaseUri, not both."), ErrorIds.RegionAndBaseUri, ErrorCategory.InvalidArgument, null));
         }
         var settings = new ImConnectionSettings
         {
@@ -214,7 +265,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         }
         catch (ArgumentException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.InvalidConnectionSettings, ErrorCategory.InvalidArgument, null));
+            Fail(new ErrorRecord(e, ErrorIds.InvalidConnectionSettings, ErrorCategory.InvalidArgument, null));
             return;
         }
         finally
@@ -236,7 +287,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         if (left <= TimeSpan.Zero)
         {
             connection.Dispose();
-            ThrowTerminatingError(new ErrorRecord(
+            Fail(new ErrorRecord(
                 new ArgumentException($"The UserSig expired at {expires.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC. Make a new one (the Chat console's UserSig tool, or Tencent's tls-sig-api-v2 with the app's key), or connect with -SecretKey so that the module makes and renews it."),
                 ErrorIds.UserSigExpired, ErrorCategory.AuthenticationError, null));
         }
@@ -261,7 +312,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         catch (ImApiException e) when (ResponseClassifier.IsConnectionLevel(e))
         {
             connection.Dispose();
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
+            Fail(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
         }
         catch (ImApiException e)
         {

@@ -8,7 +8,8 @@ namespace TencentImAttr.Cmdlets;
 /// Other runspaces of the process keep their own connections.
 /// Connections kept in variables (Connect-ImApp -PassThru) stay usable with -Connection. After Disconnect-ImApp,
 /// the cmdlets connect from the TENCENTIM_* environment variables if they are set, or fail with the error id
-/// NotConnected.
+/// NotConnected. Disconnect-ImApp also lifts what a failed Connect-ImApp leaves: until then, that runspace does not
+/// read the TENCENTIM_* variables.
 /// </remarks>
 /// <example>
 /// Forget the session's connection

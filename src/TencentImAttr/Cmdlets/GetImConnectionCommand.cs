@@ -47,7 +47,8 @@ public sealed class GetImConnectionCommand : PSCmdlet
         }
         catch (InvalidOperationException e)
         {
-            if (ImSession.Variables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
+            // After a failed Connect-ImApp the runspace is not connected on purpose: say so, whatever the environment holds.
+            if (ImSession.FailedConnectIn(RunspaceScope.Current) is not null || ImSession.Variables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
             {
                 WriteError(new ErrorRecord(e, ErrorIds.NotConnected, ErrorCategory.AuthenticationError, null));
             }

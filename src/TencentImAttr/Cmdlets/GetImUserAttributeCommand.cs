@@ -51,13 +51,18 @@ namespace TencentImAttr.Cmdlets;
 /// -AsRow, Export-Csv would write the Attributes table's type name instead of its contents.
 /// </example>
 /// <example>
-/// Save to JSON, and restore from it
+/// Save the tables, and restore exactly what was read
 /// <code>
+/// Get-Content ids.txt | Get-ImUserAttribute | Export-Clixml attributes.xml
+/// Import-Clixml attributes.xml | Set-ImUserAttribute
 /// Get-Content ids.txt | Get-ImUserAttribute | ConvertTo-Json | Set-Content attributes.json
-/// (Get-Content attributes.json -Raw | ConvertFrom-Json) | Set-ImUserAttribute
+/// Get-Content attributes.json -Raw | ConvertFrom-Json -AsHashtable -DateKind String | Set-ImUserAttribute
 /// </code>
-/// The Attributes tables survive JSON as they are, and Set-ImUserAttribute reads them back. The parentheses let
-/// Windows PowerShell 5.1, whose ConvertFrom-Json writes an array as one object, send one user at a time.
+/// Both keep the Attributes tables, names that differ only in case included, and write back exactly the texts that
+/// were read (dates, numbers with leading zeros, any Unicode). Export-Clixml works on every PowerShell; the JSON form
+/// needs PowerShell 7.5 or later for -DateKind String. Plain ConvertFrom-Json makes dates of date-like texts (and
+/// refuses names that differ only in case): a date object in an Attributes table is refused (AttributeTableDate)
+/// rather than written back in another format.
 /// </example>
 /// <parameter name="UserId">
 /// The users to read. Each user gets one answer object, in the order given.

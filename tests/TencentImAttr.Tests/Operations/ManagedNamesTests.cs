@@ -123,9 +123,9 @@ public class ManagedNamesTests
         var held = new Dictionary<string, string> { ["city"] = "Paris", ["tier"] = "gold" };
         var registered = new[] { "city", "tier", "level" };
         var carried = Row(true, false, Cell("UserId", "u1"), Cell("city", "Paris"), Cell("level", "")).Result!;
-        Assert.Null(new ReplaceReadBack(() => registered).Compare(carried, new UserAttributes("u1", held), v => v));
+        Assert.Null(new ReplaceReadBack(() => registered).Compare(carried, new UserAttributes("u1", held), new ReadBackShown(v => v)));
         var whole = Row(true, true, Cell("UserId", "u1"), Cell("city", "Paris")).Result!;
-        var difference = new ReplaceReadBack(() => registered).Compare(whole, new UserAttributes("u1", held), v => v);
+        var difference = new ReplaceReadBack(() => registered).Compare(whole, new UserAttributes("u1", held), new ReadBackShown(v => v));
         Assert.NotNull(difference);
         Assert.Contains("tier", difference!.Found, StringComparison.Ordinal);
     }

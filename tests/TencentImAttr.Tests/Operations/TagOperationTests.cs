@@ -139,6 +139,7 @@ public class TagOperationTests
         var (results, failures) = Run(BulkOperations.AddTags(connection, replace: false), new[] { Items.Tags("u", Numbered(30), ImService.AllMemberPush) });
         Assert.Empty(results);
         Assert.Equal("ImApiError90001", failures.Single().ErrorId);
+        Assert.Contains("10 of the user's 30 tags were added before this failure (in 1 earlier call(s), parts of 10); the other 20 were not.", failures.Single().Message, System.StringComparison.Ordinal);
         Assert.Equal(2, stub.Requests.Count);
     }
 
