@@ -75,6 +75,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     // A stopped run's users past the stopping point (applied, outcome unknown, not sent), counted as its stop error
     // counts them, so that the summary and the error agree; and users done or failed after an attempt of unknown outcome.
     private long _heldApplied, _heldUnknown, _heldNotSent, _unknownAttempts;
+    private bool _heldAccounted;
     private int _inFlight, _peakInFlight;
 
     /// <summary>
@@ -124,6 +125,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             OutcomeUnknown = _heldUnknown,
             StoppedBeforeSending = _heldNotSent,
             UnknownAttempts = _unknownAttempts,
+            HeldAccounted = _heldAccounted,
         };
 
     /// <summary>Adds a valid item; may send a batch, wait for room, and emit finished outcomes.</summary>
@@ -432,6 +434,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private ImRunStoppedException Stop(RunAccount account, ItemFailure cause, Exception inner, bool byCaller)
     {
         _stopSending.Cancel();
+        _heldAccounted = true;
         var stoppedAt = _succeeded + _failed;
         while (_slots.Count > 0)
         {
