@@ -477,7 +477,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         DrainLog();
         var failed = 0L;
         foreach (var count in _failedByErrorId.Values) failed += count;
-        var totals = new RunTotals(_succeeded + _heldApplied, failed, _heldUnknown, _heldNotSent + _declined);
+        var totals = new RunTotals(_succeeded + _heldApplied, failed, _heldUnknown, _heldNotSent, _declined);
         return RunStop.Exception(cause, inner, byCaller, stoppedAt, _succeeded, _received, account, totals);
     }
 
