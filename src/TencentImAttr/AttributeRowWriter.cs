@@ -16,9 +16,9 @@ internal sealed class AttributeRowWriter
     private AttributeRowWriter(IReadOnlyList<string> names) => _names = names;
 
     /// <summary>A writer for these registered names, or the reason they cannot be columns.</summary>
-    public static AttributeRowWriter? For(IReadOnlyList<string> registeredNames, out string? problem)
+    public static AttributeRowWriter? For(IReadOnlyList<string> registeredNames, out string? problem, System.Func<string, string>? scrub = null)
     {
-        problem = AttributeRows.CheckColumns(registeredNames);
+        problem = AttributeRows.CheckColumns(registeredNames, scrub);
         return problem is null ? new AttributeRowWriter(registeredNames) : null;
     }
 

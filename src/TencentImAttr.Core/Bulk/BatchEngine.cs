@@ -76,6 +76,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     // A stopped run's users past the stopping point (applied, outcome unknown, not sent), counted as its stop error
     // counts them, so that the summary and the error agree; and users done or failed after an attempt of unknown outcome.
     private long _heldApplied, _heldUnknown, _heldNotSent, _unknownAttempts;
+    private bool _heldAccounted;
     private int _inFlight, _peakInFlight;
 
     /// <summary>
@@ -125,6 +126,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             OutcomeUnknown = _heldUnknown,
             StoppedBeforeSending = _heldNotSent,
             UnknownAttempts = _unknownAttempts,
+            HeldAccounted = _heldAccounted,
         };
 
     /// <summary>Adds a valid item; may send a batch, wait for room, and emit finished outcomes.</summary>
@@ -459,6 +461,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     {
         _stopping = true;
         _stopSending.Cancel();
+        _heldAccounted = true;
         var stoppedAt = _succeeded + _failed;
         while (_slots.Count > 0)
         {
@@ -501,7 +504,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         DrainLog();
         var failed = 0L;
         foreach (var count in _failedByErrorId.Values) failed += count;
-        var totals = new RunTotals(_succeeded + _heldApplied, failed, _heldUnknown, _heldNotSent + _declined);
+        var totals = new RunTotals(_succeeded + _heldApplied, failed, _heldUnknown, _heldNotSent, _declined);
         return RunStop.Exception(cause, inner, why, stoppedAt, _succeeded, _received, account, totals);
     }
 

@@ -45,21 +45,23 @@ internal enum StopCause
     Refused,
 }
 
-/// <summary>A stopped run's counts over all its input, as its summary gives them: done (applied included), failed, outcome unknown, not sent.</summary>
+/// <summary>A stopped run's counts over all its input, as its summary gives them: done (applied included), failed, outcome unknown, not sent (held when it stopped), declined.</summary>
 internal readonly struct RunTotals
 {
-    public RunTotals(long done, long failed, long outcomeUnknown, long notSent)
+    public RunTotals(long done, long failed, long outcomeUnknown, long notSent, long declined)
     {
         Done = done;
         Failed = failed;
         OutcomeUnknown = outcomeUnknown;
         NotSent = notSent;
+        Declined = declined;
     }
 
     public long Done { get; }
     public long Failed { get; }
     public long OutcomeUnknown { get; }
     public long NotSent { get; }
+    public long Declined { get; }
 }
 
 /// <summary>The terminating error of a run that stopped early: what stopped it, what to do, and what became of the input.</summary>
@@ -73,8 +75,8 @@ internal static class RunStop
         var held = string.Format(n, "{0:N0} applied, {1:N0} failed, {2:N0} outcome unknown (timed out or cut after sending), {3:N0} not sent",
             account.Applied.Count, account.Failed.Count, account.OutcomeUnknown.Count, account.NotSent.Count);
         var unread = "; input not yet read was not taken";
-        var inAll = string.Format(n, " In all (the run's summary counts the same): {0:N0} done, {1:N0} failed, {2:N0} outcome unknown, {3:N0} not sent.",
-            totals.Done, totals.Failed, totals.OutcomeUnknown, totals.NotSent);
+        var inAll = string.Format(n, " In all (the run's summary counts the same): {0:N0} done, {1:N0} failed, {2:N0} outcome unknown, {3:N0} not sent{4}.",
+            totals.Done, totals.Failed, totals.OutcomeUnknown, totals.NotSent, totals.Declined == 0 ? "" : string.Format(n, ", {0:N0} declined", totals.Declined));
         var lists = inAll + " The exception (ImRunStoppedException) lists the user ids in Applied, Failed, OutcomeUnknown and NotSent; StoppedAt counts the input items written before the stop.";
         string message;
         if (byCaller)

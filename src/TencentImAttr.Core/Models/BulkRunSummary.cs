@@ -65,6 +65,9 @@ public sealed class BulkRunSummary
     /// </summary>
     public long UnknownAttempts { get; internal set; }
 
+    /// <summary>Whether a stopped run accounted for the users it held (a connection-level stop, -ErrorAction Stop), as its stop error does.</summary>
+    internal bool HeldAccounted { get; set; }
+
     /// <summary>The run was a preview (-WhatIf): nothing was written, and declined users are those that would change.</summary>
     public bool WhatIf { get; internal set; }
 
@@ -126,7 +129,7 @@ public sealed class BulkRunSummary
         else
         {
             var notSent = NotSent == 0 ? "" : string.Format(c, ", {0:N0} not sent (declined)", NotSent);
-            var stoppedPart = Stopped || OutcomeUnknown + StoppedBeforeSending > 0
+            var stoppedPart = HeldAccounted || OutcomeUnknown + StoppedBeforeSending > 0
                 ? string.Format(c, ", {0:N0} outcome unknown, {1:N0} not sent (the command stopped first)", OutcomeUnknown, StoppedBeforeSending)
                 : "";
             var drifted = Drifted is { } d ? string.Format(c, ", {0:N0} drifted", d) : "";

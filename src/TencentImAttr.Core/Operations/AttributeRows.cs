@@ -26,20 +26,23 @@ internal static class AttributeRows
     /// (UserId, To_Account, Account) or as a whole table (Attributes, Attribute, Attrs), or two names that differ only
     /// in case (PowerShell's property names, and so CSV headers, ignore case).
     /// </summary>
-    public static string? CheckColumns(IReadOnlyList<string> registeredNames)
+    /// <param name="registeredNames">The app's names, as the service gave them.</param>
+    /// <param name="scrub">The connection's scrubber: a name from the service is scrubbed of secrets before it is quoted (and cut).</param>
+    public static string? CheckColumns(IReadOnlyList<string> registeredNames, Func<string, string>? scrub = null)
     {
+        string Shown(string name) => Text.MessageText.Quote(scrub is null ? name : scrub(name));
         foreach (var name in registeredNames)
         {
             if (PipelineRecord.UserIdProperties.Contains(name, StringComparer.OrdinalIgnoreCase)
                 || SetItem.TableProperties.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                return $"The app's attribute name '{Text.MessageText.Quote(name)}' is also a column that Set-ImUserAttribute reads as the user or as a whole table, so rows cannot hold it: " + ExactWithoutRows;
+                return $"The app's attribute name '{Shown(name)}' is also a column that Set-ImUserAttribute reads as the user or as a whole table, so rows cannot hold it: " + ExactWithoutRows;
             }
         }
         var clash = AttributeNameCase.FirstClash(registeredNames);
         return clash is null
             ? null
-            : $"The app's attribute names '{Text.MessageText.Quote(clash.Value.First)}' and '{Text.MessageText.Quote(clash.Value.Second)}' differ only in case, and PowerShell's property names (CSV headers) ignore case, so rows cannot hold both: " + ExactWithoutRows;
+            : $"The app's attribute names '{Shown(clash.Value.First)}' and '{Shown(clash.Value.Second)}' differ only in case, and PowerShell's property names (CSV headers) ignore case, so rows cannot hold both: " + ExactWithoutRows;
     }
 
     /// <summary>

@@ -84,6 +84,9 @@ public sealed class ConnectImAppCommand : PSCmdlet
     private const string UserSigSet = "UserSig";
     private const string CredentialSet = "Credential";
 
+    // The error id of the failure that ended this Connect-ImApp, for later NotConnected errors.
+    private string? _failure;
+
     #region Parameters
 
     /// <summary>The app's SDKAppID, as shown in the Chat console.</summary>
@@ -204,9 +207,6 @@ public sealed class ConnectImAppCommand : PSCmdlet
             if (!connected) ImSession.MarkFailed(RunspaceScope.Current, _failure ?? "stopped");
         }
     }
-
-    // The error id of the failure that ended this Connect-ImApp, for later NotConnected errors.
-    private string? _failure;
 
     /// <summary>Ends the command with <paramref name="record"/>; when the session's connection was at stake, its message says that the runspace is left without one.</summary>
     private void Fail(ErrorRecord record)

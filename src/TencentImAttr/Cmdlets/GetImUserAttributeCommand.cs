@@ -97,7 +97,7 @@ public sealed class GetImUserAttributeCommand : ImBulkCmdlet
         base.BeginProcessing();
         if (!AsRow) return;
         var names = RunCall((log, token) => AppAttributeNames.GetAsync(ActiveConnection, log, token));
-        _rows = AttributeRowWriter.For(names.Select(n => n.Name).ToList(), out var problem);
+        _rows = AttributeRowWriter.For(names.Select(n => n.Name).ToList(), out var problem, ActiveConnection.Scrub);
         if (_rows is null)
         {
             ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(problem), ErrorIds.AsRowNamesNotColumns, ErrorCategory.InvalidData, null));

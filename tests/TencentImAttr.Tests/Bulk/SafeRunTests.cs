@@ -237,6 +237,18 @@ public class SafeRunTests : IDisposable
     }
 
     [Fact]
+    public void AsRows_refusal_scrubs_and_escapes_the_services_names()
+    {
+        const string secret = "k-0123456789abcdef0123456789abcdef0123456789";
+        var problem = AttributeRows.CheckColumns(new[] { secret + "x", secret + "X", "\u001b" }, text => text.Replace(secret, SecretScrubber.Mask, StringComparison.Ordinal))!;
+        Assert.Contains("'***x' and '***X' differ only in case", problem, StringComparison.Ordinal);
+        Assert.Contains("Export-Clixml", problem, StringComparison.Ordinal);
+        var escaped = AttributeRows.CheckColumns(new[] { "\u001b]0;t\u0007", "Attributes" })!;
+        Assert.Contains("'Attributes' is also a column", escaped, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', AttributeRows.CheckColumns(new[] { "a\u001b", "A\u001b" })!);
+    }
+
+    [Fact]
     public void Mismatch_messages_scrub_and_escape_the_services_names()
     {
         const string secret = "k-0123456789abcdef0123456789abcdef";
