@@ -16,6 +16,8 @@ BeforeAll {
             [switch] $PassThru,
             [switch] $NoDefault
         )
+        # Set- and Remove-ImUserAttribute begin with a read of the app's names (issue 22): the stub answers it aside.
+        if ($null -eq $Handler.RegisteredNames) { $Handler.RegisteredNames = [string[]]@('city', 'tier', 'level', 'sex', 'n', 'c') }
         [TencentImAttr.Testing.ModuleTestSeam]::Use($Handler)
         try {
             Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -SkipCheck `
@@ -336,6 +338,7 @@ Describe 'Connections' {
     It 'keeps the key and the UserSig out of verbose output and errors' {
         $stub = [TencentImAttr.Testing.StubHttpHandler]::new()
         $stub.Enqueue([TencentImAttr.Testing.StubResponse]::Http(502, '<html>bad gateway</html>')) | Out-Null
+        $stub.RegisteredNames = [string[]]@('city', 'tier', 'level', 'sex', 'n', 'c')
         [TencentImAttr.Testing.ModuleTestSeam]::Use($stub)
         Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey (ConvertTo-SecureString 'SENTINEL-9d2c-key' -AsPlainText -Force) -BaseUri 'https://im.example.test/' -MaxRetry 0 -SkipCheck
         [TencentImAttr.Testing.ModuleTestSeam]::Reset()

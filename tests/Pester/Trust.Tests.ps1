@@ -17,6 +17,8 @@ BeforeAll {
             [switch] $PassThru,
             [switch] $NoDefault
         )
+        # Set- and Remove-ImUserAttribute begin with a read of the app's names (issue 22): the stub answers it aside.
+        if ($null -eq $Handler.RegisteredNames) { $Handler.RegisteredNames = [string[]]@('city', 'tier', 'level', 'sex', 'n', 'c') }
         [TencentImAttr.Testing.ModuleTestSeam]::Use($Handler)
         try {
             Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -SkipCheck `
