@@ -61,6 +61,8 @@ Get-ImUserAttribute -UserId whatif1, whatif10000 | ForEach-Object { "attributes:
         $lines = Invoke-ChildPwsh @'
 $attrs = [ordered]@{}
 foreach ($i in 1..7) { $attrs["an-attribute-name-of-forty-bytes-or-so-$i"] = 'x' }
+# The names must be registered (an unregistered one stops the command first); city and tier keep their slots.
+Set-ImAppAttributeName -Name (@('city', 'tier') + @($attrs.Keys)) -Force
 Set-ImUserAttribute -UserId (1..100 | ForEach-Object { 'a-long-user-id-of-32-bytes-{0:d5}' -f $_ }) -Attribute $attrs -WhatIf
 '@
         $whatIf = @($lines | Where-Object { $_ -like 'What if:*' })
@@ -78,7 +80,9 @@ Set-ImUserAttribute -UserId (1..250 | ForEach-Object { "verbose$_" }) -Attribute
         $verbose = @($run.Streams.Verbose.Message)
         @($verbose | Where-Object { $_ -like 'Performing the operation "Set attributes city" on target "* users: *' }).Count | Should -Be 3
         @($verbose | Where-Object { $_ -like 'im_set_attr: * user(s), attempt 1, *' }).Count | Should -Be 3
-        $verbose.Count | Should -Be 6
+        # And the one read of the app's names that checks the input's names before anything is sent (issue 22).
+        @($verbose | Where-Object { $_ -like 'im_get_attr_name, attempt 1, *' }).Count | Should -Be 1
+        $verbose.Count | Should -Be 7
     }
 }
 

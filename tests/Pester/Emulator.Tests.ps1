@@ -108,23 +108,21 @@ Describe 'TencentImAttr against the emulator' {
         @(Get-ImUserAttribute -UserId $ids | Where-Object { $_.Attributes.Count -ne 0 }).Count | Should -Be 0
     }
 
-    It 'reports an unregistered attribute name as an error that names the user' {
-        $errors = $null
-        Set-ImUserAttribute -UserId carol -Attribute @{ color = 'red' } -ErrorAction SilentlyContinue -ErrorVariable errors
-
-        $errors.Count | Should -Be 1
-        $errors[0].FullyQualifiedErrorId.Split(',')[0] | Should -Be 'ImApiError90033'
-        $errors[0].TargetObject | Should -Be 'carol'
+    # Until issue 22 an unregistered name went out and came back as 90033 per user; now it stops the command before it is
+    # sent (90033 is still narrowed to its users for names changed on the server during a run: see the xunit suite).
+    It 'stops at an unregistered attribute name before anything is sent, naming it' {
+        { Set-ImUserAttribute -UserId carol -Attribute @{ color = 'red' } } | Should -Throw -ErrorId 'AttributeNameNotRegistered,*'
+        (Get-ImUserAttribute carol).Attributes.Count | Should -Be 0
     }
 
-    It 'still sets the other users of a call that carried an unregistered name' {
-        $errors = $null
-        [pscustomobject]@{ UserId = 'dave'; city = 'Paris' }, [pscustomobject]@{ UserId = 'erin'; colour = 'blue' } |
-            Set-ImUserAttribute -ErrorAction SilentlyContinue -ErrorVariable errors
-
-        $errors.Count | Should -Be 1
-        $errors[0].TargetObject | Should -Be 'erin'
-        $errors[0].Exception.Message | Should -BeLike "*'colour'*not registered*"
-        (Get-ImUserAttribute dave).Attributes['city'] | Should -Be 'Paris'
+    It 'stops at the object that brings an unregistered name; the objects before it are accounted for, not lost' {
+        $stopped = $null
+        try { [pscustomobject]@{ UserId = 'dave'; city = 'Paris' }, [pscustomobject]@{ UserId = 'erin'; colour = 'blue' } | Set-ImUserAttribute }
+        catch { $stopped = $_ }
+        $stopped.FullyQualifiedErrorId | Should -BeLike 'AttributeNameNotRegistered,*'
+        $stopped.Exception.Message | Should -BeLike "*'colour'*not registered*"
+        $stopped.Exception.Failed | Should -Be @('erin')
+        $stopped.Exception.NotSent | Should -Be @('dave')
+        (Get-ImUserAttribute dave).Attributes.Count | Should -Be 0
     }
 }

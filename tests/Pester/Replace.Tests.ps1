@@ -141,7 +141,8 @@ Describe 'Set-ImUserAttribute -Replace' {
         $rows | Set-ImUserAttribute -Replace -Force -Connection $c -ErrorVariable bad -ErrorAction SilentlyContinue
         $bad | Should -HaveCount 1
         $bad[0].FullyQualifiedErrorId | Should -BeLike 'UserIdEmpty*'
-        (Get-Store).bob | Should -Be 'city=Paris'
+        # -Replace manages only the names the row gives: bob keeps his tier (until issue 22 the row removed it).
+        (Get-Store).bob | Should -Be 'city=Paris;tier=silver'
     }
 }
 

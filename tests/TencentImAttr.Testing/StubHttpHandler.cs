@@ -84,10 +84,21 @@ public sealed class StubHttpHandler : HttpMessageHandler
 {
     private readonly ConcurrentQueue<StubResponse> _queue = new();
     private readonly List<RecordedRequest> _requests = new();
-    private int _inFlight, _peakInFlight;
+    private int _inFlight, _peakInFlight, _nameReads;
 
     /// <summary>Answers requests when the queue is empty.</summary>
     public Func<RecordedRequest, StubResponse>? Responder { get; set; }
+
+    /// <summary>
+    /// The app's registered names, when set: a names read (im_get_attr_name, get_attr_name), which Set- and
+    /// Remove-ImUserAttribute begin with, is then answered with these by the stub itself, counted in
+    /// <see cref="NameReads"/>, neither recorded in <see cref="Requests"/> nor taken from the queue, so that a test of a
+    /// command's calls sees those calls alone. Null (the default): a names read is a request like any other.
+    /// </summary>
+    public IReadOnlyList<string>? RegisteredNames { get; set; }
+
+    /// <summary>Names reads answered from <see cref="RegisteredNames"/>.</summary>
+    public int NameReads => Volatile.Read(ref _nameReads);
 
     /// <summary>Every request so far, in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> Requests
@@ -113,6 +124,16 @@ public sealed class StubHttpHandler : HttpMessageHandler
     {
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var recorded = new RecordedRequest(request.Method, request.RequestUri!, body);
+        if (RegisteredNames is { } names && recorded.Api is "im_get_attr_name" or "get_attr_name")
+        {
+            Interlocked.Increment(ref _nameReads);
+            var slots = string.Join(",", names.Select((n, i) => "\"" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\":" + System.Text.Json.JsonSerializer.Serialize(n)));
+            return new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent("{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"AttrNames\":{" + slots + "}}", Encoding.UTF8, "application/json"),
+                RequestMessage = request,
+            };
+        }
         lock (_requests) _requests.Add(recorded);
         var now = Interlocked.Increment(ref _inFlight);
         Atomic.Max(ref _peakInFlight, now);

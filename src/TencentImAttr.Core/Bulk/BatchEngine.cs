@@ -167,7 +167,9 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         _received++;
         var account = new RunAccount();
         account.Add(account.Failed, cause.TargetObject as string);
-        return Stop(account, cause, cause.Exception, StopCause.Refused);
+        // A failed read of what the check needs (the app's names) that says the connection is wrong is worded as such.
+        var why = cause.Exception is ImApiException e && ResponseClassifier.IsConnectionLevel(e) ? StopCause.Connection : StopCause.Refused;
+        return Stop(account, cause, cause.Exception, why);
     }
 
     /// <summary>The run's call log, for a call the caller makes on the pipeline thread (the app's names, read once): it is counted in the summary.</summary>

@@ -56,9 +56,12 @@ internal sealed class RegisteredNameCheck
         {
             if (Unknown(name, item.UserId, log, cancellationToken) is { } failure) return failure;
         }
-        foreach (var name in item.Removes)
+        if (item.Removes.Count > 0)
         {
-            if (Unknown(name, item.UserId, log, cancellationToken) is { } failure) return failure;
+            foreach (var name in item.Removes)
+            {
+                if (Unknown(name, item.UserId, log, cancellationToken) is { } failure) return failure;
+            }
         }
         for (var k = 0; k < (item.Skipped?.Count ?? 0); k++)
         {

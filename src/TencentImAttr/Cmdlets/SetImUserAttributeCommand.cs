@@ -92,9 +92,10 @@ namespace TencentImAttr.Cmdlets;
 /// <example>
 /// Copy users exactly to another app, in a script that cannot answer questions
 /// <code>
-/// Get-ImUserAttribute -UserId alice, bob | Set-ImUserAttribute -Replace -RemoveUnlisted -Force -Connection $copy
+/// $test = Connect-ImApp 1400000001 administrator -UserSig $env:TEST_USERSIG -NoDefault -PassThru
+/// Get-ImUserAttribute -UserId alice, bob | Set-ImUserAttribute -Replace -RemoveUnlisted -Force -Connection $test
 /// </code>
-/// Each Attributes table is the user's whole set on the app of $copy: attributes the source user does not have are
+/// Each Attributes table is the user's whole set on the app of $test: attributes the source user does not have are
 /// removed there (-RemoveUnlisted), without asking (-Force). Without -RemoveUnlisted the copy would only set and change.
 /// </example>
 /// <example>
