@@ -28,11 +28,16 @@ internal static class CpuPerUserScenario
         $ErrorActionPreference = 'Stop'
         $me = [System.Diagnostics.Process]::GetCurrentProcess()
         function Get-Cpu { $me.Refresh(); $me.TotalProcessorTime.TotalMilliseconds }
+        # The pipeline thread's own CPU (Linux: nanoseconds on a CPU, from the scheduler): what decides how fast the
+        # pipeline goes, without the thread pool's work and idle spinning; -1 where the file is not there.
+        $threadStat = '/proc/thread-self/schedstat'
+        function Get-ThreadCpu { if (Test-Path $threadStat) { [double]([IO.File]::ReadAllText($threadStat).Split(' ')[0]) / 1e6 } else { -1 } }
         function Measure-Cpu([scriptblock] $Body) {
             [GC]::Collect()
-            $before = Get-Cpu
+            $before = Get-Cpu; $beforeThread = Get-ThreadCpu
             $null = & $Body
-            (Get-Cpu) - $before
+            $thread = Get-ThreadCpu
+            '{0} {1}' -f ((Get-Cpu) - $before), ($(if ($beforeThread -ge 0) { $thread - $beforeThread } else { -1 }))
         }
         $rows = { param($n) 1..$n | ForEach-Object { [pscustomobject]@{ UserId = "user$_"; tier = 'gold' } } }
         $secret = ConvertTo-SecureString $Key -AsPlainText -Force
@@ -74,10 +79,12 @@ internal static class CpuPerUserScenario
         foreach ($round in 1..$Rounds) {
             foreach ($name in $commands.Keys) {
                 $input_, $run = $commands[$name]
-                'CPU {0} {1} {2} {3}' -f $name, (Measure-Cpu $input_), (Measure-Cpu $run), $Users
+                $i, $it = (Measure-Cpu $input_).Split(' ')
+                $r, $rt = (Measure-Cpu $run).Split(' ')
+                'CPU {0} {1} {2} {3} {4} {5}' -f $name, $i, $r, $Users, $it, $rt
             }
         }
-        if ($Explain) { 'CPU set_rows_cold 0 {0} {1}' -f $cold, $Users }
+        if ($Explain) { 'CPU set_rows_cold 0 {0} {1} -1 -1' -f $cold.Split(' ')[0], $Users }
         """;
 
     /// <summary>The commands in the RESULT line's order, with their titles.</summary>
@@ -121,8 +128,8 @@ internal static class CpuPerUserScenario
             writer.WriteLine("UserId,tier");
             for (var i = 1; i <= users; i++) writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"user{i},gold"));
         }
-        var mine = new Dictionary<string, (double Input, double Run)>();
-        var theirs = new Dictionary<string, (double Input, double Run)>();
+        var mine = new Dictionary<string, Cpu>();
+        var theirs = new Dictionary<string, Cpu>();
         try
         {
             for (var p = 0; p < processes; p++)
@@ -150,36 +157,43 @@ internal static class CpuPerUserScenario
             File.Delete(csv);
         }
         var fields = "";
-        Console.WriteLine("  {0,-50} {1,12} {2,12} {3,10}{4}", "us per user (least of the rounds)", "input alone", "with cmdlet", "module", baseline is null ? "" : "   baseline module   new/baseline");
+        Console.WriteLine("  {0,-50} {1,9} {2,9} {3,9} {4,9}{5}", "us per user (least of the rounds)", "input", "with cmd", "module", "pipeline", baseline is null ? "" : "   | baseline: module  pipeline   new/baseline module  pipeline");
         foreach (var (key, title) in Commands)
         {
             if (!mine.TryGetValue(key, out var m)) continue;
-            var module = m.Run - m.Input;
-            var line = string.Format(CultureInfo.InvariantCulture, "  {0,-50} {1,12:N1} {2,12:N1} {3,10:N1}", title, m.Input, m.Run, module);
-            fields += string.Format(CultureInfo.InvariantCulture, " pwsh_{0}_cpu_us_per_user={1:F1}", key, module);
+            var line = string.Format(CultureInfo.InvariantCulture, "  {0,-50} {1,9:N1} {2,9:N1} {3,9:N1} {4,9:N1}", title, m.Input, m.Run, m.Module, m.Thread);
+            fields += string.Format(CultureInfo.InvariantCulture, " pwsh_{0}_cpu_us_per_user={1:F1} pwsh_{0}_thread_us_per_user={2:F1}", key, m.Module, m.Thread);
             if (theirs.TryGetValue(key, out var t))
             {
-                var before = t.Run - t.Input;
-                line += string.Format(CultureInfo.InvariantCulture, "   {0,15:N1}   {1,12:N2}", before, before > 0 ? module / before : double.NaN);
-                fields += string.Format(CultureInfo.InvariantCulture, " base_pwsh_{0}_cpu_us_per_user={1:F1}", key, before);
+                line += string.Format(CultureInfo.InvariantCulture, "   | {0,15:N1} {1,9:N1}   {2,19:N2} {3,9:N2}", t.Module, t.Thread, t.Module > 0 ? m.Module / t.Module : double.NaN, t.Thread > 0 ? m.Thread / t.Thread : double.NaN);
+                fields += string.Format(CultureInfo.InvariantCulture, " base_pwsh_{0}_cpu_us_per_user={1:F1} base_pwsh_{0}_thread_us_per_user={2:F1}", key, t.Module, t.Thread);
             }
             Console.WriteLine(line);
         }
-        Console.WriteLine("  (module = with cmdlet - input alone: the CPU the command adds to PowerShell's own cost of producing the same input and piping it to Out-Null)");
+        Console.WriteLine("  (module = with cmd - input: the pwsh process's CPU that the command adds to PowerShell's own cost of producing the same");
+        Console.WriteLine("  input and piping it to Out-Null; pipeline = the same difference for the pipeline thread alone, without the thread pool)");
         Console.WriteLine();
         return fields;
     }
 
-    /// <summary>Keeps, per command, the least input and the least run (us per user) seen so far.</summary>
-    private static void Collect(string output, Dictionary<string, (double Input, double Run)> figures)
+    /// <summary>Least figures over the rounds, us per user: the process's CPU for the input alone and with the command, and the pipeline thread's difference.</summary>
+    private sealed record Cpu(double Input, double Run, double Thread)
+    {
+        public double Module => Run - Input;
+    }
+
+    /// <summary>Keeps, per command, the least input, the least run and the least pipeline-thread difference (us per user) seen so far.</summary>
+    private static void Collect(string output, Dictionary<string, Cpu> figures)
     {
         foreach (var line in output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("CPU ", StringComparison.Ordinal)))
         {
             var parts = line.Split(' ');
-            var count = double.Parse(parts[4], CultureInfo.InvariantCulture);
-            var input = double.Parse(parts[2], CultureInfo.InvariantCulture) * 1000 / count;
-            var run = double.Parse(parts[3], CultureInfo.InvariantCulture) * 1000 / count;
-            figures[parts[1]] = figures.TryGetValue(parts[1], out var seen) ? (Math.Min(seen.Input, input), Math.Min(seen.Run, run)) : (input, run);
+            double PerUser(int index) => double.Parse(parts[index], CultureInfo.InvariantCulture) * 1000 / double.Parse(parts[4], CultureInfo.InvariantCulture);
+            var inputThread = PerUser(5);
+            var now = new Cpu(PerUser(2), PerUser(3), inputThread < 0 ? double.NaN : PerUser(6) - inputThread);
+            figures[parts[1]] = figures.TryGetValue(parts[1], out var seen)
+                ? new Cpu(Math.Min(seen.Input, now.Input), Math.Min(seen.Run, now.Run), double.IsNaN(seen.Thread) ? now.Thread : Math.Min(seen.Thread, now.Thread))
+                : now;
         }
     }
 }
