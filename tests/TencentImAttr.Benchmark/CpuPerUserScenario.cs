@@ -69,6 +69,8 @@ internal static class CpuPerUserScenario
             $commands.set_rows_noprogress = { & $rows $Users | Out-Null }, { $ProgressPreference = 'SilentlyContinue'; & $rows $Users | Set-ImUserAttribute }
             $commands.get_userid_array = { $ids | ForEach-Object { $_ } | Out-Null }, { Get-ImUserAttribute -UserId $ids | Out-Null }
             $commands.get_userid_array_plain = { $ids | Out-Null }, { Get-ImUserAttribute -UserId $ids | Out-Null }
+            $commands.set_rows_throttle4 = { & $rows $Users | Out-Null }, { & $rows $Users | Set-ImUserAttribute -ThrottleLimit 4 }
+            $commands.get_throttle4 = { $ids | Out-Null }, { $ids | Get-ImUserAttribute -ThrottleLimit 4 | Out-Null }
         }
         # Warm-up: every command's paths, on both sides.
         & $rows 2000 | Set-ImUserAttribute
@@ -99,6 +101,8 @@ internal static class CpuPerUserScenario
         ("set_rows_noprogress", "(explain) Set, rows, progress off"),
         ("get_userid_array", "(explain) Get -UserId array, old subtraction"),
         ("get_userid_array_plain", "(explain) Get -UserId array, input piped"),
+        ("set_rows_throttle4", "(explain) Set, rows, -ThrottleLimit 4"),
+        ("get_throttle4", "(explain) Get, piped ids, -ThrottleLimit 4"),
         ("set_rows_cold", "(explain) Set, rows, first command of a session"),
     };
 
@@ -176,23 +180,24 @@ internal static class CpuPerUserScenario
         return fields;
     }
 
-    /// <summary>Least figures over the rounds, us per user: the process's CPU for the input alone and with the command, and the pipeline thread's difference.</summary>
-    private sealed record Cpu(double Input, double Run, double Thread)
+    /// <summary>Least figures over the rounds, us per user: the process's CPU and the pipeline thread's, for the input alone and with the command.</summary>
+    private sealed record Cpu(double Input, double Run, double InputThread, double RunThread)
     {
         public double Module => Run - Input;
+
+        public double Thread => InputThread < 0 ? double.NaN : RunThread - InputThread;
     }
 
-    /// <summary>Keeps, per command, the least input, the least run and the least pipeline-thread difference (us per user) seen so far.</summary>
+    /// <summary>Keeps, per command, the least of each figure (us per user) seen so far: each side's least, as a quiet round would give.</summary>
     private static void Collect(string output, Dictionary<string, Cpu> figures)
     {
         foreach (var line in output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("CPU ", StringComparison.Ordinal)))
         {
             var parts = line.Split(' ');
             double PerUser(int index) => double.Parse(parts[index], CultureInfo.InvariantCulture) * 1000 / double.Parse(parts[4], CultureInfo.InvariantCulture);
-            var inputThread = PerUser(5);
-            var now = new Cpu(PerUser(2), PerUser(3), inputThread < 0 ? double.NaN : PerUser(6) - inputThread);
+            var now = new Cpu(PerUser(2), PerUser(3), PerUser(5), PerUser(6));
             figures[parts[1]] = figures.TryGetValue(parts[1], out var seen)
-                ? new Cpu(Math.Min(seen.Input, now.Input), Math.Min(seen.Run, now.Run), double.IsNaN(seen.Thread) ? now.Thread : Math.Min(seen.Thread, now.Thread))
+                ? new Cpu(Math.Min(seen.Input, now.Input), Math.Min(seen.Run, now.Run), Math.Min(seen.InputThread, now.InputThread), Math.Min(seen.RunThread, now.RunThread))
                 : now;
         }
     }
