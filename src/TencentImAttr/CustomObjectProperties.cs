@@ -21,10 +21,11 @@ internal static class CustomObjectProperties
     // Public in PowerShell 5 and later, though not in the reference assemblies the module compiles against.
     private static readonly Func<PSMemberInfo, bool>? IsHidden = Accessor<PSMemberInfo, bool>("IsHidden");
 
-    // The last type names checked on this thread (the pipeline thread of a command) and whether their objects'
-    // properties are their instance members alone. One entry: a command's rows share their type names.
-    [ThreadStatic] private static string[]? t_typeNames;
-    [ThreadStatic] private static bool t_instanceOnly;
+    // The type names checked on this thread (a command's pipeline thread) since the command began, and whether their
+    // objects' properties are their instance members alone. A few entries: a command's rows share their type names,
+    // and two bulk cmdlets in one pipeline read two kinds of objects.
+    private const int Remembered = 4;
+    [ThreadStatic] private static List<(string[] TypeNames, bool InstanceOnly)>? t_checked;
 
     /// <summary>
     /// The gettable properties of <paramref name="input"/>, in PowerShell's order, as PSObject.Properties lists them;
@@ -33,15 +34,7 @@ internal static class CustomObjectProperties
     public static List<PSPropertyInfo>? TryRead(PSObject input)
     {
         if (InstanceMembers is null || IsHidden is null || input.BaseObject is not PSCustomObject) return null;
-        var typeNames = input.TypeNames;
-        if (!SameTypeNames(typeNames))
-        {
-            var names = new string[typeNames.Count];
-            typeNames.CopyTo(names, 0);
-            t_typeNames = names;
-            t_instanceOnly = SameAsPublic(input);
-        }
-        if (!t_instanceOnly) return null;
+        if (!InstanceOnly(input)) return null;
         var properties = new List<PSPropertyInfo>();
         foreach (var member in InstanceMembers(input))
         {
@@ -50,10 +43,32 @@ internal static class CustomObjectProperties
         return properties;
     }
 
-    private static bool SameTypeNames(System.Collections.ObjectModel.Collection<string> typeNames)
+    /// <summary>
+    /// Forgets what was checked: a command starts from nothing, since type data may have changed between commands
+    /// (Update-TypeData). Called when a bulk command begins.
+    /// </summary>
+    public static void Forget() => t_checked?.Clear();
+
+    /// <summary>Whether objects with <paramref name="input"/>'s type names list exactly their instance members: checked once per type names.</summary>
+    private static bool InstanceOnly(PSObject input)
     {
-        var known = t_typeNames;
-        if (known is null || known.Length != typeNames.Count) return false;
+        var typeNames = input.TypeNames;
+        var known = t_checked ??= new List<(string[], bool)>(Remembered);
+        for (var k = 0; k < known.Count; k++)
+        {
+            if (SameTypeNames(known[k].TypeNames, typeNames)) return known[k].InstanceOnly;
+        }
+        var names = new string[typeNames.Count];
+        typeNames.CopyTo(names, 0);
+        var instanceOnly = SameAsPublic(input);
+        if (known.Count == Remembered) known.RemoveAt(0);
+        known.Add((names, instanceOnly));
+        return instanceOnly;
+    }
+
+    private static bool SameTypeNames(string[] known, System.Collections.ObjectModel.Collection<string> typeNames)
+    {
+        if (known.Length != typeNames.Count) return false;
         for (var i = 0; i < known.Length; i++)
         {
             if (!string.Equals(known[i], typeNames[i], StringComparison.Ordinal)) return false;

@@ -55,6 +55,18 @@ Describe 'Reading rows' {
         Get-StoreText $service 'alice', 'bob' | Should -Be @('alice: city=Shenzhen; tier=gold', 'bob: city=Shenzhen; tier=silver')
     }
 
+    It 'sees type data added between two commands over rows of the same type names' {
+        [pscustomobject]@{ PSTypeName = 'Issue25.Row'; UserId = 'alice'; tier = 'gold' } | Set-ImUserAttribute
+        Update-TypeData -TypeName 'Issue25.Row' -MemberType ScriptProperty -MemberName city -Value { 'Shenzhen' } -Force
+        try {
+            [pscustomobject]@{ PSTypeName = 'Issue25.Row'; UserId = 'bob'; tier = 'silver' } | Set-ImUserAttribute
+        }
+        finally {
+            Remove-TypeData -TypeName 'Issue25.Row'
+        }
+        Get-StoreText $service 'alice', 'bob' | Should -Be @('alice: tier=gold', 'bob: city=Shenzhen; tier=silver')
+    }
+
     It 'reads rows of several shapes in one pipeline, a member added to one row included' {
         $extra = [pscustomobject]@{ UserId = 'bob'; tier = 'silver' } | Add-Member -NotePropertyName sex -NotePropertyValue 'M' -PassThru
         $csv = @('UserId,city', 'dan,Beijing') | ConvertFrom-Csv
