@@ -85,6 +85,7 @@ public abstract class ImBulkCmdlet : ImCmdlet
     protected override void BeginProcessing()
     {
         ActiveConnection = ResolveConnection();
+        CustomObjectProperties.Forget();
         var options = new EngineOptions { ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : ActiveConnection.ThrottleLimit };
         _run = Start(ActiveConnection, options, Given(nameof(MaxRetry)) ? MaxRetry : null);
     }

@@ -22,6 +22,13 @@ internal static class PipelineInput
         var value = Plain(input);
         if (value is null or string or IDictionary || InputProperties.NumberAsUserId(value) is not null) return PipelineRecord.FromObject(value, null);
         if (value is System.Data.DataRow row) return PipelineRecord.FromObject(value, InputProperties.OfDataRow(row).Select(p => new KeyValuePair<string, object?>(p.Key, Plain(p.Value))).ToList());
+        // A [pscustomobject] or a CSV row: its own note properties, without PowerShell's member resolution per object.
+        if (CustomObjectProperties.TryRead(input!) is { } own)
+        {
+            var values = new List<KeyValuePair<string, object?>>(own.Count);
+            for (var i = 0; i < own.Count; i++) values.Add(new KeyValuePair<string, object?>(own[i].Name, Plain(PipelineTables.Read(own[i].Name, SafeValue(own[i])))));
+            return PipelineRecord.FromObject(value, values);
+        }
         var properties = input!.Properties
             .Where(p => p.IsGettable)
             .Select(p => new KeyValuePair<string, object?>(p.Name, Plain(PipelineTables.Read(p.Name, SafeValue(p)))))

@@ -64,7 +64,7 @@ internal static class Program
         if (options.CpuOnly)
         {
             // Comparing builds (--module): only the CPU-per-user figures, without the engine's runs.
-            Console.WriteLine("RESULT" + CpuPerUserScenario.Run(server, options.CpuUsers, options.ModulePath));
+            Console.WriteLine("RESULT" + CpuPerUserScenario.Run(server, options.CpuUsers, options.CpuProcesses, options.ModulePath, options.BaselineModulePath, options.CpuExplain));
             return 0;
         }
         var ok = true;
@@ -88,6 +88,13 @@ internal static class Program
         RunEngine(server, 5_000, options.Throttle, callsPerSecond: 0, sampleMemory: false);
         RunEngine(server, 5_000, options.Throttle, callsPerSecond: 0, sampleMemory: false, tags: true);
         server.TakeStats();
+
+        if (options.ProducerOnly)
+        {
+            // Comparing builds at the quota: the 20,000-user Set from a ForEach-Object producer (ProducerRun.cs).
+            Console.WriteLine("RESULT" + ProducerRun.Run(server, options.ProducerUsers, options.LatencyMs, options.Quota, options.ProducerRuns, options.ModulePath, options.BaselineModulePath));
+            return 0;
+        }
 
         if (options.PwshOnly)
         {
@@ -128,6 +135,11 @@ internal static class Program
 
         // 1d. Through the cmdlets in a pwsh process: what the server sees when an admin runs the module.
         var pwshRuns = RunPwsh(server, options);
+        // 1e. An admin's Set from a ForEach-Object producer of rows, at the quota, in a fresh pwsh (ProducerRun.cs).
+        var producerFields = ProducerRun.Run(server, options.ProducerUsers, options.LatencyMs, options.Quota, options.ProducerRuns, options.ModulePath, options.BaselineModulePath);
+        server.LatencyMs = options.LatencyMs;
+        server.Quota = options.Quota;
+        PauseForWindow();
         // 1d. Tags through the same engine, in the same run: im_add_tag has its own quota of 100 calls/s.
         var tags = RunEngine(server, options.Users, options.Throttle, ApiCallsPerSecond, sampleMemory: false, tags: true);
         ok &= Report("Engine, tags (im_add_tag, two tags a user)", tags, options.Throttle, options.Quota);
@@ -150,7 +162,7 @@ internal static class Program
         var (syncFields, syncRatio) = SyncScenario.Run(options.SyncUsers);
 
         // 4. CPU per user through the cmdlets, in a pwsh process (CpuPerUserScenario.cs).
-        var cpuFields = CpuPerUserScenario.Run(server, options.CpuUsers, options.ModulePath);
+        var cpuFields = CpuPerUserScenario.Run(server, options.CpuUsers, options.CpuProcesses, options.ModulePath, options.BaselineModulePath, options.CpuExplain);
 
         // 5. The module's own allocations per user, per operation, with no server's in the count (AllocationScenario.cs).
         var allocFields = AllocationScenario.Run(options.AllocUsers, options.AllocTypes);
@@ -212,7 +224,7 @@ internal static class Program
             faults.UsersPerSecond, faultRatio, faults.Sink.Failures,
             pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1,
             tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields + " " + shared.ResultFields + allocFields
-            + string.Format(CultureInfo.InvariantCulture, " pwsh_client_max_calls_in_1s={0}", pwshRuns.Count > 0 ? pwshRuns.Max(r => r.ClientMaxInSecond) : -1) + syncFields);
+            + string.Format(CultureInfo.InvariantCulture, " pwsh_client_max_calls_in_1s={0}", pwshRuns.Count > 0 ? pwshRuns.Max(r => r.ClientMaxInSecond) : -1) + syncFields + producerFields);
         return ok ? 0 : 1;
     }
 
@@ -498,7 +510,7 @@ internal sealed class MemorySampler
 internal sealed class Options
 {
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--module PATH] [--cpu-only] [--shared-only] [--alloc-only] [--alloc-types] [--alloc-users N] [--pwsh-only] [--pwsh-server inproc|child] [--send-stamps] [--sync-users N] [--sync-only]\n" +
+        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--cpu-processes N] [--module PATH] [--baseline-module PATH] [--cpu-explain] [--cpu-only] [--producer-users N] [--producer-runs N] [--producer-only] [--shared-only] [--alloc-only] [--alloc-types] [--alloc-users N] [--pwsh-only] [--pwsh-server inproc|child] [--send-stamps] [--sync-users N] [--sync-only]\n" +
         "  --users N       users in the engine's throughput run (default 60000; --short: 20000)\n" +
         "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
         "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
@@ -508,8 +520,14 @@ internal sealed class Options
         "  --pwsh-runs N   how many pwsh runs (default 1)\n" +
         "  --short         CI mode: 20000 users, baseline 2000, memory runs of 20,000 and 200,000 users\n" +
         "  --cpu-users N   users per round of the CPU-per-user run through the cmdlets in pwsh (default 20000)\n" +
+        "  --cpu-processes N pwsh processes (of 2 rounds each) per build in that run (default 2; --short: 1)\n" +
         "  --module PATH   the TencentImAttr.psd1 that run imports (default out/TencentImAttr/; another commit's build to compare)\n" +
+        "  --baseline-module PATH  a second build measured in the same run, processes alternating with the first (before/after)\n" +
+        "  --cpu-explain   also the variants that explain the earlier figure (-PassThru, progress off, -UserId array, first command of a session)\n" +
         "  --cpu-only      only that run\n" +
+        "  --producer-users N  users of the Set from a ForEach-Object producer at the quota (default 20000)\n" +
+        "  --producer-runs N   fresh pwsh processes of that run per build (default 3; --short: 1)\n" +
+        "  --producer-only     only that run (with --baseline-module: both builds, alternating)\n" +
         "  --shared-only   only the shared-quota run (and the clean engine run beside it), for tuning the adaptive pace\n" +
         "  --pwsh-only     only the pwsh runs (after the warm-up)\n" +
         "  --pwsh-server W inproc (default): the pwsh runs' server is this process's; child: a server in a process of its own\n" +
@@ -532,6 +550,12 @@ internal sealed class Options
     public bool Help { get; private set; }
     public int CpuUsers { get; private set; } = 20_000;
     public string? ModulePath { get; private set; }
+    public string? BaselineModulePath { get; private set; }
+    public int CpuProcesses { get; private set; } = 2;
+    public bool CpuExplain { get; private set; }
+    public int ProducerUsers { get; private set; } = 20_000;
+    public int ProducerRuns { get; private set; } = 3;
+    public bool ProducerOnly { get; private set; }
     public bool CpuOnly { get; private set; }
     public bool SharedOnly { get; private set; }
     public int AllocUsers { get; private set; } = 20_000;
@@ -552,6 +576,9 @@ internal sealed class Options
         int? users = null;
         int? pwshUsers = null;
         int? syncUsers = null;
+        int? cpuProcesses = null;
+        var cpuUsers = false;
+        int? producerRuns = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -561,8 +588,14 @@ internal sealed class Options
                 case "--throttle": options.Throttle = Number(args, ++i, 1); break;
                 case "--quota": options.Quota = Number(args, ++i, 0); break;
                 case "--short": options.Short = true; break;
-                case "--cpu-users": options.CpuUsers = Number(args, ++i, 1); break;
+                case "--cpu-users": options.CpuUsers = Number(args, ++i, 1); cpuUsers = true; break;
                 case "--cpu-only": options.CpuOnly = true; break;
+                case "--cpu-processes": cpuProcesses = Number(args, ++i, 1); break;
+                case "--cpu-explain": options.CpuExplain = true; break;
+                case "--producer-users": options.ProducerUsers = Number(args, ++i, 1); break;
+                case "--producer-runs": producerRuns = Number(args, ++i, 1); break;
+                case "--producer-only": options.ProducerOnly = true; break;
+                case "--baseline-module": options.BaselineModulePath = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--baseline-module needs a path to TencentImAttr.psd1."); break;
                 case "--shared-only": options.SharedOnly = true; break;
                 case "--pwsh-only": options.PwshOnly = true; break;
                 case "--pwsh-server":
@@ -597,6 +630,9 @@ internal sealed class Options
         if (users is not null) options.Users = users.Value;
         options.PwshUsers = pwshUsers ?? (options.Short ? 20_000 : 100_000);
         options.SyncUsers = syncUsers ?? (options.Short ? 20_000 : 100_000);
+        options.CpuProcesses = cpuProcesses ?? (options.Short ? 1 : 2);
+        options.ProducerRuns = producerRuns ?? (options.Short ? 1 : 3);
+        if (options.Short && !cpuUsers) options.CpuUsers = 10_000;
         options.BaselineUsers = options.Short ? 2_000 : Math.Max(2_000, options.Users / 10);
         return options;
     }

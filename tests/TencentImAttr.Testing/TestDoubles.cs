@@ -20,6 +20,7 @@ internal sealed class ManualClock : IClock
     public DateTimeOffset Start { get; set; } = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
     public DateTimeOffset UtcNow { get { lock (_gate) return Start + _now; } }
     public TimeSpan Elapsed { get { lock (_gate) return _now; } }
+    public uint CoarseMilliseconds => unchecked((uint)(long)Elapsed.TotalMilliseconds);
     public int PendingDelays { get { lock (_gate) return _waiters.Count; } }
 
     public Task Delay(TimeSpan delay, CancellationToken cancellationToken)
@@ -50,6 +51,7 @@ internal sealed class InstantClock : IClock
     private long _ticks;
     public DateTimeOffset UtcNow => DateTimeOffset.UtcNow + Elapsed;
     public TimeSpan Elapsed => TimeSpan.FromTicks(Interlocked.Read(ref _ticks));
+    public uint CoarseMilliseconds => unchecked((uint)(long)Elapsed.TotalMilliseconds);
     public TimeSpan TotalDelay => Elapsed;
 
     public Task Delay(TimeSpan delay, CancellationToken cancellationToken)

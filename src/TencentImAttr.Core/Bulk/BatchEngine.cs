@@ -70,6 +70,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private readonly TimeSpan _started;
     private Slot _gathering;
     private TimeSpan _lastProgress;
+    private uint _progressLookedAt;
     private bool _progressShown;
     private long? _total;
     private long _received, _succeeded, _failed, _declined, _pendingItems, _peakPendingItems;
@@ -577,6 +578,11 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
 
     private void ReportProgress()
     {
+        // Called once per item: a coarse tick first (a few ns); the precise clock (a Stopwatch read, about ten times
+        // that) only when a millisecond has passed since the last look (issue 25).
+        var coarse = _clock.CoarseMilliseconds;
+        if (coarse == _progressLookedAt) return;
+        _progressLookedAt = coarse;
         var now = _clock.Elapsed;
         if (now - _started < _options.ProgressDelay || now - _lastProgress < _options.ProgressInterval)
         {

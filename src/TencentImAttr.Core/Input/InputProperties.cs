@@ -32,8 +32,25 @@ internal static class InputProperties
     public static object? CellValue(object? value) => value;
 
     /// <summary>The pairs without the properties of <see cref="Ignored"/>.</summary>
-    public static List<KeyValuePair<string, object?>> WithoutIgnored(IEnumerable<KeyValuePair<string, object?>> properties) =>
-        properties.Where(p => !Ignored.Contains(p.Key, StringComparer.OrdinalIgnoreCase)).ToList();
+    public static List<KeyValuePair<string, object?>> WithoutIgnored(IReadOnlyList<KeyValuePair<string, object?>> properties)
+    {
+        // Once per object (issue 25): index loops, not LINQ's Where and Contains with a comparer.
+        var kept = new List<KeyValuePair<string, object?>>(properties.Count);
+        for (var i = 0; i < properties.Count; i++)
+        {
+            if (!IsIgnored(properties[i].Key)) kept.Add(properties[i]);
+        }
+        return kept;
+    }
+
+    private static bool IsIgnored(string name)
+    {
+        for (var k = 0; k < Ignored.Count; k++)
+        {
+            if (string.Equals(name, Ignored[k], StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
 
     /// <summary>
     /// The user id a number stands for (<c>1001, 1002 | Get-ImUserAttribute</c>, as with <c>-UserId 1001</c>): the
@@ -46,10 +63,11 @@ internal static class InputProperties
     };
 
     /// <summary>The first unreadable property of the pairs, as the input error for the item; null when all were read.</summary>
-    internal static ImInputException? FirstUnreadable(IEnumerable<KeyValuePair<string, object?>> properties, object? target)
+    internal static ImInputException? FirstUnreadable(IReadOnlyList<KeyValuePair<string, object?>> properties, object? target)
     {
-        foreach (var p in properties)
+        for (var i = 0; i < properties.Count; i++)
         {
+            var p = properties[i];
             if (p.Value is UnreadableProperty bad)
             {
                 return new ImInputException(ErrorIds.InputPropertyUnreadable,

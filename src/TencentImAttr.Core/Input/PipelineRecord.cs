@@ -72,11 +72,20 @@ internal sealed class PipelineRecord
                 properties = table.Cast<DictionaryEntry>().Select(e => new KeyValuePair<string, object?>(Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? "", e.Value)).ToList();
                 break;
         }
-        IReadOnlyList<KeyValuePair<string, object?>> props = InputProperties.WithoutIgnored(properties ?? None);
+        var props = InputProperties.WithoutIgnored(properties ?? None);
         if (InputProperties.FirstUnreadable(props, input) is { } unreadable) return new(input, null, null, props, true, unreadable);
         foreach (var candidate in UserIdProperties)
         {
-            var found = props.FirstOrDefault(p => string.Equals(p.Key, candidate, StringComparison.OrdinalIgnoreCase));
+            // Once per object (issue 25): an index loop, not FirstOrDefault with a closure per candidate.
+            var found = default(KeyValuePair<string, object?>);
+            for (var k = 0; k < props.Count; k++)
+            {
+                if (string.Equals(props[k].Key, candidate, StringComparison.OrdinalIgnoreCase))
+                {
+                    found = props[k];
+                    break;
+                }
+            }
             if (found.Key is null) continue;
             var raw = found.Value is DBNull ? null : found.Value;
             var id = raw as string ?? (raw is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : null);

@@ -139,6 +139,7 @@ public class AttemptBudgetTests
         private readonly ManualClock _clock = new();
         public DateTimeOffset UtcNow => _clock.UtcNow;
         public TimeSpan Elapsed => _clock.Elapsed;
+        public uint CoarseMilliseconds => _clock.CoarseMilliseconds;
         public Task Delay(TimeSpan delay, System.Threading.CancellationToken cancellationToken)
         {
             _clock.Advance(delay + TimeSpan.FromMinutes(1));

@@ -137,6 +137,7 @@ public class CallRateLimiterTests
         private readonly Stopwatch _watch = Stopwatch.StartNew();
         public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
         public TimeSpan Elapsed => _watch.Elapsed;
+        public uint CoarseMilliseconds => unchecked((uint)_watch.ElapsedMilliseconds);
         public Task Delay(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, cancellationToken);
     }
 
