@@ -17,6 +17,7 @@
         'Disconnect-ImApp'
         'Get-ImAppAttributeName'
         'Get-ImConnection'
+        'Get-ImLastRun'
         'Get-ImUserAttribute'
         'Get-ImUserTag'
         'Remove-ImUserAttribute'

@@ -18,15 +18,21 @@ internal interface IBulkRun : IDisposable
     /// <summary>Tells the run how many more users the input holds (an array), for a percentage in its progress.</summary>
     void Expect(long users);
 
-    /// <summary>Writes the run's summary on the Information stream, once; <paramref name="stopped"/> when the command ends early.</summary>
-    void WriteSummary(bool stopped);
+    /// <summary>
+    /// Writes the run's summary on the Information stream, once, keeping it first for Get-ImLastRun;
+    /// <paramref name="stopped"/> when the command ends early, <paramref name="stopError"/> the error that stopped it.
+    /// </summary>
+    void WriteSummary(bool stopped, Core.Errors.ImRunStoppedException? stopError = null);
+
+    /// <summary>Keeps a stopped summary for Get-ImLastRun when none was written (the command was stopped where no write was possible).</summary>
+    void KeepIfUnfinished();
 }
 
 /// <summary>
 /// One run of a bulk cmdlet: a <see cref="BatchEngine{TItem,TResult}"/> over the cmdlet's operation, fed with the
 /// items its reader makes, writing what the engine hands back on the pipeline thread.
 /// </summary>
-internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
+internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, IWireTraceSink
     where TItem : class
     where TResult : class
 {
@@ -39,6 +45,8 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     private readonly bool _stopOnError;
     private readonly Func<TResult, object?>? _present;
     private readonly BatchEngine<TItem, TResult> _engine;
+    private readonly object _scope;
+    private readonly string _name;
     private bool _summaryWritten;
 
     /// <param name="cmdlet">Where outcomes are written.</param>
@@ -51,6 +59,9 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<IReadOnlyList<TItem>, bool>? approve, bool writeResults, Func<TResult, object?>? present = null)
     {
         _present = present;
+        // Taken now, on the pipeline thread: the runspace is a thread's, and a stopped run is kept from Dispose.
+        _scope = RunspaceScope.Current;
+        _name = cmdlet.MyInvocation.MyCommand.Name;
         _cmdlet = cmdlet;
         _read = read;
         _writeResults = writeResults;
@@ -76,14 +87,29 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
 
     public void Expect(long users) => _engine.Expect(users);
 
-    public void WriteSummary(bool stopped)
+    public void WriteSummary(bool stopped, Core.Errors.ImRunStoppedException? stopError = null)
     {
         if (_summaryWritten) return;
         _summaryWritten = true;
-        var name = _cmdlet.MyInvocation.MyCommand.Name;
-        var record = new InformationRecord(_engine.Summary(name, stopped), name);
+        var summary = Keep(stopped, stopError);
+        var record = new InformationRecord(summary, summary.Operation);
         record.Tags.AddRange(SummaryTags);
         _cmdlet.WriteInformation(record);
+    }
+
+    public void KeepIfUnfinished()
+    {
+        if (_summaryWritten) return;
+        _summaryWritten = true;
+        Keep(stopped: true, stopError: null);
+    }
+
+    private Models.BulkRunSummary Keep(bool stopped, Core.Errors.ImRunStoppedException? stopError)
+    {
+        var summary = _engine.Summary(_name, stopped);
+        summary.StopError = stopError;
+        LastRun.Record(_scope, summary);
+        return summary;
     }
 
     public void Dispose() => _engine.Dispose();
@@ -112,6 +138,8 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     }
 
     void IEngineSink<TResult>.OnVerbose(string line) => _cmdlet.WriteVerbose(line);
+
+    void IWireTraceSink.OnDebug(string line) => CallLogLines.WriteDebug(_cmdlet, line);
 
     void IEngineSink<TResult>.OnProgress(ProgressReport report) =>
         _cmdlet.WriteProgress(new ProgressRecord(1, _cmdlet.MyInvocation.MyCommand.Name, report.StatusLine)

@@ -87,7 +87,11 @@ public abstract class ImBulkCmdlet : ImCmdlet
     protected override void BeginProcessing()
     {
         ActiveConnection = ResolveConnection();
-        var options = new EngineOptions { ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : ActiveConnection.ThrottleLimit };
+        var options = new EngineOptions
+        {
+            ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : ActiveConnection.ThrottleLimit,
+            TraceWire = CallLogLines.TraceWanted(this),
+        };
         _run = Start(ActiveConnection, options, Given(nameof(MaxRetry)) ? MaxRetry : null);
     }
 
@@ -135,13 +139,14 @@ public abstract class ImBulkCmdlet : ImCmdlet
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
-            // Ctrl+C: PowerShell refuses any write from a stopping pipeline, so no summary can be written.
+            // Ctrl+C: PowerShell refuses any write from a stopping pipeline; the summary is tried, and kept for Get-ImLastRun.
+            TryWriteSummary();
             throw new PipelineStoppedException();
         }
         catch (ImRunStoppedException e)
         {
             // One terminating error for a run that stopped early: its cause's id, and the accounting of every user held.
-            TryWriteSummary();
+            TryWriteSummary(e);
             ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, e.TargetObject));
         }
         catch (Exception e) when (e is ActionPreferenceStopException or PipelineStoppedException)
@@ -153,11 +158,11 @@ public abstract class ImBulkCmdlet : ImCmdlet
         }
     }
 
-    private void TryWriteSummary()
+    private void TryWriteSummary(ImRunStoppedException? stopError = null)
     {
         try
         {
-            _run!.WriteSummary(stopped: true);
+            _run!.WriteSummary(stopped: true, stopError);
         }
         catch (Exception e) when (e is PipelineStoppedException or ActionPreferenceStopException or InvalidOperationException)
         {
@@ -168,7 +173,12 @@ public abstract class ImBulkCmdlet : ImCmdlet
     /// <summary>Cancels anything still in flight.</summary>
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _run?.Dispose();
+        if (disposing)
+        {
+            // A command stopped while another command of the pipeline ran (Ctrl+C there) never saw the stop: its summary is kept here.
+            _run?.KeepIfUnfinished();
+            _run?.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

@@ -253,7 +253,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
     /// </summary>
     private void Check(ImConnection connection)
     {
-        var log = new Core.Api.QueuedCallLog();
+        using var log = new Core.Api.QueuedCallLog(CallLogLines.TraceWanted(this));
         try
         {
             Core.Operations.AppAttributeNames.GetAsync(connection, log, default).GetAwaiter().GetResult();
@@ -269,7 +269,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         }
         finally
         {
-            foreach (var line in log.Drain()) WriteVerbose(line);
+            CallLogLines.WriteAll(this, log);
         }
     }
 

@@ -55,6 +55,7 @@ public class PublicSurfaceTests
             "TencentImAttr.Cmdlets.DisconnectImAppCommand",
             "TencentImAttr.Cmdlets.GetImAppAttributeNameCommand",
             "TencentImAttr.Cmdlets.GetImConnectionCommand",
+            "TencentImAttr.Cmdlets.GetImLastRunCommand",
             "TencentImAttr.Cmdlets.GetImUserAttributeCommand",
             "TencentImAttr.Cmdlets.GetImUserTagCommand",
             "TencentImAttr.Cmdlets.RemoveImUserAttributeCommand",
