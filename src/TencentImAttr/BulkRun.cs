@@ -137,9 +137,9 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
         }
     }
 
-    void IEngineSink<TResult>.OnVerbose(string line) => _cmdlet.WriteVerbose(line);
+    void IEngineSink<TResult>.OnVerbose(string line) => QuietWrites.Verbose(_cmdlet, line);
 
-    void IWireTraceSink.OnDebug(string line) => CallLogLines.WriteDebug(_cmdlet, line);
+    void IWireTraceSink.OnDebug(string line) => QuietWrites.Debug(_cmdlet, line);
 
     void IEngineSink<TResult>.OnProgress(ProgressReport report) =>
         _cmdlet.WriteProgress(new ProgressRecord(1, _cmdlet.MyInvocation.MyCommand.Name, report.StatusLine)

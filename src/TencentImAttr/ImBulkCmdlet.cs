@@ -90,7 +90,7 @@ public abstract class ImBulkCmdlet : ImCmdlet
         var options = new EngineOptions
         {
             ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : ActiveConnection.ThrottleLimit,
-            TraceWire = CallLogLines.TraceWanted(this),
+            TraceWire = QuietWrites.TraceWanted(this),
         };
         _run = Start(ActiveConnection, options, Given(nameof(MaxRetry)) ? MaxRetry : null);
     }

@@ -54,7 +54,7 @@ public abstract class ImCmdlet : PSCmdlet, IDisposable
     /// </summary>
     private protected T RunCall<T>(Func<ICallLog, CancellationToken, Task<T>> call)
     {
-        using var log = new QueuedCallLog(CallLogLines.TraceWanted(this));
+        using var log = new QueuedCallLog(QuietWrites.TraceWanted(this));
         try
         {
             return call(log, StopToken).GetAwaiter().GetResult();
@@ -75,7 +75,7 @@ public abstract class ImCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    private void WriteLog(QueuedCallLog log) => CallLogLines.WriteAll(this, log);
+    private void WriteLog(QueuedCallLog log) => QuietWrites.WriteAll(this, log);
 
     /// <summary>The connection in force: -Connection, the session's, or the environment's; a terminating error when none.</summary>
     protected ImConnection ResolveConnection()

@@ -223,7 +223,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         }
         CheckUserSigExpiry(connection);
         if (!SkipCheck) Check(connection);
-        WriteVerbose($"Connected: {connection}");
+        QuietWrites.Verbose(this, $"Connected: {connection}");
         if (!NoDefault) ImSession.SetCurrent(RunspaceScope.Current, connection);
         if (PassThru) WriteObject(connection);
     }
@@ -242,7 +242,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         }
         if (left < TimeSpan.FromHours(1))
         {
-            WriteWarning($"The UserSig expires at {expires.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, in {Math.Ceiling(left.TotalMinutes):0} minute(s); it cannot be renewed. Connect with -SecretKey for a long run.");
+            QuietWrites.Warning(this, $"The UserSig expires at {expires.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, in {Math.Ceiling(left.TotalMinutes):0} minute(s); it cannot be renewed. Connect with -SecretKey for a long run.");
         }
     }
 
@@ -253,7 +253,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
     /// </summary>
     private void Check(ImConnection connection)
     {
-        using var log = new Core.Api.QueuedCallLog(CallLogLines.TraceWanted(this));
+        using var log = new Core.Api.QueuedCallLog(QuietWrites.TraceWanted(this));
         try
         {
             Core.Operations.AppAttributeNames.GetAsync(connection, log, default).GetAwaiter().GetResult();
@@ -265,11 +265,11 @@ public sealed class ConnectImAppCommand : PSCmdlet
         }
         catch (ImApiException e)
         {
-            WriteWarning($"The connection could not be checked ({e.ErrorId}); it is made all the same: {e.Message}");
+            QuietWrites.Warning(this, $"The connection could not be checked ({e.ErrorId}); it is made all the same: {e.Message}");
         }
         finally
         {
-            CallLogLines.WriteAll(this, log);
+            QuietWrites.WriteAll(this, log);
         }
     }
 
