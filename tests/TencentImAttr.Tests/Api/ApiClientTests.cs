@@ -80,7 +80,7 @@ public class ApiClientTests
     public async Task The_wire_trace_shows_each_attempt_without_the_usersig_and_cuts_long_bodies()
     {
         const string sig = "sig-a*b-c_d+e/f=-0123456789abcdef";
-        var echo = "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":91000,\"ErrorInfo\":\"bad usersig=" + Uri.EscapeDataString(sig) + " " + sig + "\",\"pad\":\"" + new string('x', 20_000) + "\"}";
+        var echo = "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":91000,\"ErrorInfo\":\"bad usersig=" + Uri.EscapeDataString(sig) + " " + sig + "\",\"pad\":\"" + string.Concat(Enumerable.Repeat("ab cd ", 4000)) + "\"}";
         var stub = new StubHttpHandler().Enqueue(StubResponse.Json(echo), StubResponse.Ok());
         using var connection = TestConnections.Open(stub, userSig: sig);
         using var log = new QueuedCallLog(tracesWire: true);
