@@ -1,5 +1,7 @@
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Input;
+using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Operations;
 
@@ -15,4 +17,7 @@ internal sealed class RemoveTagsOperation : TagListOperation
 
     /// <inheritdoc />
     protected override int PartSize => InputRules.MaxTagsPerAdd;
+
+    /// <inheritdoc />
+    public override ItemOutcome<UserTags>? WithoutCall(TagItem item, CallContext call) => NothingToSend(item);
 }
