@@ -116,6 +116,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
 
     void IEngineSink<TResult>.OnResult(TResult result)
     {
+        if (result is Models.UserTags tags && _cmdlet is ImBulkCmdlet bulk) SeenTags.Note(bulk.ActiveConnection, tags.Tags);
         if (!_writeResults) return;
         var shown = _present is null ? result : _present(result);
         if (shown is not null) _cmdlet.WriteObject(shown);

@@ -68,7 +68,7 @@ public abstract class ImBulkCmdlet : ImCmdlet
     #endregion
 
     /// <summary>The connection in use, set in BeginProcessing.</summary>
-    private protected ImConnection ActiveConnection { get; private set; } = null!;
+    internal ImConnection ActiveConnection { get; private set; } = null!;
 
     /// <summary>Whether a parameter was given on the command line: "not given" means the same for every parameter of every bulk cmdlet.</summary>
     private protected bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
@@ -147,7 +147,7 @@ public abstract class ImBulkCmdlet : ImCmdlet
         {
             // One terminating error for a run that stopped early: its cause's id, and the accounting of every user held.
             TryWriteSummary(e);
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, e.TargetObject));
+            ThrowTerminatingError(ErrorRecords.Of(e, e.ErrorId, (ErrorCategory)(int)e.Category, e.TargetObject));
         }
         catch (Exception e) when (e is ActionPreferenceStopException or PipelineStoppedException)
         {

@@ -62,7 +62,7 @@ public abstract class ImCmdlet : PSCmdlet, IDisposable
         catch (ImApiException e)
         {
             WriteLog(log);
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
+            ThrowTerminatingError(ErrorRecords.Of(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
             throw; // ThrowTerminatingError does not return.
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
@@ -100,7 +100,7 @@ public abstract class ImCmdlet : PSCmdlet, IDisposable
 
     /// <summary>The error record for a failed item: the exception, the stable id, the category and the user as target.</summary>
     internal static ErrorRecord ToErrorRecord(ItemFailure failure) =>
-        new(failure.Exception, failure.ErrorId, (ErrorCategory)(int)failure.Category, failure.TargetObject);
+        ErrorRecords.Of(failure.Exception, failure.ErrorId, (ErrorCategory)(int)failure.Category, failure.TargetObject);
 
     #endregion
 }

@@ -104,3 +104,49 @@ Describe 'The manifest' {
         }
     }
 }
+
+Describe 'Get-ImConnection''s table' {
+    It 'fits 80 columns, the endpoint of an emulator and the longest family name included' {
+        $c = Connect-TestEmulator -Emulator $prod -Parameters @{ PassThru = $true; NoDefault = $true; Service = 'AllMemberPush' }
+        $lines = ($c | Format-Table | Out-String -Width 200) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines.Count | Should -Be 3
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        $lines[0] | Should -Match 'SdkAppId\s+Identifier\s+Endpoint\s+Service\s+UserSigExpiresAt'
+        $lines[2] | Should -Match 'AllMemberPush'
+    }
+}
+
+Describe 'ErrorDetails.RecommendedAction' {
+    It 'carries what to do, the sentence the message ends with (a wrong key; a stop under -ErrorAction Stop)' {
+        $wrong = Connect-ImApp -SdkAppId $prod.SdkAppId -Identifier $prod.Identifier -SecretKey (ConvertTo-SecureString 'not-the-key' -AsPlainText -Force) `
+            -BaseUri $prod.BaseUri -SkipCheck -PassThru -NoDefault -MaxRetry 0
+        $err = $null
+        try { Get-ImUserAttribute -UserId alice -Connection $wrong } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        $err.Exception.Message.Contains($err.ErrorDetails.RecommendedAction) | Should -BeTrue
+
+        $stop = $null
+        try { Set-ImUserAttribute -UserId ok1, ('x' * 40) -Attribute @{ city = 'Lyon' } -Connection $prodConnection -ErrorAction Stop } catch { $stop = $_ }
+        $stop.ErrorDetails.RecommendedAction | Should -BeLike 'Fix the input, then resume after the stop: *'
+    }
+}
+
+Describe '-Tag completion' {
+    It 'offers the tags this session has already seen on the connection, and nothing before' {
+        # The session's connection (a new one: nothing seen on it yet).
+        $fresh = Connect-TestEmulator -Emulator $test -Parameters @{ PassThru = $true }
+        try {
+            $line = 'Add-ImUserTag -UserId someone -Tag '
+            $before = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            @($before.CompletionMatches).Count | Should -Be 0
+            Add-ImUserTag -UserId seen1 -Tag 'gold', 'green tea'
+            $null = Get-ImUserTag -UserId seen1
+            $all = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            $all.CompletionMatches.CompletionText | Should -Be @('gold', "'green tea'")
+            $line = 'Remove-ImUserTag -UserId someone -Tag gr'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @("'green tea'")
+        }
+        finally { Disconnect-ImApp }
+    }
+}

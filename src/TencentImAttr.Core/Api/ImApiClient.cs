@@ -113,7 +113,7 @@ internal sealed class ImApiClient
             var fault = ResponseClassifier.TransportFaultOf(e);
             throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null,
                 $"{apiName}: the connection to {_endpoint.BaseUri.Host} failed: {Text.MessageText.Sentence(_endpoint.Scrubber.ForMessage(Innermost(e).Message))}{TransportAdvice(fault)}")
-            { TransportFault = fault };
+            { TransportFault = fault, RecommendedAction = TransportAdvice(fault).Trim() is { Length: > 0 } advice ? advice : null };
         }
         using (response)
         {

@@ -261,7 +261,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         catch (ImApiException e) when (ResponseClassifier.IsConnectionLevel(e))
         {
             connection.Dispose();
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
+            ThrowTerminatingError(ErrorRecords.Of(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
         }
         catch (ImApiException e)
         {

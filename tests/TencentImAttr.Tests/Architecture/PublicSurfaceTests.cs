@@ -66,6 +66,7 @@ public class PublicSurfaceTests
             "TencentImAttr.ImCmdlet",
             "TencentImAttr.ImWriteCmdlet",
             "TencentImAttr.ModuleInitializer",
+            "TencentImAttr.TagCompleter",
             "TencentImAttr.ViewText", // called by the format views' script blocks
         }, Exported(typeof(SetImUserAttributeCommand).Assembly));
     }
