@@ -114,6 +114,14 @@ Describe 'Get-ImConnection''s table' {
         $lines[0] | Should -Match 'SdkAppId\s+Identifier\s+Endpoint\s+Service\s+UserSigExpiresAt'
         $lines[2] | Should -Match 'AllMemberPush'
     }
+
+    It 'Get-ImLastRun''s table fits 80 columns too, the longest cmdlet name included' {
+        Remove-ImUserAttribute -UserId wide1 -Name city -Connection $prodConnection -Confirm:$false -ErrorAction SilentlyContinue
+        $lines = (Get-ImLastRun | Format-Table | Out-String -Width 200) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines.Count | Should -Be 3
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        $lines[2] | Should -Match '^Remove-ImUserAttribute\s+1\s+'
+    }
 }
 
 Describe 'ErrorDetails.RecommendedAction' {
