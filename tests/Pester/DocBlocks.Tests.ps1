@@ -112,6 +112,12 @@ AfterAll {
 }
 
 Describe 'The documentation''s PowerShell fences' {
+    It 'finds the README''s blocks and those of the pages (a broken pattern would run none and pass)' -ForEach @(
+        @{ InReadme = @($blocks | Where-Object Page -EQ 'README.md').Count; InPages = @($blocks | Where-Object Page -NE 'README.md').Count }) {
+        $InReadme | Should -BeGreaterOrEqual 10
+        $InPages | Should -BeGreaterOrEqual 5
+    }
+
     It '<Page> uses only ```powershell (run here) and ```pwsh (shown, not run) for PowerShell: <Fence>' -ForEach @($fences | Where-Object { $_.Fence -match '^(?i:ps1?|pwsh|posh|powershell)$' }) {
         $Fence | Should -BeIn @('powershell', 'pwsh') -Because 'a PowerShell block fenced otherwise would be skipped silently'
     }
