@@ -6,7 +6,7 @@
     Author               = 'TencentImAttr contributors'
     CompanyName          = 'TencentImAttr contributors'
     Copyright            = '(c) TencentImAttr contributors. MIT License.'
-    Description          = 'Set, read and remove Tencent Cloud IM (Chat) user attributes in bulk from PowerShell: pipeline input, 100 users per call, as fast as the API quota allows.'
+    Description          = 'Set, read and remove Tencent Cloud IM (Chat) user attributes and user tags in bulk from PowerShell, for the all-member push API family (all_member_push) or the Push family (Connect-ImApp -Service Push): pipeline input, 100 users per call, as fast as the API quota allows, with a summary of every run.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('TencentImAttr.format.ps1xml')
@@ -17,6 +17,7 @@
         'Disconnect-ImApp'
         'Get-ImAppAttributeName'
         'Get-ImConnection'
+        'Get-ImLastRun'
         'Get-ImUserAttribute'
         'Get-ImUserTag'
         'Remove-ImUserAttribute'
@@ -38,6 +39,7 @@
                 'PSCommand_Disconnect-ImApp', 'PSCmdlet_Disconnect-ImApp'
                 'PSCommand_Get-ImAppAttributeName', 'PSCmdlet_Get-ImAppAttributeName'
                 'PSCommand_Get-ImConnection', 'PSCmdlet_Get-ImConnection'
+                'PSCommand_Get-ImLastRun', 'PSCmdlet_Get-ImLastRun'
                 'PSCommand_Get-ImUserAttribute', 'PSCmdlet_Get-ImUserAttribute'
                 'PSCommand_Get-ImUserTag', 'PSCmdlet_Get-ImUserTag'
                 'PSCommand_Remove-ImUserAttribute', 'PSCmdlet_Remove-ImUserAttribute'
@@ -45,7 +47,7 @@
                 'PSCommand_Set-ImAppAttributeName', 'PSCmdlet_Set-ImAppAttributeName'
                 'PSCommand_Set-ImUserAttribute', 'PSCmdlet_Set-ImUserAttribute'
             )
-            ReleaseNotes = 'First release: Set-, Get- and Remove-ImUserAttribute over one HTTP core; Get-Help for every cmdlet, format views, Windows PowerShell 5.1 support.'
+            ReleaseNotes = 'User attributes (Set-, Get-, Remove-ImUserAttribute, with -Replace sync and -Verify read-back) and user tags (Add-, Get-, Remove-, Clear-ImUserTag); the app''s attribute names (Get-, Set-ImAppAttributeName); both API families, all_member_push and Push (Connect-ImApp -Service Push); Get-ImLastRun for the summary of the last bulk run, stopped or not; a -Debug wire trace with the key and UserSig scrubbed; Get-Help for every cmdlet, format views, Windows PowerShell 5.1 support.'
             ProjectUri   = 'https://github.com/tencentimattr/TencentImAttr'
             LicenseUri   = 'https://github.com/tencentimattr/TencentImAttr/blob/main/LICENSE'
         }

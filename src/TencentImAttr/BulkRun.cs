@@ -19,15 +19,21 @@ internal interface IBulkRun : IDisposable
     /// <summary>Tells the run how many more users the input holds (an array), for a percentage in its progress.</summary>
     void Expect(long users);
 
-    /// <summary>Writes the run's summary on the Information stream, once; <paramref name="stopped"/> when the command ends early.</summary>
-    void WriteSummary(bool stopped);
+    /// <summary>
+    /// Writes the run's summary on the Information stream, once, keeping it first for Get-ImLastRun;
+    /// <paramref name="stopped"/> when the command ends early, <paramref name="stopError"/> the error that stopped it.
+    /// </summary>
+    void WriteSummary(bool stopped, Core.Errors.ImRunStoppedException? stopError = null);
+
+    /// <summary>Keeps a stopped summary for Get-ImLastRun when none was written (the command was stopped where no write was possible).</summary>
+    void KeepIfUnfinished();
 }
 
 /// <summary>
 /// One run of a bulk cmdlet: a <see cref="BatchEngine{TItem,TResult}"/> over the cmdlet's operation, fed with the
 /// items its reader makes, writing what the engine hands back on the pipeline thread.
 /// </summary>
-internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
+internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, IWireTraceSink
     where TItem : class
     where TResult : class
 {
@@ -41,6 +47,8 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     private readonly Func<TResult, object?>? _present;
     private readonly Func<TItem, ICallLog, ItemFailure?>? _stopCheck;
     private readonly BatchEngine<TItem, TResult> _engine;
+    private readonly object _scope;
+    private readonly string _name;
     private bool _summaryWritten;
 
     /// <param name="cmdlet">Where outcomes are written.</param>
@@ -59,6 +67,9 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     {
         _stopCheck = stopCheck;
         _present = present;
+        // Taken now, on the pipeline thread: the runspace is a thread's, and a stopped run is kept from Dispose.
+        _scope = RunspaceScope.Current;
+        _name = cmdlet.MyInvocation.MyCommand.Name;
         _cmdlet = cmdlet;
         _read = read;
         _writeResults = writeResults;
@@ -88,16 +99,12 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
 
     public void Expect(long users) => _engine.Expect(users);
 
-    public void WriteSummary(bool stopped)
+    public void WriteSummary(bool stopped, Core.Errors.ImRunStoppedException? stopError = null)
     {
         if (_summaryWritten) return;
         _summaryWritten = true;
-        var name = _cmdlet.MyInvocation.MyCommand.Name;
-        var summary = _engine.Summary(name, stopped);
-        summary.WhatIf = _cmdlet is ImBulkCmdlet { WhatIfRun: true };
-        // A read of unknown outcome changes nothing: only writes can land late.
-        if (_cmdlet is not ImWriteCmdlet) summary.UnknownAttempts = 0;
-        var record = new InformationRecord(summary, name);
+        var summary = Keep(stopped, stopError);
+        var record = new InformationRecord(summary, summary.Operation);
         record.Tags.AddRange(SummaryTags);
         _cmdlet.WriteInformation(record);
         if (summary.UnknownAttempts > 0)
@@ -108,10 +115,29 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
         }
     }
 
+    public void KeepIfUnfinished()
+    {
+        if (_summaryWritten) return;
+        _summaryWritten = true;
+        Keep(stopped: true, stopError: null);
+    }
+
+    private Models.BulkRunSummary Keep(bool stopped, Core.Errors.ImRunStoppedException? stopError)
+    {
+        var summary = _engine.Summary(_name, stopped);
+        summary.StopError = stopError;
+        summary.WhatIf = _cmdlet is ImBulkCmdlet { WhatIfRun: true };
+        // A read of unknown outcome changes nothing: only writes can land late.
+        if (_cmdlet is not ImWriteCmdlet) summary.UnknownAttempts = 0;
+        LastRun.Record(_scope, summary);
+        return summary;
+    }
+
     public void Dispose() => _engine.Dispose();
 
     void IEngineSink<TResult>.OnResult(TResult result)
     {
+        if (result is Models.UserTags tags && _cmdlet is ImBulkCmdlet bulk) SeenTags.Note(bulk.ActiveConnection, tags.Tags);
         if (!_writeResults) return;
         var shown = _present is null ? result : _present(result);
         if (shown is not null) _cmdlet.WriteObject(shown);
@@ -133,7 +159,9 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
         }
     }
 
-    void IEngineSink<TResult>.OnVerbose(string line) => _cmdlet.WriteVerbose(line);
+    void IEngineSink<TResult>.OnVerbose(string line) => QuietWrites.Verbose(_cmdlet, line);
+
+    void IWireTraceSink.OnDebug(string line) => QuietWrites.Debug(_cmdlet, line);
 
     void IEngineSink<TResult>.OnProgress(ProgressReport report) =>
         _cmdlet.WriteProgress(new ProgressRecord(1, _cmdlet.MyInvocation.MyCommand.Name, report.StatusLine)

@@ -68,7 +68,7 @@ public abstract class ImBulkCmdlet : ImCmdlet
     #endregion
 
     /// <summary>The connection in use, set in BeginProcessing.</summary>
-    private protected ImConnection ActiveConnection { get; private set; } = null!;
+    internal ImConnection ActiveConnection { get; private set; } = null!;
 
     /// <summary>Whether a parameter was given on the command line: "not given" means the same for every parameter of every bulk cmdlet.</summary>
     private protected bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
@@ -86,7 +86,11 @@ public abstract class ImBulkCmdlet : ImCmdlet
     {
         ActiveConnection = ResolveConnection();
         CustomObjectProperties.Forget();
-        var options = new EngineOptions { ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : ActiveConnection.ThrottleLimit };
+        var options = new EngineOptions
+        {
+            ThrottleLimit = Given(nameof(ThrottleLimit)) ? ThrottleLimit : ActiveConnection.ThrottleLimit,
+            TraceWire = QuietWrites.TraceWanted(this),
+        };
         _run = Start(ActiveConnection, options, Given(nameof(MaxRetry)) ? MaxRetry : null);
     }
 
@@ -134,14 +138,15 @@ public abstract class ImBulkCmdlet : ImCmdlet
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
-            // Ctrl+C: PowerShell refuses any write from a stopping pipeline, so no summary can be written.
+            // Ctrl+C: PowerShell refuses any write from a stopping pipeline; the summary is tried, and kept for Get-ImLastRun.
+            TryWriteSummary();
             throw new PipelineStoppedException();
         }
         catch (ImRunStoppedException e)
         {
             // One terminating error for a run that stopped early: its cause's id, and the accounting of every user held.
-            TryWriteSummary();
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, e.TargetObject));
+            TryWriteSummary(e);
+            ThrowTerminatingError(ErrorRecords.Of(e, e.ErrorId, (ErrorCategory)(int)e.Category, e.TargetObject));
         }
         catch (Exception e) when (e is ActionPreferenceStopException or PipelineStoppedException)
         {
@@ -152,11 +157,11 @@ public abstract class ImBulkCmdlet : ImCmdlet
         }
     }
 
-    private void TryWriteSummary()
+    private void TryWriteSummary(ImRunStoppedException? stopError = null)
     {
         try
         {
-            _run!.WriteSummary(stopped: true);
+            _run!.WriteSummary(stopped: true, stopError);
         }
         catch (Exception e) when (e is PipelineStoppedException or ActionPreferenceStopException or InvalidOperationException)
         {
@@ -167,7 +172,12 @@ public abstract class ImBulkCmdlet : ImCmdlet
     /// <summary>Cancels anything still in flight.</summary>
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _run?.Dispose();
+        if (disposing)
+        {
+            // A command stopped while another command of the pipeline ran (Ctrl+C there) never saw the stop: its summary is kept here.
+            _run?.KeepIfUnfinished();
+            _run?.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

@@ -54,7 +54,7 @@ public abstract class ImCmdlet : PSCmdlet, IDisposable
     /// </summary>
     private protected T RunCall<T>(Func<ICallLog, CancellationToken, Task<T>> call)
     {
-        using var log = new QueuedCallLog();
+        using var log = new QueuedCallLog(QuietWrites.TraceWanted(this));
         try
         {
             return call(log, StopToken).GetAwaiter().GetResult();
@@ -62,7 +62,7 @@ public abstract class ImCmdlet : PSCmdlet, IDisposable
         catch (ImApiException e)
         {
             WriteLog(log);
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
+            ThrowTerminatingError(ErrorRecords.Of(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
             throw; // ThrowTerminatingError does not return.
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
@@ -75,10 +75,7 @@ public abstract class ImCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    private void WriteLog(QueuedCallLog log)
-    {
-        foreach (var line in log.Drain()) WriteVerbose(line);
-    }
+    private void WriteLog(QueuedCallLog log) => QuietWrites.WriteAll(this, log);
 
     /// <summary>The connection in force: -Connection, the session's, or the environment's; a terminating error when none.</summary>
     protected ImConnection ResolveConnection()
@@ -103,7 +100,7 @@ public abstract class ImCmdlet : PSCmdlet, IDisposable
 
     /// <summary>The error record for a failed item: the exception, the stable id, the category and the user as target.</summary>
     internal static ErrorRecord ToErrorRecord(ItemFailure failure) =>
-        new(failure.Exception, failure.ErrorId, (ErrorCategory)(int)failure.Category, failure.TargetObject);
+        ErrorRecords.Of(failure.Exception, failure.ErrorId, (ErrorCategory)(int)failure.Category, failure.TargetObject);
 
     #endregion
 }

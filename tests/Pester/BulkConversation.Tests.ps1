@@ -183,7 +183,7 @@ Connect-ImApp -SdkAppId $emulator.SdkAppId -Identifier $emulator.Identifier -Sec
         $running = @($run.Streams.Progress | Where-Object { $_.Activity -like 'Get-ImUserAttribute' -and $_.RecordType -eq 'Processing' })
         $running.Count | Should -BeGreaterThan 0
         $running | ForEach-Object { $_.PercentComplete | Should -Be -1 }
-        $running[-1].StatusDescription | Should -Match '^[\d,]+ of [\d,]+ users done, [\d,]+/s, 0 error\(s\)$'
+        $running[-1].StatusDescription | Should -Match '^[\d,]+ read, [\d,]+ done, [\d,]+/s, 0 error\(s\)$'
     }
 
     It 'writes a call''s verbose line before its results, so Select-Object -First 3 keeps it' {

@@ -205,7 +205,7 @@ $ProgressPreference = 'Continue'
         $progress = @($run.Streams.Progress | Where-Object Activity -EQ 'Set-ImUserAttribute')
         $progress.Count | Should -BeGreaterThan 0
         $progress[-1].RecordType | Should -Be 'Completed'
-        $progress[0].StatusDescription | Should -Match 'users done'
+        $progress[0].StatusDescription | Should -Match '^[\d,]+ read, [\d,]+ done, '
         $run.PowerShell.Dispose()
     }
 

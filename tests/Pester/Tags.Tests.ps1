@@ -103,9 +103,9 @@ Describe 'User tags' {
         $text | Should -Match "f1\s+plain, 'with, comma'"
     }
 
-    It 'binds -UserId by position and -Tag second, and offers no completion for -Tag' {
+    It 'binds -UserId by position and -Tag second, and completes -Tag only from tags seen (no call: Examples.Tests.ps1)' {
         Add-ImUserTag pos1 t -Connection $prodConnection
         (Get-ImUserTag pos1 -Connection $prodConnection).Tags | Should -Be @('t')
-        (Get-Command Add-ImUserTag).Parameters['Tag'].Attributes | Where-Object { $_ -is [ArgumentCompleter] } | Should -BeNullOrEmpty
+        ((Get-Command Add-ImUserTag).Parameters['Tag'].Attributes | Where-Object { $_ -is [ArgumentCompleter] }).Type | Should -Be ([TencentImAttr.TagCompleter])
     }
 }

@@ -14,6 +14,12 @@ internal interface ICallLog
     /// <summary>Records one line.</summary>
     void Write(string line);
 
+    /// <summary>Whether the caller wants the wire trace (-Debug): each request and answer, scrubbed, as <see cref="Trace"/> lines.</summary>
+    bool TracesWire { get; }
+
+    /// <summary>Records one line of the wire trace (secrets already scrubbed), for the Debug stream.</summary>
+    void Trace(string line);
+
     /// <summary>The run's counts of retries and pace adjustments, for its summary.</summary>
     RunCounters Counters { get; }
 

@@ -37,11 +37,37 @@ internal sealed class ImApiClient
     /// <param name="responseType">The answer's serializer.</param>
     /// <param name="sent">Called once the request has been written to the connection (the quota counts calls from then).</param>
     /// <param name="cancellationToken">Stops the attempt.</param>
-    public Task<TResponse> SendAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent, CancellationToken cancellationToken)
-        where TResponse : ApiEnvelope =>
-        SendOnceAsync(ImApiRoutes.ApiName(_endpoint.Service, operation), ImApiRoutes.Path(_endpoint.Service, operation), userSig, body, responseType, sent, cancellationToken);
+    /// <param name="trace">-Debug: given the wire trace of the attempt (request and answer, scrubbed), on this worker thread; null for none.</param>
+    public async Task<TResponse> SendAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent, CancellationToken cancellationToken,
+        Action<string>? trace = null)
+        where TResponse : ApiEnvelope
+    {
+        var apiName = ImApiRoutes.ApiName(_endpoint.Service, operation);
+        var path = ImApiRoutes.Path(_endpoint.Service, operation);
+        if (trace is null) return await SendOnceAsync(apiName, path, userSig, body, responseType, sent, null, cancellationToken).ConfigureAwait(false);
+        var exchange = new WireExchange(_endpoint.Clock.Elapsed);
+        try
+        {
+            return await SendOnceAsync(apiName, path, userSig, body, responseType, sent, exchange, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImApiException e)
+        {
+            exchange.Failure = e.ErrorId;
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            exchange.Failure = "cancelled";
+            throw;
+        }
+        finally
+        {
+            foreach (var line in WireTrace.Lines(exchange, body, _endpoint.Clock.Elapsed, _endpoint.Scrubber)) trace(line);
+        }
+    }
 
-    private async Task<TResponse> SendOnceAsync<TResponse>(string apiName, string path, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent, CancellationToken cancellationToken)
+    private async Task<TResponse> SendOnceAsync<TResponse>(string apiName, string path, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent,
+        WireExchange? exchange, CancellationToken cancellationToken)
         where TResponse : ApiEnvelope
     {
         var uri = new Uri(_endpoint.BaseUri, path + "?usersig=" + Uri.EscapeDataString(userSig)
@@ -49,6 +75,7 @@ internal sealed class ImApiClient
             + "&sdkappid=" + _endpoint.SdkAppId.ToString(CultureInfo.InvariantCulture)
             + "&random=" + NextRandom().ToString(CultureInfo.InvariantCulture)
             + "&contenttype=json");
+        if (exchange is not null) exchange.Uri = uri;
         using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new SentNotifyingContent(body, sent) };
         message.Content.Headers.ContentType = JsonType;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -86,10 +113,16 @@ internal sealed class ImApiClient
             var fault = ResponseClassifier.TransportFaultOf(e);
             throw new ImApiException(apiName, ImFailureKind.Transport, 0, null, null,
                 $"{apiName}: the connection to {_endpoint.BaseUri.Host} failed: {Text.MessageText.Sentence(_endpoint.Scrubber.ForMessage(Innermost(e).Message))}{TransportAdvice(fault)}")
-            { TransportFault = fault };
+            { TransportFault = fault, RecommendedAction = TransportAdvice(fault).Trim() is { Length: > 0 } advice ? advice : null };
         }
         using (response)
         {
+            if (exchange is not null)
+            {
+                exchange.Status = (int)response.StatusCode;
+                exchange.Reason = response.ReasonPhrase;
+                exchange.Answer = content;
+            }
             if (content is null)
             {
                 // Never transient (ResponseClassifier): a server that answers this much once will do it again.

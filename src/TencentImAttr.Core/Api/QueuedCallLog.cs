@@ -13,7 +13,7 @@ namespace TencentImAttr.Core.Api;
 /// </summary>
 internal sealed class QueuedCallLog : ICallLog, IDisposable
 {
-    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<LogLine> _lines = new();
     private readonly ConcurrentQueue<(Func<bool> Question, TaskCompletionSource<bool> Answer)> _questions = new();
     // Set when there may be something for the pipeline thread; it is reset before the thread looks, so a signal that
     // comes while it looks is kept for its next wait (a count, as a semaphore's, could outlive its question and
@@ -21,8 +21,20 @@ internal sealed class QueuedCallLog : ICallLog, IDisposable
     private readonly ManualResetEventSlim _work = new(false);
     private volatile bool _disposed;
 
+    /// <summary>A log; with <paramref name="tracesWire"/> (-Debug), the API client adds a trace of each request and answer.</summary>
+    public QueuedCallLog(bool tracesWire = false) => TracesWire = tracesWire;
+
     /// <inheritdoc />
-    public void Write(string line) => _lines.Enqueue(line);
+    public void Write(string line) => _lines.Enqueue(new LogLine(line, debug: false));
+
+    /// <inheritdoc />
+    public bool TracesWire { get; }
+
+    /// <inheritdoc />
+    public void Trace(string line)
+    {
+        if (TracesWire) _lines.Enqueue(new LogLine(line, debug: true));
+    }
 
     /// <inheritdoc />
     public RunCounters Counters { get; } = new();
@@ -91,12 +103,12 @@ internal sealed class QueuedCallLog : ICallLog, IDisposable
         }
     }
 
-    /// <summary>Takes the oldest line written and not yet taken; false when there is none.</summary>
+    /// <summary>Takes the oldest line written and not yet taken (a verbose line, or a trace line for Debug); false when there is none.</summary>
     /// <remarks>The engine asks after every item it is given: this form allocates nothing when there is no line.</remarks>
-    public bool TryTake(out string line) => _lines.TryDequeue(out line!);
+    public bool TryTake(out LogLine line) => _lines.TryDequeue(out line);
 
     /// <summary>Takes the lines written so far, oldest first.</summary>
-    public IEnumerable<string> Drain()
+    public IEnumerable<LogLine> Drain()
     {
         while (_lines.TryDequeue(out var line))
         {
@@ -112,4 +124,21 @@ internal sealed class QueuedCallLog : ICallLog, IDisposable
         // Questions asked as the run ended get no answer.
         while (_questions.TryDequeue(out var waiting)) waiting.Answer.TrySetCanceled(CancellationToken.None);
     }
+}
+
+/// <summary>A line of a call log: for the Verbose stream, or (a wire trace line) for the Debug stream.</summary>
+internal readonly struct LogLine
+{
+    /// <summary>Creates a line.</summary>
+    public LogLine(string text, bool debug)
+    {
+        Text = text;
+        Debug = debug;
+    }
+
+    /// <summary>The text, secrets removed.</summary>
+    public string Text { get; }
+
+    /// <summary>A wire trace line (Write-Debug), not a verbose line.</summary>
+    public bool Debug { get; }
 }

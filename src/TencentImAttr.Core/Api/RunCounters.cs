@@ -20,6 +20,8 @@ internal sealed class RunCounters
     private int _lowestPace;
     private long _verified;
     private long _mismatched;
+    private int _backingOff;
+    private RetryNote? _lastRetry;
 
     /// <summary>HTTP attempts sent.</summary>
     public long Attempts => Interlocked.Read(ref _attempts);
@@ -79,6 +81,26 @@ internal sealed class RunCounters
     /// <summary>Counts one call sent again.</summary>
     public void AddRetry() => Interlocked.Increment(ref _retries);
 
+    /// <summary>Calls waiting now for their backoff to end before they are sent again.</summary>
+    public int BackingOff => Volatile.Read(ref _backingOff);
+
+    /// <summary>The last failure a call is being retried after (scrubbed and escaped), and the backoff it waits; null before any.</summary>
+    public RetryNote? LastRetry => Volatile.Read(ref _lastRetry);
+
+    /// <summary>
+    /// A call starts waiting <paramref name="delay"/> to be sent again after <paramref name="error"/> (already scrubbed
+    /// and escaped): counted as a retry, and shown by the progress status until <see cref="EndBackoff"/>.
+    /// </summary>
+    public void BeginBackoff(string error, System.TimeSpan delay)
+    {
+        AddRetry();
+        Volatile.Write(ref _lastRetry, new RetryNote(error, delay));
+        Interlocked.Increment(ref _backingOff);
+    }
+
+    /// <summary>The call's backoff is over (it is sent again, or the run stopped).</summary>
+    public void EndBackoff() => Interlocked.Decrement(ref _backingOff);
+
     /// <summary>Counts one rate-limit answer.</summary>
     public void AddRateLimited() => Interlocked.Increment(ref _rateLimited);
 
@@ -95,4 +117,21 @@ internal sealed class RunCounters
         }
         while (Interlocked.CompareExchange(ref _lowestPace, to, seen) != seen);
     }
+}
+
+/// <summary>Why a call is being sent again, and how long it waits first (the progress status's retry part).</summary>
+internal sealed class RetryNote
+{
+    /// <summary>Creates a note.</summary>
+    public RetryNote(string error, System.TimeSpan backoff)
+    {
+        Error = error;
+        Backoff = backoff;
+    }
+
+    /// <summary>The failure, short, scrubbed and escaped ("ImHttpError503: im_set_attr: HTTP 503 Service Unavailable").</summary>
+    public string Error { get; }
+
+    /// <summary>The wait before the call is sent again.</summary>
+    public System.TimeSpan Backoff { get; }
 }

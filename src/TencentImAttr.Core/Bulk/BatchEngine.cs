@@ -31,6 +31,9 @@ internal sealed class EngineOptions
 
     /// <summary>The shortest time between two progress reports.</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>-Debug: the calls' wire trace is handed to a sink that takes it (<see cref="IWireTraceSink"/>).</summary>
+    public bool TraceWire { get; set; }
 }
 
 /// <summary>
@@ -64,7 +67,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private readonly SemaphoreSlim _callSlots;
     private readonly Queue<Slot> _slots = new();
     private readonly Dictionary<string, Task> _lastCallOfUser = new(StringComparer.Ordinal);
-    private readonly QueuedCallLog _log = new();
+    private readonly QueuedCallLog _log;
     private readonly Func<IReadOnlyList<TItem>, bool> _approve;
     private readonly Dictionary<string, long> _failedByErrorId = new(StringComparer.Ordinal);
     private readonly TimeSpan _started;
@@ -98,6 +101,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _callSlots = new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit);
         _started = _clock.Elapsed;
+        _log = new QueuedCallLog(options.TraceWire);
         _gathering = new Slot(options.BatchSize);
     }
 
@@ -552,10 +556,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private void DrainLog()
     {
         // Called after every item: TryTake allocates nothing when no line is waiting (Drain's iterator would).
-        while (_log.TryTake(out var line))
-        {
-            _sink.OnVerbose(line);
-        }
+        WriteLines();
         // A sync's questions (its write calls' ShouldProcess), then the lines they wrote.
         try
         {
@@ -570,9 +571,15 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         {
             // Already stopping: the first refusal is the one reported.
         }
+        WriteLines();
+    }
+
+    private void WriteLines()
+    {
         while (_log.TryTake(out var line))
         {
-            _sink.OnVerbose(line);
+            if (!line.Debug) _sink.OnVerbose(line.Text);
+            else (_sink as IWireTraceSink)?.OnDebug(line.Text);
         }
     }
 
@@ -594,7 +601,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     }
 
     private ProgressReport Progress(bool completed) =>
-        new(_succeeded, _failed, _received, _clock.Elapsed - _started, completed, _total);
+        new(_succeeded, _failed, _received, _clock.Elapsed - _started, completed, _total, Counters.BackingOff, Counters.Retries, Counters.LastRetry);
 
     private readonly struct Entry
     {

@@ -106,7 +106,8 @@ internal sealed class CallSender
             TResponse response;
             try
             {
-                response = await _connection.Client.SendAsync(operation.Operation, userSig, body, operation.ResponseType, start.Sent, cancellationToken).ConfigureAwait(false);
+                response = await _connection.Client.SendAsync(operation.Operation, userSig, body, operation.ResponseType, start.Sent, cancellationToken,
+                    _log is { TracesWire: true } traced ? traced.Trace : null).ConfigureAwait(false);
             }
             catch (ImApiException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -139,8 +140,7 @@ internal sealed class CallSender
                 {
                     var delay = _policy.DelayAfter(e, charged);
                     Log($"{what}, attempt {attempts}, {elapsed}, {e.ErrorId}: retry {charged} of {_policy.MaxRetry} in {delay.TotalSeconds:0.0} s");
-                    _log?.Counters.AddRetry();
-                    if (!await PauseAsync(delay, Stopped, waits).ConfigureAwait(false))
+                    if (!await BackOffAsync(RetryText.Of(e), delay, Stopped, waits).ConfigureAwait(false))
                     {
                         Unsent(operation, items, pending, uncertain, outcomes);
                         break;
@@ -161,8 +161,8 @@ internal sealed class CallSender
             {
                 var delay = _policy.DelayBefore(charged, rateLimited);
                 Log($"{apiName}: {pending.Count} user(s) failed with a transient error; sending them again in {delay.TotalSeconds:0.0} s");
-                _log?.Counters.AddRetry();
-                if (!await PauseAsync(delay, Stopped, waits).ConfigureAwait(false))
+                var why = rateLimited ? $"{apiName}: {pending.Count:N0} user(s) refused for the rate" : $"{apiName}: {pending.Count:N0} user(s) failed with a transient error code";
+                if (!await BackOffAsync(why, delay, Stopped, waits).ConfigureAwait(false))
                 {
                     Unsent(operation, items, pending, uncertain, outcomes);
                     break;
@@ -183,6 +183,20 @@ internal sealed class CallSender
         if (limiter.OnRateLimited() is not { } cut) return;
         _log?.Counters.AddPaceAdjustment(cut.To);
         Log($"{apiName}: {e.ErrorId} (rate limited: other traffic shares the app's quota); pace lowered from {cut.From} to {cut.To} calls/s for every command of this connection, climbing back while calls succeed");
+    }
+
+    /// <summary>Waits before another attempt, counted as a retry and shown in the progress status meanwhile; false when the run stopped.</summary>
+    private async Task<bool> BackOffAsync(string why, TimeSpan delay, Func<OperationCanceledException, bool> stopped, CancellationToken waits)
+    {
+        _log?.Counters.BeginBackoff(why, delay);
+        try
+        {
+            return await PauseAsync(delay, stopped, waits).ConfigureAwait(false);
+        }
+        finally
+        {
+            _log?.Counters.EndBackoff();
+        }
     }
 
     /// <summary>Waits before another attempt; false when the run stopped meanwhile.</summary>

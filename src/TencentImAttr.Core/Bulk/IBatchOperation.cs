@@ -40,11 +40,19 @@ internal interface IEngineSink<TResult>
     void OnProgress(ProgressReport report);
 }
 
+/// <summary>A sink that takes the wire trace (-Debug) too: each request and answer, scrubbed, on the caller's thread.</summary>
+internal interface IWireTraceSink
+{
+    /// <summary>A line of the wire trace.</summary>
+    void OnDebug(string line);
+}
+
 /// <summary>Progress of a run, for Write-Progress.</summary>
 internal sealed class ProgressReport
 {
-    /// <summary>Creates a report.</summary>
-    public ProgressReport(long succeeded, long failed, long received, System.TimeSpan elapsed, bool completed, long? total = null)
+    /// <summary>Creates a report; <paramref name="retrying"/> is the last retry's note while calls wait in their backoff, else null.</summary>
+    public ProgressReport(long succeeded, long failed, long received, System.TimeSpan elapsed, bool completed, long? total = null,
+        int backingOff = 0, long retries = 0, Api.RetryNote? retrying = null)
     {
         Total = total;
         Succeeded = succeeded;
@@ -52,6 +60,9 @@ internal sealed class ProgressReport
         Received = received;
         Elapsed = elapsed;
         Completed = completed;
+        BackingOff = backingOff;
+        Retries = retries;
+        Retrying = backingOff > 0 ? retrying : null;
     }
 
     /// <summary>Users done.</summary>
@@ -64,6 +75,12 @@ internal sealed class ProgressReport
     public System.TimeSpan Elapsed { get; }
     /// <summary>The run is over (the cmdlet closes its progress bar).</summary>
     public bool Completed { get; }
+    /// <summary>Calls waiting now for their backoff before they are sent again.</summary>
+    public int BackingOff { get; }
+    /// <summary>Calls sent again so far.</summary>
+    public long Retries { get; }
+    /// <summary>While calls are in their backoff: the last failure retried and its backoff; else null.</summary>
+    public Api.RetryNote? Retrying { get; }
     /// <summary>Users finished per second.</summary>
     public double UsersPerSecond => Elapsed.TotalSeconds > 0 ? (Succeeded + Failed) / Elapsed.TotalSeconds : 0;
 
@@ -78,6 +95,26 @@ internal sealed class ProgressReport
         ? (int)System.Math.Ceiling(System.Math.Max(0, total - Succeeded - Failed) / UsersPerSecond)
         : -1;
 
-    /// <summary>The status line the cmdlets show: of the total when it is known, else of the users received so far.</summary>
-    public string StatusLine => $"{Succeeded + Failed:N0} of {Total ?? Received:N0} users done, {UsersPerSecond:N0}/s, {Failed:N0} error(s)";
+    /// <summary>
+    /// The status line the cmdlets show. With a total (an array): "7,800 of 7,942 users done, 120/s, 0 error(s)". In a
+    /// pipeline, where only the users read so far are known, never a number that looks like a total: "7,942 read,
+    /// 7,800 done, 120/s, 0 error(s)". While calls wait to be sent again, what they wait for follows: "; retrying:
+    /// 2 call(s) in backoff (4.0 s), 9 retries, last error ImHttpError503: ...".
+    /// </summary>
+    public string StatusLine
+    {
+        get
+        {
+            var c = System.Globalization.CultureInfo.InvariantCulture;
+            var done = Succeeded + Failed;
+            var line = Total is { } total
+                ? string.Format(c, "{0:N0} of {1:N0} users done, {2:N0}/s, {3:N0} error(s)", done, total, UsersPerSecond, Failed)
+                : string.Format(c, "{0:N0} read, {1:N0} done, {2:N0}/s, {3:N0} error(s)", Received, done, UsersPerSecond, Failed);
+            if (Retrying is { } note)
+            {
+                line += string.Format(c, "; retrying: {0:N0} call(s) in backoff ({1:0.0} s), {2:N0} retries, last error {3}", BackingOff, note.Backoff.TotalSeconds, Retries, note.Error);
+            }
+            return line;
+        }
+    }
 }

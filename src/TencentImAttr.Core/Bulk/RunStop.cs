@@ -95,6 +95,11 @@ internal static class RunStop
             message = string.Format(n, "{0} " + reason + ", so the command stopped: nothing more was sent after this failure, and the calls already out were let finish. Of the {1:N0} user(s) read: {2:N0} done before the stop, and of the {3:N0} held then: {4}{5}.{6}",
                 cause.Message, received, succeeded, account.Count, held, unread, lists);
         }
-        return new ImRunStoppedException(message, inner, cause.ErrorId, cause.Category, why == StopCause.Connection ? null : cause.TargetObject, byCaller, stoppedAt, succeeded, account);
+        return new ImRunStoppedException(message, inner, cause.ErrorId, cause.Category, why == StopCause.Connection ? null : cause.TargetObject, byCaller, stoppedAt, succeeded, account)
+        {
+            RecommendedAction = byCaller
+                ? "Fix the input, then resume after the stop: $input | Select-Object -Skip $e.StoppedAt | Where-Object UserId -NotIn $e.Applied | <the same command>. (Get-ImLastRun gives $e as its StopError.)"
+                : (cause.Exception as ImApiException)?.RecommendedAction,
+        };
     }
 }

@@ -6,7 +6,7 @@ namespace TencentImAttr.Core.Errors;
 
 /// <summary>
 /// Every error id the module can write (the first part of FullyQualifiedErrorId): one constant each, so that a test
-/// can hold the README's error table to exactly this list. Ids that carry a code or a status are a prefix here.
+/// can hold the error table (docs/errors.md) to exactly this list. Ids that carry a code or a status are a prefix here.
 /// </summary>
 internal static class ErrorIds
 {

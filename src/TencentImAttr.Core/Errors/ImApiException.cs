@@ -67,6 +67,9 @@ public sealed class ImApiException : Exception
     /// </summary>
     internal bool StopsRun { get; set; }
 
+    /// <summary>What to do about the failure, when the module knows (the sentence the message ends with): PowerShell's ErrorDetails.RecommendedAction.</summary>
+    internal string? RecommendedAction { get; set; }
+
     /// <summary>For a transport failure, what the exception chain said about its cause (read before the chain was dropped).</summary>
     internal TransportFault TransportFault { get; set; }
 
@@ -99,15 +102,15 @@ public sealed class ImApiException : Exception
 
     /// <summary>The same failure with the number of attempts it took in its message.</summary>
     internal ImApiException AfterAttempts(int attempts) =>
-        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Message + $" (after {attempts} attempts)", InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser, StopsRun = StopsRun };
+        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Message + $" (after {attempts} attempts)", InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser, StopsRun = StopsRun, RecommendedAction = RecommendedAction };
 
     /// <summary>The same failure with <paramref name="note"/> after its message (what became of the rest of the item).</summary>
     internal ImApiException WithNote(string note) =>
-        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Text.MessageText.Sentence(Message) + " " + note, InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser, StopsRun = StopsRun };
+        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, Text.MessageText.Sentence(Message) + " " + note, InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser, StopsRun = StopsRun, RecommendedAction = RecommendedAction };
 
     /// <summary>The same failure with <paramref name="context"/> put before its message (what the call was for).</summary>
     internal ImApiException WithContext(string context) =>
-        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, context + Message, InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser, StopsRun = StopsRun };
+        new(ApiName, Kind, ErrorCode, ErrorInfo, HttpStatus, context + Message, InnerException) { RetryAfter = RetryAfter, IsFinal = IsFinal, TransportFault = TransportFault, IsPerUser = IsPerUser, StopsRun = StopsRun, RecommendedAction = RecommendedAction };
 
     /// <summary>An error the service reported in its envelope (or, for one user, in an ErrorList): what it means and what to do.</summary>
     internal static ImApiException FromCode(string apiName, int code, string? info)
@@ -118,6 +121,6 @@ public sealed class ImApiException : Exception
         {
             text += " " + fix;
         }
-        return new ImApiException(apiName, ImFailureKind.Api, code, info, 200, text);
+        return new ImApiException(apiName, ImFailureKind.Api, code, info, 200, text) { RecommendedAction = ImErrorCodes.Fix(code) };
     }
 }

@@ -27,6 +27,12 @@ public sealed class ImRunStoppedException : Exception
         NotSent = account.NotSent.ToArray();
     }
 
+    /// <summary>
+    /// What to do: under -ErrorAction Stop, fix the input and resume from <see cref="StoppedAt"/>; after a broken
+    /// connection, the fix of the failure that stopped the run, when known.
+    /// </summary>
+    internal string? RecommendedAction { get; set; }
+
     /// <summary>The error id of the failure that stopped the command (e.g. <c>ImApiError70005</c>, or the item's own id under -ErrorAction Stop).</summary>
     public string ErrorId { get; }
 

@@ -104,6 +104,13 @@ public sealed class BulkRunSummary
     /// <summary>-Verify: of those, the users found different at the first read-back and sent once more (those still different are failed as ImVerifyMismatch); null when the run did not verify.</summary>
     public long? Mismatched { get; internal set; }
 
+    /// <summary>
+    /// The terminating error of a run that stopped early on an error (-ErrorAction Stop, a broken connection), with
+    /// the user ids it lists (Applied, Failed, OutcomeUnknown, NotSent); null otherwise (a run to its end, Ctrl+C,
+    /// Select-Object -First).
+    /// </summary>
+    public TencentImAttr.Core.Errors.ImRunStoppedException? StopError { get; internal set; }
+
     /// <summary>The command stopped before its end (an error with -ErrorAction Stop, Select-Object -First, Ctrl+C); users in flight have no outcome.</summary>
     public bool Stopped { get; }
 

@@ -39,10 +39,11 @@ internal sealed class AddTagsOperation : TagListOperation
     /// <summary>
     /// Each item was checked against the 100 tags a user holds when it was read, but the repeats of one user merge
     /// into one list afterwards (CSV rows of one tag each): a merged list over the limit fails here, whole, before
-    /// any of it is sent.
+    /// any of it is sent. An item of no tags is done without a call, unless it replaces (an empty list then clears
+    /// the user's tags).
     /// </summary>
     public override ItemOutcome<UserTags>? WithoutCall(TagItem item, CallContext call) =>
-        OverHeldLimit(item) is { } error ? ItemOutcome<UserTags>.Rejected(error) : null;
+        OverHeldLimit(item) is { } error ? ItemOutcome<UserTags>.Rejected(error) : _replace ? null : NothingToSend(item);
 
     /// <summary>A list over the limit is not parted: it reaches <see cref="WithoutCall"/> whole, and fails there.</summary>
     public override IReadOnlyList<TagItem>? PartsOf(TagItem item) => OverHeldLimit(item) is null ? base.PartsOf(item) : null;

@@ -1,5 +1,7 @@
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Input;
+using TencentImAttr.Models;
 
 namespace TencentImAttr.Core.Operations;
 
@@ -18,4 +20,6 @@ internal sealed class RemoveTagsOperation : TagListOperation
 
     /// <inheritdoc />
     protected override string Done => "removed";
+
+    public override ItemOutcome<UserTags>? WithoutCall(TagItem item, CallContext call) => NothingToSend(item);
 }

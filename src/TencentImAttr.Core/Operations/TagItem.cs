@@ -34,15 +34,23 @@ internal sealed class TagItem
 
     /// <summary>
     /// Reads an item: the tags of <paramref name="tags"/> (-Tag) when given, else the object's Tags (Tag) property.
-    /// Each tag is checked; none is an error, and so is more than a user may hold (100).
+    /// Each tag is checked; none is an error (TagListEmpty: -Tag given empty, or no Tags or Tag property), except an
+    /// object's empty Tags list, which is a valid item of no tags; more than a user may hold (100) is an error.
     /// </summary>
     public static ItemOutcome<TagItem> Read(PipelineRecord record, IEnumerable<string?>? tags, ImService service)
     {
         var bad = record.CheckUser(service);
         if (bad is not null) return ItemOutcome<TagItem>.Rejected(bad);
         var user = record.UserId!;
-        bad = InputRules.CheckDistinct(tags ?? record.FindTexts(TagProperties), InputRules.CheckTag, user, out var list);
+        var found = tags is null ? record.FindTexts(TagProperties) : null;
+        bad = InputRules.CheckDistinct(tags ?? found, InputRules.CheckTag, user, out var list);
         if (bad is not null) return ItemOutcome<TagItem>.Rejected(bad);
+        if (found is { Count: 0 })
+        {
+            // An object's empty Tags list (what Get-ImUserTag writes for a user without tags): a valid item with
+            // nothing to add or remove, done without a call, as an empty attribute row is; under -Replace it clears.
+            return ItemOutcome<TagItem>.Success(new TagItem(user, list));
+        }
         if (list.Count == 0)
         {
             return ItemOutcome<TagItem>.Rejected(new ImInputException(ErrorIds.TagListEmpty, $"User '{MessageText.Quote(user)}': no tags (give -Tag, or a Tags or Tag property).", user));
@@ -110,6 +118,10 @@ internal abstract class TagListOperation : BulkOperation<TagItem, UserTags, User
             ? $"None of the user's {whole.Tags.Count} tags were {Done}: the list went in parts of {PartSize}, and the first failed."
             : $"{landed} of the user's {whole.Tags.Count} tags were {Done} before this failure (in {failedPart} earlier call(s), parts of {PartSize}); the other {rest} were not.";
     }
+
+    /// <summary>An item of no tags (an object's empty Tags list) is done without a call: nothing to add or remove.</summary>
+    public static ItemOutcome<UserTags>? NothingToSend(TagItem item) =>
+        item.Tags.Count == 0 ? ItemOutcome<UserTags>.Success(new UserTags(item.UserId, item.Tags)) : null;
 
     /// <summary>The whole list, not the last part's.</summary>
     public override UserTags Rejoined(TagItem whole, UserTags lastPart) => new(whole.UserId, whole.Tags);

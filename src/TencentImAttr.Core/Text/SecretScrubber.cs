@@ -13,7 +13,7 @@ namespace TencentImAttr.Core.Text;
 /// (percent-encoded once or twice, in either case of hex), a JSON rendering of them, or an HTML page quoting them; each
 /// character of a secret is matched in any of those forms, so a mix of them is caught too. Every path that carries
 /// server text (ErrorInfo, ErrorList entries, HTTP bodies, exception messages) goes through <see cref="Scrub"/> or
-/// <see cref="Excerpt"/>.
+/// <see cref="Excerpt(byte[])"/>.
 /// </summary>
 internal sealed class SecretScrubber
 {
@@ -68,21 +68,24 @@ internal sealed class SecretScrubber
     /// The start of a response body for a message: decoded (a UTF-8 byte-order mark skipped), scrubbed whole, then cut,
     /// with a suspect tail at the cut masked, and control characters shown escaped.
     /// </summary>
-    public string Excerpt(byte[] body)
+    public string Excerpt(byte[] body) => Excerpt(body, ExcerptChars);
+
+    /// <summary>As <see cref="Excerpt(byte[])"/>, cut at <paramref name="chars"/> characters (the -Debug wire trace keeps a few KB).</summary>
+    public string Excerpt(byte[] body, int chars)
     {
         var offset = Utf8Bom.Length(body);
         var count = Math.Min(body.Length - offset, ScrubWindowBytes);
         var text = Scrub(Encoding.UTF8.GetString(body, offset, count));
-        return Cut(text, inputWasCut: count < body.Length - offset);
+        return Cut(text, inputWasCut: count < body.Length - offset, chars);
     }
 
-    /// <summary>Cuts a scrubbed text to <see cref="ExcerptChars"/>; where it was cut (here or before), a suspect tail is masked.</summary>
-    internal static string Cut(string scrubbed, bool inputWasCut)
+    /// <summary>Cuts a scrubbed text to <paramref name="chars"/>; where it was cut (here or before), a suspect tail is masked.</summary>
+    internal static string Cut(string scrubbed, bool inputWasCut, int chars = ExcerptChars)
     {
         var cut = inputWasCut;
-        if (scrubbed.Length > ExcerptChars)
+        if (scrubbed.Length > chars)
         {
-            scrubbed = scrubbed.Substring(0, ExcerptChars);
+            scrubbed = scrubbed.Substring(0, chars);
             cut = true;
         }
         if (cut)

@@ -82,6 +82,7 @@ public sealed class AddImUserTagCommand : ImWriteCmdlet
     [Parameter(ParameterSetName = ByInputObject)]
     [Alias("Tags")]
     [AllowNull, AllowEmptyString, AllowEmptyCollection]
+    [ArgumentCompleter(typeof(TagCompleter))]
     public string?[]? Tag { get; set; }
 
     /// <summary>

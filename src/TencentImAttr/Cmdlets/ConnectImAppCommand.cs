@@ -220,7 +220,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
                 ImApiException e => e.WithNote(note),
                 var other => new ArgumentException(Core.Text.MessageText.Sentence(other.Message) + " " + note, other),
             };
-            record = new ErrorRecord(noted, record.FullyQualifiedErrorId, record.CategoryInfo.Category, record.TargetObject);
+            record = ErrorRecords.Of(noted, record.FullyQualifiedErrorId, record.CategoryInfo.Category, record.TargetObject);
         }
         ThrowTerminatingError(record);
     }
@@ -274,7 +274,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         }
         CheckUserSigExpiry(connection);
         if (!SkipCheck) Check(connection);
-        WriteVerbose($"Connected: {connection}");
+        QuietWrites.Verbose(this, $"Connected: {connection}");
         if (!NoDefault) ImSession.SetCurrent(RunspaceScope.Current, connection);
         if (PassThru) WriteObject(connection);
     }
@@ -293,7 +293,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
         }
         if (left < TimeSpan.FromHours(1))
         {
-            WriteWarning($"The UserSig expires at {expires.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, in {Math.Ceiling(left.TotalMinutes):0} minute(s); it cannot be renewed. Connect with -SecretKey for a long run.");
+            QuietWrites.Warning(this, $"The UserSig expires at {expires.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, in {Math.Ceiling(left.TotalMinutes):0} minute(s); it cannot be renewed. Connect with -SecretKey for a long run.");
         }
     }
 
@@ -304,7 +304,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
     /// </summary>
     private void Check(ImConnection connection)
     {
-        var log = new Core.Api.QueuedCallLog();
+        using var log = new Core.Api.QueuedCallLog(QuietWrites.TraceWanted(this));
         try
         {
             Core.Operations.AppAttributeNames.GetAsync(connection, log, default).GetAwaiter().GetResult();
@@ -312,15 +312,15 @@ public sealed class ConnectImAppCommand : PSCmdlet
         catch (ImApiException e) when (ResponseClassifier.IsConnectionLevel(e))
         {
             connection.Dispose();
-            Fail(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
+            Fail(ErrorRecords.Of(e, e.ErrorId, (ErrorCategory)(int)e.Category, null));
         }
         catch (ImApiException e)
         {
-            WriteWarning($"The connection could not be checked ({e.ErrorId}); it is made all the same: {e.Message}");
+            QuietWrites.Warning(this, $"The connection could not be checked ({e.ErrorId}); it is made all the same: {e.Message}");
         }
         finally
         {
-            foreach (var line in log.Drain()) WriteVerbose(line);
+            QuietWrites.WriteAll(this, log);
         }
     }
 

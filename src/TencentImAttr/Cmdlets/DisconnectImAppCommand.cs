@@ -38,7 +38,7 @@ public sealed class DisconnectImAppCommand : PSCmdlet
     /// <summary>Clears the session's connection.</summary>
     protected override void EndProcessing()
     {
-        if (ImSession.CurrentIn(RunspaceScope.Current) is null) WriteVerbose("There was no session connection.");
+        if (ImSession.CurrentIn(RunspaceScope.Current) is null) QuietWrites.Verbose(this, "There was no session connection.");
         ImSession.Clear(RunspaceScope.Current);
     }
 }

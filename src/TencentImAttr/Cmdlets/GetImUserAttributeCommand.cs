@@ -48,7 +48,9 @@ namespace TencentImAttr.Cmdlets;
 /// </code>
 /// -AsRow writes one flat row per user: UserId, then one column per attribute name the app has registered, empty
 /// where the user has no value. The second line sets exactly those values again (empty cells set nothing). Without
-/// -AsRow, Export-Csv would write the Attributes table's type name instead of its contents.
+/// -AsRow, Export-Csv would write the Attributes table's type name instead of its contents. A value that begins with
+/// =, +, - or @ runs as a formula when the file is opened in a spreadsheet: open it as data (Excel: Data, From
+/// Text/CSV, every column typed Text), not by double-clicking it.
 /// </example>
 /// <example>
 /// Save the tables, and restore exactly what was read

@@ -47,6 +47,7 @@ public sealed class RemoveImUserTagCommand : ImWriteCmdlet
     [Parameter(ParameterSetName = ByInputObject)]
     [Alias("Tags")]
     [AllowNull, AllowEmptyString, AllowEmptyCollection]
+    [ArgumentCompleter(typeof(TagCompleter))]
     public string?[]? Tag { get; set; }
 
     /// <summary>Removes without asking for confirmation. -WhatIf still wins: with it nothing is sent.</summary>

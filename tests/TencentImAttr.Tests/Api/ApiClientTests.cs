@@ -77,6 +77,37 @@ public class ApiClientTests
     }
 
     [Fact]
+    public async Task The_wire_trace_shows_each_attempt_without_the_usersig_and_cuts_long_bodies()
+    {
+        const string sig = "sig-a*b-c_d+e/f=-0123456789abcdef";
+        var echo = "{\"ActionStatus\":\"FAIL\",\"ErrorCode\":91000,\"ErrorInfo\":\"bad usersig=" + Uri.EscapeDataString(sig) + " " + sig + "\",\"pad\":\"" + string.Concat(Enumerable.Repeat("ab cd ", 4000)) + "\"}";
+        var stub = new StubHttpHandler().Enqueue(StubResponse.Json(echo), StubResponse.Ok());
+        using var connection = TestConnections.Open(stub, userSig: sig);
+        using var log = new QueuedCallLog(tracesWire: true);
+        await new CallSender(connection, null, log).CallAsync(ImOperation.SetAttributes, new SetAttributesRequest(), ImJsonContext.Default.SetAttributesRequest,
+            ImJsonContext.Default.ApiEnvelope, default);
+        var lines = log.Drain().ToList();
+        var debug = lines.Where(l => l.Debug).Select(l => l.Text).ToList();
+        Assert.Equal(6, debug.Count); // two attempts: the call, the request body, the answer body
+        Assert.Matches(@"^POST /v4/all_member_push/im_set_attr\?usersig=\*\*\*&identifier=administrator&sdkappid=1400000000&random=\d+&contenttype=json -> HTTP 200 OK \(ImApiError91000\) in [\d,]+ ms; sent \d+ bytes, received [\d,]+ bytes$", debug[0]);
+        Assert.StartsWith("request body: {", debug[1], StringComparison.Ordinal);
+        Assert.StartsWith("answer body: {\"ActionStatus\":\"FAIL\"", debug[2], StringComparison.Ordinal);
+        Assert.InRange(debug[2].Length, WireTrace.BodyChars, WireTrace.BodyChars + 40); // cut at a few KB
+        Assert.EndsWith("...", debug[2], StringComparison.Ordinal);
+        Assert.Matches(@"-> HTTP 200 OK in [\d,]+ ms", debug[3]);
+        Assert.All(debug, l => Assert.DoesNotContain("0123456789abcdef", l, StringComparison.Ordinal));
+        // The verbose lines are still there, in their place after the attempt's trace.
+        Assert.Contains(lines, l => !l.Debug && l.Text.Contains("attempt 1", StringComparison.Ordinal));
+
+        // Without -Debug the client traces nothing.
+        using var quiet = new QueuedCallLog();
+        stub.Enqueue(StubResponse.Ok());
+        await new CallSender(connection, null, quiet).CallAsync(ImOperation.SetAttributes, new SetAttributesRequest(), ImJsonContext.Default.SetAttributesRequest,
+            ImJsonContext.Default.ApiEnvelope, default);
+        Assert.DoesNotContain(quiet.Drain(), l => l.Debug);
+    }
+
+    [Fact]
     public void Random_covers_the_unsigned_32_bit_range()
     {
         var values = Enumerable.Range(0, 4000).Select(_ => ImApiClient.NextRandom()).ToList();

@@ -55,6 +55,7 @@ public class PublicSurfaceTests
             "TencentImAttr.Cmdlets.DisconnectImAppCommand",
             "TencentImAttr.Cmdlets.GetImAppAttributeNameCommand",
             "TencentImAttr.Cmdlets.GetImConnectionCommand",
+            "TencentImAttr.Cmdlets.GetImLastRunCommand",
             "TencentImAttr.Cmdlets.GetImUserAttributeCommand",
             "TencentImAttr.Cmdlets.GetImUserTagCommand",
             "TencentImAttr.Cmdlets.RemoveImUserAttributeCommand",
@@ -65,6 +66,7 @@ public class PublicSurfaceTests
             "TencentImAttr.ImCmdlet",
             "TencentImAttr.ImWriteCmdlet",
             "TencentImAttr.ModuleInitializer",
+            "TencentImAttr.TagCompleter",
             "TencentImAttr.ViewText", // called by the format views' script blocks
         }, Exported(typeof(SetImUserAttributeCommand).Assembly));
     }

@@ -180,11 +180,58 @@ public class BulkConversationTests
         var report = new ProgressReport(succeeded: 40, failed: 10, received: 80, TimeSpan.FromSeconds(2), completed: false);
         Assert.Equal(-1, report.PercentComplete);
         Assert.Equal(-1, report.SecondsRemaining);
-        Assert.Equal("50 of 80 users done, 25/s, 10 error(s)", report.StatusLine);
+        // The users read so far are no total: the line says "read" and "done", never "of".
+        Assert.Equal("80 read, 50 done, 25/s, 10 error(s)", report.StatusLine);
 
         var known = new ProgressReport(succeeded: 40, failed: 10, received: 80, TimeSpan.FromSeconds(2), completed: false, total: 200);
         Assert.Equal(25, known.PercentComplete);
         Assert.Equal(6, known.SecondsRemaining); // 150 users left at 25/s
+        Assert.Equal("50 of 200 users done, 25/s, 10 error(s)", known.StatusLine);
+    }
+
+    [Fact]
+    public void Progress_says_when_calls_wait_to_be_retried_and_after_what()
+    {
+        var note = new Core.Api.RetryNote("ImHttpError503: im_set_attr: HTTP 503 Service Unavailable", TimeSpan.FromSeconds(4));
+        var waiting = new ProgressReport(succeeded: 10_000, failed: 0, received: 10_100, TimeSpan.FromSeconds(10), completed: false, backingOff: 2, retries: 9, retrying: note);
+        Assert.Equal("10,100 read, 10,000 done, 1,000/s, 0 error(s); retrying: 2 call(s) in backoff (4.0 s), 9 retries, last error ImHttpError503: im_set_attr: HTTP 503 Service Unavailable", waiting.StatusLine);
+        // Once no call waits, the old note is not shown.
+        var over = new ProgressReport(succeeded: 10_100, failed: 0, received: 10_100, TimeSpan.FromSeconds(10), completed: false, backingOff: 0, retries: 9, retrying: note);
+        Assert.Equal("10,100 read, 10,100 done, 1,010/s, 0 error(s)", over.StatusLine);
+    }
+
+    [Fact]
+    public async Task The_engine_reports_a_call_in_its_backoff_while_it_waits()
+    {
+        var clock = new ManualClock();
+        var answers = 0;
+        var stub = new StubHttpHandler { Responder = _ => Interlocked.Increment(ref answers) == 1 ? StubResponse.Http(503, "down\u001b[31m") : StubResponse.Ok(",\"UserAttrs\":[{\"To_Account\":\"u0\",\"Attrs\":{}}]") };
+        using var connection = TestConnections.Open(stub, clock: clock, timeout: TimeSpan.FromMinutes(5));
+        var sink = new StatusSink();
+        var options = new EngineOptions { BatchSize = 1, ProgressDelay = TimeSpan.Zero, ProgressInterval = TimeSpan.Zero };
+        using var engine = new BatchEngine<GetItem, UserAttributes>(BulkOperations.Get(connection), options, sink, clock);
+        var run = Task.Run(() =>
+        {
+            engine.Add(Get("u0"));
+            engine.Complete();
+        });
+        await Api.ApiClientTests.WaitUntil(() => clock.PendingDelays == 1 && sink.Lines.Any(l => l.Contains("retrying", StringComparison.Ordinal)));
+        var line = sink.Lines.First(l => l.Contains("retrying", StringComparison.Ordinal));
+        Assert.StartsWith("1 read, 0 done, 0/s, 0 error(s); retrying: 1 call(s) in backoff (", line, StringComparison.Ordinal);
+        Assert.Contains("1 retries, last error ImHttpError503: im_get_attr: HTTP 503", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b", line, StringComparison.Ordinal);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await run;
+        Assert.DoesNotContain("retrying", sink.Lines.Last(), StringComparison.Ordinal);
+    }
+
+    private sealed class StatusSink : IEngineSink<UserAttributes>
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<string> Lines { get; } = new();
+        public void OnResult(UserAttributes result) { }
+        public void OnFailure(ItemFailure failure) { }
+        public void OnVerbose(string line) { }
+        public void OnProgress(ProgressReport report) => Lines.Enqueue(report.StatusLine);
     }
 
     [Fact]

@@ -384,7 +384,7 @@ public class EngineTests
         Assert.InRange(longRun.Progress.Count, 10, 18); // every 250 ms after the first second, plus the closing report
         Assert.True(longRun.Progress.Last().Completed);
         Assert.Equal(100, longRun.Progress.Last().Succeeded);
-        Assert.Contains("100 of 100 users done", longRun.Progress.Last().StatusLine);
+        Assert.Contains("100 read, 100 done", longRun.Progress.Last().StatusLine);
     }
 
     [Fact]

@@ -311,11 +311,12 @@ public class ExperienceTests
     }
 
     [Fact]
-    public void The_about_topic_lists_every_error_id_of_the_README_table()
+    public void The_about_topic_lists_every_error_id_of_the_error_table()
     {
-        var readme = File.ReadAllText(Path.Combine(ModuleFiles.RepositoryRoot, "README.md")).Replace("\r\n", "\n");
+        // The full table lives in docs/errors.md (issue 24).
+        var readme = File.ReadAllText(Path.Combine(ModuleFiles.RepositoryRoot, "docs", "errors.md")).Replace("\r\n", "\n");
         var start = readme.IndexOf("**Error ids**", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README has no **Error ids** table");
+        Assert.True(start >= 0, "docs/errors.md has no **Error ids** table");
         var table = readme[start..readme.IndexOf("\n\n", readme.IndexOf('|', start), StringComparison.Ordinal)];
         var ids = table.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal))
             .SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l.Split('|')[1], "`([^`]+)`").Select(m => m.Groups[1].Value))

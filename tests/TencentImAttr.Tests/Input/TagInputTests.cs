@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Operations;
 using TencentImAttr.Testing;
 using Xunit;
 
@@ -68,6 +69,37 @@ public class TagInputTests
         Assert.Equal(new[] { "a;b, c" }, Items.TagsFrom(new object(), csvRow, null, ImService.AllMemberPush).Result!.Tags);
         var noTags = new List<KeyValuePair<string, object?>> { new("UserId", "carol") };
         Assert.Equal("TagListEmpty", Items.TagsFrom(new object(), noTags, null, ImService.AllMemberPush).Failure!.ErrorId);
+    }
+
+    [Fact]
+    public void An_objects_empty_tags_list_is_a_valid_item_of_no_tags_but_an_empty_tag_given_is_not()
+    {
+        // What Get-ImUserTag writes for a user without tags.
+        var untagged = Items.TagsFrom(new Hashtable { ["UserId"] = "bob", ["Tags"] = System.Array.Empty<string>() }, null, null, ImService.AllMemberPush);
+        Assert.Null(untagged.Failure);
+        Assert.Empty(untagged.Result!.Tags);
+        // -Tag given empty stays an error, whatever the object holds.
+        Assert.Equal("TagListEmpty", Items.TagsFrom(new Hashtable { ["UserId"] = "bob", ["Tags"] = new[] { "a" } }, null, System.Array.Empty<string>(), ImService.AllMemberPush).Failure!.ErrorId);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task An_item_of_no_tags_is_done_without_a_call_by_add_and_remove_but_sent_by_a_replace()
+    {
+        var stub = new StubHttpHandler();
+        using var connection = TestConnections.Open(stub, service: ImService.Push);
+        var none = Items.TagsFrom(new Hashtable { ["UserId"] = "bob", ["Tags"] = System.Array.Empty<string>() }, null, null, ImService.Push).Result!;
+        foreach (var operation in new TencentImAttr.Core.Bulk.IBatchOperation<TencentImAttr.Core.Operations.TagItem, TencentImAttr.Models.UserTags>[]
+            { BulkOperations.AddTags(connection, false, null), BulkOperations.RemoveTags(connection, null) })
+        {
+            var outcome = (await operation.ExecuteAsync(new[] { none }, new TencentImAttr.Core.Api.QueuedCallLog(), default))[0];
+            Assert.Null(outcome.Failure);
+            Assert.Equal("bob", outcome.Result!.UserId);
+        }
+        Assert.Empty(stub.Requests);
+        var replaced = (await BulkOperations.AddTags(connection, true, null).ExecuteAsync(new[] { none }, new TencentImAttr.Core.Api.QueuedCallLog(), default))[0];
+        Assert.Null(replaced.Failure);
+        Assert.Single(stub.Requests);
+        Assert.Contains("\"Tags\":[]", stub.Requests[0].Body, System.StringComparison.Ordinal);
     }
 
     [Fact]
