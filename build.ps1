@@ -14,6 +14,11 @@
                    out/tools/packages/ when missing, never into the user's modules). It prints the time of each stage
                    and ends with "N passed, N failed"; out/test-results/ holds the TRX and Pester results and
                    summary.json. It fails when any test fails, or when a suite did not run.
+    -Task Soak     builds once, then runs the whole of -Task Test -Count times (default 10), each round in its own pwsh
+                   with two CPU-burning processes beside it, as on a loaded machine; it ends with every test that
+                   failed at least once, by name with its count of failed rounds (out/soak/ holds each round's log and
+                   summary, and soak.json). A test that fails here depends on timing. Not part of CI: it takes
+                   -Count times as long as -Task Test.
     -Task Package  copies the publishable module to out/publish/TencentImAttr/ and checks it with
                    tools/Test-ModulePackage.ps1 (manifest, files, tags, help).
 .EXAMPLE
@@ -21,15 +26,24 @@
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 .EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Soak -Count 10
+.EXAMPLE
     dotnet pwsh ./build.ps1 -Task Package -Configuration Release
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Try', 'Test', 'Package')]
+    [ValidateSet('Build', 'Try', 'Test', 'Package', 'Soak')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # -Task Soak: how many rounds of the whole suite.
+    [ValidateRange(1, 1000)]
+    [int] $Count = 10,
+
+    # Skips the build (the rounds of -Task Soak test what it built once).
+    [switch] $NoBuild
 )
 
 $ErrorActionPreference = 'Stop'
@@ -194,6 +208,73 @@ function Invoke-Tests {
     if ($failed -gt 0) { throw "$failed test(s) failed." }
 }
 
+# The command that starts another pwsh like this one: `dotnet pwsh` runs pwsh.dll through dotnet.
+function Get-PwshCommand {
+    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+    if (Test-Path $pwshDll) { @{ FilePath = [Environment]::ProcessPath; Prefix = @($pwshDll) } }
+    else { @{ FilePath = (Join-Path $PSHOME 'pwsh'); Prefix = @() } }
+}
+
+# The name part of a line of summary.json's failedTests ("name :: first line of the message").
+function Get-FailedTestName([string] $Line) {
+    $at = $Line.IndexOf(' :: ', [StringComparison]::Ordinal)
+    if ($at -ge 0) { $Line.Substring(0, $at) } else { $Line }
+}
+
+function Invoke-Soak {
+    $soakDir = Join-Path $root 'out/soak'
+    if (Test-Path $soakDir) { Remove-Item $soakDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $soakDir -Force
+    $pwsh = Get-PwshCommand
+    $failures = @{}
+    $burners = @()
+    try {
+        # Two busy loops, as two other jobs on a two-core machine: every wait in the suite then meets a late thread.
+        foreach ($n in 1..2) {
+            $burners += Start-Process -FilePath $pwsh.FilePath -PassThru -ArgumentList ($pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-Command', 'while ($true) { }')) `
+                -RedirectStandardOutput (Join-Path $soakDir "burner-$n.out") -RedirectStandardError (Join-Path $soakDir "burner-$n.err")
+        }
+        Write-Host "Soak: $Count round(s) of -Task Test beside $($burners.Count) CPU-burning processes (ids $($burners.Id -join ', '))"
+        foreach ($round in 1..$Count) {
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $log = Join-Path $soakDir "round-$round.log"
+            $summaryFile = Join-Path $resultsDir 'summary.json'
+            if (Test-Path $summaryFile) { Remove-Item $summaryFile -Force }
+            & $pwsh.FilePath @($pwsh.Prefix + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'build.ps1'), '-Task', 'Test', '-NoBuild', '-Configuration', $Configuration)) *> $log
+            $exit = $LASTEXITCODE
+            $names = @()
+            if (Test-Path $summaryFile) {
+                Copy-Item $summaryFile (Join-Path $soakDir "round-$round.json")
+                $summary = Get-Content -Raw $summaryFile | ConvertFrom-Json
+                $names = @($summary.failedTests | ForEach-Object { Get-FailedTestName $_ } | Sort-Object -Unique)
+                $line = "$($summary.passed) passed, $($summary.failed) failed, $($summary.skipped) skipped"
+            }
+            else {
+                # The round died before it could write its summary: that is a failure of the round itself.
+                $names = @("round: no summary.json (exit code $exit, see round-$round.log)")
+                $line = 'no summary'
+            }
+            foreach ($name in $names) { $failures[$name] = 1 + $(if ($failures.ContainsKey($name)) { $failures[$name] } else { 0 }) }
+            Write-Host ("Soak round {0}/{1}: {2} ({3:0} s)" -f $round, $Count, $line, $watch.Elapsed.TotalSeconds)
+            foreach ($name in $names) { Write-Host "  failed: $name" -ForegroundColor Red }
+        }
+    }
+    finally {
+        foreach ($burner in $burners) { Stop-Process -Id $burner.Id -Force -ErrorAction SilentlyContinue }
+    }
+    $report = @($failures.GetEnumerator() | Sort-Object -Property @{ Expression = 'Value'; Descending = $true }, Name |
+        ForEach-Object { [ordered]@{ test = $_.Name; failedRounds = $_.Value } })
+    [ordered]@{ rounds = $Count; failedTests = $report } | ConvertTo-Json -Depth 4 | Set-Content -Path (Join-Path $soakDir 'soak.json')
+    Write-Host ''
+    if ($report.Count -eq 0) {
+        Write-Host "Soak: $Count round(s), no test failed."
+        return
+    }
+    Write-Host "Soak: $Count round(s); $($report.Count) test(s) failed at least once:" -ForegroundColor Red
+    foreach ($entry in $report) { Write-Host ("  {0}/{1}  {2}" -f $entry.failedRounds, $Count, $entry.test) -ForegroundColor Red }
+    throw "$($report.Count) test(s) failed in at least one of $Count round(s)."
+}
+
 function Test-Interactive {
     if ($env:CI -or [Console]::IsInputRedirected -or [Console]::IsOutputRedirected) { return $false }
     $commandLine = [Environment]::GetCommandLineArgs()
@@ -236,12 +317,15 @@ Write-Host 'Connected to the emulator. Try:  . ./tools/QuickStart.ps1   or   Get
     }
 }
 
-Invoke-Stage 'build' { Invoke-Dotnet build (Join-Path $root 'TencentImAttr.sln') -c $Configuration }
-Write-Host "Module laid out in $moduleDir"
+if (-not $NoBuild) {
+    Invoke-Stage 'build' { Invoke-Dotnet build (Join-Path $root 'TencentImAttr.sln') -c $Configuration }
+    Write-Host "Module laid out in $moduleDir"
+}
 
 switch ($Task) {
     'Try' { Invoke-Try }
     'Test' { Invoke-Tests }
+    'Soak' { Invoke-Soak }
     'Package' {
         $publish = Join-Path $root 'out/publish/TencentImAttr'
         if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }

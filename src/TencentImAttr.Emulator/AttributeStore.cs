@@ -10,8 +10,8 @@ namespace TencentImAttr.Emulator;
 /// </summary>
 internal sealed class AttributeStore
 {
-    /// <summary>The slots an app has.</summary>
-    public const int Slots = 10;
+    /// <summary>The slots an app has: one per name it may register (the same in both families).</summary>
+    public static readonly int Slots = FamilyLimits.AllMemberPush.AttributeNamesPerApp;
 
     private readonly string?[] _names = new string?[Slots];
     private readonly int?[] _types = new int?[Slots];

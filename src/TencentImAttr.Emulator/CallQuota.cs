@@ -1,5 +1,3 @@
-using TencentImAttr.Core.Timing;
-
 namespace TencentImAttr.Emulator;
 
 /// <summary>
@@ -10,11 +8,11 @@ internal sealed class CallQuota
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
     private readonly int _limit;
-    private readonly IClock _clock;
+    private readonly IEmulatorClock _clock;
     private readonly Dictionary<string, Queue<TimeSpan>> _calls = new(StringComparer.Ordinal);
 
     /// <summary>Creates the quota; <paramref name="callsPerSecond"/> 0 or less lifts it.</summary>
-    public CallQuota(int callsPerSecond, IClock clock)
+    public CallQuota(int callsPerSecond, IEmulatorClock clock)
     {
         _limit = callsPerSecond;
         _clock = clock;

@@ -1,8 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Timing;
-using TencentImAttr.Core.Input;
 
 namespace TencentImAttr.Emulator;
 
@@ -19,16 +16,16 @@ internal sealed partial class EmulatedImService
     private readonly FaultInjector _faults;
     private readonly Random _order;
     private readonly AttributeStore _store;
-    private readonly IClock _clock;
+    private readonly IEmulatorClock _clock;
     // Calls struck by LateApply, in arrival order, until they land; guarded by the store's lock, so that a call
     // landing and a call being answered never interleave (a read sees a due stale call either landed or not yet due).
     private readonly List<HeldCall> _held = new();
 
     /// <summary>Creates the service; <paramref name="store"/> carries loaded state, else it starts empty.</summary>
-    public EmulatedImService(EmulatorOptions options, IClock? clock = null, AttributeStore? store = null)
+    public EmulatedImService(EmulatorOptions options, IEmulatorClock? clock = null, AttributeStore? store = null)
     {
         _options = options;
-        clock ??= SystemClock.Instance;
+        clock ??= EmulatorSystemClock.Instance;
         _clock = clock;
         _authenticator = new RequestAuthenticator(options, clock);
         _quota = new CallQuota(options.Quota, clock);
@@ -244,30 +241,30 @@ internal sealed partial class EmulatedImService
 
     private byte[] Execute(ApiRoute route, JsonElement root) => route.Operation switch
     {
-        ImOperation.SetAttributes => SetAttributes(route, root),
-        ImOperation.GetAttributes => GetAttributes(route, root),
-        ImOperation.RemoveAttributes => RemoveAttributes(route, root),
-        ImOperation.GetAttributeNames => ResponseBodies.Ok(ResponseBodies.AttrNames(_store.Names.ToList(), route.Service == ImService.Push)),
-        ImOperation.SetAttributeNames => SetAttributeNames(route, root),
-        ImOperation.AddTags => AddTags(route, root),
-        ImOperation.GetTags => GetTags(route, root),
-        ImOperation.RemoveTags => RemoveTags(route, root),
-        ImOperation.ClearTags => ClearTags(route, root),
+        ApiOperation.SetAttributes => SetAttributes(route, root),
+        ApiOperation.GetAttributes => GetAttributes(route, root),
+        ApiOperation.RemoveAttributes => RemoveAttributes(route, root),
+        ApiOperation.GetAttributeNames => ResponseBodies.Ok(ResponseBodies.AttrNames(_store.Names.ToList(), route.Family == ApiFamily.Push)),
+        ApiOperation.SetAttributeNames => SetAttributeNames(route, root),
+        ApiOperation.AddTags => AddTags(route, root),
+        ApiOperation.GetTags => GetTags(route, root),
+        ApiOperation.RemoveTags => RemoveTags(route, root),
+        ApiOperation.ClearTags => ClearTags(route, root),
         _ => throw new InvalidOperationException($"No handler for {route.Operation}."),
     };
 
     private byte[] SetAttributes(ApiRoute route, JsonElement root)
     {
-        var entries = RequestBodies.ReadSet(root);
+        var entries = RequestBodies.ReadSet(root, route.Limits);
         foreach (var entry in entries)
         {
             foreach (var pair in entry.Values)
             {
                 CheckRegistered(pair.Key, entry.User);
-                var bytes = InputRules.Utf8Bytes(pair.Value);
-                if (bytes > InputRules.MaxValueBytes)
+                var bytes = FamilyLimits.Bytes(pair.Value);
+                if (bytes > route.Limits.ValueBytes)
                 {
-                    throw new ApiError(EmulatorCodes.InvalidAttribute, $"user '{entry.User}': the value of '{pair.Key}' is {bytes} bytes; the limit is {InputRules.MaxValueBytes}");
+                    throw new ApiError(EmulatorCodes.InvalidAttribute, $"user '{entry.User}': the value of '{pair.Key}' is {bytes} bytes; the limit is {route.Limits.ValueBytes}");
                 }
             }
         }
@@ -282,7 +279,7 @@ internal sealed partial class EmulatedImService
 
     private byte[] GetAttributes(ApiRoute route, JsonElement root)
     {
-        var users = RequestBodies.ReadGet(root).Distinct(StringComparer.Ordinal).ToList();
+        var users = RequestBodies.ReadGet(root, route.Limits).Distinct(StringComparer.Ordinal).ToList();
         var failures = new List<UserFailure>();
         var found = new List<(string, IReadOnlyDictionary<string, string>)>();
         foreach (var user in users)
@@ -296,7 +293,7 @@ internal sealed partial class EmulatedImService
 
     private byte[] RemoveAttributes(ApiRoute route, JsonElement root)
     {
-        var entries = RequestBodies.ReadRemove(root);
+        var entries = RequestBodies.ReadRemove(root, route.Limits);
         foreach (var entry in entries)
         {
             foreach (var name in entry.Names) CheckRegistered(name, entry.User);
@@ -311,7 +308,7 @@ internal sealed partial class EmulatedImService
 
     private byte[] SetAttributeNames(ApiRoute route, JsonElement root)
     {
-        var registration = RequestBodies.ReadSetNames(root, withTypes: route.Service == ImService.Push);
+        var registration = RequestBodies.ReadSetNames(root, withTypes: route.Family == ApiFamily.Push, route.Limits);
         _store.SetNames(registration.Names, registration.Types);
         return ResponseBodies.Ok();
     }
@@ -333,11 +330,10 @@ internal sealed partial class EmulatedImService
     /// </summary>
     private UserFailure? AccountFailure(ApiRoute route, string user)
     {
-        var isPush = route.Service == ImService.Push;
-        var bytes = InputRules.Utf8Bytes(user);
-        if (bytes > InputRules.MaxUserIdBytes && !(isPush && InputRules.IsRegistrationId(user)))
+        var isPush = route.Family == ApiFamily.Push;
+        if (!route.Limits.AcceptsAccount(user))
         {
-            if (!isPush) throw new ApiError(EmulatorCodes.BadJson, $"To_Account '{user}' is {bytes} bytes; a UserID is at most {InputRules.MaxUserIdBytes}");
+            if (!isPush) throw new ApiError(EmulatorCodes.BadJson, $"To_Account '{user}' is {FamilyLimits.Bytes(user)} bytes; a UserID is at most {route.Limits.UserIdBytes}");
             return new UserFailure(user, EmulatorCodes.AccountNotFound, "the account does not exist");
         }
         if (isPush && _options.UnknownUserPrefix is { } prefix && user.StartsWith(prefix, StringComparison.Ordinal))
@@ -350,8 +346,8 @@ internal sealed partial class EmulatedImService
     /// <summary>On the Push family, an attribute registered for one account type (0 UserID, 1 RegistrationID) refuses the other.</summary>
     private UserFailure? AccountTypeFailure(ApiRoute route, string user, IEnumerable<string> names)
     {
-        if (route.Service != ImService.Push) return null;
-        var type = InputRules.IsRegistrationId(user) ? 1 : 0;
+        if (route.Family != ApiFamily.Push) return null;
+        var type = FamilyLimits.IsRegistrationId(user) ? 1 : 0;
         foreach (var name in names)
         {
             if (_store.TypeOf(name) is { } required && required != type)

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using TencentImAttr.Core.Timing;
 
 namespace TencentImAttr.Emulator;
 
@@ -16,7 +15,7 @@ internal static class EmulatorHost
     /// <param name="options">The emulator's settings.</param>
     /// <param name="clock">Time for UserSig expiry and the quota; the system clock by default.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<RunningEmulator> StartAsync(EmulatorOptions options, IClock? clock = null, CancellationToken cancellationToken = default)
+    public static async Task<RunningEmulator> StartAsync(EmulatorOptions options, IEmulatorClock? clock = null, CancellationToken cancellationToken = default)
     {
         var store = options.StateFile is { } file && File.Exists(file) ? AttributeStore.Load(file) : null;
         var service = new EmulatedImService(options, clock, store);

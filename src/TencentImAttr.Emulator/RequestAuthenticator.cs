@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using TencentImAttr.Core.Auth;
-using TencentImAttr.Core.Timing;
 
 namespace TencentImAttr.Emulator;
 
@@ -15,11 +13,11 @@ internal sealed class RequestAuthenticator
     private readonly long _sdkAppId;
     private readonly string _admin;
     private readonly byte[] _key;
-    private readonly IClock _clock;
+    private readonly IEmulatorClock _clock;
     private readonly string? _staticUserSig;
 
     /// <summary>Creates the checker for the app in <paramref name="options"/>.</summary>
-    public RequestAuthenticator(EmulatorOptions options, IClock clock)
+    public RequestAuthenticator(EmulatorOptions options, IEmulatorClock clock)
     {
         _sdkAppId = options.SdkAppId;
         _admin = options.Admin;
@@ -77,7 +75,7 @@ internal sealed class RequestAuthenticator
         {
             throw new ApiError(EmulatorCodes.UserSigBadSignature, "the usersig failed verification: it was not signed with this app's secret key");
         }
-        if (IsExpired(info))
+        if (info.IsExpiredAt(_clock.UtcNow))
         {
             throw new ApiError(EmulatorCodes.UserSigExpired, "the usersig has expired");
         }
@@ -92,31 +90,8 @@ internal sealed class RequestAuthenticator
         }
     }
 
-    private static UserSigInfo Parse(string sig)
-    {
-        try
-        {
-            if (UserSigInfo.TryParse(sig, out var info) && info is not null) return info;
-        }
-        catch (OverflowException)
-        {
-            // A TLS.expire beyond TimeSpan's range: not a signature any issuer would make.
-        }
-        throw new ApiError(EmulatorCodes.UserSigInvalid, "the usersig could not be decoded (truncated, or not a version 2 UserSig)");
-    }
-
-    private bool IsExpired(UserSigInfo info)
-    {
-        try
-        {
-            return _clock.UtcNow >= info.ExpiresAt;
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            // Time plus lifetime beyond the year 9999: it never expires.
-            return false;
-        }
-    }
+    private static TlsSignatureV2 Parse(string sig) =>
+        TlsSignatureV2.TryRead(sig) ?? throw new ApiError(EmulatorCodes.UserSigInvalid, "the usersig could not be decoded (truncated, or not a version 2 UserSig)");
 
     private static string? Get(IReadOnlyDictionary<string, string> query, string name) =>
         query.TryGetValue(name, out var value) ? value : null;

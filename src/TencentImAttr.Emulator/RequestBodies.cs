@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using TencentImAttr.Core.Input;
 
 namespace TencentImAttr.Emulator;
 
@@ -42,9 +41,9 @@ internal static class RequestBodies
     }
 
     /// <summary><c>{"UserAttrs":[{"To_Account":"u1","Attrs":{"sex":"F"}}]}</c></summary>
-    public static List<UserValues> ReadSet(JsonElement root)
+    public static List<UserValues> ReadSet(JsonElement root, FamilyLimits limits)
     {
-        var entries = Accounts(root, "UserAttrs");
+        var entries = Accounts(root, "UserAttrs", limits);
         var result = new List<UserValues>(entries.GetArrayLength());
         var index = 0;
         foreach (var entry in entries.EnumerateArray())
@@ -70,9 +69,9 @@ internal static class RequestBodies
     }
 
     /// <summary><c>{"To_Account":["u1","u2"]}</c></summary>
-    public static List<string> ReadGet(JsonElement root)
+    public static List<string> ReadGet(JsonElement root, FamilyLimits limits)
     {
-        var accounts = Accounts(root, "To_Account");
+        var accounts = Accounts(root, "To_Account", limits);
         var result = new List<string>(accounts.GetArrayLength());
         var index = 0;
         foreach (var account in accounts.EnumerateArray())
@@ -88,9 +87,9 @@ internal static class RequestBodies
     }
 
     /// <summary><c>{"UserAttrs":[{"To_Account":"u1","Attrs":["sex","city"]}]}</c>: Attrs is an array of names, not a map.</summary>
-    public static List<UserNames> ReadRemove(JsonElement root)
+    public static List<UserNames> ReadRemove(JsonElement root, FamilyLimits limits)
     {
-        var entries = Accounts(root, "UserAttrs");
+        var entries = Accounts(root, "UserAttrs", limits);
         var result = new List<UserNames>(entries.GetArrayLength());
         var index = 0;
         foreach (var entry in entries.EnumerateArray())
@@ -121,7 +120,7 @@ internal static class RequestBodies
     }
 
     /// <summary><c>{"AttrNames":{"0":"sex","1":"city"},"AttrTypes":{"0":0}}</c> (AttrTypes only where <paramref name="withTypes"/>).</summary>
-    public static NameRegistration ReadSetNames(JsonElement root, bool withTypes)
+    public static NameRegistration ReadSetNames(JsonElement root, bool withTypes, FamilyLimits limits)
     {
         if (!root.TryGetProperty("AttrNames", out var names) || names.ValueKind != JsonValueKind.Object)
         {
@@ -130,12 +129,12 @@ internal static class RequestBodies
         var bySlot = new Dictionary<int, string>();
         foreach (var pair in names.EnumerateObject())
         {
-            var slot = Slot(pair.Name);
+            var slot = Slot(pair.Name, limits);
             if (pair.Value.ValueKind != JsonValueKind.String) throw BadJson($"AttrNames.{pair.Name} must be a string");
             var name = pair.Value.GetString()!;
             if (name.Trim().Length == 0) throw Invalid($"attribute name in slot {slot} is empty");
-            var bytes = InputRules.Utf8Bytes(name);
-            if (bytes > InputRules.MaxNameBytes) throw Invalid($"attribute name '{name}' is {bytes} bytes; the limit is {InputRules.MaxNameBytes}");
+            var bytes = FamilyLimits.Bytes(name);
+            if (bytes > limits.NameBytes) throw Invalid($"attribute name '{name}' is {bytes} bytes; the limit is {limits.NameBytes}");
             if (bySlot.Any(p => p.Key != slot && p.Value == name)) throw Invalid($"attribute name '{name}' is given for two slots");
             bySlot[slot] = name;
         }
@@ -147,7 +146,7 @@ internal static class RequestBodies
             types = new Dictionary<int, int>();
             foreach (var pair in typeMap.EnumerateObject())
             {
-                var slot = Slot(pair.Name);
+                var slot = Slot(pair.Name, limits);
                 if (pair.Value.ValueKind != JsonValueKind.Number || !pair.Value.TryGetInt32(out var type) || type is not (0 or 1))
                 {
                     throw BadJson($"AttrTypes.{pair.Name} must be 0 (UserID) or 1 (RegistrationID)");
@@ -159,16 +158,16 @@ internal static class RequestBodies
         return new NameRegistration(bySlot, types);
     }
 
-    internal static JsonElement Accounts(JsonElement root, string field)
+    internal static JsonElement Accounts(JsonElement root, string field, FamilyLimits limits)
     {
         if (!root.TryGetProperty(field, out var list) || list.ValueKind != JsonValueKind.Array)
         {
             throw BadJson($"{field} must be an array");
         }
         var count = list.GetArrayLength();
-        if (count > InputRules.MaxUsersPerCall)
+        if (count > limits.UsersPerCall)
         {
-            throw new ApiError(EmulatorCodes.TooManyAccounts, $"{count} accounts in one request; the limit is {InputRules.MaxUsersPerCall}");
+            throw new ApiError(EmulatorCodes.TooManyAccounts, $"{count} accounts in one request; the limit is {limits.UsersPerCall}");
         }
         return list;
     }
@@ -183,10 +182,15 @@ internal static class RequestBodies
         return account.GetString()!;
     }
 
-    private static int Slot(string key)
+    private static int Slot(string key, FamilyLimits limits)
     {
-        if (key.Length == 1 && int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var slot)) return slot;
-        throw Invalid($"'{key}' is not an attribute slot: slots are \"0\" to \"9\", at most {InputRules.MaxAppAttributes} attributes per app");
+        // The keys are the strings "0", "1"... up to one less than the names an app may have ("0".."9" for 10).
+        if (int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var slot) && slot < limits.AttributeNamesPerApp
+            && string.Equals(slot.ToString(CultureInfo.InvariantCulture), key, StringComparison.Ordinal))
+        {
+            return slot;
+        }
+        throw Invalid($"'{key}' is not an attribute slot: slots are \"0\" to \"{limits.AttributeNamesPerApp - 1}\", at most {limits.AttributeNamesPerApp} attributes per app");
     }
 
     internal static ApiError BadJson(string info) => new(EmulatorCodes.BadJson, info);

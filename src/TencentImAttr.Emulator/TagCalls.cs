@@ -1,6 +1,4 @@
 using System.Text.Json;
-using TencentImAttr.Core.Api;
-using TencentImAttr.Core.Input;
 
 namespace TencentImAttr.Emulator;
 
@@ -10,7 +8,8 @@ internal sealed record UserTagEntry(string User, IReadOnlyList<string> Tags);
 /// <summary>
 /// The tag calls of both families, with Tencent's limits: 100 accounts per call (checked where the accounts are
 /// read), at most 10 tags per user in one add (100 with the Push family's <c>Replace: 1</c>), at most 100 tags held
-/// per user, tags of at most 50 bytes, and on the Push family at most 1,000 distinct tags per app. The pages name no
+/// per user, tags of at most 50 bytes, and at most 1,000 distinct tags per app (stated for the Push family; the strict
+/// reading for the other, see docs/emulator.md); the figures are <see cref="FamilyLimits"/>'. The pages name no
 /// code for a broken limit; the emulator answers 90001 (the request is refused whole), so that a client that
 /// oversteps shows at once. Per user, the Push family reports accounts that do not exist (70107) and a tag given to
 /// the other account type than its holders' (90035) in an ErrorList.
@@ -19,10 +18,11 @@ internal sealed partial class EmulatedImService
 {
     private byte[] AddTags(ApiRoute route, JsonElement root)
     {
-        var isPush = route.Service == ImService.Push;
+        var isPush = route.Family == ApiFamily.Push;
         var replace = isPush && ReadReplace(root);
-        var perCall = replace ? InputRules.MaxTagsPerUser : InputRules.MaxTagsPerAdd;
-        var entries = ReadTagLists(root);
+        var limits = route.Limits;
+        var perCall = replace ? limits.TagsPerReplace ?? limits.TagsPerAdd : limits.TagsPerAdd;
+        var entries = ReadTagLists(root, limits);
         foreach (var entry in entries)
         {
             if (entry.Tags.Count > perCall)
@@ -37,15 +37,15 @@ internal sealed partial class EmulatedImService
         {
             if (!held.TryGetValue(entry.User, out var tags)) held[entry.User] = tags = replace ? new(StringComparer.Ordinal) : new(_store.Tags.Get(entry.User), StringComparer.Ordinal);
             tags.UnionWith(entry.Tags);
-            if (tags.Count > InputRules.MaxTagsPerUser)
+            if (tags.Count > limits.TagsPerUser)
             {
-                throw new ApiError(EmulatorCodes.BadJson, $"user '{entry.User}' would hold {tags.Count} tags; a user holds at most {InputRules.MaxTagsPerUser} (remove some first)");
+                throw new ApiError(EmulatorCodes.BadJson, $"user '{entry.User}' would hold {tags.Count} tags; a user holds at most {limits.TagsPerUser} (remove some first)");
             }
             newTags.UnionWith(entry.Tags.Where(t => !_store.Tags.IsKnown(t)));
         }
-        if (isPush && _store.Tags.DistinctTags + newTags.Count > InputRules.MaxAppTags)
+        if (_store.Tags.DistinctTags + newTags.Count > limits.TagsPerApp)
         {
-            throw new ApiError(EmulatorCodes.BadJson, $"the app would hold {_store.Tags.DistinctTags + newTags.Count} distinct tags; an app holds at most {InputRules.MaxAppTags}");
+            throw new ApiError(EmulatorCodes.BadJson, $"the app would hold {_store.Tags.DistinctTags + newTags.Count} distinct tags; an app holds at most {limits.TagsPerApp}");
         }
         // Every check before the first change: a call that fails, fails whole.
         foreach (var (entry, failure) in outcomes)
@@ -59,7 +59,7 @@ internal sealed partial class EmulatedImService
     {
         var failures = new List<UserFailure>();
         var found = new List<(string, IReadOnlyList<string>)>();
-        foreach (var user in RequestBodies.ReadGet(root).Distinct(StringComparer.Ordinal))
+        foreach (var user in RequestBodies.ReadGet(root, route.Limits).Distinct(StringComparer.Ordinal))
         {
             var failure = AccountFailure(route, user);
             if (failure is not null) failures.Add(failure);
@@ -70,7 +70,7 @@ internal sealed partial class EmulatedImService
 
     private byte[] RemoveTags(ApiRoute route, JsonElement root)
     {
-        var outcomes = ReadTagLists(root).Select(e => (Entry: e, Failure: AccountFailure(route, e.User))).ToList();
+        var outcomes = ReadTagLists(root, route.Limits).Select(e => (Entry: e, Failure: AccountFailure(route, e.User))).ToList();
         foreach (var (entry, failure) in outcomes)
         {
             if (failure is null) _store.Tags.Remove(entry.User, entry.Tags);
@@ -80,7 +80,7 @@ internal sealed partial class EmulatedImService
 
     private byte[] ClearTags(ApiRoute route, JsonElement root)
     {
-        var outcomes = RequestBodies.ReadGet(root).Select(u => (User: u, Failure: AccountFailure(route, u))).ToList();
+        var outcomes = RequestBodies.ReadGet(root, route.Limits).Select(u => (User: u, Failure: AccountFailure(route, u))).ToList();
         foreach (var (user, failure) in outcomes)
         {
             if (failure is null) _store.Tags.Clear(user);
@@ -91,8 +91,8 @@ internal sealed partial class EmulatedImService
     /// <summary>On the Push family, a tag held by UserIDs refuses a RegistrationID, and the other way round.</summary>
     private UserFailure? TagTypeFailure(ApiRoute route, UserTagEntry entry)
     {
-        if (route.Service != ImService.Push) return null;
-        var type = InputRules.IsRegistrationId(entry.User) ? 1 : 0;
+        if (route.Family != ApiFamily.Push) return null;
+        var type = FamilyLimits.IsRegistrationId(entry.User) ? 1 : 0;
         foreach (var tag in entry.Tags)
         {
             if (_store.Tags.TypeOf(tag) is { } required && required != type)
@@ -115,9 +115,9 @@ internal sealed partial class EmulatedImService
     }
 
     /// <summary><c>{"UserTags":[{"To_Account":"u1","Tags":["a","b"]}]}</c>: each tag a non-empty string of at most 50 bytes.</summary>
-    private static List<UserTagEntry> ReadTagLists(JsonElement root)
+    private static List<UserTagEntry> ReadTagLists(JsonElement root, FamilyLimits limits)
     {
-        var entries = RequestBodies.Accounts(root, "UserTags");
+        var entries = RequestBodies.Accounts(root, "UserTags", limits);
         var result = new List<UserTagEntry>(entries.GetArrayLength());
         var index = 0;
         foreach (var entry in entries.EnumerateArray())
@@ -133,8 +133,8 @@ internal sealed partial class EmulatedImService
             {
                 if (tag.ValueKind != JsonValueKind.String || tag.GetString()!.Trim().Length == 0) throw RequestBodies.BadJson($"{where}.Tags must hold non-empty strings");
                 var text = tag.GetString()!;
-                var bytes = InputRules.Utf8Bytes(text);
-                if (bytes > InputRules.MaxTagBytes) throw RequestBodies.BadJson($"{where}: the tag '{text}' is {bytes} bytes; the limit is {InputRules.MaxTagBytes}");
+                var bytes = FamilyLimits.Bytes(text);
+                if (bytes > limits.TagBytes) throw RequestBodies.BadJson($"{where}: the tag '{text}' is {bytes} bytes; the limit is {limits.TagBytes}");
                 list.Add(text);
             }
             result.Add(new UserTagEntry(user, list));

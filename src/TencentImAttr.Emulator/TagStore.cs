@@ -1,5 +1,3 @@
-using TencentImAttr.Core.Input;
-
 namespace TencentImAttr.Emulator;
 
 /// <summary>
@@ -36,7 +34,7 @@ internal sealed class TagStore
         if (!KeepsValues) return;
         if (replace) Clear(user);
         if (!_users.TryGetValue(user, out var current)) _users[user] = current = new List<string>();
-        var type = InputRules.IsRegistrationId(user) ? 1 : 0;
+        var type = FamilyLimits.IsRegistrationId(user) ? 1 : 0;
         foreach (var tag in tags)
         {
             if (current.Contains(tag, StringComparer.Ordinal)) continue;

@@ -321,7 +321,8 @@ Describe 'Help, read with Get-Help' {
 Describe 'The README quick start' {
     It 'is tools/QuickStart.ps1, which runs against the emulator' {
         $readme = Get-Content -Raw (Join-Path $root 'README.md')
-        $quickStart = Get-Content (Join-Path $root 'tools/QuickStart.ps1') | Where-Object { $_ -notmatch '^#' }
+        $quickStart = @(Get-Content (Join-Path $root 'tools/QuickStart.ps1') | Where-Object { $_ -notmatch '^#' })
+        $quickStart.Count | Should -BeGreaterThan 0 -Because 'an empty quick start would check nothing'
         foreach ($line in $quickStart) { $readme | Should -Match ([regex]::Escape($line)) }
         Connect-TestEmulator -Emulator $emulator
         $out = & (Join-Path $root 'tools/QuickStart.ps1')

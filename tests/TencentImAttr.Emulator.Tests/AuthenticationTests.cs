@@ -49,13 +49,36 @@ public sealed class AuthenticationTests
     }
 
     [Fact]
-    public void User_sig_with_an_absurd_lifetime_is_70003_not_a_crash()
+    public void User_sig_with_an_absurd_lifetime_is_read_not_a_crash()
     {
-        // TLS.expire beyond TimeSpan's range: the core's parser lets OverflowException through; the emulator must not.
-        var json = $"{{\"TLS.ver\":\"2.0\",\"TLS.identifier\":\"administrator\",\"TLS.sdkappid\":{ServiceHarness.AppId},\"TLS.expire\":9000000000000000000,\"TLS.time\":1700000000,\"TLS.sig\":\"x\"}}";
-        var sig = ZlibUrlSafe(Encoding.UTF8.GetBytes(json));
+        // TLS.expire near long's end: read as a number (no overflow), then judged as any other: this one's TLS.sig is not
+        // the HMAC of its lines (70005); signed, it never expires.
+        string Sig(string tlsSig) => ZlibUrlSafe(Encoding.UTF8.GetBytes($"{{\"TLS.ver\":\"2.0\",\"TLS.identifier\":\"administrator\",\"TLS.sdkappid\":{ServiceHarness.AppId},\"TLS.expire\":9000000000000000000,\"TLS.time\":1700000000,\"TLS.sig\":\"{tlsSig}\"}}"));
+        GetNames(q => q["usersig"] = Sig("x")).AssertFail(70005);
 
-        GetNames(q => q["usersig"] = sig).AssertFail(70003);
+        var lines = $"TLS.identifier:administrator\nTLS.sdkappid:{ServiceHarness.AppId}\nTLS.time:1700000000\nTLS.expire:9000000000000000000\n";
+        var signed = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(ServiceHarness.Key), Encoding.UTF8.GetBytes(lines)));
+        GetNames(q => q["usersig"] = Sig(signed)).AssertOk();
+    }
+
+    /// <summary>
+    /// The check values of the document (shared/API.md, "UserSig (TLS signature v2)"): the emulator's own reading of a
+    /// signature accepts them with the sample key and refuses them with any other, independent of the module's generator.
+    /// </summary>
+    [Theory]
+    [InlineData("xiaojun", 15552000L, "LvA7d/Iw7gSsnskvVzBDPOCCDbuNCw4GHwTC0bip+B4=")]
+    [InlineData("administrator", 86400L, "yLAe+w7WUeUuqbV9h/TX78u21oTGi+i9Zp1u3PpnY60=")]
+    public void The_documents_check_values_verify_with_the_emulators_own_reading(string identifier, long expire, string tlsSig)
+    {
+        const string sampleKey = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+        var json = $"{{\"TLS.ver\":\"2.0\",\"TLS.identifier\":\"{identifier}\",\"TLS.sdkappid\":1400000000,\"TLS.expire\":{expire},\"TLS.time\":1700000000,\"TLS.sig\":\"{tlsSig}\"}}";
+        var read = TlsSignatureV2.TryRead(ZlibUrlSafe(Encoding.UTF8.GetBytes(json)));
+        Assert.NotNull(read);
+        Assert.Equal((identifier, 1400000000L, 1700000000L, expire), (read.Identifier, read.SdkAppId, read.Time, read.Expire));
+        Assert.True(read.IsSignedWith(Encoding.UTF8.GetBytes(sampleKey)));
+        Assert.False(read.IsSignedWith(Encoding.UTF8.GetBytes(sampleKey + "0")));
+        Assert.False(read.IsExpiredAt(DateTimeOffset.FromUnixTimeSeconds(1700000000 + expire - 1)));
+        Assert.True(read.IsExpiredAt(DateTimeOffset.FromUnixTimeSeconds(1700000000 + expire)));
     }
 
     [Fact]

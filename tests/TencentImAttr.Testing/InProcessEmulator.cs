@@ -38,7 +38,7 @@ public sealed class InProcessEmulator
     /// <param name="userSig">The UserSig accepted for the administrator.</param>
     /// <param name="configure">More settings.</param>
     /// <param name="clock">The emulator's time (when LateApply's held calls land); the system clock by default.</param>
-    internal InProcessEmulator(string userSig, Action<EmulatorOptions>? configure, Core.Timing.IClock? clock = null)
+    internal InProcessEmulator(string userSig, Action<EmulatorOptions>? configure, IEmulatorClock? clock = null)
     {
         // A fixed seed, as the fake had: the same faults and answer orders every run.
         var options = new EmulatorOptions { StaticUserSig = userSig, Quota = 0, Seed = 12345 };

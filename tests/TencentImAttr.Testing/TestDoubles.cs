@@ -5,13 +5,16 @@ using System.Threading;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Timing;
+using TencentImAttr.Emulator;
 
 namespace TencentImAttr.Testing;
 
 // The one fake clock pair and the one collecting sink of the xunit suites (core and emulator).
 
 /// <summary>A clock that moves only when told to; delays complete when the time passes them.</summary>
-internal sealed class ManualClock : IClock
+// Each fake clock is also the emulator's (IEmulatorClock has the same two members): the emulator shares no type with
+// the core (issue 21), so a test that drives both with one clock gives it to each under its own interface.
+internal sealed class ManualClock : IClock, IEmulatorClock
 {
     private readonly object _gate = new();
     private readonly List<(TimeSpan Due, TaskCompletionSource<bool> Done)> _waiters = new();
@@ -46,7 +49,7 @@ internal sealed class ManualClock : IClock
 }
 
 /// <summary>A clock whose delays pass at once (while time moves on), so retry backoffs cost nothing in tests.</summary>
-internal sealed class InstantClock : IClock
+internal sealed class InstantClock : IClock, IEmulatorClock
 {
     private long _ticks;
     public DateTimeOffset UtcNow => DateTimeOffset.UtcNow + Elapsed;

@@ -16,7 +16,7 @@ internal static class TestConnections
     public const string UserSig = "test-usersig";
 
     /// <summary>The emulator's rules in process, accepting the UserSig <see cref="Open"/> connects with by default.</summary>
-    public static InProcessEmulator Emulator(Action<global::TencentImAttr.Emulator.EmulatorOptions>? configure = null, IClock? clock = null) => new(UserSig, configure, clock);
+    public static InProcessEmulator Emulator(Action<global::TencentImAttr.Emulator.EmulatorOptions>? configure = null, global::TencentImAttr.Emulator.IEmulatorClock? clock = null) => new(UserSig, configure, clock);
 
     public static ImConnection Open(StubHttpHandler handler, ImService service = ImService.AllMemberPush, IClock? clock = null,
         int maxRetry = 5, int callsPerSecond = 0, TimeSpan? timeout = null, string? secretKey = null, string userSig = UserSig, int throttle = 8)

@@ -354,11 +354,14 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
             }
         }
         // A call's lines are queued before its task completes: writing them first puts them before its results, so a
-        // downstream Select-Object -First that stops the pipeline does not lose them.
+        // downstream Select-Object -First that stops the pipeline does not lose them. Drained again before each slot
+        // (issue 21): a call that completes while the slots before it are emitted has its lines queued after the
+        // drain above, and without this its results went out before them.
         DrainLog();
         while (_slots.Count > 0 && (_slots.Peek().Call is null || _slots.Peek().Call!.IsCompleted))
         {
             if (Volatile.Read(ref _brokenConnection) is not null) throw StopOnBrokenConnection();
+            DrainLog();
             Emit(_slots.Dequeue());
         }
         if (Volatile.Read(ref _brokenConnection) is not null) throw StopOnBrokenConnection();

@@ -42,7 +42,12 @@ public class BulkConversationTests
     {
         public List<string> Events { get; } = new();
         public List<ProgressReport> Progress { get; } = new();
-        public void OnResult(UserAttributes result) => Events.Add("result:" + result.UserId);
+        public Action<string>? BeforeResult { get; init; }
+        public void OnResult(UserAttributes result)
+        {
+            BeforeResult?.Invoke(result.UserId);
+            Events.Add("result:" + result.UserId);
+        }
         public void OnFailure(ItemFailure failure) => Events.Add("error:" + failure.TargetObject);
         public void OnVerbose(string line) => Events.Add("verbose:" + line);
         public void OnProgress(ProgressReport report) => Progress.Add(report);
@@ -147,8 +152,99 @@ public class BulkConversationTests
             foreach (var user in new[] { "a", "b", "c" }) engine.Add(Get(user));
             engine.Complete();
         }
-        Assert.True(sink.Events.IndexOf("verbose:call 1: 2 user(s)") < sink.Events.IndexOf("result:a"), string.Join(" | ", sink.Events));
-        Assert.True(sink.Events.IndexOf("verbose:call 2: 1 user(s)") < sink.Events.IndexOf("result:c"), string.Join(" | ", sink.Events));
+        // The second call may run (and write its line) before the first's results are written, or after: both are
+        // right. What must hold is each line before its own call's results.
+        var all = string.Join(" | ", sink.Events);
+        Assert.Equal(new[] { "result:a", "result:b", "result:c", "verbose:call 1: 2 user(s)", "verbose:call 2: 1 user(s)" }, sink.Events.Order(StringComparer.Ordinal));
+        Assert.True(sink.Events.IndexOf("verbose:call 1: 2 user(s)") < sink.Events.IndexOf("result:a"), all);
+        Assert.True(sink.Events.IndexOf("verbose:call 2: 1 user(s)") < sink.Events.IndexOf("result:c"), all);
+    }
+
+    /// <summary>
+    /// The order under the interleaving that broke it on a loaded machine (issue 21), made to happen every time by
+    /// gates: the second call writes its line only once the first call's results are being written, and completes
+    /// while they are (inside the sink's OnResult for b). The engine found the second call complete when it looked
+    /// for the next slot to emit, and wrote c before the line it had not drained.
+    /// </summary>
+    [Fact]
+    public void A_call_that_completes_while_earlier_results_are_written_still_has_its_line_first()
+    {
+        var operation = new GatedSecondCall();
+        var sink = new OrderedSink
+        {
+            BeforeResult = user =>
+            {
+                if (user == "a") operation.EmittingFirst.Set();
+                if (user == "b") operation.CompleteSecondCall();
+            },
+        };
+        using (var engine = new BatchEngine<GetItem, UserAttributes>(operation, new EngineOptions { BatchSize = 2, ThrottleLimit = 2 }, sink))
+        {
+            foreach (var user in new[] { "a", "b", "c" }) engine.Add(Get(user));
+            engine.Complete();
+        }
+        Assert.Equal(new[] { "verbose:call 1: 2 user(s)", "result:a", "result:b", "verbose:call 2: 1 user(s)", "result:c" }, sink.Events);
+    }
+
+    /// <summary>The first call answers at once; the second waits for <see cref="EmittingFirst"/>, writes its line, and answers when the test says.</summary>
+    private sealed class GatedSecondCall : IBatchOperation<GetItem, UserAttributes>, IDisposable
+    {
+        // Waits are bounded only so that a defect fails the test instead of hanging the run; no outcome depends on them.
+        private static readonly TimeSpan Deadlock = TimeSpan.FromMinutes(1);
+        private readonly ManualResetEventSlim _lineWritten = new(false);
+        private readonly TaskCompletionSource<ItemOutcome<UserAttributes>[]> _second = new();
+        private IReadOnlyList<GetItem>? _secondItems;
+
+        public ManualResetEventSlim EmittingFirst { get; } = new(false);
+
+        public string UserIdOf(GetItem item) => item.UserId;
+        public GetItem Merge(GetItem earlier, GetItem later) => earlier;
+
+        public Task<ItemOutcome<UserAttributes>[]> ExecuteAsync(IReadOnlyList<GetItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending = default)
+        {
+            // Told apart by their users, not by which enters first: both calls are out at once.
+            if (items[0].UserId == "a")
+            {
+                log.Write($"call 1: {items.Count} user(s)");
+                return Task.FromResult(Succeed(items));
+            }
+            return Task.Run(() =>
+            {
+                Assert.True(EmittingFirst.Wait(Deadlock), "the first call's results were never written");
+                log.Write($"call 2: {items.Count} user(s)");
+                _secondItems = items;
+                _lineWritten.Set();
+                return _second.Task;
+            }, CancellationToken.None);
+        }
+
+        /// <summary>Once the second call's line is written, completes it (its continuations run inline, here).</summary>
+        public void CompleteSecondCall()
+        {
+            Assert.True(_lineWritten.Wait(Deadlock), "the second call never wrote its line");
+            // Without a synchronization context (xunit's would make the awaits resume on the pool), the engine's call
+            // task completes inside SetResult: before the engine looks at it, as on the machine where it failed.
+            var context = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            try
+            {
+                _second.SetResult(Succeed(_secondItems!));
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(context);
+            }
+        }
+
+        /// <summary>The engine disposes its operation at its end.</summary>
+        public void Dispose()
+        {
+            _lineWritten.Dispose();
+            EmittingFirst.Dispose();
+        }
+
+        private static ItemOutcome<UserAttributes>[] Succeed(IReadOnlyList<GetItem> items) =>
+            items.Select(i => ItemOutcome<UserAttributes>.Success(new UserAttributes(i.UserId, new Dictionary<string, string>()))).ToArray();
     }
 
     [Fact]

@@ -181,6 +181,7 @@ public class FaultInjectionTests
         // Remove: city from everyone; the done ones have only tier left.
         var remove = Drive(BulkOperations.Remove(connection), Enumerable.Range(0, Users).Select(i => Items.Remove(Id(i), new[] { "city" }, family)), r => r.UserId);
         AssertAccounted(remove, stub, service);
+        Assert.NotEmpty(remove.Done);
         foreach (var user in remove.Done)
         {
             var attrs = service.AttributesOf(user);
@@ -188,6 +189,7 @@ public class FaultInjectionTests
         }
         Assert.Contains(get.Reported.Values, id => id == "ImUserMissingFromResponse");
         var prefix = family == ImService.Push ? "/v4/timpush/" : "/v4/all_member_push/im_";
+        Assert.NotEmpty(stub.Requests);
         Assert.All(stub.Requests, r => Assert.StartsWith(prefix, r.Uri.AbsolutePath));
     }
 

@@ -9,7 +9,6 @@ using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Operations;
-using TencentImAttr.Core.Timing;
 using TencentImAttr.Emulator;
 using TencentImAttr.Models;
 using TencentImAttr.Testing;
@@ -56,7 +55,7 @@ public class ReplaceVerifyTests
     private static Dictionary<string, string> Store(InProcessEmulator service, string user) => service.AttributesOf(user) ?? new Dictionary<string, string>();
 
     /// <summary>The emulator faulting writes of <paramref name="apis"/> with <paramref name="fault"/> (at most <paramref name="maxFaults"/> times; null: always).</summary>
-    private static InProcessEmulator Faulted(InjectedFault fault, int? maxFaults, IClock? clock, params string[] apis)
+    private static InProcessEmulator Faulted(InjectedFault fault, int? maxFaults, global::TencentImAttr.Emulator.IEmulatorClock? clock, params string[] apis)
     {
         var service = TestConnections.Emulator(o =>
         {

@@ -145,6 +145,7 @@ public class ExperienceTests
         var operation = BulkOperations.Set(connection);
 
         var none = await operation.ExecuteAsync(new[] { Row("a", null), Row("b", "") }, new QueuedCallLog(), default);
+        Assert.Equal(2, none.Length);
         Assert.All(none, o => Assert.NotNull(o.Result));
         Assert.Empty(stub.Requests);
 

@@ -31,7 +31,11 @@ public class HostileInputTests
     {
         var item = Items.Get(user, All);
         Assert.Equal(errorId, item.Failure?.ErrorId);
-        if (errorId is null) return;
+        if (errorId is null)
+        {
+            Assert.Equal(user, item.Result!.UserId);
+            return;
+        }
         Assert.Equal(user, item.Failure!.TargetObject);
         Assert.DoesNotContain(item.Failure.Message, c => char.IsControl(c) || char.IsSurrogate(c));
     }
