@@ -127,6 +127,8 @@ Get-ImLastRun
 
     It 'after Ctrl+C (StopProcessing), though PowerShell takes no write from the stopping command' {
         $stub = [TencentImAttr.Testing.StubHttpHandler]::new()
+        # The app's names are answered aside (Set checks the input's names first), so the queue holds the writes alone.
+        $stub.RegisteredNames = [string[]]@('city')
         $null = $stub.Enqueue([TencentImAttr.Testing.StubResponse]::Ok(), [TencentImAttr.Testing.StubResponse]::Stalled(), [TencentImAttr.Testing.StubResponse]::Stalled())
         $runspace = [runspacefactory]::CreateRunspace()
         $runspace.Open()

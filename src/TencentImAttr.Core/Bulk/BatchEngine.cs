@@ -589,10 +589,14 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private void ReportProgress()
     {
         // Called once per item: a coarse tick first (a few ns); the precise clock (a Stopwatch read, about ten times
-        // that) only when a millisecond has passed since the last look (issue 25).
-        var coarse = _clock.CoarseMilliseconds;
-        if (coarse == _progressLookedAt) return;
-        _progressLookedAt = coarse;
+        // that) only when a millisecond has passed since the last look (issue 25). Without an interval every look
+        // reports, so the gate would only hide reports (a clock that stands still, in tests, would show none).
+        if (_options.ProgressInterval > TimeSpan.Zero)
+        {
+            var coarse = _clock.CoarseMilliseconds;
+            if (coarse == _progressLookedAt) return;
+            _progressLookedAt = coarse;
+        }
         var now = _clock.Elapsed;
         if (now - _started < _options.ProgressDelay || now - _lastProgress < _options.ProgressInterval)
         {
