@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Input;
+using TencentImAttr.Core.Journal;
 
 namespace TencentImAttr;
 
@@ -39,6 +40,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     private readonly bool _stopOnError;
     private readonly Func<TResult, object?>? _present;
     private readonly BatchEngine<TItem, TResult> _engine;
+    private readonly IJournalInput<TItem>? _journal;
     private bool _summaryWritten;
 
     /// <param name="cmdlet">Where outcomes are written.</param>
@@ -55,6 +57,17 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
         _read = read;
         _writeResults = writeResults;
         _stopOnError = cmdlet.ErrorsStop();
+        // A journaled run (-JournalPath) is told each record read (its input position) and each batch declined.
+        _journal = operation as IJournalInput<TItem>;
+        if (_journal is { } journal && approve is { } ask)
+        {
+            approve = batch =>
+            {
+                var go = ask(batch);
+                if (!go) journal.Declined(batch);
+                return go;
+            };
+        }
         _engine = new BatchEngine<TItem, TResult>(operation, options, this, cancellationToken: cmdlet.StopToken, approve: approve);
     }
 
@@ -62,6 +75,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     public void Submit(PipelineRecord record)
     {
         var item = _read(record);
+        _journal?.Received(item);
         if (item.Failure is not null)
         {
             _engine.AddFailure(item.Failure);

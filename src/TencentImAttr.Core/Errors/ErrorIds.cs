@@ -67,6 +67,11 @@ internal static class ErrorIds
     internal const string AccountTypeNeedsPushService = "AccountTypeNeedsPushService";
     internal const string AccountTypeCountMismatch = "AccountTypeCountMismatch";
 
+    // Run journal (-JournalPath, Get-ImRunJournal).
+    internal const string JournalExists = "JournalExists";
+    internal const string JournalWriteFailed = "JournalWriteFailed";
+    internal const string JournalInvalid = "JournalInvalid";
+
     // Connecting (terminating).
     internal const string NotConnected = "NotConnected";
     internal const string AsRowNamesNotColumns = "AsRowNamesNotColumns";

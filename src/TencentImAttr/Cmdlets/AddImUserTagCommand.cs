@@ -4,6 +4,7 @@ using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Journal;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -121,7 +122,7 @@ public sealed class AddImUserTagCommand : ImWriteCmdlet
                 present: r => r.Drift);
         }
         var verb = Replace ? "Replace tags with " : "Add tags ";
-        return new BulkRun<TagItem, UserTags>(this, BulkOperations.AddTags(connection, Replace, maxRetry, Verification), options,
+        return new BulkRun<TagItem, UserTags>(this, Journaled(connection, BulkOperations.AddTags(connection, Replace, maxRetry, Verification), BulkOperations.GetTags(connection, maxRetry), TagJournalShape.Add(Replace)), options,
             record => TagItem.Read(record, tags, connection.Service),
             batch => ShouldProcess(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), verb + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
             PassThru);

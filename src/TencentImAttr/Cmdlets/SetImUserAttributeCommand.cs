@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Journal;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -160,7 +161,7 @@ public sealed class SetImUserAttributeCommand : ImWriteCmdlet
     {
         var attributes = (IDictionary?)PipelineInput.Plain(Attribute);
         if (Replace) return StartReplace(connection, options, maxRetry, attributes);
-        return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry, Verification), options,
+        return new BulkRun<SetItem, UserAttributes>(this, Journaled(connection, BulkOperations.Set(connection, maxRetry, Verification), BulkOperations.Get(connection, maxRetry), new SetJournalShape()), options,
             record => SetItem.Read(record, attributes, connection.Service),
             // A user with nothing to set (a row of empty cells) is sent nowhere, so there is nothing to confirm for it.
             batch => batch.Where(i => i.Attributes.Count > 0).ToList() is not { Count: > 0 } asked
@@ -178,7 +179,8 @@ public sealed class SetImUserAttributeCommand : ImWriteCmdlet
         var whatIf = WhatIfRun;
         var passThru = PassThru.IsPresent;
         options.BatchSize = SyncCalls.UsersPerSync;
-        return new BulkRun<SetItem, SyncResult<AttributeDrift>>(this, BulkOperations.ReplaceAttributes(connection, options.ThrottleLimit, ShouldProcess, maxRetry, Verification), options,
+        return new BulkRun<SetItem, SyncResult<AttributeDrift>>(this,
+            Journaled(connection, BulkOperations.ReplaceAttributes(connection, options.ThrottleLimit, ShouldProcess, maxRetry, Verification), BulkOperations.Get(connection, maxRetry), new ReplaceJournalShape()), options,
             record => SetItem.Read(record, attributes, connection.Service, replace: true),
             approve: null,
             writeResults: true,
