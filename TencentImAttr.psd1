@@ -24,6 +24,7 @@
         'Remove-ImUserTag'
         'Set-ImAppAttributeName'
         'Set-ImUserAttribute'
+        'Undo-ImRun'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -46,6 +47,7 @@
                 'PSCommand_Remove-ImUserTag', 'PSCmdlet_Remove-ImUserTag'
                 'PSCommand_Set-ImAppAttributeName', 'PSCmdlet_Set-ImAppAttributeName'
                 'PSCommand_Set-ImUserAttribute', 'PSCmdlet_Set-ImUserAttribute'
+                'PSCommand_Undo-ImRun', 'PSCmdlet_Undo-ImRun'
             )
             ReleaseNotes = 'First release: Set-, Get- and Remove-ImUserAttribute over one HTTP core; Get-Help for every cmdlet, format views, Windows PowerShell 5.1 support.'
             ProjectUri   = 'https://github.com/tencentimattr/TencentImAttr'

@@ -168,3 +168,131 @@ Describe 'Get-ImRunJournal' {
         try { Get-ImRunJournal $path } catch { $_.Exception.Message | Should -Match 'bad\.jsonl.*line 1' }
     }
 }
+
+Describe 'Undo-ImRun' {
+    BeforeAll {
+        # One table: user -> "name=value;..." sorted by name.
+        function Get-Store {
+            $store = @{}
+            foreach ($user in Get-ImUserAttribute alice, bob, carol -Connection $c) {
+                $store[$user.UserId] = ($user.Attributes.GetEnumerator() | Sort-Object Key | ForEach-Object { "$($_.Key)=$($_.Value)" }) -join ';'
+            }
+            $store
+        }
+        function Get-TagStore([object] $Connection) {
+            $store = @{}
+            foreach ($user in Get-ImUserTag alice, bob -Connection $Connection) { $store[$user.UserId] = ($user.Tags | Sort-Object) -join ',' }
+            $store
+        }
+    }
+    BeforeEach { Reset-Users }
+
+    It 'puts back what a Set changed, and -WhatIf first prints the plan and writes nothing' {
+        $before = Get-Store
+        $path = Join-Path $TestDrive 'undo-set.jsonl'
+        Set-ImUserAttribute -UserId alice, bob, carol -Attribute @{ city = 'Paris'; level = '9' } -JournalPath $path -Connection $c
+        $after = Get-Store
+
+        $plan = @(Undo-ImRun $path -WhatIf -Connection $c)
+        $plan | Should -BeOfType ([TencentImAttr.Models.RunUndoStep])
+        ($plan | Where-Object { $_.UserId -eq 'alice' -and $_.Name -eq 'city' }).Action | Should -Be 'Restore'
+        ($plan | Where-Object { $_.UserId -eq 'alice' -and $_.Name -eq 'city' }).Prior | Should -Be 'Rome'
+        ($plan | Where-Object { $_.UserId -eq 'carol' -and $_.Name -eq 'city' }).Prior | Should -BeNullOrEmpty
+        (Get-Store).alice | Should -Be $after.alice
+
+        Undo-ImRun $path -Force -Connection $c -InformationVariable info
+        $now = Get-Store
+        foreach ($user in 'alice', 'bob', 'carol') { $now[$user] | Should -Be $before[$user] }
+        $info[-1].MessageData.Restored | Should -Be 6
+        $info[-1].MessageData.Conflicts | Should -Be 0
+    }
+
+    It 'reports a user changed in between as ImUndoConflict and leaves it, restoring the others' {
+        $path = Join-Path $TestDrive 'undo-conflict.jsonl'
+        Set-ImUserAttribute -UserId alice, bob -Attribute @{ city = 'Paris' } -JournalPath $path -Connection $c
+        Set-ImUserAttribute -UserId bob -Attribute @{ city = 'Lyon' } -Connection $c
+        Undo-ImRun $path -Force -Connection $c -ErrorVariable conflicts -ErrorAction SilentlyContinue -InformationVariable info
+        $conflicts.Count | Should -Be 1
+        $conflicts[0].FullyQualifiedErrorId | Should -BeLike 'ImUndoConflict*'
+        $conflicts[0].TargetObject | Should -Be 'bob'
+        $conflicts[0].Exception.Message | Should -Match "intended 'Paris'.*now 'Lyon'"
+        (Get-ImUserAttribute bob -Connection $c).Attributes.city | Should -Be 'Lyon'
+        (Get-ImUserAttribute alice -Connection $c).Attributes.city | Should -Be 'Rome'
+        $info[-1].MessageData.Conflicts | Should -Be 1
+
+        Undo-ImRun $path -Force -OverwriteConflict -Connection $c
+        (Get-ImUserAttribute bob -Connection $c).Attributes.city | Should -Be 'Oslo'
+    }
+
+    It 'undoes a Remove and a -Replace sync exactly, and an undo journaled with -JournalPath can itself be undone' {
+        $before = Get-Store
+        $remove = Join-Path $TestDrive 'undo-remove.jsonl'
+        Remove-ImUserAttribute -UserId alice, bob -Name city -Force -JournalPath $remove -Connection $c
+        Undo-ImRun $remove -Force -Connection $c
+        $now = Get-Store
+        foreach ($user in 'alice', 'bob', 'carol') { $now[$user] | Should -Be $before[$user] }
+
+        $sync = Join-Path $TestDrive 'undo-replace.jsonl'
+        'UserId,city,tier', 'alice,Tokyo,', 'bob,,bronze', 'carol,Lima,gold' | ConvertFrom-Csv | Set-ImUserAttribute -Replace -JournalPath $sync -Connection $c
+        $synced = Get-Store
+        $synced.alice | Should -Be 'city=Tokyo'
+        $undo = Join-Path $TestDrive 'undo-of-replace.jsonl'
+        Undo-ImRun $sync -Force -JournalPath $undo -Connection $c
+        $now = Get-Store
+        foreach ($user in 'alice', 'bob', 'carol') { $now[$user] | Should -Be $before[$user] }
+
+        # Undo of the undo: the sync's result again.
+        Undo-ImRun $undo -Force -Connection $c
+        $again = Get-Store
+        foreach ($user in 'alice', 'bob', 'carol') { $again[$user] | Should -Be $synced[$user] }
+    }
+
+    It 'undoes tag runs: an add and a remove per tag, a -Replace and a Clear as exact sets (clear_all_tags for an empty prior on Push)' {
+        Clear-ImUserTag -UserId alice, bob -Force -Connection $push
+        Add-ImUserTag -UserId alice -Tag a, b -Connection $push
+        $before = Get-TagStore $push
+
+        $replace = Join-Path $TestDrive 'undo-tags-replace.jsonl'
+        Add-ImUserTag -UserId alice, bob -Tag x -Replace -JournalPath $replace -Connection $push
+        (Get-TagStore $push).alice | Should -Be 'x'
+        Undo-ImRun $replace -Force -Connection $push
+        $now = Get-TagStore $push
+        $now.alice | Should -Be $before.alice
+        $now.bob | Should -Be $before.bob
+
+        $add = Join-Path $TestDrive 'undo-tags-add.jsonl'
+        Add-ImUserTag -UserId alice -Tag b, c -JournalPath $add -Connection $c
+        Undo-ImRun $add -Force -Connection $c
+        (Get-TagStore $c).alice | Should -Be 'a,b'
+
+        $removeTags = Join-Path $TestDrive 'undo-tags-remove.jsonl'
+        Remove-ImUserTag -UserId alice -Tag a -Force -JournalPath $removeTags -Connection $c
+        (Get-TagStore $c).alice | Should -Be 'b'
+        Undo-ImRun $removeTags -Force -Connection $c
+        (Get-TagStore $c).alice | Should -Be 'a,b'
+
+        $clear = Join-Path $TestDrive 'undo-tags-clear.jsonl'
+        Clear-ImUserTag -UserId alice -Force -JournalPath $clear -Connection $c
+        Undo-ImRun $clear -Force -Connection $c
+        (Get-TagStore $c).alice | Should -Be 'a,b'
+    }
+
+    It 'puts back the app''s attribute names' {
+        $path = Join-Path $TestDrive 'undo-names.jsonl'
+        Set-ImAppAttributeName -Name city, tier, level, extra -Force -JournalPath $path -Connection $c
+        (Get-ImAppAttributeName -Connection $c).Name | Should -Contain 'extra'
+        Undo-ImRun $path -Force -Connection $c
+        (Get-ImAppAttributeName -Connection $c).Name | Should -Be @('city', 'tier', 'level')
+    }
+
+    It 'refuses a journal of another app before anything is sent, naming the file and the line' {
+        $path = Join-Path $TestDrive 'undo-other.jsonl'
+        Set-ImUserAttribute -UserId alice -Attribute @{ city = 'Paris' } -JournalPath $path -Connection $c
+        $lines = Get-Content $path
+        $lines[0] = $lines[0] -replace '"appId":1400000000', '"appId":1400000001'
+        $other = Join-Path $TestDrive 'undo-other2.jsonl'
+        Set-Content $other $lines
+        { Undo-ImRun $other -Force -Connection $c } | Should -Throw -ErrorId 'JournalOtherApp,TencentImAttr.Cmdlets.UndoImRunCommand'
+        (Get-ImUserAttribute alice -Connection $c).Attributes.city | Should -Be 'Paris'
+    }
+}

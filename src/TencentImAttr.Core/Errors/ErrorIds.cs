@@ -71,6 +71,8 @@ internal static class ErrorIds
     internal const string JournalExists = "JournalExists";
     internal const string JournalWriteFailed = "JournalWriteFailed";
     internal const string JournalInvalid = "JournalInvalid";
+    internal const string JournalOtherApp = "JournalOtherApp";
+    internal const string UndoConflict = "ImUndoConflict";
 
     // Connecting (terminating).
     internal const string NotConnected = "NotConnected";
