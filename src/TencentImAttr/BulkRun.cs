@@ -75,7 +75,8 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
     public void Submit(PipelineRecord record)
     {
         var item = _read(record);
-        _journal?.Received(item);
+        // -Resume: an item the journal records as done is skipped (counted in the summary).
+        if (_journal is not null && !_journal.Received(item)) return;
         if (item.Failure is not null)
         {
             _engine.AddFailure(item.Failure);
@@ -95,7 +96,9 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>
         if (_summaryWritten) return;
         _summaryWritten = true;
         var name = _cmdlet.MyInvocation.MyCommand.Name;
-        var record = new InformationRecord(_engine.Summary(name, stopped), name);
+        var summary = _engine.Summary(name, stopped);
+        summary.Skipped = _journal?.Skipped;
+        var record = new InformationRecord(summary, name);
         record.Tags.AddRange(SummaryTags);
         _cmdlet.WriteInformation(record);
     }

@@ -53,6 +53,17 @@ public abstract class ImWriteCmdlet : ImBulkCmdlet
     [ValidateNotNullOrEmpty]
     public string? JournalPath { get; set; }
 
+    /// <summary>
+    /// Resumes the interrupted run journaled in -JournalPath (a file): give the same command the same input, in the same
+    /// order. A user the journal records as done, at the same position and with the same change, is skipped; one of
+    /// unknown outcome is read and written only if it differs; the rest are sent (declined ones are asked again). An
+    /// input that differs from the journal at a position stops the run with JournalMismatch, naming the position; a
+    /// journal of another command, app or parameters is JournalMismatch before anything is sent. The run appends to
+    /// the same journal; its summary counts the users skipped.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Resume { get; set; }
+
     #endregion
 
     private RunJournal? _journal;
@@ -68,9 +79,14 @@ public abstract class ImWriteCmdlet : ImBulkCmdlet
         where TResult : class
         where TState : class
     {
+        if (Resume && JournalPath is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("-Resume resumes the run journaled in -JournalPath: give -JournalPath the interrupted run's journal."),
+                ErrorIds.ResumeNeedsJournal, ErrorCategory.InvalidArgument, null));
+        }
         if (JournalPath is null || WhatIfRun) return write;
-        _journal = RunJournals.Open(this, connection, JournalPath);
-        return JournaledRuns.Wrap(write, read, shape, _journal);
+        _journal = RunJournals.Open(this, connection, JournalPath, Resume, out var index);
+        return JournaledRuns.Wrap(write, read, shape, _journal, index);
     }
 
     /// <summary>-Verify's options, or null without -Verify (set before <see cref="ImBulkCmdlet.Start"/> is called).</summary>

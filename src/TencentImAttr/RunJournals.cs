@@ -15,7 +15,7 @@ internal static class RunJournals
     /// <summary>Parameters that say nothing of what the run changes: the input, the journal itself, and PowerShell's common parameters.</summary>
     private static readonly HashSet<string> NotShaping = new(StringComparer.OrdinalIgnoreCase)
     {
-        "JournalPath", "InputObject", "UserId", "Connection", "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction",
+        "JournalPath", "Resume", "InputObject", "UserId", "Connection", "Verbose", "Debug", "ErrorAction", "WarningAction", "InformationAction", "ProgressAction",
         "ErrorVariable", "WarningVariable", "InformationVariable", "OutVariable", "OutBuffer", "PipelineVariable", "WhatIf",
     };
 
@@ -26,8 +26,15 @@ internal static class RunJournals
     /// Creates the journal of <paramref name="cmdlet"/>'s run over <paramref name="connection"/> at
     /// <paramref name="pathOrFolder"/>; a terminating error (JournalExists, or the file's own) when it cannot.
     /// </summary>
-    public static RunJournal Open(PSCmdlet cmdlet, ImConnection connection, string pathOrFolder)
+    public static RunJournal Open(PSCmdlet cmdlet, ImConnection connection, string pathOrFolder) => Open(cmdlet, connection, pathOrFolder, resume: false, out _);
+
+    /// <summary>
+    /// The same; with <paramref name="resume"/> (-Resume), the existing journal is read into <paramref name="index"/>
+    /// (JournalMismatch when it is of another command, app or parameters) and this run appends to it.
+    /// </summary>
+    public static RunJournal Open(PSCmdlet cmdlet, ImConnection connection, string pathOrFolder, bool resume, out ResumeIndex? index)
     {
+        index = null;
         var command = cmdlet.MyInvocation.MyCommand.Name;
         var started = DateTimeOffset.UtcNow;
         string path;
@@ -36,7 +43,7 @@ internal static class RunJournals
             // A relative path is the session's current location, not the process's.
             var resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(pathOrFolder);
             path = JournalFile.Resolve(resolved, command, started);
-            return RunJournal.Create(path, new JournalHeader
+            var header = new JournalHeader
             {
                 Command = command,
                 AppId = connection.SdkAppId,
@@ -45,11 +52,19 @@ internal static class RunJournals
                 Service = connection.Service.ToString(),
                 Parameters = Shaping(cmdlet.MyInvocation.BoundParameters),
                 Started = started,
-            });
+            };
+            if (!resume) return RunJournal.Create(path, header);
+            if (!File.Exists(path))
+            {
+                var missing = new PSArgumentException($"-Resume needs the journal of the interrupted run, a file: '{path}' is not one. Give the file its run wrote (a folder names no run).");
+                cmdlet.ThrowTerminatingError(new ErrorRecord(missing, ErrorIds.ResumeNeedsJournal, ErrorCategory.ObjectNotFound, pathOrFolder));
+            }
+            index = ResumeIndex.Load(path, header);
+            return RunJournal.Resume(path, header, index.LastCall);
         }
         catch (ImInputException e)
         {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceExists, pathOrFolder));
+            cmdlet.ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, e.ErrorId == ErrorIds.JournalExists ? ErrorCategory.ResourceExists : ErrorCategory.InvalidData, pathOrFolder));
             throw;
         }
         catch (ImApiException e)

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Operations;
@@ -20,6 +22,15 @@ internal abstract class JournalShape<TItem, TResult, TState>
 {
     /// <summary>Writes the intended change and the prior state into an intent record.</summary>
     public abstract void WriteIntent(Utf8JsonWriter w, TItem item, TState prior);
+
+    /// <summary>The item's change as one text (<see cref="ChangeKeys"/>): what -Resume compares with the journal's record at the same position.</summary>
+    public abstract string ChangeKey(TItem item);
+
+    /// <summary>-Resume, an item of unknown outcome: whether the user, read now, holds the change already (then it is not written again).</summary>
+    public virtual bool AlreadyApplied(TItem item, TState now) => false;
+
+    /// <summary>The result of an item found applied already (<see cref="AlreadyApplied"/>), as the write would have given it.</summary>
+    public virtual TResult AsDone(TItem item, TState now) => throw new NotSupportedException("This write is always sent.");
 
     /// <summary>Writes, into a Done outcome, the change the call actually made, where the intent does not say it (a sync's drift).</summary>
     public virtual void WriteEffect(Utf8JsonWriter w, TResult result)
@@ -64,6 +75,16 @@ internal sealed class SetJournalShape : JournalShape<SetItem, UserAttributes, Us
         WriteValues(w, "set", item.Attributes);
         WritePrior(w, item.Attributes.Keys, prior.Attributes);
     }
+
+    /// <inheritdoc />
+    public override string ChangeKey(SetItem item) => ChangeKeys.Of(item.Attributes, null, null, null, null, null, false);
+
+    /// <inheritdoc />
+    public override bool AlreadyApplied(SetItem item, UserAttributes now) =>
+        item.Attributes.All(p => now.Attributes.TryGetValue(p.Key, out var v) && v == p.Value);
+
+    /// <inheritdoc />
+    public override UserAttributes AsDone(SetItem item, UserAttributes now) => new(item.UserId, item.Attributes);
 }
 
 /// <summary>Remove-ImUserAttribute: the names removed; prior, those names' values.</summary>
@@ -75,6 +96,15 @@ internal sealed class RemoveJournalShape : JournalShape<RemoveItem, RemovedUserA
         WriteList(w, "remove", item.Names);
         WritePrior(w, item.Names, prior.Attributes);
     }
+
+    /// <inheritdoc />
+    public override string ChangeKey(RemoveItem item) => ChangeKeys.Of(null, item.Names, null, null, null, null, false);
+
+    /// <inheritdoc />
+    public override bool AlreadyApplied(RemoveItem item, UserAttributes now) => !item.Names.Any(now.Attributes.ContainsKey);
+
+    /// <inheritdoc />
+    public override RemovedUserAttributes AsDone(RemoveItem item, UserAttributes now) => new(item.UserId, item.Names);
 }
 
 /// <summary>
@@ -91,6 +121,9 @@ internal sealed class ReplaceJournalShape : JournalShape<SetItem, SyncResult<Att
         WriteValues(w, "prior", prior.Attributes);
         w.WriteBoolean("priorComplete", true);
     }
+
+    /// <inheritdoc />
+    public override string ChangeKey(SetItem item) => ChangeKeys.Of(null, null, item.Attributes, null, null, null, false);
 
     /// <inheritdoc />
     public override void WriteEffect(Utf8JsonWriter w, SyncResult<AttributeDrift> result)
@@ -125,6 +158,25 @@ internal sealed class TagJournalShape : JournalShape<TagItem, UserTags, UserTags
         WriteList(w, _property, item.Tags);
         WriteList(w, "priorTags", prior.Tags);
     }
+
+    /// <inheritdoc />
+    public override string ChangeKey(TagItem item) => _property switch
+    {
+        "addTags" => ChangeKeys.Of(null, null, null, item.Tags, null, null, false),
+        "removeTags" => ChangeKeys.Of(null, null, null, null, item.Tags, null, false),
+        _ => ChangeKeys.Of(null, null, null, null, null, item.Tags, false),
+    };
+
+    /// <inheritdoc />
+    public override bool AlreadyApplied(TagItem item, UserTags now) => _property switch
+    {
+        "addTags" => item.Tags.All(now.Tags.Contains),
+        "removeTags" => !item.Tags.Any(now.Tags.Contains),
+        _ => UndoPlan.SetText(item.Tags) == UndoPlan.SetText(now.Tags),
+    };
+
+    /// <inheritdoc />
+    public override UserTags AsDone(TagItem item, UserTags now) => new(item.UserId, item.Tags);
 }
 
 /// <summary>Clear-ImUserTag: every tag removed; prior, the user's whole tag set.</summary>
@@ -136,4 +188,13 @@ internal sealed class ClearTagsJournalShape : JournalShape<GetItem, UserTags, Us
         w.WriteBoolean("clearTags", true);
         WriteList(w, "priorTags", prior.Tags);
     }
+
+    /// <inheritdoc />
+    public override string ChangeKey(GetItem item) => ChangeKeys.Of(null, null, null, null, null, null, true);
+
+    /// <inheritdoc />
+    public override bool AlreadyApplied(GetItem item, UserTags now) => now.Tags.Count == 0;
+
+    /// <inheritdoc />
+    public override UserTags AsDone(GetItem item, UserTags now) => new(item.UserId, Array.Empty<string>());
 }

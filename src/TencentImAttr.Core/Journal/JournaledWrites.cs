@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,8 +15,14 @@ namespace TencentImAttr.Core.Journal;
 internal interface IJournalInput<TItem>
     where TItem : class
 {
-    /// <summary>A record was read (in input order): it takes the next position; a rejected one is journaled as such.</summary>
-    void Received(ItemOutcome<TItem> read);
+    /// <summary>
+    /// A record was read (in input order): it takes the next position; a rejected one is journaled as such. False
+    /// when the item is to be skipped (-Resume: the journal records it done, at this position, with this change).
+    /// </summary>
+    bool Received(ItemOutcome<TItem> read);
+
+    /// <summary>-Resume: the items skipped so far; null when the run does not resume.</summary>
+    long? Skipped { get; }
 
     /// <summary>A batch was declined at its question (-Confirm "No"): not sent.</summary>
     void Declined(IReadOnlyList<TItem> batch);
@@ -41,10 +48,14 @@ internal class JournaledWrites<TItem, TResult, TState> : IBatchOperation<TItem, 
     private readonly JournalShape<TItem, TResult, TState> _shape;
     private readonly RunJournal _journal;
     private readonly ConditionalWeakTable<TItem, long[]> _positions = new();
+    private readonly ConditionalWeakTable<TItem, object> _unknownBefore = new();
+    private readonly ResumeIndex? _resume;
+    private long _skipped;
 
     /// <summary>Journals <paramref name="write"/>, reading priors through <paramref name="read"/>, recording through <paramref name="shape"/>.</summary>
-    public JournaledWrites(IBatchOperation<TItem, TResult> write, IBatchOperation<GetItem, TState> read, JournalShape<TItem, TResult, TState> shape, RunJournal journal)
+    public JournaledWrites(IBatchOperation<TItem, TResult> write, IBatchOperation<GetItem, TState> read, JournalShape<TItem, TResult, TState> shape, RunJournal journal, ResumeIndex? resume = null)
     {
+        _resume = resume;
         _write = write;
         _read = read;
         _shape = shape;
@@ -68,14 +79,27 @@ internal class JournaledWrites<TItem, TResult, TState> : IBatchOperation<TItem, 
     }
 
     /// <inheritdoc />
-    public void Received(ItemOutcome<TItem> read)
+    public long? Skipped => _resume is null ? null : _skipped;
+
+    /// <inheritdoc />
+    public bool Received(ItemOutcome<TItem> read)
     {
         var position = _journal.NextPosition();
         if (read.Result is { } item)
         {
+            switch (_resume?.Lookup(position, UserIdOf(item), _shape.ChangeKey(item)))
+            {
+                case ResumeState.Done:
+                    _skipped++;
+                    return false;
+                case ResumeState.Unknown:
+                    // Read back before its call, and written only if it differs.
+                    _unknownBefore.Add(item, position);
+                    break;
+            }
             _positions.Remove(item);
             _positions.Add(item, new[] { position });
-            return;
+            return true;
         }
         using var lines = new JournalLines();
         var w = lines.Start(JournalRecordTypes.Rejected);
@@ -85,6 +109,7 @@ internal class JournaledWrites<TItem, TResult, TState> : IBatchOperation<TItem, 
         lines.End();
         // A journal that cannot take this stops the run at the next call's intent.
         TryWrite(lines);
+        return true;
     }
 
     /// <inheritdoc />
@@ -107,6 +132,7 @@ internal class JournaledWrites<TItem, TResult, TState> : IBatchOperation<TItem, 
         var call = _journal.NextCall();
         var outcomes = new ItemOutcome<TResult>[items.Count];
         var priors = await ReadPriorsAsync(items, log, cancellationToken, stopSending).ConfigureAwait(false);
+        List<int>? readBack = null;
         var toWrite = new List<TItem>(items.Count);
         var at = new List<int>(items.Count);
         using (var intents = new JournalLines())
@@ -124,23 +150,35 @@ internal class JournaledWrites<TItem, TResult, TState> : IBatchOperation<TItem, 
                 w.WriteString("user", UserIdOf(items[i]));
                 _shape.WriteIntent(w, items[i], priors[i].Result!);
                 intents.End();
+                if (_unknownBefore.TryGetValue(items[i], out _) && _shape.AlreadyApplied(items[i], priors[i].Result!))
+                {
+                    // -Resume: the earlier attempt landed; its outcome is recorded from the read, and nothing is sent.
+                    outcomes[i] = ItemOutcome<TResult>.Success(_shape.AsDone(items[i], priors[i].Result!));
+                    readBack ??= new List<int>();
+                    readBack.Add(i);
+                    continue;
+                }
                 toWrite.Add(items[i]);
                 at.Add(i);
             }
-            if (toWrite.Count == 0) return outcomes;
+            if (intents.IsEmpty) return outcomes;
             try
             {
                 _journal.Write(intents, durable: true);
             }
             catch (ImApiException e)
             {
-                foreach (var i in at) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(e, UserIdOf(items[i])));
+                foreach (var i in at.Concat(readBack ?? new List<int>())) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(e, UserIdOf(items[i])));
                 return outcomes;
             }
         }
-        var written = await _write.ExecuteAsync(toWrite, log, cancellationToken, stopSending).ConfigureAwait(false);
+        var written = toWrite.Count == 0 ? Array.Empty<ItemOutcome<TResult>>() : await _write.ExecuteAsync(toWrite, log, cancellationToken, stopSending).ConfigureAwait(false);
         using (var results = new JournalLines())
         {
+            foreach (var i in readBack ?? new List<int>())
+            {
+                WriteOutcome(results, call, items[i], outcomes[i]);
+            }
             for (var k = 0; k < toWrite.Count; k++)
             {
                 WriteOutcome(results, call, toWrite[k], written[k]);
@@ -248,9 +286,9 @@ internal sealed class VerifyingJournaledWrites<TItem, TResult, TState> : Journal
 {
     private readonly IVerifyingOperation _verifying;
 
-    /// <inheritdoc cref="JournaledWrites{TItem,TResult,TState}(IBatchOperation{TItem,TResult},IBatchOperation{GetItem,TState},JournalShape{TItem,TResult,TState},RunJournal)" />
-    public VerifyingJournaledWrites(IBatchOperation<TItem, TResult> write, IBatchOperation<GetItem, TState> read, JournalShape<TItem, TResult, TState> shape, RunJournal journal)
-        : base(write, read, shape, journal) => _verifying = (IVerifyingOperation)write;
+    /// <inheritdoc cref="JournaledWrites{TItem,TResult,TState}(IBatchOperation{TItem,TResult},IBatchOperation{GetItem,TState},JournalShape{TItem,TResult,TState},RunJournal,ResumeIndex)" />
+    public VerifyingJournaledWrites(IBatchOperation<TItem, TResult> write, IBatchOperation<GetItem, TState> read, JournalShape<TItem, TResult, TState> shape, RunJournal journal, ResumeIndex? resume)
+        : base(write, read, shape, journal, resume) => _verifying = (IVerifyingOperation)write;
 
     /// <inheritdoc />
     public TimeSpan Settle => _verifying.Settle;
@@ -278,11 +316,11 @@ internal static class JournaledRuns
 {
     /// <summary>The write <paramref name="write"/>, journaled in <paramref name="journal"/>.</summary>
     public static JournaledWrites<TItem, TResult, TState> Wrap<TItem, TResult, TState>(IBatchOperation<TItem, TResult> write, IBatchOperation<GetItem, TState> read,
-        JournalShape<TItem, TResult, TState> shape, RunJournal journal)
+        JournalShape<TItem, TResult, TState> shape, RunJournal journal, ResumeIndex? resume = null)
         where TItem : class
         where TResult : class
         where TState : class =>
         write is IVerifyingOperation
-            ? new VerifyingJournaledWrites<TItem, TResult, TState>(write, read, shape, journal)
-            : new JournaledWrites<TItem, TResult, TState>(write, read, shape, journal);
+            ? new VerifyingJournaledWrites<TItem, TResult, TState>(write, read, shape, journal, resume)
+            : new JournaledWrites<TItem, TResult, TState>(write, read, shape, journal, resume);
 }

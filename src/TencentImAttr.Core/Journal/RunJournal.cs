@@ -91,7 +91,26 @@ internal sealed class RunJournal : IDisposable
         }
     }
 
-    /// <summary>Writes the header line (the first line of the file), flushed to disk.</summary>
+    /// <summary>
+    /// -Resume: opens the existing journal at <paramref name="path"/> to append to it (a torn last line cut off first),
+    /// numbering calls after <paramref name="lastCall"/>, and appends this run's header, flushed to disk.
+    /// </summary>
+    public static RunJournal Resume(string path, JournalHeader header, long lastCall)
+    {
+        var journal = new RunJournal(JournalFile.OpenForAppend(path), path) { _calls = lastCall };
+        try
+        {
+            journal.WriteHeader(header);
+            return journal;
+        }
+        catch
+        {
+            journal.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes a header line (the first line of the file; a resumed run's, appended), flushed to disk.</summary>
     public void WriteHeader(JournalHeader header)
     {
         using var lines = new JournalLines();

@@ -79,6 +79,9 @@ public sealed class BulkRunSummary
     /// <summary>-Verify: of those, the users found different at the first read-back and sent once more (those still different are failed as ImVerifyMismatch); null when the run did not verify.</summary>
     public long? Mismatched { get; internal set; }
 
+    /// <summary>-Resume: the users skipped because the journal records them done, at the same position, with the same change; null when the run did not resume.</summary>
+    public long? Skipped { get; internal set; }
+
     /// <summary>The command stopped before its end (an error with -ErrorAction Stop, Select-Object -First, Ctrl+C); users in flight have no outcome.</summary>
     public bool Stopped { get; }
 
@@ -94,9 +97,10 @@ public sealed class BulkRunSummary
             ? "0 failed"
             : string.Format(c, "{0:N0} failed ({1})", Failed, string.Join(", ", FailedByErrorId.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Select(p => string.Format(c, "{0} {1:N0}", p.Key, p.Value))));
         var notSent = NotSent == 0 ? "" : string.Format(c, ", {0:N0} not sent (declined)", NotSent);
+        var skipped = Skipped is { } k ? string.Format(c, ", {0:N0} skipped (done in the journal)", k) : "";
         var drifted = Drifted is { } d ? string.Format(c, ", {0:N0} drifted", d) : "";
         var verified = Verified is { } v ? string.Format(c, ", {0:N0} verified ({1:N0} differed and were sent again)", v, Mismatched ?? 0) : "";
         return string.Format(c, "{0}{1}: {2:N0} users in, {3:N0} done, {4}{5}{6}{7}, {8:N0} retries, {9:N0} pace adjustments, {10:N0} read calls, {11:N0} write calls, {12:0.0} s, {13:N0} users/s",
-            Operation, Stopped ? " (stopped early)" : "", Users, Done, failed, notSent, drifted, verified, Retries, PaceAdjustments, ReadCalls, WriteCalls, Elapsed.TotalSeconds, UsersPerSecond);
+            Operation, Stopped ? " (stopped early)" : "", Users, Done, failed, notSent + skipped, drifted, verified, Retries, PaceAdjustments, ReadCalls, WriteCalls, Elapsed.TotalSeconds, UsersPerSecond);
     }
 }
