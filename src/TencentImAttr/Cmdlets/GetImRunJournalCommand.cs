@@ -21,16 +21,19 @@ namespace TencentImAttr.Cmdlets;
 /// <example>
 /// The users last night's run did not finish
 /// <code>
+/// Import-Csv users.csv | Set-ImUserAttribute -JournalPath run.jsonl
 /// Get-ImRunJournal run.jsonl | Where-Object { $_ -is [TencentImAttr.Models.RunJournalRecord] -and $_.Outcome -ne 'Done' } | Export-Csv notdone.csv -NoTypeInformation
 /// </code>
-/// Writes every item that failed, was not sent, declined, rejected or of unknown outcome, with its user and error id.
+/// The first line writes the run and its journal; the second writes every item that failed, was not sent, declined,
+/// rejected or of unknown outcome to notdone.csv, with its user and error id (here none: the file has only a header).
 /// </example>
 /// <example>
 /// What the run changed for one user
 /// <code>
-/// Get-ImRunJournal run.jsonl | Where-Object UserId -eq 'alice' | Format-List Change, Prior, Outcome
+/// Set-ImUserAttribute -UserId alice, bob -Attribute @{ tier = 'silver' } -JournalPath nightly.jsonl
+/// Get-ImRunJournal nightly.jsonl | Where-Object UserId -eq 'alice' | Format-List Change, Prior, Outcome
 /// </code>
-/// Shows the change meant for alice, the values she held before, and whether it was done.
+/// Shows the change meant for alice (set tier=silver), the value she held before (tier=gold), and whether it was done.
 /// </example>
 [Cmdlet(VerbsCommon.Get, "ImRunJournal", HelpUri = HelpLinks.CmdletPages + "Get-ImRunJournal.md")]
 [OutputType(typeof(RunJournalHeader), typeof(RunJournalRecord))]

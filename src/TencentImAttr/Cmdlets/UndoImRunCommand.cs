@@ -26,21 +26,24 @@ namespace TencentImAttr.Cmdlets;
 /// <example>
 /// See what an undo would do, then do it
 /// <code>
-/// Undo-ImRun -Path run.jsonl -WhatIf | Format-Table
-/// Undo-ImRun -Path run.jsonl -Force -JournalPath undo.jsonl -InformationAction Continue
+/// Import-Csv users.csv | Set-ImUserAttribute -JournalPath import.jsonl
+/// Undo-ImRun -Path import.jsonl -WhatIf | Format-Table
+/// Undo-ImRun -Path import.jsonl -Force -JournalPath import-undo.jsonl -InformationAction Continue
 /// </code>
-/// The first line reads every user the run changed and writes one step per name or tag: Restore, Unchanged or
-/// Conflict, with what the run intended, what is there now and what was there before; nothing is written. The second
-/// restores, without asking, journaling the undo in undo.jsonl (Undo-ImRun -Path undo.jsonl puts the run's result back).
+/// After the run, the second line reads every user it changed and writes one step per name: Restore, Unchanged or
+/// Conflict, with what the run intended, what is there now and what was there before; nothing is written. The third
+/// restores, without asking, journaling the undo in import-undo.jsonl, and shows the summary.
 /// </example>
 /// <example>
-/// Undo last night's sync, leaving alone what was changed since
+/// Undo a sync, then change your mind: undo the undo
 /// <code>
-/// Undo-ImRun ./runs/Set-ImUserAttribute-20261206T020000000Z.jsonl -ErrorVariable conflicts
-/// $conflicts | Where-Object { $_.FullyQualifiedErrorId -like 'ImUndoConflict*' } | ForEach-Object TargetObject
+/// Import-Csv hr.csv | Set-ImUserAttribute -Replace -JournalPath sync.jsonl
+/// Undo-ImRun sync.jsonl -JournalPath undo.jsonl
+/// Undo-ImRun undo.jsonl
 /// </code>
-/// Asks once, then restores every user that still holds what the sync wrote; the users changed since are
-/// ImUndoConflict errors, their ids in $conflicts.
+/// Each undo asks once (ConfirmImpact High), then restores every user that still holds what the run wrote; a user
+/// changed since would be an ImUndoConflict error, left as it is. The undo journaled in undo.jsonl is itself undone by
+/// the last line, which puts the sync's result back.
 /// </example>
 [Cmdlet(VerbsCommon.Undo, "ImRun", HelpUri = HelpLinks.CmdletPages + "Undo-ImRun.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RunUndoStep))]
