@@ -55,6 +55,15 @@ public sealed class RunJournalHeader
     /// <summary>When the run started (UTC).</summary>
     public DateTimeOffset? Started { get; }
 
+    /// <summary>
+    /// Always null: a header is about the run, not a user. Present so that a filter over Get-ImRunJournal's output
+    /// (Where-Object UserId -eq 'alice') passes over the header quietly, also under Set-StrictMode.
+    /// </summary>
+    public string? UserId { get; }
+
+    /// <summary>Always null: a header has no outcome (see <see cref="UserId"/>).</summary>
+    public string? Outcome { get; }
+
     /// <inheritdoc />
     public override string ToString() => Command + " " + Started?.ToString("u", System.Globalization.CultureInfo.InvariantCulture);
 }
