@@ -18,12 +18,14 @@
         'Get-ImAppAttributeName'
         'Get-ImConnection'
         'Get-ImLastRun'
+        'Get-ImRunJournal'
         'Get-ImUserAttribute'
         'Get-ImUserTag'
         'Remove-ImUserAttribute'
         'Remove-ImUserTag'
         'Set-ImAppAttributeName'
         'Set-ImUserAttribute'
+        'Undo-ImRun'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -40,14 +42,16 @@
                 'PSCommand_Get-ImAppAttributeName', 'PSCmdlet_Get-ImAppAttributeName'
                 'PSCommand_Get-ImConnection', 'PSCmdlet_Get-ImConnection'
                 'PSCommand_Get-ImLastRun', 'PSCmdlet_Get-ImLastRun'
+                'PSCommand_Get-ImRunJournal', 'PSCmdlet_Get-ImRunJournal'
                 'PSCommand_Get-ImUserAttribute', 'PSCmdlet_Get-ImUserAttribute'
                 'PSCommand_Get-ImUserTag', 'PSCmdlet_Get-ImUserTag'
                 'PSCommand_Remove-ImUserAttribute', 'PSCmdlet_Remove-ImUserAttribute'
                 'PSCommand_Remove-ImUserTag', 'PSCmdlet_Remove-ImUserTag'
                 'PSCommand_Set-ImAppAttributeName', 'PSCmdlet_Set-ImAppAttributeName'
                 'PSCommand_Set-ImUserAttribute', 'PSCmdlet_Set-ImUserAttribute'
+                'PSCommand_Undo-ImRun', 'PSCmdlet_Undo-ImRun'
             )
-            ReleaseNotes = 'User attributes (Set-, Get-, Remove-ImUserAttribute, with -Replace sync and -Verify read-back) and user tags (Add-, Get-, Remove-, Clear-ImUserTag); the app''s attribute names (Get-, Set-ImAppAttributeName); both API families, all_member_push and Push (Connect-ImApp -Service Push); Get-ImLastRun for the summary of the last bulk run, stopped or not; a -Debug wire trace with the key and UserSig scrubbed; Get-Help for every cmdlet, format views, Windows PowerShell 5.1 support.'
+            ReleaseNotes = 'User attributes (Set-, Get-, Remove-ImUserAttribute, with -Replace sync and -Verify read-back) and user tags (Add-, Get-, Remove-, Clear-ImUserTag); the app''s attribute names (Get-, Set-ImAppAttributeName); both API families, all_member_push and Push (Connect-ImApp -Service Push); Get-ImLastRun for the summary of the last bulk run, stopped or not; a run journal (-JournalPath) with Get-ImRunJournal, Undo-ImRun and -Resume; a -Debug wire trace with the key and UserSig scrubbed; Get-Help for every cmdlet, format views, Windows PowerShell 5.1 support.'
             ProjectUri   = 'https://github.com/tencentimattr/TencentImAttr'
             LicenseUri   = 'https://github.com/tencentimattr/TencentImAttr/blob/main/LICENSE'
         }

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Input;
+using TencentImAttr.Core.Journal;
 
 namespace TencentImAttr;
 
@@ -49,6 +50,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
     private readonly BatchEngine<TItem, TResult> _engine;
     private readonly object _scope;
     private readonly string _name;
+    private readonly IJournalInput<TItem>? _journal;
     private bool _summaryWritten;
 
     /// <param name="cmdlet">Where outcomes are written.</param>
@@ -74,6 +76,17 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
         _read = read;
         _writeResults = writeResults;
         _stopOnError = cmdlet.ErrorsStop();
+        // A journaled run (-JournalPath) is told each record read (its input position) and each batch declined.
+        _journal = operation as IJournalInput<TItem>;
+        if (_journal is { } journal && approve is { } ask)
+        {
+            approve = batch =>
+            {
+                var go = ask(batch);
+                if (!go) journal.Declined(batch);
+                return go;
+            };
+        }
         _engine = new BatchEngine<TItem, TResult>(operation, options, this, cancellationToken: cmdlet.StopToken, approve: approve);
     }
 
@@ -81,6 +94,8 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
     public void Submit(PipelineRecord record)
     {
         var item = _read(record);
+        // -Resume: an item the journal records as done is skipped (counted in the summary).
+        if (_journal is not null && !_journal.Received(item)) return;
         if (item.Failure is not null)
         {
             _engine.AddFailure(item.Failure);
@@ -126,6 +141,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
     {
         var summary = _engine.Summary(_name, stopped);
         summary.StopError = stopError;
+        summary.Skipped = _journal?.Skipped;
         summary.WhatIf = _cmdlet is ImBulkCmdlet { WhatIfRun: true };
         // A read of unknown outcome changes nothing: only writes can land late.
         if (_cmdlet is not ImWriteCmdlet) summary.UnknownAttempts = 0;

@@ -142,6 +142,12 @@ public abstract class ImBulkCmdlet : ImCmdlet
             TryWriteSummary();
             throw new PipelineStoppedException();
         }
+        catch (ImInputException e) when (e.ErrorId == ErrorIds.JournalMismatch)
+        {
+            // -Resume over an input that differs from the journal: one terminating error naming the position.
+            TryWriteSummary();
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, e.Target));
+        }
         catch (ImRunStoppedException e)
         {
             // One terminating error for a run that stopped early: its cause's id, and the accounting of every user held.

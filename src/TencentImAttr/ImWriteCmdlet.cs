@@ -1,6 +1,9 @@
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Journal;
+using TencentImAttr.Core.Operations;
 
 namespace TencentImAttr;
 
@@ -38,7 +41,53 @@ public abstract class ImWriteCmdlet : ImBulkCmdlet
     [PSDefaultValue(Value = VerifyOptions.DefaultSettleSeconds)]
     public int VerifySettleSec { get; set; } = VerifyOptions.DefaultSettleSeconds;
 
+    /// <summary>
+    /// Writes a journal of the run to this file, or to a new file named for the command and the time when it is a
+    /// folder: a header (the app, the endpoint, the switches given), then, before each call is sent and flushed to the
+    /// disk, each user's intended change and what it held of it before (read first, with the read API, whose quota is
+    /// separate), then each user's outcome. A user whose read fails is not written. An existing file is an error
+    /// (JournalExists). The journal holds user data: keep it as you keep the data. -WhatIf writes none. Read it with
+    /// Get-ImRunJournal; the format is in docs/journal.md.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JournalPath { get; set; }
+
+    /// <summary>
+    /// Resumes the interrupted run journaled in -JournalPath (a file): give the same command the same input, in the same
+    /// order. A user the journal records as done, at the same position and with the same change, is skipped; one of
+    /// unknown outcome is read and written only if it differs; the rest are sent (declined ones are asked again). An
+    /// input that differs from the journal at a position stops the run with JournalMismatch, naming the position; a
+    /// journal of another command, app or parameters is JournalMismatch before anything is sent. The run appends to
+    /// the same journal; its summary counts the users skipped.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Resume { get; set; }
+
     #endregion
+
+    private RunJournal? _journal;
+
+    /// <summary>
+    /// The write <paramref name="write"/>, journaled when -JournalPath is given (and this is no -WhatIf run): priors
+    /// read through <paramref name="read"/>, recorded as <paramref name="shape"/> says. The journal is created here,
+    /// so that a bad path or an existing file stops the command before anything is read or sent.
+    /// </summary>
+    private protected IBatchOperation<TItem, TResult> Journaled<TItem, TResult, TState>(ImConnection connection, IBatchOperation<TItem, TResult> write,
+        IBatchOperation<GetItem, TState> read, JournalShape<TItem, TResult, TState> shape)
+        where TItem : class
+        where TResult : class
+        where TState : class
+    {
+        if (Resume && JournalPath is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new PSArgumentException("-Resume resumes the run journaled in -JournalPath: give -JournalPath the interrupted run's journal."),
+                ErrorIds.ResumeNeedsJournal, ErrorCategory.InvalidArgument, null));
+        }
+        if (JournalPath is null || WhatIfRun) return write;
+        _journal = RunJournals.Open(this, connection, JournalPath, Resume, out var index);
+        return JournaledRuns.Wrap(write, read, shape, _journal, index);
+    }
 
     /// <summary>-Verify's options, or null without -Verify (set before <see cref="ImBulkCmdlet.Start"/> is called).</summary>
     private protected VerifyOptions? Verification { get; private set; }
@@ -56,6 +105,26 @@ public abstract class ImWriteCmdlet : ImBulkCmdlet
         }
         Verification = Verify ? new VerifyOptions(System.TimeSpan.FromSeconds(VerifySettleSec)) : null;
         base.BeginProcessing();
+    }
+
+    /// <summary>Finishes the run, then closes its journal: a journal that failed after the last call is a terminating error, since it lacks outcomes.</summary>
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        if (_journal is null) return;
+        _journal.Dispose();
+        if (_journal.Failure is { } failure)
+        {
+            ThrowTerminatingError(new ErrorRecord(failure, failure.ErrorId, ErrorCategory.WriteError, _journal.Path));
+        }
+    }
+
+    /// <summary>Closes the journal.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        // The run first: its calls end before their journal closes.
+        base.Dispose(disposing);
+        if (disposing) _journal?.Dispose();
     }
 
     #endregion

@@ -270,7 +270,7 @@ Describe 'Small surprises' {
 Describe 'Packaging' {
     It 'passes tools/Test-ModulePackage.ps1 as built' {
         $result = & (Join-Path $root 'tools/Test-ModulePackage.ps1') -Path (Join-Path $root 'out/TencentImAttr')
-        $result.Cmdlets | Should -Be 13   # 8 attribute and connection cmdlets, 4 tag cmdlets, Get-ImLastRun
+        $result.Cmdlets | Should -Be 15   # 8 attribute and connection cmdlets, 4 tag cmdlets, Get-ImLastRun, 2 run-journal cmdlets
     }
 
     It 'names every problem of a broken package' {

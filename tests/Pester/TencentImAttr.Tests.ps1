@@ -42,7 +42,7 @@ AfterAll {
 Describe 'The module' {
     It 'exports exactly its cmdlets' {
         $names = (Get-Command -Module TencentImAttr).Name | Sort-Object
-        $names | Should -Be @('Add-ImUserTag', 'Clear-ImUserTag', 'Connect-ImApp', 'Disconnect-ImApp', 'Get-ImAppAttributeName', 'Get-ImConnection', 'Get-ImLastRun', 'Get-ImUserAttribute', 'Get-ImUserTag', 'Remove-ImUserAttribute', 'Remove-ImUserTag', 'Set-ImAppAttributeName', 'Set-ImUserAttribute')
+        $names | Should -Be @('Add-ImUserTag', 'Clear-ImUserTag', 'Connect-ImApp', 'Disconnect-ImApp', 'Get-ImAppAttributeName', 'Get-ImConnection', 'Get-ImLastRun', 'Get-ImRunJournal', 'Get-ImUserAttribute', 'Get-ImUserTag', 'Remove-ImUserAttribute', 'Remove-ImUserTag', 'Set-ImAppAttributeName', 'Set-ImUserAttribute', 'Undo-ImRun')
     }
 
     It 'has help with a synopsis and examples for every cmdlet' {

@@ -56,6 +56,11 @@ internal static class Program
             return 0;
         }
         await using var server = await BenchServer.StartAsync().ConfigureAwait(false);
+        if (options.JournalOnly)
+        {
+            Console.WriteLine("RESULT" + JournalScenario.Run(options.JournalUsers, options.LatencyMs).Fields);
+            return 0;
+        }
         if (options.SyncOnly)
         {
             Console.WriteLine("RESULT" + SyncScenario.Run(options.SyncUsers).Fields);
@@ -161,6 +166,9 @@ internal static class Program
         // 3b. Issue 17: the write calls of a 1 %-changed sync against a blind Set (SyncScenario.cs; calls, not time).
         var (syncFields, syncRatio) = SyncScenario.Run(options.SyncUsers);
 
+        // 3c. Issue 23: a journaled Set's throughput against a plain Set's, at the quota, and the journal's bytes per user (JournalScenario.cs).
+        var (journalFields, journalRatio) = JournalScenario.Run(options.JournalUsers, options.LatencyMs);
+
         // 4. CPU per user through the cmdlets, in a pwsh process (CpuPerUserScenario.cs).
         var cpuFields = CpuPerUserScenario.Run(server, options.CpuUsers, options.CpuProcesses, options.ModulePath, options.BaselineModulePath, options.CpuExplain);
 
@@ -204,6 +212,7 @@ internal static class Program
         Target($"shared quota ({SharedQuotaRun.OtherShare:P0} taken): >= 90 % of the rest, < 2 % refused, no user lost", shared.ShareReached >= 0.9 && shared.RefusedShare < 0.02 && shared.FailedUsers == 0);
         Target($"shared quota, after the first 2 s: < 2 % refused ({shared.LaterRefusedShare:P2})", shared.LaterRefusedShare < 0.02);
         Target("sync of a 1 %-changed source: write calls <= 2 % of a blind Set's", syncRatio <= 0.02);
+        Target("journaled Set >= 90 % of a plain Set's users/s, same run", journalRatio >= 0.9);
         Target($"memory flat: large run <= small run + {MemoryAllowanceMb} MB", memoryLarge.PeakMemoryMb <= memorySmall.PeakMemoryMb + MemoryAllowanceMb);
         if (options.Short)
         {
@@ -224,7 +233,7 @@ internal static class Program
             faults.UsersPerSecond, faultRatio, faults.Sink.Failures,
             pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1,
             tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields + " " + shared.ResultFields + allocFields
-            + string.Format(CultureInfo.InvariantCulture, " pwsh_client_max_calls_in_1s={0}", pwshRuns.Count > 0 ? pwshRuns.Max(r => r.ClientMaxInSecond) : -1) + syncFields + producerFields);
+            + string.Format(CultureInfo.InvariantCulture, " pwsh_client_max_calls_in_1s={0}", pwshRuns.Count > 0 ? pwshRuns.Max(r => r.ClientMaxInSecond) : -1) + syncFields + producerFields + journalFields);
         return ok ? 0 : 1;
     }
 
@@ -536,7 +545,9 @@ internal sealed class Options
         "  --alloc-only    only that run (no server in the process: the module's allocations per user for Set, Get and Remove)\n" +
         "  --alloc-types   also print, for each operation, the types allocated (sampled by the runtime's allocation ticks)\n" +
         "  --sync-users N  users of the sync-cost run: a blind Set against a 1 %-changed Set -Replace (default 100000; --short: 20000)\n" +
-        "  --sync-only     only that run";
+        "  --sync-only     only that run\n" +
+        "  --journal-users N  users of the run-journal run: a journaled Set against a plain Set (default 100000; --short: 20000)\n" +
+        "  --journal-only  only that run";
 
     public int Users { get; private set; } = 60_000;
     public int BaselineUsers { get; private set; }
@@ -567,6 +578,8 @@ internal sealed class Options
     public bool AllocTypes { get; private set; }
     public int SyncUsers { get; private set; } = 100_000;
     public bool SyncOnly { get; private set; }
+    public int JournalUsers { get; private set; } = 100_000;
+    public bool JournalOnly { get; private set; }
     public int MemorySmall { get; private set; } = 100_000;
     public int MemoryLarge { get; private set; } = 1_000_000;
 
@@ -579,6 +592,7 @@ internal sealed class Options
         int? cpuProcesses = null;
         var cpuUsers = false;
         int? producerRuns = null;
+        int? journalUsers = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -617,6 +631,8 @@ internal sealed class Options
                 case "--pwsh-runs": options.PwshRuns = Number(args, ++i, 0); break;
                 case "--sync-users": syncUsers = Number(args, ++i, 100); break;
                 case "--sync-only": options.SyncOnly = true; break;
+                case "--journal-users": journalUsers = Number(args, ++i, 100); break;
+                case "--journal-only": options.JournalOnly = true; break;
                 case "--help" or "-h" or "-?": options.Help = true; break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
             }
@@ -633,6 +649,7 @@ internal sealed class Options
         options.CpuProcesses = cpuProcesses ?? (options.Short ? 1 : 2);
         options.ProducerRuns = producerRuns ?? (options.Short ? 1 : 3);
         if (options.Short && !cpuUsers) options.CpuUsers = 10_000;
+        options.JournalUsers = journalUsers ?? (options.Short ? 20_000 : 100_000);
         options.BaselineUsers = options.Short ? 2_000 : Math.Max(2_000, options.Users / 10);
         return options;
     }

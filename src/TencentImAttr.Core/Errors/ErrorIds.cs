@@ -76,6 +76,15 @@ internal static class ErrorIds
     internal const string AccountTypeNeedsPushService = "AccountTypeNeedsPushService";
     internal const string AccountTypeCountMismatch = "AccountTypeCountMismatch";
 
+    // Run journal (-JournalPath, Get-ImRunJournal).
+    internal const string JournalExists = "JournalExists";
+    internal const string JournalWriteFailed = "JournalWriteFailed";
+    internal const string JournalInvalid = "JournalInvalid";
+    internal const string JournalOtherApp = "JournalOtherApp";
+    internal const string JournalMismatch = "JournalMismatch";
+    internal const string ResumeNeedsJournal = "ResumeNeedsJournal";
+    internal const string UndoConflict = "ImUndoConflict";
+
     // Connecting (terminating).
     internal const string NotConnected = "NotConnected";
     internal const string AsRowNamesNotColumns = "AsRowNamesNotColumns";

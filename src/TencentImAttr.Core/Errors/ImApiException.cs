@@ -81,6 +81,7 @@ public sealed class ImApiException : Exception
     {
         ImFailureKind.Api => ErrorIds.ApiErrorPrefix + ErrorCode,
         ImFailureKind.Http => ErrorIds.HttpErrorPrefix + HttpStatus,
+        ImFailureKind.Transport when TransportFault == TransportFault.JournalWrite => ErrorIds.JournalWriteFailed,
         ImFailureKind.Transport => ErrorIds.ConnectionFailed,
         ImFailureKind.Timeout => ErrorIds.RequestTimeout,
         ImFailureKind.ResponseTooLarge => ErrorIds.ResponseTooLarge,

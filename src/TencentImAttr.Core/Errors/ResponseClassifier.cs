@@ -15,6 +15,8 @@ internal enum TransportFault
     Tls,
     /// <summary>The server refused the connection: nothing was sent.</summary>
     Refused,
+    /// <summary>The run journal could not be written (a full disk): the call was not sent, and the run stops as on a broken connection.</summary>
+    JournalWrite,
 }
 
 /// <summary>

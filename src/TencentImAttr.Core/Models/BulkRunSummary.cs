@@ -111,6 +111,9 @@ public sealed class BulkRunSummary
     /// </summary>
     public TencentImAttr.Core.Errors.ImRunStoppedException? StopError { get; internal set; }
 
+    /// <summary>-Resume: the users skipped because the journal records them done, at the same position, with the same change; null when the run did not resume.</summary>
+    public long? Skipped { get; internal set; }
+
     /// <summary>The command stopped before its end (an error with -ErrorAction Stop, Select-Object -First, Ctrl+C); users in flight have no outcome.</summary>
     public bool Stopped { get; }
 
@@ -140,7 +143,8 @@ public sealed class BulkRunSummary
                 ? string.Format(c, ", {0:N0} outcome unknown, {1:N0} not sent (the command stopped first)", OutcomeUnknown, StoppedBeforeSending)
                 : "";
             var drifted = Drifted is { } d ? string.Format(c, ", {0:N0} drifted", d) : "";
-            outcomes = string.Format(c, "{0:N0} done, {1}{2}{3}{4}", Done, failed, notSent, stoppedPart, drifted);
+            var skipped = Skipped is { } k ? string.Format(c, ", {0:N0} skipped (done in the journal)", k) : "";
+            outcomes = string.Format(c, "{0:N0} done, {1}{2}{3}{4}{5}", Done, failed, notSent, skipped, stoppedPart, drifted);
         }
         var verified = Verified is { } v ? string.Format(c, ", {0:N0} verified ({1:N0} differed and were sent again)", v, Mismatched ?? 0) : "";
         var unknown = UnknownAttempts == 0 ? "" : string.Format(c, ", {0:N0} had an attempt of unknown outcome (not verified: check them with -Verify)", UnknownAttempts);

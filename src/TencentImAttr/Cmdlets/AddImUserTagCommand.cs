@@ -4,6 +4,7 @@ using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Journal;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -134,7 +135,7 @@ public sealed class AddImUserTagCommand : ImWriteCmdlet
                 writeResults: true,
                 present: r => r.Drift);
         }
-        return new BulkRun<TagItem, UserTags>(this, BulkOperations.AddTags(connection, Replace, maxRetry, Verification), options,
+        return new BulkRun<TagItem, UserTags>(this, Journaled(connection, BulkOperations.AddTags(connection, Replace, maxRetry, Verification), BulkOperations.GetTags(connection, maxRetry), TagJournalShape.Add(Replace)), options,
             record => TagItem.Read(record, tags, connection.Service),
             batch => Replace
                 ? removal.Ask(BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Replace tags with " + BatchPrompt.Names(batch.SelectMany(i => i.Tags)) + ", removing every other tag")

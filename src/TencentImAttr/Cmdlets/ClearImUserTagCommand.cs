@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Journal;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -51,7 +52,7 @@ public sealed class ClearImUserTagCommand : ImWriteCmdlet
     #endregion
 
     private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry) =>
-        new BulkRun<GetItem, UserTags>(this, BulkOperations.ClearTags(connection, maxRetry, Verification), options,
+        new BulkRun<GetItem, UserTags>(this, Journaled(connection, BulkOperations.ClearTags(connection, maxRetry, Verification), BulkOperations.GetTags(connection, maxRetry), new ClearTagsJournalShape()), options,
             record => GetItem.Read(record, connection.Service),
             batch => Confirmation.ShouldContinue(this, Force, BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Remove all tags"),
             PassThru);

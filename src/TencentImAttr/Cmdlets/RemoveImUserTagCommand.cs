@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Journal;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -63,7 +64,7 @@ public sealed class RemoveImUserTagCommand : ImWriteCmdlet
     private protected override IBulkRun Start(ImConnection connection, EngineOptions options, int? maxRetry)
     {
         var tags = Given(nameof(Tag)) ? Tag ?? System.Array.Empty<string?>() : null;
-        return new BulkRun<TagItem, UserTags>(this, BulkOperations.RemoveTags(connection, maxRetry, Verification), options,
+        return new BulkRun<TagItem, UserTags>(this, Journaled(connection, BulkOperations.RemoveTags(connection, maxRetry, Verification), BulkOperations.GetTags(connection, maxRetry), TagJournalShape.Remove()), options,
             record => TagItem.Read(record, tags, connection.Service),
             batch => Confirmation.ShouldContinue(this, Force, BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Remove tags " + BatchPrompt.Names(batch.SelectMany(i => i.Tags))),
             PassThru);

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Journal;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -69,6 +70,15 @@ public sealed class SetImAppAttributeNameCommand : ImCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// Writes a journal of the change to this file (or to a new file named for the command and the time, in this
+    /// folder): the names the app held before (read first) and the names given, flushed to the disk before the call is
+    /// sent, then its outcome. An existing file is an error (JournalExists). -WhatIf writes none. See docs/journal.md.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JournalPath { get; set; }
+
     /// <summary>Writes the names the app holds afterwards, read back from it (a second call, im_get_attr_name), not what was sent.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -95,11 +105,29 @@ public sealed class SetImAppAttributeNameCommand : ImCmdlet
         {
             return;
         }
-        RunCall(async (log, token) =>
+        using (var journal = JournalPath is null ? null : RunJournals.Open(this, connection, JournalPath))
         {
-            await AppAttributeNames.SetAsync(connection, request, log, token).ConfigureAwait(false);
-            return true;
-        });
+            if (journal is not null)
+            {
+                var prior = RunCall((log, token) => AppAttributeNames.GetAsync(connection, log, token));
+                WriteJournal(() => AppNamesJournal.WriteIntent(journal, request, prior), journal);
+            }
+            RunCall(async (log, token) =>
+            {
+                try
+                {
+                    await AppAttributeNames.SetAsync(connection, request, log, token).ConfigureAwait(false);
+                }
+                catch (ImApiException e) when (journal is not null)
+                {
+                    // The outcome is written before the failure is reported; a journal failing now is reported after it.
+                    TryWriteOutcome(journal, ResponseClassifier.LeavesOutcomeUnknown(e) ? JournalOutcomes.Unknown : JournalOutcomes.Failed, e.ErrorId);
+                    throw;
+                }
+                return true;
+            });
+            if (journal is not null) WriteJournal(() => AppNamesJournal.WriteOutcome(journal, JournalOutcomes.Done, null), journal);
+        }
         if (PassThru)
         {
             // What the app holds now, read back: the documentation does not say what happens to the slots not named.
@@ -107,6 +135,30 @@ public sealed class SetImAppAttributeNameCommand : ImCmdlet
             {
                 WriteObject(name);
             }
+        }
+    }
+
+    private void WriteJournal(System.Action write, RunJournal journal)
+    {
+        try
+        {
+            write();
+        }
+        catch (ImApiException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.WriteError, journal.Path));
+        }
+    }
+
+    private static void TryWriteOutcome(RunJournal journal, string outcome, string errorId)
+    {
+        try
+        {
+            AppNamesJournal.WriteOutcome(journal, outcome, errorId);
+        }
+        catch (ImApiException)
+        {
+            // Kept in the journal's Failure; the call's own failure is what the caller must see.
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Journal;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 
@@ -203,7 +204,7 @@ public sealed class SetImUserAttributeCommand : ImWriteCmdlet
         // One read of the app's names per command, shared by the check of the input's names and the sync's compare.
         var registered = new RegisteredNameCheck(connection);
         if (Replace) return StartReplace(connection, options, maxRetry, attributes, registered);
-        return new BulkRun<SetItem, UserAttributes>(this, BulkOperations.Set(connection, maxRetry, Verification), options,
+        return new BulkRun<SetItem, UserAttributes>(this, Journaled(connection, BulkOperations.Set(connection, maxRetry, Verification), BulkOperations.Get(connection, maxRetry), new SetJournalShape()), options,
             record => SetItem.Read(record, attributes, connection.Service),
             // A user with nothing to set (a row of empty cells) is sent nowhere, so there is nothing to confirm for it.
             batch => batch.Where(i => i.Attributes.Count > 0).ToList() is not { Count: > 0 } asked
@@ -227,7 +228,7 @@ public sealed class SetImUserAttributeCommand : ImWriteCmdlet
         var removal = new RemovalQuestion(this, Force);
         options.BatchSize = SyncCalls.UsersPerSync;
         return new BulkRun<SetItem, SyncResult<AttributeDrift>>(this,
-            BulkOperations.ReplaceAttributes(connection, options.ThrottleLimit, ShouldProcess, maxRetry, Verification, removal.Ask, registered), options,
+            Journaled(connection, BulkOperations.ReplaceAttributes(connection, options.ThrottleLimit, ShouldProcess, maxRetry, Verification, removal.Ask, registered), BulkOperations.Get(connection, maxRetry), new ReplaceJournalShape()), options,
             record => SetItem.Read(record, attributes, connection.Service, replace: true, removeUnlisted),
             approve: null,
             writeResults: true,

@@ -28,6 +28,7 @@ public class LayeringTests
         "TencentImAttr.Models",
         "TencentImAttr.Core.Bulk",
         "TencentImAttr.Core.Operations",
+        "TencentImAttr.Core.Journal",
     };
 
     private static readonly Assembly Core = typeof(ImConnection).Assembly;

@@ -36,7 +36,7 @@ public class SurfaceTests
     public void Cmdlets_are_public_sealed_with_approved_verbs()
     {
         var names = CmdletTypes.Select(CmdletName).OrderBy(n => n).ToArray();
-        Assert.Equal(new[] { "Add-ImUserTag", "Clear-ImUserTag", "Connect-ImApp", "Disconnect-ImApp", "Get-ImAppAttributeName", "Get-ImConnection", "Get-ImLastRun", "Get-ImUserAttribute", "Get-ImUserTag", "Remove-ImUserAttribute", "Remove-ImUserTag", "Set-ImAppAttributeName", "Set-ImUserAttribute" }, names);
+        Assert.Equal(new[] { "Add-ImUserTag", "Clear-ImUserTag", "Connect-ImApp", "Disconnect-ImApp", "Get-ImAppAttributeName", "Get-ImConnection", "Get-ImLastRun", "Get-ImRunJournal", "Get-ImUserAttribute", "Get-ImUserTag", "Remove-ImUserAttribute", "Remove-ImUserTag", "Set-ImAppAttributeName", "Set-ImUserAttribute", "Undo-ImRun" }, names);
         var approved = new[] { typeof(VerbsCommon), typeof(VerbsCommunications) }.SelectMany(t => t.GetFields()).Select(f => (string)f.GetValue(null)!).ToHashSet();
         foreach (var t in CmdletTypes)
         {

@@ -1,0 +1,309 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using TencentImAttr.Core.Api;
+using TencentImAttr.Core.Bulk;
+using TencentImAttr.Core.Connection;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Operations;
+using TencentImAttr.Core.Text;
+using TencentImAttr.Models;
+
+namespace TencentImAttr.Core.Journal;
+
+/// <summary>What one batch of an undo did: its steps (the plan), and the users whose read or restore failed.</summary>
+internal sealed class UndoBatch
+{
+    /// <summary>Every step planned, in journal order.</summary>
+    public List<RunUndoStep> Steps { get; } = new();
+
+    /// <summary>Users whose read or restore failed.</summary>
+    public List<ItemFailure> Failures { get; } = new();
+}
+
+/// <summary>
+/// Undo-ImRun in the core: checks a journal's header against the connection, then, a batch of items at a time, reads
+/// what the users hold now, plans each item's steps (<see cref="UndoPlan"/>), and, unless only planning (-WhatIf),
+/// restores what each step says, journaling its own writes (-JournalPath) the way a write run does, so that an undo
+/// can be undone.
+/// </summary>
+internal sealed class RunUndo
+{
+    /// <summary>Journal items per batch: one read call of each kind, and at most a few write calls.</summary>
+    public const int BatchSize = 100;
+
+    private readonly ImConnection _connection;
+    private readonly bool _overwrite;
+    private readonly RunJournal? _journal;
+
+    /// <summary>An undo over <paramref name="connection"/>; <paramref name="overwrite"/> restores conflicts too; <paramref name="journal"/> journals the undo.</summary>
+    public RunUndo(ImConnection connection, bool overwrite, RunJournal? journal)
+    {
+        _connection = connection;
+        _overwrite = overwrite;
+        _journal = journal;
+    }
+
+    /// <summary>Refuses a journal of another app, endpoint or family, or of a command this module cannot undo: one error naming the file and the line.</summary>
+    public void Check(RunJournalHeader header)
+    {
+        if (header.AppId != _connection.SdkAppId)
+        {
+            throw Mismatch(header, $"it is of app {header.AppId}, and the connection is to app {_connection.SdkAppId}");
+        }
+        var endpoint = _connection.BaseUri.GetLeftPart(UriPartial.Path);
+        if (!string.Equals(header.Endpoint, endpoint, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Mismatch(header, $"it is of the endpoint {MessageText.Escape(header.Endpoint)}, and the connection's is {endpoint}");
+        }
+        if (!string.Equals(header.Service, _connection.Service.ToString(), StringComparison.Ordinal))
+        {
+            throw Mismatch(header, $"it is of the {MessageText.Escape(header.Service)} family, and the connection is to {_connection.Service}");
+        }
+    }
+
+    private static ImInputException Mismatch(RunJournalHeader header, string why) =>
+        new(ErrorIds.JournalOtherApp, $"The journal '{MessageText.Escape(header.Path)}' cannot be undone over this connection (line {header.Line}): {why}. Nothing was sent.", header.Path);
+
+    /// <summary>Plans (and, with <paramref name="apply"/>, restores) one batch of user items (at most <see cref="BatchSize"/>, each user once).</summary>
+    public async Task<UndoBatch> UndoAsync(IReadOnlyList<RunJournalRecord> items, bool apply, ICallLog log, CancellationToken cancellationToken)
+    {
+        var result = new UndoBatch();
+        var attributeItems = items.Where(UndoPlan.IsAttributes).ToList();
+        var tagItems = items.Where(UndoPlan.IsTags).ToList();
+        var attributesNow = await ReadAsync(BulkOperations.Get(_connection), attributeItems, a => (IReadOnlyDictionary<string, string>)a.Attributes, log, result, cancellationToken).ConfigureAwait(false);
+        var tagsNow = await ReadAsync(BulkOperations.GetTags(_connection), tagItems, t => t.Tags, log, result, cancellationToken).ConfigureAwait(false);
+        var perUser = new List<(RunJournalRecord Item, List<RunUndoStep> Steps)>();
+        foreach (var item in items)
+        {
+            var steps = new List<RunUndoStep>();
+            if (UndoPlan.IsAttributes(item) && attributesNow.TryGetValue(item.UserId!, out var values)) steps.AddRange(UndoPlan.Attributes(item, values, _overwrite));
+            if (UndoPlan.IsTags(item) && tagsNow.TryGetValue(item.UserId!, out var tags)) steps.AddRange(UndoPlan.Tags(item, tags, _overwrite));
+            result.Steps.AddRange(steps);
+            perUser.Add((item, steps));
+        }
+        if (apply) await RestoreAsync(perUser, attributesNow, tagsNow, log, result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private static async Task<Dictionary<string, TValue>> ReadAsync<TState, TValue>(IBatchOperation<GetItem, TState> read, List<RunJournalRecord> items, Func<TState, TValue> value,
+        ICallLog log, UndoBatch result, CancellationToken cancellationToken)
+        where TState : class
+    {
+        var found = new Dictionary<string, TValue>(StringComparer.Ordinal);
+        if (items.Count == 0) return found;
+        var users = items.Select(i => new GetItem(i.UserId!)).ToList();
+        var outcomes = await read.ExecuteAsync(users, log, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < users.Count; i++)
+        {
+            if (outcomes[i].Failure is { } failure)
+            {
+                if (failure.Exception is ImApiException e && ResponseClassifier.IsConnectionLevel(e)) throw e;
+                result.Failures.Add(failure);
+            }
+            else
+            {
+                found[users[i].UserId] = value(outcomes[i].Result!);
+            }
+        }
+        return found;
+    }
+
+    private static bool Restores(RunUndoStep step) => step.Action is UndoActions.Restore or UndoActions.Overwrite;
+
+    private async Task RestoreAsync(List<(RunJournalRecord Item, List<RunUndoStep> Steps)> perUser, Dictionary<string, IReadOnlyDictionary<string, string>> attributesNow,
+        Dictionary<string, IReadOnlyList<string>> tagsNow, ICallLog log, UndoBatch result, CancellationToken cancellationToken)
+    {
+        var sets = new List<SetItem>();
+        var removes = new List<RemoveItem>();
+        var tagAdds = new List<TagItem>();
+        var tagRemoves = new List<TagItem>();
+        var tagReplaces = new List<TagItem>();
+        var clears = new List<GetItem>();
+        var clearThenAdd = new List<TagItem>();
+        var journaled = new List<string>();
+        using var intents = new JournalLines();
+        foreach (var (item, steps) in perUser)
+        {
+            var restore = steps.Where(Restores).ToList();
+            if (restore.Count == 0) continue;
+            var user = item.UserId!;
+            var set = restore.Where(s => s.Kind == "Attribute" && s.Prior is not null).ToDictionary(s => s.Name, s => s.Prior!, StringComparer.Ordinal);
+            var remove = restore.Where(s => s.Kind == "Attribute" && s.Prior is null).Select(s => s.Name).ToList();
+            var addTags = restore.Where(s => s.Kind == "Tag" && s.Prior is not null).Select(s => s.Name).ToList();
+            var removeTags = restore.Where(s => s.Kind == "Tag" && s.Prior is null).Select(s => s.Name).ToList();
+            var tagSet = restore.FirstOrDefault(s => s.Kind == "TagSet");
+            if (set.Count > 0) sets.Add(new SetItem(user, set));
+            if (remove.Count > 0) removes.Add(new RemoveItem(user, remove));
+            if (addTags.Count > 0) tagAdds.Add(new TagItem(user, addTags));
+            if (removeTags.Count > 0) tagRemoves.Add(new TagItem(user, removeTags));
+            List<string>? priorSet = null;
+            if (tagSet is not null)
+            {
+                priorSet = item.PriorTags?.ToList() ?? new List<string>();
+                if (priorSet.Count == 0) clears.Add(new GetItem(user));
+                else if (_connection.Service == ImService.Push) tagReplaces.Add(new TagItem(user, priorSet));
+                // all_member_push has no replace: clear, then add the prior set (a user without tags needs the add alone).
+                else if (tagsNow.TryGetValue(user, out var held) && held.Count == 0) tagAdds.Add(new TagItem(user, priorSet));
+                else clearThenAdd.Add(new TagItem(user, priorSet));
+            }
+            if (_journal is not null)
+            {
+                WriteIntent(intents, user, set, remove, addTags, removeTags, priorSet, attributesNow, tagsNow);
+                journaled.Add(user);
+            }
+        }
+        if (_journal is not null && !intents.IsEmpty)
+        {
+            // The undo's own intents (what it changes, what is there now) are on the disk before any of its writes go.
+            _journal.Write(intents, durable: true);
+        }
+        var failed = new Dictionary<string, ItemFailure>(StringComparer.Ordinal);
+        await SendAsync(BulkOperations.Set(_connection), sets, log, failed, cancellationToken).ConfigureAwait(false);
+        await SendAsync(BulkOperations.Remove(_connection), removes, log, failed, cancellationToken).ConfigureAwait(false);
+        await SendAsync(BulkOperations.RemoveTags(_connection), tagRemoves, log, failed, cancellationToken).ConfigureAwait(false);
+        await SendAsync(BulkOperations.AddTags(_connection, replace: true), tagReplaces, log, failed, cancellationToken).ConfigureAwait(false);
+        await SendAsync(BulkOperations.ClearTags(_connection), clears.Concat(clearThenAdd.Select(t => new GetItem(t.UserId))).ToList(), log, failed, cancellationToken).ConfigureAwait(false);
+        await SendAsync(BulkOperations.AddTags(_connection, replace: false), tagAdds.Concat(clearThenAdd.Where(t => !failed.ContainsKey(t.UserId))).ToList(), log, failed, cancellationToken).ConfigureAwait(false);
+        result.Failures.AddRange(failed.Values);
+        if (_journal is not null && journaled.Count > 0)
+        {
+            using var outcomes = new JournalLines();
+            foreach (var user in journaled)
+            {
+                var w = outcomes.Start(JournalRecordTypes.Outcome);
+                w.WriteNumber("call", _currentCall);
+                w.WriteStartArray("pos");
+                w.WriteEndArray();
+                w.WriteString("user", user);
+                if (failed.TryGetValue(user, out var failure))
+                {
+                    w.WriteString("outcome", failure.OutcomeUnknown ? JournalOutcomes.Unknown : JournalOutcomes.Failed);
+                    w.WriteString("errorId", failure.ErrorId);
+                }
+                else
+                {
+                    w.WriteString("outcome", JournalOutcomes.Done);
+                }
+                outcomes.End();
+            }
+            _journal.Write(outcomes, durable: false);
+        }
+    }
+
+    private long _currentCall;
+
+    private void WriteIntent(JournalLines lines, string user, Dictionary<string, string> set, List<string> remove, List<string> addTags, List<string> removeTags, List<string>? tagSet,
+        Dictionary<string, IReadOnlyDictionary<string, string>> attributesNow, Dictionary<string, IReadOnlyList<string>> tagsNow)
+    {
+        if (lines.IsEmpty) _currentCall = _journal!.NextCall();
+        var w = lines.Start(JournalRecordTypes.Intent);
+        w.WriteNumber("call", _currentCall);
+        w.WriteStartArray("pos");
+        w.WriteNumberValue(_journal!.NextPosition());
+        w.WriteEndArray();
+        w.WriteString("user", user);
+        if (set.Count > 0)
+        {
+            w.WriteStartObject("set");
+            foreach (var p in set) w.WriteString(p.Key, p.Value);
+            w.WriteEndObject();
+        }
+        if (remove.Count > 0)
+        {
+            w.WriteStartArray("remove");
+            foreach (var n in remove) w.WriteStringValue(n);
+            w.WriteEndArray();
+        }
+        if (set.Count > 0 || remove.Count > 0)
+        {
+            var held = attributesNow.TryGetValue(user, out var h) ? h : new Dictionary<string, string>();
+            w.WriteStartObject("prior");
+            foreach (var name in set.Keys.Concat(remove))
+            {
+                if (held.TryGetValue(name, out var value)) w.WriteString(name, value);
+                else w.WriteNull(name);
+            }
+            w.WriteEndObject();
+        }
+        if (addTags.Count > 0) WriteList(w, "addTags", addTags);
+        if (removeTags.Count > 0) WriteList(w, "removeTags", removeTags);
+        if (tagSet is not null)
+        {
+            if (tagSet.Count == 0) w.WriteBoolean("clearTags", true);
+            else WriteList(w, "replaceTags", tagSet);
+        }
+        if (addTags.Count > 0 || removeTags.Count > 0 || tagSet is not null)
+        {
+            WriteList(w, "priorTags", tagsNow.TryGetValue(user, out var t) ? t : Array.Empty<string>());
+        }
+        lines.End();
+    }
+
+    private static void WriteList(System.Text.Json.Utf8JsonWriter w, string name, IEnumerable<string> texts)
+    {
+        w.WriteStartArray(name);
+        foreach (var t in texts) w.WriteStringValue(t);
+        w.WriteEndArray();
+    }
+
+    private static async Task SendAsync<TItem, TResult>(IBatchOperation<TItem, TResult> operation, List<TItem> items, ICallLog log, Dictionary<string, ItemFailure> failed, CancellationToken cancellationToken)
+        where TItem : class
+        where TResult : class
+    {
+        if (items.Count == 0) return;
+        var outcomes = await operation.ExecuteAsync(items, log, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (outcomes[i].Failure is not { } failure) continue;
+            if (failure.Exception is ImApiException e && ResponseClassifier.IsConnectionLevel(e)) throw e;
+            var user = operation.UserIdOf(items[i]);
+            if (!failed.ContainsKey(user)) failed.Add(user, failure);
+        }
+    }
+
+    /// <summary>Set-ImAppAttributeName's item: the names now; restored when they are what the run set and no account type changed since.</summary>
+    public async Task<RunUndoStep> UndoAppNamesAsync(RunJournalRecord item, bool apply, ICallLog log, CancellationToken cancellationToken)
+    {
+        var now = await AppAttributeNames.GetAsync(_connection, log, cancellationToken).ConfigureAwait(false);
+        var nowText = NamesText(now.ToDictionary(n => n.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture), n => n.Name));
+        var intended = NamesText(item.AppAttributeNames ?? new Dictionary<string, string>());
+        var prior = NamesText(item.PriorAppAttributeNames ?? new Dictionary<string, string>());
+        var action = UndoPlan.Decide(nowText, intended, prior, _overwrite);
+        var priorTypes = item.PriorAccountTypes ?? new Dictionary<string, string>();
+        if (action is UndoActions.Restore or UndoActions.Overwrite)
+        {
+            foreach (var name in now)
+            {
+                var slot = name.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (name.AccountType is { } type && priorTypes.TryGetValue(slot, out var was) && was != type.ToString()) action = UndoActions.Refused;
+            }
+            if (item.PriorAppAttributeNames is not { Count: > 0 }) action = UndoActions.Refused;
+        }
+        var step = new RunUndoStep("", "AppAttributeNames", "", intended, nowText, prior, action);
+        if (apply && action is UndoActions.Restore or UndoActions.Overwrite)
+        {
+            var names = item.PriorAppAttributeNames!.OrderBy(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).Select(p => (string?)p.Value).ToList();
+            var types = priorTypes.Count == 0 ? null : item.PriorAppAttributeNames!.OrderBy(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture))
+                .Select(p => (AttributeAccountType)Enum.Parse(typeof(AttributeAccountType), priorTypes[p.Key])).ToList();
+            var request = AppAttributeNames.BuildRequest(names, types, _connection.Service);
+            if (_journal is not null) AppNamesJournal.WriteIntent(_journal, request, now);
+            try
+            {
+                await AppAttributeNames.SetAsync(_connection, request, log, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImApiException e) when (_journal is not null)
+            {
+                AppNamesJournal.WriteOutcome(_journal, ResponseClassifier.LeavesOutcomeUnknown(e) ? JournalOutcomes.Unknown : JournalOutcomes.Failed, e.ErrorId);
+                throw;
+            }
+            if (_journal is not null) AppNamesJournal.WriteOutcome(_journal, JournalOutcomes.Done, null);
+        }
+        return step;
+    }
+
+    private static string NamesText(IEnumerable<KeyValuePair<string, string>> names) =>
+        string.Join(", ", names.OrderBy(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).Select(p => p.Key + "=" + p.Value));
+}

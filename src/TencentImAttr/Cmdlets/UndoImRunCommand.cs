@@ -1,0 +1,196 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Journal;
+using TencentImAttr.Models;
+
+namespace TencentImAttr.Cmdlets;
+
+/// <summary>
+/// Puts back what a journaled run changed (-JournalPath of Set-/Remove-ImUserAttribute, the tag cmdlets,
+/// Set-ImAppAttributeName, or an Undo-ImRun): per attribute name, per tag added or removed, the exact tag set of a
+/// tag -Replace or Clear, and the app's attribute names.
+/// </summary>
+/// <remarks>
+/// For each user and name the run may have changed (done, of unknown outcome, or sent with no outcome written), the
+/// user is read now: if it holds what the run intended, what it held before is restored; if it holds that already
+/// (the write never landed), nothing is done; anything else is a conflict, left untouched and reported as an
+/// ImUndoConflict error (user, name, what the run intended, what is there now), unless -OverwriteConflict. Items that
+/// failed, were not sent or were declined changed nothing and are skipped. On the Push family an empty prior tag set
+/// is restored with clear_all_tags; app attribute names whose account type changed since are refused. The journal
+/// must be of the connection's app, endpoint and family (JournalOtherApp otherwise, before anything is sent). The
+/// summary counts the steps restored, unchanged, in conflict and failed. With -JournalPath the undo journals its own
+/// writes, so that it can be undone in turn.
+/// </remarks>
+/// <example>
+/// See what an undo would do, then do it
+/// <code>
+/// Import-Csv users.csv | Set-ImUserAttribute -JournalPath import.jsonl
+/// Undo-ImRun -Path import.jsonl -WhatIf | Format-Table
+/// Undo-ImRun -Path import.jsonl -Force -JournalPath import-undo.jsonl -InformationAction Continue
+/// </code>
+/// After the run, the second line reads every user it changed and writes one step per name: Restore, Unchanged or
+/// Conflict, with what the run intended, what is there now and what was there before; nothing is written. The third
+/// restores, without asking, journaling the undo in import-undo.jsonl, and shows the summary.
+/// </example>
+/// <example>
+/// Undo a sync, then change your mind: undo the undo
+/// <code>
+/// Import-Csv hr.csv | Set-ImUserAttribute -Replace -JournalPath sync.jsonl
+/// Undo-ImRun sync.jsonl -JournalPath undo.jsonl
+/// Undo-ImRun undo.jsonl
+/// </code>
+/// Each undo asks once (ConfirmImpact High), then restores every user that still holds what the run wrote; a user
+/// changed since would be an ImUndoConflict error, left as it is. The undo journaled in undo.jsonl is itself undone by
+/// the last line, which puts the sync's result back.
+/// </example>
+[Cmdlet(VerbsCommon.Undo, "ImRun", HelpUri = HelpLinks.CmdletPages + "Undo-ImRun.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(RunUndoStep))]
+public sealed class UndoImRunCommand : ImCmdlet
+{
+    private static readonly string[] SummaryTags = { "TencentImAttr", "Summary" };
+
+    #region Parameters
+
+    /// <summary>The journal of the run to undo.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = null!;
+
+    /// <summary>Restores without asking for confirmation. -WhatIf still wins.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Restores the prior value also where the user holds something else than the run intended (changed since the run); otherwise such a name is an ImUndoConflict error and left alone.</summary>
+    [Parameter]
+    public SwitchParameter OverwriteConflict { get; set; }
+
+    /// <summary>Journals the undo itself to this file (or to a new file named for the command and the time, in this folder), so that the undo can be undone. See docs/journal.md.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? JournalPath { get; set; }
+
+    #endregion
+
+    #region Overrides
+
+    /// <summary>Reads the journal, asks once, and undoes it a batch at a time.</summary>
+    protected override void EndProcessing()
+    {
+        var connection = ResolveConnection();
+        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
+            ? given is SwitchParameter { IsPresent: true }
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        if (!whatIf && !Confirmation.ShouldContinue(this, Force, $"app {connection.SdkAppId}", $"Undo the run journaled in '{path}': restore what it changed"))
+        {
+            return;
+        }
+        using var journal = whatIf || JournalPath is null ? null : RunJournals.Open(this, connection, JournalPath);
+        var undo = new RunUndo(connection, OverwriteConflict, journal);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var batch = new List<RunJournalRecord>(RunUndo.BatchSize);
+        try
+        {
+            foreach (var entry in JournalReader.Read(path, line => WriteWarning($"The journal '{path}' ends with a torn line {line}; it was skipped.")))
+            {
+                if (entry is RunJournalHeader header)
+                {
+                    undo.Check(header);
+                    continue;
+                }
+                var item = (RunJournalRecord)entry;
+                if (!UndoPlan.MayHaveChanged(item)) continue;
+                if (item.AppAttributeNames is not null)
+                {
+                    Report(new[] { RunCall((log, token) => undo.UndoAppNamesAsync(item, !whatIf, log, token)) }, Array.Empty<Core.Bulk.ItemFailure>(), whatIf, counts);
+                    continue;
+                }
+                // A user that appears again was first changed here: what it held before is this item's prior.
+                if (item.UserId is null || !seen.Add(item.UserId)) continue;
+                batch.Add(item);
+                if (batch.Count == RunUndo.BatchSize) Flush(undo, batch, whatIf, counts);
+            }
+            Flush(undo, batch, whatIf, counts);
+        }
+        catch (ImInputException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, path));
+        }
+        catch (ImApiException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, path));
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.JournalInvalid, ErrorCategory.ReadError, path));
+        }
+        WriteSummary(counts, whatIf);
+    }
+
+    #endregion
+
+    private void Flush(RunUndo undo, List<RunJournalRecord> batch, bool whatIf, Dictionary<string, long> counts)
+    {
+        if (batch.Count == 0) return;
+        var items = batch.ToArray();
+        batch.Clear();
+        var result = RunCall((log, token) => undo.UndoAsync(items, !whatIf, log, token));
+        Report(result.Steps, result.Failures, whatIf, counts);
+    }
+
+    private void Report(IEnumerable<RunUndoStep> steps, IEnumerable<Core.Bulk.ItemFailure> failures, bool whatIf, Dictionary<string, long> counts)
+    {
+        foreach (var step in steps)
+        {
+            var key = step.Action is UndoActions.Overwrite ? UndoActions.Restore : step.Action;
+            counts[key] = (counts.TryGetValue(key, out var n) ? n : 0) + 1;
+            if (whatIf)
+            {
+                WriteObject(step);
+            }
+            else if (step.Action is UndoActions.Conflict or UndoActions.Refused)
+            {
+                WriteError(new ErrorRecord(new InvalidOperationException(ConflictText(step)), ErrorIds.UndoConflict, ErrorCategory.ResourceUnavailable, step.UserId) { ErrorDetails = null });
+            }
+        }
+        foreach (var failure in failures)
+        {
+            counts["Failed"] = (counts.TryGetValue("Failed", out var n) ? n : 0) + 1;
+            WriteError(ToErrorRecord(failure));
+        }
+    }
+
+    private static string ConflictText(RunUndoStep step)
+    {
+        static string Shown(string? value) => value is null ? "absent" : "'" + Core.Text.MessageText.Quote(value) + "'";
+        var what = step.Kind switch
+        {
+            "Attribute" => $"User '{Core.Text.MessageText.Quote(step.UserId)}', attribute '{Core.Text.MessageText.Quote(step.Name)}'",
+            "Tag" => $"User '{Core.Text.MessageText.Quote(step.UserId)}', tag '{Core.Text.MessageText.Quote(step.Name)}'",
+            "TagSet" => $"User '{Core.Text.MessageText.Quote(step.UserId)}', tag set",
+            _ => "The app's attribute names",
+        };
+        return step.Action == UndoActions.Refused
+            ? $"{what}: not restored: an account type changed since the run (Tencent does not let it change back), or the app held no names before."
+            : $"{what}: the run intended {Shown(step.Intended)}, and it is now {Shown(step.Now)}: changed since the run, so left as it is (-OverwriteConflict restores {Shown(step.Prior)}).";
+    }
+
+    private void WriteSummary(Dictionary<string, long> counts, bool whatIf)
+    {
+        long Count(string key) => counts.TryGetValue(key, out var n) ? n : 0;
+        var summary = new PSObject();
+        summary.Properties.Add(new PSNoteProperty("Restored", Count(UndoActions.Restore)));
+        summary.Properties.Add(new PSNoteProperty("Unchanged", Count(UndoActions.Unchanged)));
+        summary.Properties.Add(new PSNoteProperty("Conflicts", Count(UndoActions.Conflict) + Count(UndoActions.Refused)));
+        summary.Properties.Add(new PSNoteProperty("Failed", Count("Failed")));
+        summary.Properties.Add(new PSNoteProperty("WhatIf", whatIf));
+        var verb = whatIf ? "would restore" : "restored";
+        summary.Properties.Add(new PSNoteProperty("Text", $"Undo-ImRun: {Count(UndoActions.Restore):N0} {verb}, {Count(UndoActions.Unchanged):N0} unchanged, {Count(UndoActions.Conflict) + Count(UndoActions.Refused):N0} conflicts, {Count("Failed"):N0} failed."));
+        var record = new InformationRecord(summary, MyInvocation.MyCommand.Name);
+        record.Tags.AddRange(SummaryTags);
+        WriteInformation(record);
+    }
+}
