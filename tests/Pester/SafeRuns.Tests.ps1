@@ -133,18 +133,22 @@ Describe 'A Connect-ImApp that fails leaves no connection' {
         $stop.FullyQualifiedErrorId | Should -BeLike 'ImHttpError404,*'
         $perUser.Count | Should -Be 1                                     # the stop alone: no error per user
         $e = $stop.Exception
-        # One call out at a time: the first (100 users) failed; the next, held, was never sent; the rest not read.
-        $e.Failed.Count | Should -Be 100
-        $e.NotSent.Count | Should -BeGreaterThan 0
-        $e.Message | Should -BeLike "*In all (the run's summary counts the same): 0 done, 100 failed, 0 outcome unknown, $($e.NotSent.Count) not sent.*"
+        # The app's names are read before the first item is sent (the unregistered-name check): that read meets the
+        # 404, so the run stops at input item 1 with nothing written; the rest of the input is not taken.
+        $e.Message | Should -BeLike 'im_get_attr_name: HTTP 404*'
+        $e.Failed | Should -Be @('n1')
+        $e.NotSent.Count | Should -Be 0
+        $e.Applied.Count | Should -Be 0
+        $e.Message | Should -BeLike "*In all (the run's summary counts the same): 0 done, 1 failed, 0 outcome unknown, 0 not sent.*"
 
         $summary = ($info | Where-Object { $_.Tags -contains 'Summary' }).MessageData
         $summary.Stopped | Should -BeTrue
+        $summary.WriteCalls | Should -Be 0
         $summary.Done | Should -Be ($e.DoneBeforeStop + $e.Applied.Count)
         $summary.Failed | Should -Be $e.Failed.Count
         $summary.OutcomeUnknown | Should -Be $e.OutcomeUnknown.Count
         $summary.StoppedBeforeSending | Should -Be $e.NotSent.Count
-        "$summary" | Should -BeLike "*(stopped early): $(100 + $e.NotSent.Count) users in, 0 done, 100 failed (ImHttpError404 100), 0 outcome unknown, $($e.NotSent.Count) not sent (the command stopped first)*"
+        "$summary" | Should -BeLike "*(stopped early): 1 users in, 0 done, 1 failed (ImHttpError404 1), 0 outcome unknown, 0 not sent (the command stopped first)*"
     }
 }
 
@@ -284,6 +288,23 @@ Describe 'Reports that match the run' {
         $stop.Exception.Message | Should -BeLike '*answered with no attribute names*Every user would fail the same way*'
         $perUser.Count | Should -Be 1
         ($info | Where-Object { $_.Tags -contains 'Summary' }).MessageData.Done | Should -Be 0
+    }
+
+    It 'an empty AttrNames answer stops <_> the same way, before anything is written' -ForEach @(
+        { Set-ImUserAttribute -UserId e1, e2 -Attribute @{ city = 'x' } -Connection $bc -ErrorVariable perUser -InformationVariable info }
+        { Remove-ImUserAttribute -UserId e1, e2 -Name city -Force -Connection $bc -ErrorVariable perUser -InformationVariable info }
+    ) {
+        $perUser = $null; $info = $null
+        $stop = $null
+        try { . $_ }
+        catch { $stop = $_ }
+        $stop | Should -Not -BeNullOrEmpty
+        $stop.FullyQualifiedErrorId | Should -BeLike 'ImMalformedResponse,*'
+        $stop.Exception.Message | Should -BeLike '*answered with no attribute names*Every user would fail the same way*'
+        $perUser.Count | Should -Be 1
+        $summary = ($info | Where-Object { $_.Tags -contains 'Summary' }).MessageData
+        $summary.Done | Should -Be 0
+        $summary.WriteCalls | Should -Be 0
     }
 }
 

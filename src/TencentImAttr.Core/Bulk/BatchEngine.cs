@@ -172,6 +172,8 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         _received++;
         var account = new RunAccount();
         account.Add(account.Failed, cause.TargetObject as string);
+        // The summary counts the stopping item as the stop error's totals do (issue 22: the same counts in both).
+        CountFailed(cause.ErrorId);
         // A failed read of what the check needs (the app's names) that says the connection is wrong is worded as such.
         var why = cause.Exception is ImApiException e && ResponseClassifier.IsConnectionLevel(e) ? StopCause.Connection : StopCause.Refused;
         return Stop(account, cause, cause.Exception, why);
@@ -434,7 +436,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
                 {
                     // The caller's -ErrorAction Stop: this item is the stopping point (the summary counts its
                     // failure; StoppedAt is its position), the rest of the slot is held.
-                    _failedByErrorId[failure.ErrorId] = _failedByErrorId.TryGetValue(failure.ErrorId, out var stops) ? stops + 1 : 1;
+                    CountFailed(failure.ErrorId);
                     var account = new RunAccount();
                     account.Add(account.Failed, UserOf(entry, failure));
                     for (var k = i + 1; k < slot.Entries.Count; k++)
@@ -446,7 +448,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
                     throw Stop(account, failure, stop.InnerException ?? stop, StopCause.Caller);
                 }
                 _failed++;
-                _failedByErrorId[failure.ErrorId] = _failedByErrorId.TryGetValue(failure.ErrorId, out var count) ? count + 1 : 1;
+                CountFailed(failure.ErrorId);
             }
             else
             {
@@ -518,6 +520,10 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         return RunStop.Exception(cause, inner, why, stoppedAt, _succeeded, _received, account, totals);
     }
 
+    /// <summary>Counts one failed user under its error id, where the summary and a stop's totals read failures.</summary>
+    private void CountFailed(string errorId) =>
+        _failedByErrorId[errorId] = _failedByErrorId.TryGetValue(errorId, out var count) ? count + 1 : 1;
+
     /// <summary>An outcome's failure for a stopped run's accounting: a declined write was not sent.</summary>
     private ItemFailure? FailureOf(ItemOutcome<TResult> outcome, Entry entry, List<Entry> entries) =>
         outcome.Declined ? ItemFailure.Unsent(UserOf(entry, null, entries) ?? "", false) : outcome.Failure;
@@ -545,7 +551,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         else
         {
             account.Add(account.Failed, user);
-            _failedByErrorId[failure.ErrorId] = _failedByErrorId.TryGetValue(failure.ErrorId, out var count) ? count + 1 : 1;
+            CountFailed(failure.ErrorId);
         }
     }
 

@@ -18,7 +18,7 @@ namespace TencentImAttr.Core.Operations;
 /// (im_get_attr_name), at the first item that names an attribute, and each name the input gives is looked up once:
 /// after that a name already seen costs one set lookup per item. The error names the name, the registered name it
 /// most likely meant and how to leave a column out. Error 90033 still narrows what this cannot see (a name changed on
-/// the server during the run).
+/// the server during the run). An answer with no names at all stops the run too (ImMalformedResponse).
 /// </summary>
 internal sealed class RegisteredNameCheck
 {
@@ -40,9 +40,30 @@ internal sealed class RegisteredNameCheck
     {
         lock (_lock)
         {
-            if (_names is null || _names.IsFaulted || _names.IsCanceled) _names = AppAttributeNames.GetAsync(_connection, log, cancellationToken);
+            if (_names is null || _names.IsFaulted || _names.IsCanceled) _names = ReadSomeAsync(log, cancellationToken);
             return _names;
         }
+    }
+
+    private async Task<IReadOnlyList<AppAttributeName>> ReadSomeAsync(ICallLog? log, CancellationToken cancellationToken)
+    {
+        var names = await AppAttributeNames.GetAsync(_connection, log, cancellationToken).ConfigureAwait(false);
+        return names.Count > 0 ? names : throw NoNames();
+    }
+
+    /// <summary>
+    /// An answer without names: every name the input gives would be "not registered", and a -Replace sync (which
+    /// removes only registered names) would find nothing to remove and report every user done (and verified). Either
+    /// way every user would fail alike, so it stops the run with one error before anything is written.
+    /// </summary>
+    private ImApiException NoNames()
+    {
+        var api = ImApiRoutes.ApiName(_connection.Service, ImOperation.GetAttributeNames);
+        return new ImApiException(api, ImFailureKind.MalformedResponse, 0, null, 200,
+            $"{api} answered with no attribute names, so the command cannot tell which of the input's names the app registers (nor, under -Replace, which of a user's attributes it manages), and nothing was written. If the app really has none, register them first (Set-ImAppAttributeName); otherwise run the command again.")
+        {
+            StopsRun = true,
+        };
     }
 
     /// <summary>

@@ -134,8 +134,8 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         List<string> registered;
         try
         {
+            // The names check refuses an answer without names (it would make every user "done"): a stop, not per user.
             registered = (await _names.ReadAsync(log, cancellationToken).ConfigureAwait(false)).Select(n => n.Name).ToList();
-            if (registered.Count == 0) throw NoNames();
         }
         catch (ImApiException e)
         {
@@ -234,19 +234,4 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         if (Landed(remove) && NotGone(set) is { } setWhy) return ("remove", "set", setWhy, set.Failure?.Exception, set.Failure?.OutcomeUnknown ?? false);
         return null;
     }
-
-    /// <summary>
-    /// An answer without names: the sync removes only registered names, so it would find nothing to remove and report
-    /// every user done (and verified). It stops the run instead, with one error.
-    /// </summary>
-    private ImApiException NoNames()
-    {
-        var api = ImApiRoutes.ApiName(_connection.Service, ImOperation.GetAttributeNames);
-        return new ImApiException(api, ImFailureKind.MalformedResponse, 0, null, 200,
-            $"{api} answered with no attribute names, so -Replace cannot tell which of a user's attributes it manages, and nothing was written. If the app really has none, register them first (Set-ImAppAttributeName); otherwise run the command again.")
-        {
-            StopsRun = true,
-        };
-    }
-
 }

@@ -184,7 +184,8 @@ public class SafeRunTests : IDisposable
         {
             foreach (var user in new[] { "u1", "u2" })
             {
-                engine.Add(SetItem.Read(PipelineRecord.ForUserId(user), new Hashtable { ["tier"] = "silver" }, ImService.Push, replace: true).Result!);
+                // -Replace removes only what the input carries: city given empty is the remove that fails for u1.
+                engine.Add(SetItem.Read(PipelineRecord.ForUserId(user), new Hashtable { ["tier"] = "silver", ["city"] = "" }, ImService.Push, replace: true).Result!);
             }
             engine.Complete();
             Assert.Equal(1, engine.Summary("Set-ImUserAttribute", false).Failed);
@@ -211,7 +212,8 @@ public class SafeRunTests : IDisposable
             new EngineOptions { BatchSize = SyncCalls.UsersPerSync }, sink);
         var stop = Assert.Throws<ImRunStoppedException>(() =>
         {
-            engine.Add(SetItem.Read(PipelineRecord.ForUserId("u1"), new Hashtable(), ImService.AllMemberPush, replace: true).Result!);
+            // The user's whole set, empty: with no names known, a sync would find nothing to remove and call it done.
+            engine.Add(SetItem.Read(PipelineRecord.ForUserId("u1"), new Hashtable(), ImService.AllMemberPush, replace: true, removeUnlisted: true).Result!);
             engine.Complete();
         });
         Assert.Equal(ErrorIds.MalformedResponse, stop.ErrorId);
@@ -260,7 +262,8 @@ public class SafeRunTests : IDisposable
         Assert.DoesNotContain(secret, difference.Found, StringComparison.Ordinal);
 
         var replace = new ReplaceReadBack(() => new[] { secret, "\u001b]0;x\u0007" });
-        var desired = SetItem.Read(PipelineRecord.ForUserId("u1"), new Hashtable(), ImService.AllMemberPush, replace: true).Result!;
+        // The whole set (-RemoveUnlisted), empty: every registered name the user holds is a mismatch, named in the text.
+        var desired = SetItem.Read(PipelineRecord.ForUserId("u1"), new Hashtable(), ImService.AllMemberPush, replace: true, removeUnlisted: true).Result!;
         var held = new UserAttributes("u1", new Dictionary<string, string> { [secret] = "v", ["\u001b]0;x\u0007"] = "w" });
         var text = replace.Compare(desired, held, shown)!;
         Assert.DoesNotContain(secret, text.Expected + text.Found, StringComparison.Ordinal);
