@@ -75,6 +75,12 @@ BeforeAll {
     function Get-PageRunspace([string] $Page) {
         if ($runspaces.ContainsKey($Page)) { return $runspaces[$Page] }
         Reset-Apps
+        # A folder per page, with the same files: a page's blocks never meet the files another page's blocks wrote
+        # (a journal that exists already is an error, as it should be).
+        $pageWork = Join-Path $work ('page-' + ($Page -replace '[^\w.-]', '_'))
+        $null = New-Item -ItemType Directory -Path $pageWork
+        Get-ChildItem -Path $work -File | Copy-Item -Destination $pageWork
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $pageWork 'out') -Target (Join-Path $root 'out')
         $rs = [runspacefactory]::CreateRunspace()
         $rs.Open()
         $ps = [powershell]::Create()
@@ -95,7 +101,7 @@ BeforeAll {
             $global:rows = Import-Csv users.csv
             $global:ids = Get-Content ids.txt
             Connect-ImApp -SdkAppId $prodApp.SdkAppId -Identifier administrator -SecretKey $prodApp.SecretKey
-        }).AddArgument($modulePath).AddArgument($work).AddArgument($prodApp).AddArgument($testApp)
+        }).AddArgument($modulePath).AddArgument($pageWork).AddArgument($prodApp).AddArgument($testApp)
         $null = $ps.Invoke()
         if ($ps.HadErrors) { throw "The page's runspace did not start: $($ps.Streams.Error -join '; ')" }
         $ps.Dispose()

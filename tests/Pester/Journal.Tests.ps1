@@ -107,7 +107,7 @@ Describe 'Set-ImUserAttribute -JournalPath' {
 
     It 'records -Replace with the whole prior set and what the sync did' {
         $path = Join-Path $TestDrive 'replace.jsonl'
-        [pscustomobject]@{ UserId = 'alice'; city = 'Paris'; tier = '' } | Set-ImUserAttribute -Replace -JournalPath $path -Connection $c
+        [pscustomobject]@{ UserId = 'alice'; city = 'Paris'; tier = '' } | Set-ImUserAttribute -Replace -Force -JournalPath $path -Connection $c
         $alice = Get-Items $path
         $alice.PriorComplete | Should -BeTrue
         $alice.Prior.city | Should -Be 'Rome'
@@ -135,7 +135,7 @@ Describe 'The other write cmdlets with -JournalPath' {
         Clear-ImUserTag -UserId alice -Force -Connection $push
         Add-ImUserTag -UserId alice -Tag a, b -Connection $push
         $add = Join-Path $TestDrive 'addtags.jsonl'
-        Add-ImUserTag -UserId alice -Tag x, y -Replace -JournalPath $add -Connection $push
+        Add-ImUserTag -UserId alice -Tag x, y -Replace -Force -JournalPath $add -Connection $push
         $item = Get-Items $add
         $item.ReplaceTags | Should -Be @('x', 'y')
         $item.PriorTags | Should -Be @('a', 'b')
@@ -233,7 +233,7 @@ Describe 'Undo-ImRun' {
         foreach ($user in 'alice', 'bob', 'carol') { $now[$user] | Should -Be $before[$user] }
 
         $sync = Join-Path $TestDrive 'undo-replace.jsonl'
-        'UserId,city,tier', 'alice,Tokyo,', 'bob,,bronze', 'carol,Lima,gold' | ConvertFrom-Csv | Set-ImUserAttribute -Replace -JournalPath $sync -Connection $c
+        'UserId,city,tier', 'alice,Tokyo,', 'bob,,bronze', 'carol,Lima,gold' | ConvertFrom-Csv | Set-ImUserAttribute -Replace -RemoveUnlisted -Force -JournalPath $sync -Connection $c
         $synced = Get-Store
         $synced.alice | Should -Be 'city=Tokyo'
         $undo = Join-Path $TestDrive 'undo-of-replace.jsonl'
@@ -253,7 +253,7 @@ Describe 'Undo-ImRun' {
         $before = Get-TagStore $push
 
         $replace = Join-Path $TestDrive 'undo-tags-replace.jsonl'
-        Add-ImUserTag -UserId alice, bob -Tag x -Replace -JournalPath $replace -Connection $push
+        Add-ImUserTag -UserId alice, bob -Tag x -Replace -Force -JournalPath $replace -Connection $push
         (Get-TagStore $push).alice | Should -Be 'x'
         Undo-ImRun $replace -Force -Connection $push
         $now = Get-TagStore $push
