@@ -132,6 +132,7 @@ internal static class JournalReader
             Replace = Values(path, number, root, "replace"),
             Prior = Prior(path, number, root),
             PriorComplete = root.TryGetProperty("priorComplete", out var complete) && complete.ValueKind == JsonValueKind.True,
+            RemoveUnlisted = root.TryGetProperty("removeUnlisted", out var unlisted) && unlisted.ValueKind == JsonValueKind.True,
             AddTags = List(path, number, root, "addTags"),
             RemoveTags = List(path, number, root, "removeTags"),
             ReplaceTags = List(path, number, root, "replaceTags"),

@@ -117,13 +117,19 @@ internal sealed class ReplaceJournalShape : JournalShape<SetItem, SyncResult<Att
     /// <inheritdoc />
     public override void WriteIntent(Utf8JsonWriter w, SetItem item, UserAttributes prior)
     {
-        WriteValues(w, "replace", item.Attributes);
+        WriteValues(w, "replace", Carried(item));
         WriteValues(w, "prior", prior.Attributes);
         w.WriteBoolean("priorComplete", true);
+        // Without it, a name the row did not carry was left alone by the sync, and an undo must leave it alone too.
+        if (item.RemoveUnlisted) w.WriteBoolean("removeUnlisted", true);
     }
 
     /// <inheritdoc />
-    public override string ChangeKey(SetItem item) => ChangeKeys.Of(null, null, item.Attributes, null, null, null, false);
+    public override string ChangeKey(SetItem item) => ChangeKeys.Of(null, null, Carried(item), null, null, null, false);
+
+    /// <summary>What the row carried: each value it sets, and each name it removes as an empty text (the input's own spelling of a removal).</summary>
+    private static IEnumerable<KeyValuePair<string, string>> Carried(SetItem item) =>
+        item.Attributes.Concat(item.Removes.Select(n => new KeyValuePair<string, string>(n, "")));
 
     /// <inheritdoc />
     public override void WriteEffect(Utf8JsonWriter w, SyncResult<AttributeDrift> result)

@@ -40,7 +40,8 @@ internal static class UndoPlan
     /// <summary>
     /// The attribute steps: each name the item meant to change, with its intended and prior value (null: absent), and
     /// the value now. A -Replace that is known done uses what the sync did; one of unknown outcome, every name of the
-    /// row and of the prior set (a name the row did not carry is intended absent: a sync may have removed it).
+    /// row (an empty value: intended absent), and with -RemoveUnlisted every name of the prior set the row did not carry
+    /// (intended absent: the sync may have removed it).
     /// </summary>
     public static List<RunUndoStep> Attributes(RunJournalRecord item, IReadOnlyDictionary<string, string> now, bool overwrite)
     {
@@ -60,7 +61,9 @@ internal static class UndoPlan
             else
             {
                 units.AddRange(replace.Select(p => (p.Key, p.Value.Length == 0 ? null : (string?)p.Value)));
-                units.AddRange(prior.Keys.Where(n => !replace.ContainsKey(n)).Select(n => (n, (string?)null)));
+                // Only a whole-set sync (-RemoveUnlisted) meant to remove the names its row did not carry; without it
+                // they were left alone, and whatever they hold now is someone else's doing.
+                if (item.RemoveUnlisted) units.AddRange(prior.Keys.Where(n => !replace.ContainsKey(n)).Select(n => (n, (string?)null)));
             }
         }
         foreach (var (name, intended) in units)

@@ -127,6 +127,9 @@ public sealed class RunJournalRecord
     /// <summary>Whether <see cref="Prior"/> is the user's whole attribute set (-Replace), not only the names written.</summary>
     public bool PriorComplete { get; internal set; }
 
+    /// <summary>-Replace -RemoveUnlisted: the row was the user's whole set, so a name it did not carry was meant to go.</summary>
+    public bool RemoveUnlisted { get; internal set; }
+
     /// <summary>-Replace, done: the names the sync set, with their values.</summary>
     public IReadOnlyDictionary<string, string>? AppliedSet { get; internal set; }
 

@@ -39,10 +39,25 @@ public class UndoPlanTests
         var unknown = Item("Unknown");
         unknown.Replace = done.Replace;
         unknown.Prior = done.Prior;
+        unknown.RemoveUnlisted = true;
         var maybe = UndoPlan.Attributes(unknown, new Dictionary<string, string> { ["city"] = "Paris", ["level"] = "3" }, false);
         Assert.Equal("Restore", maybe.Find(s => s.Name == "city")!.Action);
         Assert.Equal("Restore", maybe.Find(s => s.Name == "tier")!.Action);
         Assert.Equal("Unchanged", maybe.Find(s => s.Name == "level")!.Action);
+    }
+
+    [Fact]
+    public void AnUnknownReplaceWithoutRemoveUnlistedLeavesTheNamesItsRowDidNotCarry_AndUndoesTheNamesItRemoved()
+    {
+        // The row carried city (set) and tier (an empty cell: removed); sex it did not carry, so the sync left it alone,
+        // and another admin's later removal of sex is not the run's to undo.
+        var unknown = Item("Unknown");
+        unknown.Replace = new Dictionary<string, string> { ["city"] = "Paris", ["tier"] = "" };
+        unknown.Prior = new Dictionary<string, string?> { ["city"] = "Rome", ["tier"] = "gold", ["sex"] = "m" };
+        var steps = UndoPlan.Attributes(unknown, new Dictionary<string, string> { ["city"] = "Paris" }, false);
+        Assert.Equal(new[] { "city", "tier" }, steps.ConvertAll(s => s.Name));
+        Assert.All(steps, s => Assert.Equal("Restore", s.Action));
+        Assert.Null(steps.Find(s => s.Name == "tier")!.Intended);
     }
 
     [Fact]
