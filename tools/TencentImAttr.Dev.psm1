@@ -117,7 +117,7 @@ function New-TestUserSig {
 function Invoke-TestPwsh {
     <#
     .SYNOPSIS
-        Runs a script in a new pwsh process (-NonInteractive, no input), with the module imported and the TENCENTIM_*
+        Runs a script in a new pwsh process (-NonInteractive unless -Interactive; no input), with the module imported and the TENCENTIM_*
         variables pointing at an emulator started by Start-TestEmulator. Returns every line it printed (all streams,
         merged) and its exit code.
     #>
@@ -126,12 +126,16 @@ function Invoke-TestPwsh {
         [Parameter(Mandatory)] $Emulator,
         [Parameter(Mandatory)] [string] $ModulePath,
         [Parameter(Mandatory)] [string] $Script,
-        [int] $Width = 300
+        [int] $Width = 300,
+        # Without -NonInteractive: a host that would ask, reading its answers from a standard input that has ended
+        # (what `pwsh -File script.ps1 </dev/null` and a cron job are).
+        [switch] $Interactive
     )
     $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
     $pwshDll = Join-Path $PSHOME 'pwsh.dll'
     if (Test-Path $pwshDll) { $startInfo.ArgumentList.Add($pwshDll) } else { $startInfo.FileName = Join-Path $PSHOME 'pwsh' }
-    foreach ($arg in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModulePath'; $Script *>&1 | Out-String -Width $Width") {
+    $arguments = @('-NoProfile') + @(if (-not $Interactive) { '-NonInteractive' }) + @('-Command', "Import-Module '$ModulePath'; $Script *>&1 | Out-String -Width $Width")
+    foreach ($arg in $arguments) {
         $startInfo.ArgumentList.Add($arg)
     }
     # The key goes through the environment, never on a command line.

@@ -18,7 +18,17 @@ internal static class Confirmation
         {
             return true;
         }
-        return cmdlet.ShouldProcess(target, action);
+        try
+        {
+            return cmdlet.ShouldProcess(target, action);
+        }
+        catch (System.NullReferenceException e)
+        {
+            // The console host's, reading the answer from a standard input that is redirected and at its end
+            // (`pwsh -File script.ps1 </dev/null`, a cron job): said as plainly as -NonInteractive's refusal.
+            throw new PSInvalidOperationException(
+                $"{cmdlet.MyInvocation.MyCommand.Name} would {action} ({target}), and this host cannot ask for confirmation (its standard input is redirected and has ended): nothing was sent. Give -Force or -Confirm:$false to go on without asking, or -WhatIf to see what would be done.", e);
+        }
     }
 
     /// <summary>Whether ShouldProcess answers what-if: -WhatIf given, or $WhatIfPreference where it is not.</summary>
@@ -72,11 +82,19 @@ internal sealed class RemovalQuestion
             if (!_cmdlet.ShouldProcess(target, action)) return false;
             return _cmdlet.ShouldContinue($"{action}: {target}.", "Confirm removal", ref _yesToAll, ref _noToAll);
         }
-        catch (System.Exception e) when (e is HostException or PSInvalidOperationException or System.NotImplementedException)
+        // A NullReferenceException here is the console host's: it reads the answer from a standard input that is
+        // redirected and at its end (`pwsh -File script.ps1 </dev/null`, a cron job), as a new admin's trial showed;
+        // that host cannot ask either.
+        catch (System.Exception e) when (e is HostException or PSInvalidOperationException or System.NotImplementedException or System.NullReferenceException)
         {
             var command = _cmdlet.MyInvocation.MyCommand.Name;
+            // In a -Replace sync the set calls of the batch go before its remove call: those users are reported as
+            // ReplacePartlyApplied, not as untouched.
+            var sets = _cmdlet is Cmdlets.SetImUserAttributeCommand
+                ? " The values this sync batch sets may have been written already; its users whose set landed are reported as ReplacePartlyApplied."
+                : "";
             throw new RunRefusedException(new ItemFailure(new System.InvalidOperationException(
-                $"{command} would now {Lower(action)} ({target}), and this host cannot ask for confirmation (it is non-interactive): nothing more was sent, so nothing was removed by this call. Give {_skip} to remove without asking, or -WhatIf to see every removal first.", e),
+                $"{command} would now {Lower(action)} ({target}), and this host cannot ask for confirmation (it is non-interactive): nothing more was sent, so nothing was removed by this call.{sets} Give {_skip} to remove without asking, or -WhatIf to see every removal first.", e),
                 ErrorIds.RemovalNotConfirmed, ImErrorCategory.PermissionDenied, target));
         }
     }

@@ -182,6 +182,22 @@ catch { 'stopped ' + $_.FullyQualifiedErrorId; "$_" }
         $out | Should -Not -Match 'no question'
     }
 
+    It 'a host whose standard input has ended (pwsh -File </dev/null, cron) refuses with a clear error, not a NullReferenceException' {
+        $out = (Invoke-TestPwsh -Emulator $app -ModulePath $modulePath -Width 400 -Interactive -Script ($seed + @'
+try { 'UserId,tier,city', 'ask1,,Paris' | ConvertFrom-Csv | Set-ImUserAttribute -Replace -ErrorAction Stop; 'no question' }
+catch { 'stopped ' + $_.FullyQualifiedErrorId; "$_" }
+try { Remove-ImUserAttribute -UserId ask1 -Name city -ErrorAction Stop; 'no question' }
+catch { 'refused ' + $_.Exception.GetType().Name; "$_" }
+'@ + $show)).Lines -join "`n"
+        $out | Should -Match 'stopped RemovalNotConfirmed'
+        $out | Should -Match 'may have been written already'
+        $out | Should -Match 'refused PSInvalidOperationException'
+        $out | Should -Match 'its standard input is redirected and has ended'
+        $out | Should -Not -Match 'Object reference not set'
+        $out | Should -Not -Match 'no question'
+        $out | Should -Match 'held tier'
+    }
+
     It '-Force and -Confirm:$false remove without asking; a set alone does not ask' {
         $out = Invoke-NonInteractive ($seed + @'
 'UserId,city', 'ask1,Paris' | ConvertFrom-Csv | Set-ImUserAttribute -Replace
