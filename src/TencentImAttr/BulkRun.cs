@@ -156,7 +156,17 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
         if (result is Models.UserTags tags && _cmdlet is ImBulkCmdlet bulk) SeenTags.Note(bulk.ActiveConnection, tags.Tags);
         if (!_writeResults) return;
         var shown = _present is null ? result : _present(result);
-        if (shown is not null) _cmdlet.WriteObject(shown);
+        if (shown is null) return;
+        try
+        {
+            _cmdlet.WriteObject(shown);
+        }
+        catch (PipelineStoppedException e) when (!_cmdlet.StopToken.IsCancellationRequested)
+        {
+            // A downstream Select-Object -First (StopUpstreamCommandsException), not Ctrl+C: the engine settles the
+            // run (the calls out finish, every user held is counted) before the stop goes on up.
+            throw new DownstreamStopException(e);
+        }
     }
 
     void IEngineSink<TResult>.OnFailure(ItemFailure failure)

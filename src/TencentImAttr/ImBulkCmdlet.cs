@@ -156,8 +156,9 @@ public abstract class ImBulkCmdlet : ImCmdlet
         }
         catch (Exception e) when (e is ActionPreferenceStopException or PipelineStoppedException)
         {
-            // -ErrorAction Stop on a user's error, or a downstream Select-Object -First: the command ends here, and
-            // says what it did as far as PowerShell still takes a write from it.
+            // -ErrorAction Stop on a user's error, or a downstream Select-Object -First (the engine has let the calls
+            // out finish and counted every user held): the command ends here, and says what it did as far as
+            // PowerShell still takes a write from it.
             TryWriteSummary();
             throw;
         }

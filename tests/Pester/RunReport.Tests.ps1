@@ -101,7 +101,7 @@ $last = Get-ImLastRun
         $run.Output[0].Last.StopError | Should -BeNullOrEmpty
     }
 
-    It 'after Select-Object -First: stopped, with what was done' {
+    It 'after Select-Object -First: stopped, every user read accounted for (the calls out done, the rest not sent)' {
         $run = Invoke-InRunspace $rs @'
 $null = Get-ImUserAttribute -UserId (1..250 | ForEach-Object { "first$_" }) | Select-Object -First 3
 Get-ImLastRun
@@ -109,8 +109,43 @@ Get-ImLastRun
         $last = $run.Output[-1]
         $last.Operation | Should -Be 'Get-ImUserAttribute'
         $last.Stopped | Should -BeTrue
-        $last.Users | Should -Be 250
-        $last.Done | Should -Be 3
+        $last.StopError | Should -BeNullOrEmpty
+        $last.Users | Should -BeGreaterOrEqual 3
+        $last.Done | Should -BeGreaterOrEqual 3
+        ($last.Done + $last.Failed + $last.OutcomeUnknown + $last.StoppedBeforeSending + $last.NotSent) | Should -Be $last.Users
+        "$last" | Should -Match 'not sent \(the command stopped first\)'
+    }
+
+    It 'after Select-Object -First on piped reads: the users read past the first are accounted for' {
+        $run = Invoke-InRunspace $rs @'
+$null = 'pa', 'pb', 'pc', 'pd' | Get-ImUserAttribute | Select-Object -First 1
+Get-ImLastRun
+'@
+        $last = $run.Output[-1]
+        $last.Stopped | Should -BeTrue
+        $last.Users | Should -Be 4
+        # The four went in one call, which finished: all four were read, one of them written out.
+        $last.Done | Should -Be 4
+        ($last.Failed + $last.OutcomeUnknown + $last.StoppedBeforeSending + $last.NotSent) | Should -Be 0
+    }
+
+    It 'after Select-Object -First on a -PassThru write: the summary adds up to the users read, and its Done is what the service holds' {
+        $run = Invoke-InRunspace $rs @'
+$null = 0..499 | ForEach-Object { "sf$_" } | Set-ImUserAttribute -Attribute @{ city = 'SelFirst' } -PassThru | Select-Object -First 2
+$last = Get-ImLastRun
+$written = @(Get-ImUserAttribute -UserId (0..499 | ForEach-Object { "sf$_" }) | Where-Object { $_.Attributes.city -eq 'SelFirst' }).Count
+[pscustomobject]@{ Last = $last; Written = $written }
+'@
+        $last = $run.Output[-1].Last
+        $last.Operation | Should -Be 'Set-ImUserAttribute'
+        $last.Stopped | Should -BeTrue
+        $last.StopError | Should -BeNullOrEmpty
+        $last.Users | Should -BeGreaterOrEqual 2
+        ($last.Done + $last.Failed + $last.OutcomeUnknown + $last.StoppedBeforeSending + $last.NotSent) | Should -Be $last.Users
+        $last.Failed | Should -Be 0
+        $last.OutcomeUnknown | Should -Be 0
+        $last.Done | Should -Be $run.Output[-1].Written
+        $last.Done | Should -BeGreaterOrEqual 2
     }
 
     It 'after -ErrorAction Stop: stopped, with the stop error and its user lists' {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using TencentImAttr.Core.Api;
@@ -398,63 +399,95 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         }
         for (var i = 0; i < slot.Entries.Count; i++)
         {
-            var entry = slot.Entries[i];
-            Hold(-1);
-            if (slot.Declined && entry.Failure is null)
+            try
             {
-                _declined++;
-                continue;
+                EmitEntry(slot, byEntry, i);
             }
-            var failure = entry.Failure;
-            TResult? result = null;
-            var declined = false;
-            if (failure is null)
+            catch (DownstreamStopException stop)
             {
-                var outcome = byEntry[entry.SameAsEntry >= 0 ? entry.SameAsEntry : i];
-                failure = outcome.Failure;
-                result = outcome.Result;
-                declined = outcome.Declined;
-                // Without -Verify nothing read such a user back: a stale call may still land over what it holds.
-                if (outcome.HadUnknownAttempt && !declined && _operation is not IVerifyingOperation) _unknownAttempts++;
+                // The command's output is no longer taken (a downstream Select-Object -First): this entry is counted,
+                // the rest of the slot and every user held are accounted for as -ErrorAction Stop accounts for them,
+                // the calls already out let finish; then PowerShell's own stop goes on up.
+                var account = new RunAccount();
+                CountRestOfSlot(account, slot, byEntry, i);
+                Settle(account);
+                ExceptionDispatchInfo.Capture(stop.InnerException ?? stop).Throw();
             }
-            if (declined)
+        }
+    }
+
+    /// <summary>Writes one entry's outcome and counts it (before its write, so that a downstream stop finds it counted).</summary>
+    private void EmitEntry(Slot slot, ItemOutcome<TResult>[] byEntry, int i)
+    {
+        var entry = slot.Entries[i];
+        Hold(-1);
+        if (slot.Declined && entry.Failure is null)
+        {
+            _declined++;
+            return;
+        }
+        var failure = entry.Failure;
+        TResult? result = null;
+        var declined = false;
+        if (failure is null)
+        {
+            var outcome = byEntry[entry.SameAsEntry >= 0 ? entry.SameAsEntry : i];
+            failure = outcome.Failure;
+            result = outcome.Result;
+            declined = outcome.Declined;
+            // Without -Verify nothing read such a user back: a stale call may still land over what it holds.
+            if (outcome.HadUnknownAttempt && !declined && _operation is not IVerifyingOperation) _unknownAttempts++;
+        }
+        if (declined)
+        {
+            // Declined at a question asked after sending began (a sync's write): not sent; what it would have
+            // done (the drift) is still the sink's to show.
+            _declined++;
+            if (result is not null) _sink.OnResult(result);
+        }
+        else if (failure is not null)
+        {
+            try
             {
-                // Declined at a question asked after sending began (a sync's write): not sent; what it would have
-                // done (the drift) is still the sink's to show.
-                _declined++;
+                _sink.OnFailure(failure);
+                // A failure that still changed something (ReplacePartlyApplied: its set landed) writes what did.
                 if (result is not null) _sink.OnResult(result);
             }
-            else if (failure is not null)
+            catch (StopRequestedException stop)
             {
-                try
-                {
-                    _sink.OnFailure(failure);
-                    // A failure that still changed something (ReplacePartlyApplied: its set landed) writes what did.
-                    if (result is not null) _sink.OnResult(result);
-                }
-                catch (StopRequestedException stop)
-                {
-                    // The caller's -ErrorAction Stop: this item is the stopping point (the summary counts its
-                    // failure; StoppedAt is its position), the rest of the slot is held.
-                    CountFailed(failure.ErrorId);
-                    var account = new RunAccount();
-                    account.Add(account.Failed, UserOf(entry, failure));
-                    for (var k = i + 1; k < slot.Entries.Count; k++)
-                    {
-                        Hold(-1);
-                        var later = slot.Entries[k];
-                        Count(account, later, later.Failure ?? FailureOf(byEntry[later.SameAsEntry >= 0 ? later.SameAsEntry : k], later, slot.Entries), slot.Entries);
-                    }
-                    throw Stop(account, failure, stop.InnerException ?? stop, StopCause.Caller);
-                }
+                // The caller's -ErrorAction Stop: this item is the stopping point (the summary counts its
+                // failure; StoppedAt is its position), the rest of the slot is held.
+                CountFailed(failure.ErrorId);
+                var account = new RunAccount();
+                account.Add(account.Failed, UserOf(entry, failure));
+                CountRestOfSlot(account, slot, byEntry, i);
+                throw Stop(account, failure, stop.InnerException ?? stop, StopCause.Caller);
+            }
+            catch (DownstreamStopException)
+            {
+                // Its error was written; only the result of what still changed was refused.
                 _failed++;
                 CountFailed(failure.ErrorId);
+                throw;
             }
-            else
-            {
-                _succeeded++;
-                _sink.OnResult(result!);
-            }
+            _failed++;
+            CountFailed(failure.ErrorId);
+        }
+        else
+        {
+            _succeeded++;
+            _sink.OnResult(result!);
+        }
+    }
+
+    /// <summary>A stop at entry <paramref name="at"/> of a slot being emitted: the entries after it are held, and counted with their call's outcomes.</summary>
+    private void CountRestOfSlot(RunAccount account, Slot slot, ItemOutcome<TResult>[] byEntry, int at)
+    {
+        for (var k = at + 1; k < slot.Entries.Count; k++)
+        {
+            Hold(-1);
+            var later = slot.Entries[k];
+            Count(account, later, later.Failure ?? FailureOf(byEntry[later.SameAsEntry >= 0 ? later.SameAsEntry : k], later, slot.Entries), slot.Entries);
         }
     }
 
@@ -471,10 +504,23 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     /// </summary>
     private ImRunStoppedException Stop(RunAccount account, ItemFailure cause, Exception inner, StopCause why)
     {
+        var stoppedAt = _succeeded + _failed;
+        Settle(account);
+        var failed = 0L;
+        foreach (var count in _failedByErrorId.Values) failed += count;
+        var totals = new RunTotals(_succeeded + _heldApplied, failed, _heldUnknown, _heldNotSent, _declined);
+        return RunStop.Exception(cause, inner, why, stoppedAt, _succeeded, _received, account, totals);
+    }
+
+    /// <summary>
+    /// Stops sending at once, waits for the calls already out, and counts every user still held into
+    /// <paramref name="account"/> and the summary's held counts (one home for a stop's accounting, whatever stopped it).
+    /// </summary>
+    private void Settle(RunAccount account)
+    {
         _stopping = true;
         _stopSending.Cancel();
         _heldAccounted = true;
-        var stoppedAt = _succeeded + _failed;
         while (_slots.Count > 0)
         {
             var slot = _slots.Dequeue();
@@ -514,10 +560,6 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         }
         _gathering = new Slot(_options.BatchSize);
         DrainLog();
-        var failed = 0L;
-        foreach (var count in _failedByErrorId.Values) failed += count;
-        var totals = new RunTotals(_succeeded + _heldApplied, failed, _heldUnknown, _heldNotSent, _declined);
-        return RunStop.Exception(cause, inner, why, stoppedAt, _succeeded, _received, account, totals);
     }
 
     /// <summary>Counts one failed user under its error id, where the summary and a stop's totals read failures.</summary>

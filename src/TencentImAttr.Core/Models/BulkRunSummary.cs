@@ -48,7 +48,8 @@ public sealed class BulkRunSummary
 
     /// <summary>
     /// A stopped run: users it held that were never sent, because the run stopped first (the stop error's "not sent"
-    /// and its NotSent list). 0 for a run that went to its end.
+    /// and its NotSent list; after a downstream Select-Object -First, the users read but not yet sent). 0 for a run
+    /// that went to its end.
     /// </summary>
     public long StoppedBeforeSending { get; internal set; }
 
@@ -65,7 +66,7 @@ public sealed class BulkRunSummary
     /// </summary>
     public long UnknownAttempts { get; internal set; }
 
-    /// <summary>Whether a stopped run accounted for the users it held (a connection-level stop, -ErrorAction Stop), as its stop error does.</summary>
+    /// <summary>Whether a stopped run accounted for the users it held (a connection-level stop, -ErrorAction Stop, a downstream Select-Object -First), as its stop error does.</summary>
     internal bool HeldAccounted { get; set; }
 
     /// <summary>The run was a preview (-WhatIf): nothing was written, and declined users are those that would change.</summary>
@@ -114,7 +115,7 @@ public sealed class BulkRunSummary
     /// <summary>-Resume: the users skipped because the journal records them done, at the same position, with the same change; null when the run did not resume.</summary>
     public long? Skipped { get; internal set; }
 
-    /// <summary>The command stopped before its end (an error with -ErrorAction Stop, Select-Object -First, Ctrl+C); users in flight have no outcome.</summary>
+    /// <summary>The command stopped before its end (an error with -ErrorAction Stop, Select-Object -First, Ctrl+C); after Ctrl+C alone, users in flight have no outcome.</summary>
     public bool Stopped { get; }
 
     /// <summary>

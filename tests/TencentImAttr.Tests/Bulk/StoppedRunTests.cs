@@ -214,4 +214,56 @@ public class StoppedRunTests
         Assert.All(users, u => Assert.Equal("Tokyo", service.AttributesOf(u)!["city"]));
         Assert.True(stub.Requests.Count > callsAtStop);
     }
+
+    /// <summary>The sink of a cmdlet whose output a downstream Select-Object -First stops after <c>first</c> results.</summary>
+    private sealed class TakeFirst : IEngineSink<UserAttributes>
+    {
+        private readonly int _first;
+        public TakeFirst(int first) => _first = first;
+        public Exception Stop { get; } = new InvalidOperationException("StopUpstreamCommands");
+        public List<string> Written { get; } = new();
+        public void OnResult(UserAttributes result)
+        {
+            Written.Add(result.UserId);
+            if (Written.Count == _first) throw new DownstreamStopException(Stop);
+        }
+        public void OnFailure(ItemFailure failure) { }
+        public void OnVerbose(string line) { }
+        public void OnProgress(ProgressReport report) { }
+    }
+
+    [Fact]
+    public void A_run_whose_output_is_no_longer_taken_counts_every_user_read_as_the_service_holds_them()
+    {
+        var service = TestConnections.Emulator();
+        service.Register("city");
+        var stub = service.CreateHandler();
+        using var connection = TestConnections.Open(stub);
+        var users = Users(5000).ToList();
+        var sink = new TakeFirst(2);
+        var read = 0;
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 8 }, sink);
+
+        var thrown = Assert.ThrowsAny<Exception>(() =>
+        {
+            foreach (var item in Sets(users))
+            {
+                read++;
+                engine.Add(item.Result!);
+            }
+            engine.Complete();
+        });
+
+        // The host's own stop goes on up, not an error of the run's.
+        Assert.Same(sink.Stop, thrown);
+        var summary = engine.Summary("Set-ImUserAttribute", stopped: true);
+        Assert.Equal(read, summary.Users);
+        Assert.Equal(summary.Users, summary.Done + summary.Failed + summary.OutcomeUnknown + summary.StoppedBeforeSending + summary.NotSent);
+        Assert.Equal(0, summary.Failed + summary.OutcomeUnknown);
+        Assert.True(summary.HeldAccounted);
+        var applied = users.Take(read).Count(u => service.AttributesOf(u) is { } a && a.TryGetValue("city", out var city) && city == "Shenzhen");
+        Assert.Equal(applied, summary.Done);
+        Assert.True(summary.Done >= 2);
+        Assert.Equal(0, engine.PendingItems);
+    }
 }
