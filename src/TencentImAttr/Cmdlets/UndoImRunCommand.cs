@@ -19,7 +19,9 @@ namespace TencentImAttr.Cmdlets;
 /// ImUndoConflict error (user, name, what the run intended, what is there now), unless -OverwriteConflict. Items that
 /// failed, were not sent or were declined changed nothing and are skipped. On the Push family an empty prior tag set
 /// is restored with clear_all_tags; app attribute names whose account type changed since are refused. The journal
-/// must be of the connection's app, endpoint and family (JournalOtherApp otherwise, before anything is sent). The
+/// must be of the connection's app, endpoint and family (JournalOtherApp otherwise, before anything is sent), and no
+/// other process may hold it (JournalInUse: a run still writing it). Users of unknown outcome are read only once
+/// -SettleSec has passed since the journal was last written (a call the run gave up on may land until then). The
 /// summary counts the steps restored, unchanged, in conflict and failed. With -JournalPath the undo journals its own
 /// writes, so that it can be undone in turn.
 /// </remarks>
