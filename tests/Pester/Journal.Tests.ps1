@@ -300,9 +300,12 @@ Describe 'Undo-ImRun' {
             $before = Get-Content $path -Raw
 
             { Undo-ImRun $path -Force -Connection $c } | Should -Throw -ErrorId 'JournalInUse,TencentImAttr.Cmdlets.UndoImRunCommand'
+            # Nothing read: no call line in the verbose stream (the undo below, after the kill, shows that it writes them).
             $e = $null
-            try { Undo-ImRun $path -WhatIf -Connection $c } catch { $e = $_ }
+            $verbose = [System.Collections.Generic.List[string]]::new()
+            try { Undo-ImRun $path -WhatIf -Connection $c -Verbose 4>&1 | ForEach-Object { $verbose.Add("$_") } } catch { $e = $_ }
             $e.Exception.Message | Should -BeLike "*'$path' is in use by another process*"
+            @($verbose | Where-Object { $_ -match 'get_attr' }).Count | Should -Be 0
             { Set-ImUserAttribute -UserId alice -Attribute @{ city = 'Paris' } -JournalPath $path -Resume -Connection $c } |
                 Should -Throw -ErrorId 'JournalInUse,TencentImAttr.Cmdlets.SetImUserAttributeCommand'
             (Get-ImUserAttribute alice -Connection $c).Attributes.city | Should -Be 'Paris'
@@ -316,7 +319,8 @@ Describe 'Undo-ImRun' {
             $child.WaitForExit()
             $child.Dispose()
         }
-        Undo-ImRun $path -Force -Connection $c
+        $verbose = @(Undo-ImRun $path -Force -Connection $c -Verbose 4>&1 | ForEach-Object { "$_" })
+        @($verbose | Where-Object { $_ -match 'get_attr' }).Count | Should -BeGreaterThan 0
         (Get-ImUserAttribute alice -Connection $c).Attributes.city | Should -Be 'Rome'
     }
 
