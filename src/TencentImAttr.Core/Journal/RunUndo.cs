@@ -38,6 +38,7 @@ internal sealed class RunUndo
     private readonly bool _overwrite;
     private readonly RunJournal? _journal;
     private readonly DateTimeOffset _settledAt;
+    private readonly TimeSpan _settle;
     private bool _settled;
 
     /// <summary>
@@ -51,6 +52,7 @@ internal sealed class RunUndo
         _overwrite = overwrite;
         _journal = journal;
         _settledAt = lastWritten + settle;
+        _settle = settle;
     }
 
     /// <summary>
@@ -62,7 +64,9 @@ internal sealed class RunUndo
     {
         if (_settled || !items.Any(UndoPlan.MayStillLand)) return;
         _settled = true;
+        // Never longer than the delay itself: a file time in the future (a copy from a machine whose clock is ahead) is no reason to wait more.
         var wait = _settledAt - _connection.Clock.UtcNow;
+        if (wait > _settle) wait = _settle;
         if (wait > TimeSpan.Zero) await _connection.Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
     }
 

@@ -82,6 +82,35 @@ public sealed class UndoSettleTests : IDisposable
     }
 
     [Fact]
+    public async Task AJournalTimeInTheFutureWaitsNoLongerThanTheDelay()
+    {
+        var emulator = TestConnections.Emulator();
+        emulator.Register("city");
+        var handler = emulator.CreateHandler();
+        var clock = new RecordingClock();
+        using var connection = TestConnections.Open(handler, clock: clock);
+        var undo = new RunUndo(connection, overwrite: false, journal: null, lastWritten: clock.UtcNow + TimeSpan.FromHours(1), Settle);
+        await undo.UndoAsync(new[] { Item("alice", "Unknown") }, apply: false, _log, default);
+        Assert.Equal(Settle, clock.Delays.Max());
+        Assert.Equal(1, Reads(handler));
+    }
+
+    /// <summary>Delays pass at once and are recorded: the longest one asked for is the settle wait.</summary>
+    private sealed class RecordingClock : Core.Timing.IClock
+    {
+        private readonly ManualClock _clock = new();
+        public System.Collections.Concurrent.ConcurrentBag<TimeSpan> Delays { get; } = new();
+        public DateTimeOffset UtcNow => _clock.UtcNow;
+        public TimeSpan Elapsed => _clock.Elapsed;
+        public uint CoarseMilliseconds => _clock.CoarseMilliseconds;
+        public Task Delay(TimeSpan delay, System.Threading.CancellationToken cancellationToken)
+        {
+            Delays.Add(delay);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task TheDelayIsWaitedOnce_NotPerBatch()
     {
         var (_, handler, clock, connection) = Setup();
