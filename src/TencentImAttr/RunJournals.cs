@@ -59,12 +59,18 @@ internal static class RunJournals
                 var missing = new PSArgumentException($"-Resume needs the journal of the interrupted run, a file: '{path}' is not one. Give the file its run wrote (a folder names no run).");
                 cmdlet.ThrowTerminatingError(new ErrorRecord(missing, ErrorIds.ResumeNeedsJournal, ErrorCategory.ObjectNotFound, pathOrFolder));
             }
+            JournalFile.RefuseInUse(path, "-Resume");
             index = ResumeIndex.Load(path, header);
             return RunJournal.Resume(path, header, index.LastCall);
         }
         catch (ImInputException e)
         {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, e.ErrorId == ErrorIds.JournalExists ? ErrorCategory.ResourceExists : ErrorCategory.InvalidData, pathOrFolder));
+            cmdlet.ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, e.ErrorId switch
+            {
+                ErrorIds.JournalExists => ErrorCategory.ResourceExists,
+                ErrorIds.JournalInUse => ErrorCategory.ResourceBusy,
+                _ => ErrorCategory.InvalidData,
+            }, pathOrFolder));
             throw;
         }
         catch (ImApiException e)

@@ -285,6 +285,45 @@ Describe 'Undo-ImRun' {
         (Get-ImAppAttributeName -Connection $c).Name | Should -Be @('city', 'tier', 'level')
     }
 
+    It 'refuses a journal another process still holds (JournalInUse, before anything is read or sent), reads it meanwhile, and a SIGKILLed holder leaves no lock' {
+        $path = Join-Path $TestDrive 'undo-in-use.jsonl'
+        Set-ImUserAttribute -UserId alice -Attribute @{ city = 'Paris' } -JournalPath $path -Connection $c
+        # A child holds the journal as a run writing it does (write access, shared for reading only), then says so.
+        $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+        if (Test-Path $pwshDll) { $startInfo.ArgumentList.Add($pwshDll) } else { $startInfo.FileName = Join-Path $PSHOME 'pwsh' }
+        foreach ($arg in '-NoProfile', '-NonInteractive', '-Command', "`$f = [System.IO.FileStream]::new('$path', 'Open', 'Write', 'Read'); 'held'; Start-Sleep -Seconds 600") { $startInfo.ArgumentList.Add($arg) }
+        $startInfo.RedirectStandardOutput = $true
+        $child = [System.Diagnostics.Process]::Start($startInfo)
+        try {
+            $child.StandardOutput.ReadLine() | Should -Be 'held'
+            $before = Get-Content $path -Raw
+
+            { Undo-ImRun $path -Force -Connection $c } | Should -Throw -ErrorId 'JournalInUse,TencentImAttr.Cmdlets.UndoImRunCommand'
+            # Nothing read: no call line in the verbose stream (the undo below, after the kill, shows that it writes them).
+            $e = $null
+            $verbose = [System.Collections.Generic.List[string]]::new()
+            try { Undo-ImRun $path -WhatIf -Connection $c -Verbose 4>&1 | ForEach-Object { $verbose.Add("$_") } } catch { $e = $_ }
+            $e.Exception.Message | Should -BeLike "*'$path' is in use by another process*"
+            @($verbose | Where-Object { $_ -match 'get_attr' }).Count | Should -Be 0
+            { Set-ImUserAttribute -UserId alice -Attribute @{ city = 'Paris' } -JournalPath $path -Resume -Connection $c } |
+                Should -Throw -ErrorId 'JournalInUse,TencentImAttr.Cmdlets.SetImUserAttributeCommand'
+            (Get-ImUserAttribute alice -Connection $c).Attributes.city | Should -Be 'Paris'
+            Get-Content $path -Raw | Should -Be $before
+
+            # Reading it while it is written still works.
+            (Get-Items $path).UserId | Should -Be 'alice'
+        }
+        finally {
+            $child.Kill()   # SIGKILL on Linux and macOS: its lock goes with it
+            $child.WaitForExit()
+            $child.Dispose()
+        }
+        $verbose = @(Undo-ImRun $path -Force -Connection $c -Verbose 4>&1 | ForEach-Object { "$_" })
+        @($verbose | Where-Object { $_ -match 'get_attr' }).Count | Should -BeGreaterThan 0
+        (Get-ImUserAttribute alice -Connection $c).Attributes.city | Should -Be 'Rome'
+    }
+
     It 'refuses a journal of another app before anything is sent, naming the file and the line' {
         $path = Join-Path $TestDrive 'undo-other.jsonl'
         Set-ImUserAttribute -UserId alice -Attribute @{ city = 'Paris' } -JournalPath $path -Connection $c

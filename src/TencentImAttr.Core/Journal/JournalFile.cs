@@ -107,6 +107,32 @@ internal static class JournalFile
         return length;
     }
 
+    /// <summary>
+    /// Fails with <see cref="ErrorIds.JournalInUse"/> when another process has the journal open (a run still writing
+    /// it), before <paramref name="what"/> (Undo-ImRun, -Resume) reads or sends anything. Writers open the file shared
+    /// for reading only: on Linux and macOS .NET takes a shared flock for it, on Windows a share mode; an exclusive
+    /// open fails against either, while a killed process's lock goes with it. The probe is closed at once (an open
+    /// of this process would conflict with it too), so a writer that starts in the moment between is not seen.
+    /// </summary>
+    public static void RefuseInUse(string path, string what)
+    {
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.None);
+        }
+        catch (IOException e) when (IsSharingViolation(e))
+        {
+            throw new ImInputException(ErrorIds.JournalInUse, $"The journal '{MessageText.Escape(path)}' is in use by another process (a run still writing it, or a reader): {what} needs the run to have ended. Nothing was read or sent; try again when that process has ended.", path);
+        }
+    }
+
+    /// <summary>Windows: ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION; Linux and macOS: the flock's EWOULDBLOCK (11, 35), which .NET puts in HResult.</summary>
+    private static bool IsSharingViolation(IOException e) =>
+        e is not FileNotFoundException and not DirectoryNotFoundException
+        && (RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+            ? (e.HResult & 0xFFFF) is 32 or 33
+            : e.HResult is 11 or 35);
+
     /// <summary>The error of a journal that exists already.</summary>
     public static ImInputException Exists(string path) =>
         new(ErrorIds.JournalExists, $"The journal '{MessageText.Escape(path)}' exists already: a journal is never overwritten or appended to by another run. Give a new file, or a folder (a new file named for the command and the time is made in it).", path);

@@ -37,13 +37,37 @@ internal sealed class RunUndo
     private readonly ImConnection _connection;
     private readonly bool _overwrite;
     private readonly RunJournal? _journal;
+    private readonly DateTimeOffset _settledAt;
+    private readonly TimeSpan _settle;
+    private bool _settled;
 
-    /// <summary>An undo over <paramref name="connection"/>; <paramref name="overwrite"/> restores conflicts too; <paramref name="journal"/> journals the undo.</summary>
-    public RunUndo(ImConnection connection, bool overwrite, RunJournal? journal)
+    /// <summary>
+    /// An undo over <paramref name="connection"/>; <paramref name="overwrite"/> restores conflicts too; <paramref name="journal"/> journals the undo.
+    /// <paramref name="lastWritten"/> (when the journal was last written) plus <paramref name="settle"/> is when a call the run gave up on can
+    /// no longer land: users of unknown outcome are not read before then.
+    /// </summary>
+    public RunUndo(ImConnection connection, bool overwrite, RunJournal? journal, DateTimeOffset lastWritten, TimeSpan settle)
     {
         _connection = connection;
         _overwrite = overwrite;
         _journal = journal;
+        _settledAt = lastWritten + settle;
+        _settle = settle;
+    }
+
+    /// <summary>
+    /// Before the first read of an item that may still land (an attempt of unknown outcome, or no outcome written),
+    /// waits until the settle delay after the journal's last write has passed, on the connection's clock: a read
+    /// before then could see the prior, and the abandoned call land after the undo. An undo run long after waits not.
+    /// </summary>
+    private async Task SettleAsync(IEnumerable<RunJournalRecord> items, CancellationToken cancellationToken)
+    {
+        if (_settled || !items.Any(UndoPlan.MayStillLand)) return;
+        _settled = true;
+        // Never longer than the delay itself: a file time in the future (a copy from a machine whose clock is ahead) is no reason to wait more.
+        var wait = _settledAt - _connection.Clock.UtcNow;
+        if (wait > _settle) wait = _settle;
+        if (wait > TimeSpan.Zero) await _connection.Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Refuses a journal of another app, endpoint or family, or of a command this module cannot undo: one error naming the file and the line.</summary>
@@ -71,6 +95,7 @@ internal sealed class RunUndo
     public async Task<UndoBatch> UndoAsync(IReadOnlyList<RunJournalRecord> items, bool apply, ICallLog log, CancellationToken cancellationToken)
     {
         var result = new UndoBatch();
+        await SettleAsync(items, cancellationToken).ConfigureAwait(false);
         var attributeItems = items.Where(UndoPlan.IsAttributes).ToList();
         var tagItems = items.Where(UndoPlan.IsTags).ToList();
         var attributesNow = await ReadAsync(BulkOperations.Get(_connection), attributeItems, a => (IReadOnlyDictionary<string, string>)a.Attributes, log, result, cancellationToken).ConfigureAwait(false);
@@ -267,6 +292,7 @@ internal sealed class RunUndo
     /// <summary>Set-ImAppAttributeName's item: the names now; restored when they are what the run set and no account type changed since.</summary>
     public async Task<RunUndoStep> UndoAppNamesAsync(RunJournalRecord item, bool apply, ICallLog log, CancellationToken cancellationToken)
     {
+        await SettleAsync(new[] { item }, cancellationToken).ConfigureAwait(false);
         var now = await AppAttributeNames.GetAsync(_connection, log, cancellationToken).ConfigureAwait(false);
         var nowText = NamesText(now.ToDictionary(n => n.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture), n => n.Name));
         var intended = NamesText(item.AppAttributeNames ?? new Dictionary<string, string>());

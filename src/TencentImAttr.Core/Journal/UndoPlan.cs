@@ -31,6 +31,10 @@ internal static class UndoPlan
     public static bool MayHaveChanged(RunJournalRecord item) =>
         item.Kind == "Item" && item.Outcome is JournalOutcomes.Done or JournalOutcomes.Unknown or JournalOutcomes.PartlyApplied or "Unrecorded";
 
+    /// <summary>Whether a call of the item may still land after the journal ends: its outcome is not known, or an abandoned attempt preceded it.</summary>
+    public static bool MayStillLand(RunJournalRecord item) =>
+        item.Outcome is JournalOutcomes.Unknown or JournalOutcomes.PartlyApplied or "Unrecorded" || item.HadUnknownAttempt;
+
     /// <summary>Whether the item is about attributes (read with the attribute get API).</summary>
     public static bool IsAttributes(RunJournalRecord item) => item.Set is not null || item.Remove is not null || item.Replace is not null;
 

@@ -19,7 +19,9 @@ namespace TencentImAttr.Cmdlets;
 /// ImUndoConflict error (user, name, what the run intended, what is there now), unless -OverwriteConflict. Items that
 /// failed, were not sent or were declined changed nothing and are skipped. On the Push family an empty prior tag set
 /// is restored with clear_all_tags; app attribute names whose account type changed since are refused. The journal
-/// must be of the connection's app, endpoint and family (JournalOtherApp otherwise, before anything is sent). The
+/// must be of the connection's app, endpoint and family (JournalOtherApp otherwise, before anything is sent), and no
+/// other process may hold it (JournalInUse: a run still writing it). Users of unknown outcome are read only once
+/// -SettleSec has passed since the journal was last written (a call the run gave up on may land until then). The
 /// summary counts the steps restored, unchanged, in conflict and failed. With -JournalPath the undo journals its own
 /// writes, so that it can be undone in turn.
 /// </remarks>
@@ -71,6 +73,12 @@ public sealed class UndoImRunCommand : ImCmdlet
     [ValidateNotNullOrEmpty]
     public string? JournalPath { get; set; }
 
+    /// <summary>Seconds after the journal was last written before users of unknown outcome (Unknown, Unrecorded, PartlyApplied) are read: a call the run gave up on may still land until then. Waited only when the journal is younger than that (an undo run later waits not). 0 to 3600, default 10.</summary>
+    [Parameter]
+    [ValidateRange(0, Core.Bulk.VerifyOptions.MaxSettleSeconds)]
+    [PSDefaultValue(Value = Core.Bulk.VerifyOptions.DefaultSettleSeconds)]
+    public int SettleSec { get; set; } = Core.Bulk.VerifyOptions.DefaultSettleSeconds;
+
     #endregion
 
     #region Overrides
@@ -80,6 +88,22 @@ public sealed class UndoImRunCommand : ImCmdlet
     {
         var connection = ResolveConnection();
         var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        DateTimeOffset lastWritten;
+        try
+        {
+            JournalFile.RefuseInUse(path, "Undo-ImRun");
+            lastWritten = System.IO.File.GetLastWriteTimeUtc(path);
+        }
+        catch (ImInputException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.ResourceBusy, path));
+            throw;
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.JournalInvalid, ErrorCategory.ReadError, path));
+            throw;
+        }
         var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
             ? given is SwitchParameter { IsPresent: true }
             : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
@@ -88,7 +112,7 @@ public sealed class UndoImRunCommand : ImCmdlet
             return;
         }
         using var journal = whatIf || JournalPath is null ? null : RunJournals.Open(this, connection, JournalPath);
-        var undo = new RunUndo(connection, OverwriteConflict, journal);
+        var undo = new RunUndo(connection, OverwriteConflict, journal, lastWritten, TimeSpan.FromSeconds(SettleSec));
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var batch = new List<RunJournalRecord>(RunUndo.BatchSize);

@@ -299,6 +299,24 @@ public sealed class RunJournalTests : IDisposable
     }
 
     [Fact]
+    public void AJournalBeingWrittenIsJournalInUse_YetReadable_AndFreeOnceClosed()
+    {
+        var path = Path.Combine(_folder, "held.jsonl");
+        using (var writing = RunJournal.Create(path, new JournalHeader { Command = "Set-ImUserAttribute" }))
+        {
+            var e = Assert.Throws<ImInputException>(() => JournalFile.RefuseInUse(path, "Undo-ImRun"));
+            Assert.Equal(ErrorIds.JournalInUse, e.ErrorId);
+            Assert.Contains(path, e.Message, StringComparison.Ordinal);
+            Assert.IsType<RunJournalHeader>(Assert.Single(JournalReader.Read(path)));
+        }
+        using (var resumed = RunJournal.Resume(path, new JournalHeader { Command = "Set-ImUserAttribute" }, 0))
+        {
+            Assert.Equal(ErrorIds.JournalInUse, Assert.Throws<ImInputException>(() => JournalFile.RefuseInUse(path, "-Resume")).ErrorId);
+        }
+        JournalFile.RefuseInUse(path, "Undo-ImRun");
+    }
+
+    [Fact]
     public void TheFileIsCreatedOwnerOnly()
     {
         if (OperatingSystem.IsWindows())
