@@ -29,7 +29,7 @@ internal static class JournalReader
         var open = new Dictionary<(long Call, string User), RunJournalRecord>();
         long number = 0;
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = NextLine(reader, path, number + 1)) is not null)
         {
             number++;
             JsonDocument document;
@@ -55,6 +55,10 @@ internal static class JournalReader
                 switch (type)
                 {
                     case JournalRecordTypes.Header:
+                        // A resumed run's header: the intents still open belong to the run that was killed and will
+                        // never have an outcome. They come out here, before the resumed run's records, so that a reader
+                        // taking a user's first record (Undo-ImRun) takes the killed run's, with the prior it read.
+                        foreach (var unrecorded in Unrecorded(open)) yield return unrecorded;
                         yield return Header(path, number, root);
                         break;
                     case JournalRecordTypes.Intent:
@@ -92,11 +96,31 @@ internal static class JournalReader
                 }
             }
         }
-        // Calls whose outcome was never written (the process ended): in the order of their lines.
-        foreach (var item in open.Values.OrderBy(i => i.Line))
+        foreach (var unrecorded in Unrecorded(open)) yield return unrecorded;
+    }
+
+    /// <summary>The intents whose outcome was never written (the process ended), in the order of their lines; <paramref name="open"/> is emptied.</summary>
+    private static List<RunJournalRecord> Unrecorded(Dictionary<(long Call, string User), RunJournalRecord> open)
+    {
+        var items = open.Values.OrderBy(i => i.Line).ToList();
+        foreach (var item in items) item.Outcome = "Unrecorded";
+        open.Clear();
+        return items;
+    }
+
+    /// <summary>
+    /// The next line; a file that is not UTF-8 text (an ANSI CSV given by mistake) is JournalInvalid. The reader decodes
+    /// a buffer at a time, so the line named is where reading stopped, at or before the bad bytes.
+    /// </summary>
+    private static string? NextLine(StreamReader reader, string path, long number)
+    {
+        try
         {
-            item.Outcome = "Unrecorded";
-            yield return item;
+            return reader.ReadLine();
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Invalid(path, number, "it is not UTF-8 text (at this line or in the lines read with it)");
         }
     }
 

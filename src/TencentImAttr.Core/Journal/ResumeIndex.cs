@@ -61,7 +61,8 @@ internal sealed class ResumeIndex
             var hash = record.Kind == "Item" ? Hash(record.UserId ?? "", KeyOf(record)) : 0UL;
             foreach (var position in record.Positions)
             {
-                // An intent left open by a killed run is read at the end: a later run's record of that position wins.
+                // An intent left open by a killed run is read at the next run's header (or the end), after what came
+                // before it: a record of that position read already wins over it.
                 if (record.Outcome == "Unrecorded" && index._positions.ContainsKey(position)) continue;
                 index._positions[position] = (hash, state);
             }

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Text.Json;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Errors;
@@ -376,6 +377,14 @@ public sealed class RunJournalTests : IDisposable
         Assert.Contains("line 2", e.Message, StringComparison.Ordinal);
         Assert.Contains("bad.jsonl", e.Message, StringComparison.Ordinal);
 
+        // Not UTF-8 at all (an ANSI file given by mistake): JournalInvalid naming the file, not a decoder's exception.
+        var ansi = Path.Combine(_folder, "ansi.jsonl");
+        File.WriteAllBytes(ansi, Encoding.UTF8.GetBytes(text.Split('\n')[0] + "\n").Concat(new byte[] { 0x55, 0xE9, 0xFF, 0x0A }).ToArray());
+        var notText = Assert.Throws<ImInputException>(() => JournalReader.Read(ansi).ToList());
+        Assert.Equal(ErrorIds.JournalInvalid, notText.ErrorId);
+        Assert.Contains("ansi.jsonl", notText.Message, StringComparison.Ordinal);
+        Assert.Contains("not UTF-8", notText.Message, StringComparison.Ordinal);
+
         var newer = Path.Combine(_folder, "newer.jsonl");
         File.WriteAllText(newer, text.Split('\n')[0].Replace("\"version\":1", "\"version\":2", StringComparison.Ordinal) + "\n");
         Assert.Contains("newer", Assert.Throws<ImInputException>(() => JournalReader.Read(newer).ToList()).Message, StringComparison.Ordinal);
@@ -401,5 +410,30 @@ public sealed class RunJournalTests : IDisposable
         Assert.DoesNotContain(TestConnections.UserSig, text, StringComparison.Ordinal);
         Assert.DoesNotContain("usersig", text, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("alice", text, StringComparison.Ordinal);
+    }
+    [Fact]
+    public void AKilledRunsOpenIntentsComeOutBeforeTheResumedRunsRecords_SoAUsersFirstRecordKeepsTheTruePrior()
+    {
+        // The run was killed after alice's call went out (no outcome); the resumed run found her value already
+        // written and recorded it Done with what she held then (Paris). Undo takes a user's first record: it must be
+        // the killed run's, whose prior (Rome) is what she held before the run.
+        const string Header = "{\"type\":\"header\",\"format\":\"TencentImAttr.RunJournal\",\"version\":1,\"command\":\"Set-ImUserAttribute\",\"appId\":1400000000}";
+        var path = Path.Combine(_folder, "resumed.jsonl");
+        File.WriteAllLines(path, new[]
+        {
+            Header,
+            "{\"type\":\"intent\",\"call\":1,\"pos\":[0],\"user\":\"alice\",\"set\":{\"city\":\"Paris\"},\"prior\":{\"city\":\"Rome\"}}",
+            Header,
+            "{\"type\":\"intent\",\"call\":2,\"pos\":[0],\"user\":\"alice\",\"set\":{\"city\":\"Paris\"},\"prior\":{\"city\":\"Paris\"}}",
+            "{\"type\":\"outcome\",\"call\":2,\"pos\":[0],\"user\":\"alice\",\"outcome\":\"Done\"}",
+        });
+        var records = JournalReader.Read(path).ToList();
+        Assert.IsType<RunJournalHeader>(records[0]);
+        var first = Assert.IsType<RunJournalRecord>(records[1]);
+        Assert.Equal("Unrecorded", first.Outcome);
+        Assert.Equal("Rome", first.Prior!["city"]);
+        Assert.IsType<RunJournalHeader>(records[2]);
+        Assert.Equal("Done", Assert.IsType<RunJournalRecord>(records[3]).Outcome);
+        Assert.Equal(4, records.Count);
     }
 }
