@@ -76,28 +76,19 @@ internal sealed class RunJournal : IDisposable
     }
 
     /// <summary>Creates the file at <paramref name="path"/> (owner-only, never over an existing one) and writes the header, flushed to disk.</summary>
-    public static RunJournal Create(string path, JournalHeader header)
-    {
-        var journal = new RunJournal(JournalFile.CreateNew(path), path);
-        try
-        {
-            journal.WriteHeader(header);
-            return journal;
-        }
-        catch
-        {
-            journal.Dispose();
-            throw;
-        }
-    }
+    public static RunJournal Create(string path, JournalHeader header) =>
+        WithHeader(new RunJournal(JournalFile.CreateNew(path), path), header);
 
     /// <summary>
     /// -Resume: opens the existing journal at <paramref name="path"/> to append to it (a torn last line cut off first),
     /// numbering calls after <paramref name="lastCall"/>, and appends this run's header, flushed to disk.
     /// </summary>
-    public static RunJournal Resume(string path, JournalHeader header, long lastCall)
+    public static RunJournal Resume(string path, JournalHeader header, long lastCall) =>
+        WithHeader(new RunJournal(JournalFile.OpenForAppend(path), path) { _calls = lastCall }, header);
+
+    /// <summary>Writes <paramref name="header"/> to the journal just opened; a journal whose header could not be written is closed.</summary>
+    private static RunJournal WithHeader(RunJournal journal, JournalHeader header)
     {
-        var journal = new RunJournal(JournalFile.OpenForAppend(path), path) { _calls = lastCall };
         try
         {
             journal.WriteHeader(header);

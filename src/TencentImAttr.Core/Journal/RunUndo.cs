@@ -311,9 +311,9 @@ internal sealed class RunUndo
         var step = new RunUndoStep("", "AppAttributeNames", "", intended, nowText, prior, action);
         if (apply && action is UndoActions.Restore or UndoActions.Overwrite)
         {
-            var names = item.PriorAppAttributeNames!.OrderBy(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).Select(p => (string?)p.Value).ToList();
-            var types = priorTypes.Count == 0 ? null : item.PriorAppAttributeNames!.OrderBy(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture))
-                .Select(p => (AttributeAccountType)Enum.Parse(typeof(AttributeAccountType), priorTypes[p.Key])).ToList();
+            var bySlot = item.PriorAppAttributeNames!.OrderBy(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var names = bySlot.Select(p => (string?)p.Value).ToList();
+            var types = priorTypes.Count == 0 ? null : bySlot.Select(p => (AttributeAccountType)Enum.Parse(typeof(AttributeAccountType), priorTypes[p.Key])).ToList();
             var request = AppAttributeNames.BuildRequest(names, types, _connection.Service);
             if (_journal is not null) AppNamesJournal.WriteIntent(_journal, request, now);
             try
