@@ -97,7 +97,14 @@ internal static class Program
         if (options.ProducerOnly)
         {
             // Comparing builds at the quota: the 20,000-user Set from a ForEach-Object producer (ProducerRun.cs).
-            Console.WriteLine("RESULT" + ProducerRun.Run(server, options.ProducerUsers, options.LatencyMs, options.Quota, options.ProducerRuns, options.ModulePath, options.BaselineModulePath));
+            Console.WriteLine("RESULT" + ProducerRun.Run(server, options.ProducerUsers, options.LatencyMs, options.Quota, options.ProducerRuns, options.ModulePath, options.BaselineModulePath, options.Throttle));
+            return 0;
+        }
+
+        if (options.QuotaOnly)
+        {
+            // Issue 25: every operation over 100,000 users at the latency and quota, and Set at the slow latency (ProducerRun.cs).
+            Console.WriteLine("RESULT" + ProducerRun.RunAtQuota(server, options.QuotaUsers, options.LatencyMs, options.SlowLatencyMs, options.Quota, options.QuotaRuns, options.ModulePath, options.BaselineModulePath, options.Throttle, options.QuotaOps));
             return 0;
         }
 
@@ -141,7 +148,9 @@ internal static class Program
         // 1d. Through the cmdlets in a pwsh process: what the server sees when an admin runs the module.
         var pwshRuns = RunPwsh(server, options);
         // 1e. An admin's Set from a ForEach-Object producer of rows, at the quota, in a fresh pwsh (ProducerRun.cs).
-        var producerFields = ProducerRun.Run(server, options.ProducerUsers, options.LatencyMs, options.Quota, options.ProducerRuns, options.ModulePath, options.BaselineModulePath);
+        var producerFields = ProducerRun.Run(server, options.ProducerUsers, options.LatencyMs, options.Quota, options.ProducerRuns, options.ModulePath, options.BaselineModulePath, options.Throttle);
+        // 1f. Every operation at the quota through pwsh, and Set at the slow latency (full mode only: a minute a build).
+        var quotaFields = options.Short ? "" : ProducerRun.RunAtQuota(server, options.QuotaUsers, options.LatencyMs, options.SlowLatencyMs, options.Quota, options.QuotaRuns, options.ModulePath, options.BaselineModulePath, options.Throttle);
         server.LatencyMs = options.LatencyMs;
         server.Quota = options.Quota;
         PauseForWindow();
@@ -233,7 +242,7 @@ internal static class Program
             faults.UsersPerSecond, faultRatio, faults.Sink.Failures,
             pwshRuns.Count > 0 ? pwshRuns.Min(r => r.UsersPerSecond) : 0, pwshRuns.Count > 0 ? pwshRuns.Max(r => r.MaxInSecond) : -1, pwshRuns.Count > 0 ? pwshRuns.Sum(r => r.RateLimited) : -1,
             tags.UsersPerSecond, tags.Server.MaxCallsInAnySecond) + cpuFields + " " + shared.ResultFields + allocFields
-            + string.Format(CultureInfo.InvariantCulture, " pwsh_client_max_calls_in_1s={0}", pwshRuns.Count > 0 ? pwshRuns.Max(r => r.ClientMaxInSecond) : -1) + syncFields + producerFields + journalFields);
+            + string.Format(CultureInfo.InvariantCulture, " pwsh_client_max_calls_in_1s={0}", pwshRuns.Count > 0 ? pwshRuns.Max(r => r.ClientMaxInSecond) : -1) + syncFields + producerFields + quotaFields + journalFields);
         return ok ? 0 : 1;
     }
 
@@ -519,7 +528,7 @@ internal sealed class MemorySampler
 internal sealed class Options
 {
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--cpu-processes N] [--module PATH] [--baseline-module PATH] [--cpu-explain] [--cpu-only] [--producer-users N] [--producer-runs N] [--producer-only] [--shared-only] [--alloc-only] [--alloc-types] [--alloc-users N] [--pwsh-only] [--pwsh-server inproc|child] [--send-stamps] [--sync-users N] [--sync-only]\n" +
+        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--cpu-processes N] [--module PATH] [--baseline-module PATH] [--cpu-explain] [--cpu-only] [--producer-users N] [--producer-runs N] [--producer-only] [--quota-users N] [--quota-runs N] [--slow-latency-ms N] [--quota-only] [--quota-ops LIST] [--shared-only] [--alloc-only] [--alloc-types] [--alloc-users N] [--pwsh-only] [--pwsh-server inproc|child] [--send-stamps] [--sync-users N] [--sync-only]\n" +
         "  --users N       users in the engine's throughput run (default 60000; --short: 20000)\n" +
         "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
         "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
@@ -537,6 +546,11 @@ internal sealed class Options
         "  --producer-users N  users of the Set from a ForEach-Object producer at the quota (default 20000)\n" +
         "  --producer-runs N   fresh pwsh processes of that run per build (default 3; --short: 1)\n" +
         "  --producer-only     only that run (with --baseline-module: both builds, alternating)\n" +
+        "  --quota-users N     users of each operation's run at the quota through pwsh (default 100000; full mode only)\n" +
+        "  --quota-runs N      fresh pwsh processes per operation and build in that run (default 1)\n" +
+        "  --slow-latency-ms N the latency of that run's last Set (default 300)\n" +
+        "  --quota-only        only that run (with --baseline-module: both builds, alternating)\n" +
+        "  --quota-ops LIST    only these of its runs, as op@latency: set_producer, set_csv, get, remove, tag_add (e.g. set_csv@300)\n" +
         "  --shared-only   only the shared-quota run (and the clean engine run beside it), for tuning the adaptive pace\n" +
         "  --pwsh-only     only the pwsh runs (after the warm-up)\n" +
         "  --pwsh-server W inproc (default): the pwsh runs' server is this process's; child: a server in a process of its own\n" +
@@ -567,6 +581,11 @@ internal sealed class Options
     public int ProducerUsers { get; private set; } = 20_000;
     public int ProducerRuns { get; private set; } = 3;
     public bool ProducerOnly { get; private set; }
+    public int QuotaUsers { get; private set; } = 100_000;
+    public int QuotaRuns { get; private set; } = 1;
+    public int SlowLatencyMs { get; private set; } = 300;
+    public bool QuotaOnly { get; private set; }
+    public string[] QuotaOps { get; private set; } = Array.Empty<string>();
     public bool CpuOnly { get; private set; }
     public bool SharedOnly { get; private set; }
     public int AllocUsers { get; private set; } = 20_000;
@@ -609,6 +628,11 @@ internal sealed class Options
                 case "--producer-users": options.ProducerUsers = Number(args, ++i, 1); break;
                 case "--producer-runs": producerRuns = Number(args, ++i, 1); break;
                 case "--producer-only": options.ProducerOnly = true; break;
+                case "--quota-users": options.QuotaUsers = Number(args, ++i, 1); break;
+                case "--quota-runs": options.QuotaRuns = Number(args, ++i, 1); break;
+                case "--slow-latency-ms": options.SlowLatencyMs = Number(args, ++i, 0); break;
+                case "--quota-only": options.QuotaOnly = true; break;
+                case "--quota-ops": options.QuotaOps = (i + 1 < args.Length ? args[++i] : "").Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--baseline-module": options.BaselineModulePath = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--baseline-module needs a path to TencentImAttr.psd1."); break;
                 case "--shared-only": options.SharedOnly = true; break;
                 case "--pwsh-only": options.PwshOnly = true; break;
