@@ -37,6 +37,11 @@ internal abstract class JournalShape<TItem, TResult, TState>
     {
     }
 
+    /// <summary>Writes, into a part of an outcome's <c>parts</c>, the change that part carried (a write sent in parts).</summary>
+    public virtual void WritePart(Utf8JsonWriter w, TItem part)
+    {
+    }
+
     /// <summary>Writes <paramref name="values"/> as an object of name to value.</summary>
     protected static void WriteValues(Utf8JsonWriter w, string property, IEnumerable<KeyValuePair<string, string>> values)
     {
@@ -194,6 +199,9 @@ internal sealed class TagJournalShape : JournalShape<TagItem, UserTags, UserTags
 
     /// <inheritdoc />
     public override UserTags AsDone(TagItem item, UserTags now) => new(item.UserId, item.Tags);
+
+    /// <summary>A part's tags, in the order sent.</summary>
+    public override void WritePart(Utf8JsonWriter w, TagItem part) => WriteList(w, "tags", part.Tags);
 }
 
 /// <summary>Clear-ImUserTag: every tag removed; prior, the user's whole tag set.</summary>
