@@ -54,8 +54,7 @@ internal static class JournalFile
         try
         {
             return RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
-                // Windows: the file takes the ACL its folder passes on (a profile folder's is the owner's); see docs/journal.md.
-                ? new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 4096, FileOptions.None)
+                ? OwnerOnlyWindowsFile.Create(path)
                 : CreateOwnerOnlyOnUnix(path);
         }
         catch (IOException) when (File.Exists(path))
