@@ -37,11 +37,10 @@ internal static class RunJournals
         index = null;
         var command = cmdlet.MyInvocation.MyCommand.Name;
         var started = DateTimeOffset.UtcNow;
+        var resolved = FileSystemPath(cmdlet, pathOrFolder, "JournalPath");
         string path;
         try
         {
-            // A relative path is the session's current location, not the process's.
-            var resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(pathOrFolder);
             path = JournalFile.Resolve(resolved, command, started);
             var header = new JournalHeader
             {
@@ -69,6 +68,7 @@ internal static class RunJournals
             {
                 ErrorIds.JournalExists => ErrorCategory.ResourceExists,
                 ErrorIds.JournalInUse => ErrorCategory.ResourceBusy,
+                ErrorIds.JournalPathInvalid => ErrorCategory.ObjectNotFound,
                 _ => ErrorCategory.InvalidData,
             }, pathOrFolder));
             throw;
@@ -84,6 +84,40 @@ internal static class RunJournals
             cmdlet.ThrowTerminatingError(new ErrorRecord(error, ErrorIds.JournalWriteFailed, ErrorCategory.WriteError, pathOrFolder));
             throw;
         }
+    }
+
+    /// <summary>
+    /// The file path of a journal path given to <paramref name="cmdlet"/>'s <paramref name="parameter"/> (-Path,
+    /// -JournalPath): the one place where they are resolved, for Get-ImRunJournal, Undo-ImRun and every -JournalPath.
+    /// A relative path is the session's current location, not the process's. A path of another provider (Env:,
+    /// Variable:, Function:, a registry drive) or of a drive that does not exist is a terminating
+    /// <see cref="ErrorIds.JournalPathInvalid"/> naming it, before anything is read or sent: a journal is a file.
+    /// </summary>
+    public static string FileSystemPath(PSCmdlet cmdlet, string path, string parameter)
+    {
+        string resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+        catch (Exception e) when (e is System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or ItemNotFoundException or NotSupportedException or ArgumentException or PSInvalidOperationException)
+        {
+            throw NotFileSystem(cmdlet, path, parameter, Core.Text.MessageText.Sentence(e.Message));
+        }
+        if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+        {
+            throw NotFileSystem(cmdlet, path, parameter, $"It is on a drive of the {provider.Name} provider.");
+        }
+        return resolved;
+    }
+
+    private static ImInputException NotFileSystem(PSCmdlet cmdlet, string path, string parameter, string why)
+    {
+        var error = new ImInputException(ErrorIds.JournalPathInvalid,
+            $"The journal path '{Core.Text.MessageText.Escape(path)}' (-{parameter}) is not a file-system path: a journal is a file. {why} Give a file or folder path (./run.jsonl, a full path). Nothing was read or sent.", path);
+        cmdlet.ThrowTerminatingError(new ErrorRecord(error, error.ErrorId, ErrorCategory.InvalidArgument, path));
+        return error;
     }
 
     /// <summary>The switches and scalars given, as text (invariant), without the input, the journal, common parameters or anything named like a secret.</summary>

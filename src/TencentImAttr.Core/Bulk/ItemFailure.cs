@@ -42,6 +42,20 @@ internal sealed class ItemFailure
     /// <summary>The message.</summary>
     public string Message => Exception.Message;
 
+    /// <summary>
+    /// An item sent in parts (<see cref="PartedSend"/>) that did not complete: its parts, in the order sent (the
+    /// operation's items), of which those before <see cref="FailedPart"/> landed, that one failed with this failure,
+    /// and the rest were not sent. Null for an item sent whole. The run journal records it per part.
+    /// </summary>
+    public System.Collections.Generic.IReadOnlyList<object>? Parts { get; private set; }
+
+    /// <summary>The index in <see cref="Parts"/> of the part this failure is of.</summary>
+    public int FailedPart { get; private set; }
+
+    /// <summary>The same failure, of part <paramref name="failedPart"/> of <paramref name="parts"/>.</summary>
+    public ItemFailure InParts(System.Collections.Generic.IReadOnlyList<object> parts, int failedPart) =>
+        new(Exception, ErrorId, Category, TargetObject, OutcomeUnknown) { Parts = parts, FailedPart = failedPart };
+
     /// <summary>A failure for a user whose call failed.</summary>
     public static ItemFailure FromApi(ImApiException exception, string userId, bool outcomeUnknown = false) =>
         new(exception, exception.ErrorId, exception.Category, userId, outcomeUnknown);

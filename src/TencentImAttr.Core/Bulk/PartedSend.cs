@@ -63,21 +63,25 @@ internal static class PartedSend
         }
     }
 
-    /// <summary>A parted item's failure, its message saying what of the item landed in the calls before (the operation words it).</summary>
+    /// <summary>
+    /// A parted item's failure, its message saying what of the item landed in the calls before (the operation words it),
+    /// carrying the parts and which one failed (the run journal records the outcome per part).
+    /// </summary>
     private static ItemOutcome<TResult> WithLanded<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation,
         TItem whole, IReadOnlyList<TItem>? parts, int failedPart, ItemOutcome<TResult> answer)
         where TItem : class
         where TResult : class
         where TResponse : ApiEnvelope
     {
-        if (parts is not { Count: > 1 } || answer.Failure is not { } failure || operation.PartsLanded(whole, parts, failedPart) is not { } note) return answer;
-        var exception = failure.Exception switch
+        if (parts is not { Count: > 1 } || answer.Failure is not { } failure) return answer;
+        var exception = operation.PartsLanded(whole, parts, failedPart) is not { } note ? failure.Exception : failure.Exception switch
         {
             Errors.ImApiException e => e.WithNote(note),
             System.OperationCanceledException c => new System.OperationCanceledException(Text.MessageText.Sentence(c.Message) + " " + note),
             var other => other,
         };
-        var noted = ItemOutcome<TResult>.Failed(new ItemFailure(exception, failure.ErrorId, failure.Category, failure.TargetObject, failure.OutcomeUnknown));
+        var noted = ItemOutcome<TResult>.Failed(new ItemFailure(exception, failure.ErrorId, failure.Category, failure.TargetObject, failure.OutcomeUnknown)
+            .InParts(parts.Cast<object>().ToList(), failedPart));
         return answer.HadUnknownAttempt ? noted.AfterUnknownAttempt() : noted;
     }
 

@@ -123,13 +123,23 @@ public sealed class ImConnection : IDisposable, IApiEndpoint
         return new ImConnection(settings, sig, http, clock);
     }
 
-    /// <summary>HTTPS only; plain HTTP only to a loopback address (tests, the emulator).</summary>
+    /// <summary>
+    /// HTTPS only; plain HTTP only to a loopback address (tests, the emulator); no user info (user:password@host):
+    /// the IM endpoint takes none, and a password there would be shown wherever the endpoint is (the run journal's
+    /// header, errors, -Debug lines), so it is refused here, the one door of every connection (Connect-ImApp, the
+    /// TENCENTIM_* variables), and its errors show the URI without it.
+    /// </summary>
     internal static void CheckTransport(Uri baseUri)
     {
         if (!baseUri.IsAbsoluteUri) throw new ArgumentException($"The base URI '{baseUri}' is not absolute.", nameof(baseUri));
+        var shown = baseUri.GetComponents(UriComponents.SchemeAndServer, UriFormat.SafeUnescaped);
+        if (baseUri.UserInfo.Length > 0)
+        {
+            throw new ArgumentException($"The base URI '{shown}' carries a user name or password (user:password@ before the host, left out here): the IM endpoint takes none, and it would be written wherever the endpoint is shown (a run journal's header, errors, -Debug). Give the URI without it.", nameof(baseUri));
+        }
         if (baseUri.Scheme == Uri.UriSchemeHttps) return;
         if (baseUri.Scheme == Uri.UriSchemeHttp && baseUri.IsLoopback) return;
-        throw new ArgumentException($"The base URI '{baseUri.GetLeftPart(UriPartial.Authority)}' must use HTTPS: the UserSig travels in the query string. Plain HTTP is allowed to loopback addresses only.", nameof(baseUri));
+        throw new ArgumentException($"The base URI '{shown}' must use HTTPS: the UserSig travels in the query string. Plain HTTP is allowed to loopback addresses only.", nameof(baseUri));
     }
 
     /// <summary>

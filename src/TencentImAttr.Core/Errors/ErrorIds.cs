@@ -82,6 +82,7 @@ internal static class ErrorIds
     internal const string JournalInvalid = "JournalInvalid";
     internal const string JournalOtherApp = "JournalOtherApp";
     internal const string JournalInUse = "JournalInUse";
+    internal const string JournalPathInvalid = "JournalPathInvalid";
     internal const string JournalMismatch = "JournalMismatch";
     internal const string ResumeNeedsJournal = "ResumeNeedsJournal";
     internal const string UndoConflict = "ImUndoConflict";

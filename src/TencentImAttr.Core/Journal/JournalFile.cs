@@ -24,13 +24,25 @@ internal static class JournalFile
     /// The journal's file: <paramref name="pathOrFolder"/> itself, or, when it is an existing folder, a new file in it
     /// named for <paramref name="command"/> and <paramref name="now"/> (UTC, to the millisecond).
     /// </summary>
+    /// <remarks>
+    /// A folder that does not exist (a path ending in a separator, or a file's folder) is
+    /// <see cref="ErrorIds.JournalPathInvalid"/>, naming that folder: no folder is made (a typo would scatter
+    /// journals), and the open call's own error would only say "access denied" or "could not find a part of the path".
+    /// </remarks>
     public static string Resolve(string pathOrFolder, string command, DateTimeOffset now)
     {
         var full = Path.GetFullPath(pathOrFolder);
-        return Directory.Exists(full)
-            ? Path.Combine(full, command + "-" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture) + Extension)
-            : full;
+        if (Directory.Exists(full)) return Path.Combine(full, command + "-" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture) + Extension);
+        var trimmed = full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        // "runs/" names a folder even when it is missing; "runs/run.jsonl" needs "runs".
+        var folder = trimmed.Length < full.Length ? trimmed : Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder)) throw MissingFolder(pathOrFolder, folder!);
+        return full;
     }
+
+    /// <summary>The error of a journal path whose folder does not exist.</summary>
+    private static ImInputException MissingFolder(string given, string folder) =>
+        new(ErrorIds.JournalPathInvalid, $"The folder '{MessageText.Escape(folder)}' of the journal path '{MessageText.Escape(given)}' does not exist: create it first, or give an existing folder or a file in one. Nothing was read or sent.", given, ImErrorCategory.ObjectNotFound);
 
     /// <summary>
     /// Creates the journal's file, owner-only from the start, and fails with <see cref="ErrorIds.JournalExists"/> when
@@ -42,8 +54,7 @@ internal static class JournalFile
         try
         {
             return RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
-                // Windows: the file takes the ACL its folder passes on (a profile folder's is the owner's); see docs/journal.md.
-                ? new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 4096, FileOptions.None)
+                ? OwnerOnlyWindowsFile.Create(path)
                 : CreateOwnerOnlyOnUnix(path);
         }
         catch (IOException) when (File.Exists(path))

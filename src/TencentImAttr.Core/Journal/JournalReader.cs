@@ -77,6 +77,7 @@ internal static class JournalReader
                         item.HadUnknownAttempt = root.TryGetProperty("hadUnknownAttempt", out var unknown) && unknown.ValueKind == JsonValueKind.True;
                         item.AppliedSet = Values(path, number, root, "set");
                         item.AppliedRemove = List(path, number, root, "removed");
+                        item.Parts = Parts(path, number, root);
                         yield return item;
                         break;
                     case JournalRecordTypes.Rejected:
@@ -239,6 +240,19 @@ internal static class JournalReader
             };
         }
         return values;
+    }
+
+    private static List<RunJournalPart>? Parts(string path, long number, JsonElement root)
+    {
+        if (!root.TryGetProperty("parts", out var value)) return null;
+        if (value.ValueKind != JsonValueKind.Array) throw Invalid(path, number, "'parts' is not a list");
+        var parts = new List<RunJournalPart>(value.GetArrayLength());
+        foreach (var part in value.EnumerateArray())
+        {
+            if (part.ValueKind != JsonValueKind.Object) throw Invalid(path, number, "an entry of 'parts' is not an object");
+            parts.Add(new RunJournalPart(List(path, number, part, "tags") ?? new List<string>(), Required(path, number, part, "outcome"), Text(part, "errorId")));
+        }
+        return parts;
     }
 
     private static List<string>? List(string path, long number, JsonElement root, string name)

@@ -37,6 +37,11 @@ internal abstract class JournalShape<TItem, TResult, TState>
     {
     }
 
+    /// <summary>Writes, into a part of an outcome's <c>parts</c>, the change that part carried (a write sent in parts).</summary>
+    public virtual void WritePart(Utf8JsonWriter w, TItem part)
+    {
+    }
+
     /// <summary>Writes <paramref name="values"/> as an object of name to value.</summary>
     protected static void WriteValues(Utf8JsonWriter w, string property, IEnumerable<KeyValuePair<string, string>> values)
     {
@@ -131,6 +136,17 @@ internal sealed class ReplaceJournalShape : JournalShape<SetItem, SyncResult<Att
     private static IEnumerable<KeyValuePair<string, string>> Carried(SetItem item) =>
         item.Attributes.Concat(item.Removes.Select(n => new KeyValuePair<string, string>(n, "")));
 
+    /// <summary>
+    /// -Resume, an item of unknown outcome: the user holds what the row manages when the sync's own rule
+    /// (<see cref="AttributeDiff"/>) finds no drift. Every name the user holds is taken as removable here (the app's
+    /// registered names are the sync's to read): that can only find a drift the sync would not, for an unregistered
+    /// name under -RemoveUnlisted, and then the item goes to the sync, which reads it again and writes nothing.
+    /// </summary>
+    public override bool AlreadyApplied(SetItem item, UserAttributes now) => AttributeDiff.Of(item, now.Attributes, now.Attributes.Keys.ToList()) is null;
+
+    /// <summary>What the sync gives a user equal to the source: no drift, nothing written (the summary's unchanged).</summary>
+    public override SyncResult<AttributeDrift> AsDone(SetItem item, UserAttributes now) => new(item.UserId, null, applied: false);
+
     /// <inheritdoc />
     public override void WriteEffect(Utf8JsonWriter w, SyncResult<AttributeDrift> result)
     {
@@ -183,6 +199,9 @@ internal sealed class TagJournalShape : JournalShape<TagItem, UserTags, UserTags
 
     /// <inheritdoc />
     public override UserTags AsDone(TagItem item, UserTags now) => new(item.UserId, item.Tags);
+
+    /// <summary>A part's tags, in the order sent.</summary>
+    public override void WritePart(Utf8JsonWriter w, TagItem part) => WriteList(w, "tags", part.Tags);
 }
 
 /// <summary>Clear-ImUserTag: every tag removed; prior, the user's whole tag set.</summary>

@@ -197,6 +197,8 @@ internal class JournaledWrites<TItem, TResult, TState> : IBatchOperation<TItem, 
         { Failure: null } => JournalOutcomes.Done,
         { Failure.ErrorId: ErrorIds.ReplacePartlyApplied } => JournalOutcomes.PartlyApplied,
         { Failure.OutcomeUnknown: true } => JournalOutcomes.Unknown,
+        // A list sent in parts whose earlier parts landed: the item is part-way, whatever stopped the rest.
+        { Failure: { Parts: not null, FailedPart: > 0 } } => JournalOutcomes.PartlyApplied,
         { Failure.NotSent: true } => JournalOutcomes.NotSent,
         _ => JournalOutcomes.Failed,
     };
@@ -215,7 +217,31 @@ internal class JournaledWrites<TItem, TResult, TState> : IBatchOperation<TItem, 
         // A stale call of an abandoned attempt may still land after this outcome: an undo reads such a user back.
         if (outcome.HadUnknownAttempt) w.WriteBoolean("hadUnknownAttempt", true);
         if (outcome.Failure is null && !outcome.Declined && outcome.Result is { } result) _shape.WriteEffect(w, result);
+        if (outcome.Failure is { Parts: { } parts } parted) WriteParts(w, parts, parted);
         lines.End();
+    }
+
+    /// <summary>
+    /// A list sent in parts that did not complete: each part's own change and outcome (those before the failed one
+    /// landed; the failed one has the item's failure; the rest were not sent), so that an undo puts back only what
+    /// may have landed.
+    /// </summary>
+    private void WriteParts(System.Text.Json.Utf8JsonWriter w, IReadOnlyList<object> parts, ItemFailure failure)
+    {
+        w.WriteStartArray("parts");
+        for (var k = 0; k < parts.Count; k++)
+        {
+            w.WriteStartObject();
+            if (parts[k] is TItem part) _shape.WritePart(w, part);
+            w.WriteString("outcome", k < failure.FailedPart ? JournalOutcomes.Done
+                : k > failure.FailedPart ? JournalOutcomes.NotSent
+                : failure.OutcomeUnknown ? JournalOutcomes.Unknown
+                : failure.NotSent ? JournalOutcomes.NotSent
+                : JournalOutcomes.Failed);
+            if (k == failure.FailedPart) w.WriteString("errorId", failure.ErrorId);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private async Task<ItemOutcome<TState>[]> ReadPriorsAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending)
@@ -307,7 +333,7 @@ internal static class JournalOutcomes
     public const string Declined = "Declined";
     /// <summary>The run stopped before it was sent.</summary>
     public const string NotSent = "NotSent";
-    /// <summary>-Replace: the set landed, the remove did not (or the other way round).</summary>
+    /// <summary>-Replace: the set landed, the remove did not (or the other way round); a tag list sent in parts: some parts landed, a later one did not.</summary>
     public const string PartlyApplied = "PartlyApplied";
 }
 

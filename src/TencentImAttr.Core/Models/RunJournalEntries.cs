@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace TencentImAttr.Models;
 
@@ -166,6 +167,42 @@ public sealed class RunJournalRecord
     /// <summary>Whether an attempt of the item was cut after sending, even when a later one settled it (a late call may still land).</summary>
     public bool HadUnknownAttempt { get; internal set; }
 
+    /// <summary>
+    /// A tag list sent in parts (more tags than one call takes) that did not complete: each part's tags and outcome
+    /// (Done, Failed, Unknown, NotSent). Null for an item sent whole, or one whose parts all landed (Done).
+    /// </summary>
+    public IReadOnlyList<RunJournalPart>? Parts { get; internal set; }
+
+    /// <summary>
+    /// For an item with <see cref="Parts"/>: the tags of the parts that may have landed (Done or Unknown), which are
+    /// all an undo may put back (a part that failed or was not sent changed nothing); null for an item without parts.
+    /// </summary>
+    internal IReadOnlyList<string>? TagsThatMayHaveLanded =>
+        Parts?.Where(p => p.Outcome is "Done" or "Unknown").SelectMany(p => p.Tags).ToList();
+
     /// <inheritdoc />
     public override string ToString() => $"{Kind} {UserId} {Outcome}";
+}
+
+/// <summary>One part of a tag list sent in parts (<see cref="RunJournalRecord.Parts"/>): its tags and what became of its call.</summary>
+public sealed class RunJournalPart
+{
+    internal RunJournalPart(IReadOnlyList<string> tags, string outcome, string? errorId)
+    {
+        Tags = tags;
+        Outcome = outcome;
+        ErrorId = errorId;
+    }
+
+    /// <summary>The tags the part carried, in the order sent.</summary>
+    public IReadOnlyList<string> Tags { get; }
+
+    /// <summary>Done (landed), Failed, Unknown (may have landed) or NotSent.</summary>
+    public string Outcome { get; }
+
+    /// <summary>The error id of the part that failed.</summary>
+    public string? ErrorId { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Outcome + ": " + string.Join(", ", Tags);
 }

@@ -122,7 +122,7 @@ public sealed class ConnectImAppCommand : PSCmdlet
     [ValidateSet("China", "Singapore", "Seoul", "Tokyo", "Frankfurt", "SiliconValley", "Jakarta", "Mumbai", "Riyadh")]
     public string? Region { get; set; }
 
-    /// <summary>A whole base URI instead of a region: a proxy, a test server or the local emulator. HTTPS, or HTTP to a loopback address only.</summary>
+    /// <summary>A whole base URI instead of a region: a proxy, a test server or the local emulator. HTTPS, or HTTP to a loopback address only; never with a user name or password (https://user:pass@host/ is refused: the endpoint takes none, and it would show in journals and errors).</summary>
     [Parameter]
     [ValidateNotNull]
     public Uri? BaseUri { get; set; }

@@ -87,7 +87,7 @@ public sealed class UndoImRunCommand : ImCmdlet
     protected override void EndProcessing()
     {
         var connection = ResolveConnection();
-        var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        var path = RunJournals.FileSystemPath(this, Path, nameof(Path));
         DateTimeOffset lastWritten;
         try
         {

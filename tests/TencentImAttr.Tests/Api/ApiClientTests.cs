@@ -424,6 +424,22 @@ public class ApiClientTests
         Assert.Throws<ArgumentException>(() => ImConnection.CheckTransport(new Uri("ftp://127.0.0.1/")));
     }
 
+    [Theory]
+    [InlineData("https://admin:s3cr%21t@console.tim.qq.com/")]
+    [InlineData("http://admin:s3cr%21t@127.0.0.1:5080/")]
+    [InlineData("http://admin:s3cr%21t@10.0.0.5/")]
+    [InlineData("https://s3cr%21t@console.tim.qq.com/")]
+    public void A_base_uri_with_user_info_is_refused_and_its_error_shows_neither_name_nor_password(string uri)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ImConnection.CheckTransport(new Uri(uri)));
+        Assert.Contains("user name or password", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin", e.Message, StringComparison.Ordinal);
+        var settings = new ImConnectionSettings { SdkAppId = 1400000000, Identifier = "administrator", UserSig = "sig", BaseUri = new Uri(uri) };
+        var opened = Assert.Throws<ArgumentException>(() => ImConnection.Open(settings, new StubHttpHandler()));
+        Assert.DoesNotContain("s3cr", opened.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task App_attribute_names_are_read_in_slot_order_and_cached_for_completion()
     {

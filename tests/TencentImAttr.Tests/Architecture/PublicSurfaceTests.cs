@@ -37,6 +37,7 @@ public class PublicSurfaceTests
             "TencentImAttr.Models.BulkRunSummary",
             "TencentImAttr.Models.RemovedUserAttributes",
             "TencentImAttr.Models.RunJournalHeader",
+            "TencentImAttr.Models.RunJournalPart",
             "TencentImAttr.Models.RunJournalRecord",
             "TencentImAttr.Models.RunUndoStep",
             "TencentImAttr.Models.TagDrift",

@@ -132,4 +132,76 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(new[] { "u5" }, UsersWritten(handler));
         Assert.Equal("c5", emulator.AttributesOf("u5")!["city"]);
     }
+    private static Sink<SyncResult<AttributeDrift>> RunReplace(JournaledWrites<SetItem, SyncResult<AttributeDrift>, UserAttributes> op, IEnumerable<ItemOutcome<SetItem>> input)
+    {
+        var sink = new Sink<SyncResult<AttributeDrift>>();
+        using var engine = new BatchEngine<SetItem, SyncResult<AttributeDrift>>(op, new EngineOptions { ThrottleLimit = 4, BatchSize = SyncCalls.UsersPerSync }, sink);
+        foreach (var item in input)
+        {
+            if (op.Received(item)) engine.Add(item.Result!);
+        }
+        engine.Complete();
+        return sink;
+    }
+
+    private sealed class Sink<T> : IEngineSink<T>
+        where T : class
+    {
+        public List<T> Results { get; } = new();
+        public List<ItemFailure> Failures { get; } = new();
+        public void OnResult(T result) => Results.Add(result);
+        public void OnFailure(ItemFailure failure) => Failures.Add(failure);
+        public void OnVerbose(string line) { }
+        public void OnProgress(ProgressReport report) { }
+    }
+
+    private static JournaledWrites<SetItem, SyncResult<AttributeDrift>, UserAttributes> JournaledReplace(Core.Connection.ImConnection connection, RunJournal journal, ResumeIndex? index = null) =>
+        JournaledRuns.Wrap(BulkOperations.ReplaceAttributes(connection, 4, (_, _) => true, maxRetry: 0), BulkOperations.Get(connection), new ReplaceJournalShape(), journal, index);
+
+    private static readonly JournalHeader ReplaceHeader = new()
+    {
+        Command = "Set-ImUserAttribute", AppId = TestConnections.AppId, Endpoint = "https://im.example.test/", Service = "AllMemberPush",
+        Parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Replace"] = "True" },
+    };
+
+    private static IEnumerable<string> UsersRead(StubHttpHandler handler) => handler.Requests.Where(r => r.Api == "im_get_attr")
+        .SelectMany(r => System.Text.Json.JsonDocument.Parse(r.Body).RootElement.GetProperty("To_Account").EnumerateArray().Select(u => u.GetString()!));
+
+    [Fact]
+    public void AReplaceItemOfUnknownOutcome_IsReadBackOnce_AndSyncedOnlyWhenItDiffers()
+    {
+        var emulator = TestConnections.Emulator();
+        emulator.Register("city", "tier");
+        for (var i = 0; i < 100; i++) emulator.Seed("u" + i, new System.Collections.Hashtable { ["tier"] = "gold" });
+        var path = Path.Combine(_folder, "replace-unknown.jsonl");
+        // The sync's set call is applied and its answer lost: its 100 users end Unknown.
+        using (var first = TestConnections.Open(emulator.CreateHandlerLosingFirstAnswerOf("im_set_attr"), maxRetry: 0))
+        using (var journal = RunJournal.Create(path, ReplaceHeader))
+        {
+            Assert.Equal(100, RunReplace(JournaledReplace(first, journal), Input(100)).Failures.Count(f => f.OutcomeUnknown));
+        }
+        Assert.All(JournalReader.Read(path).OfType<RunJournalRecord>(), r => Assert.Equal("Unknown", r.Outcome));
+        emulator.Seed("u5", new System.Collections.Hashtable { ["city"] = "changed since", ["tier"] = "gold" });
+        var handler = emulator.CreateHandler();
+        using var connection = TestConnections.Open(handler);
+        var index = ResumeIndex.Load(path, ReplaceHeader);
+        Sink<SyncResult<AttributeDrift>> resumed;
+        using (var journal = RunJournal.Resume(path, ReplaceHeader, index.LastCall))
+        {
+            resumed = RunReplace(JournaledReplace(connection, journal, index), Input(100));
+        }
+        Assert.Empty(resumed.Failures);
+        // One write call, for the one user that differs; the others were read once (the journal's read), not again by the sync.
+        Assert.Single(handler.Requests, r => r.Api == "im_set_attr");
+        Assert.Equal(new[] { "u5" }, UsersWritten(handler));
+        Assert.Equal(101, UsersRead(handler).Count());
+        Assert.Equal("c5", emulator.AttributesOf("u5")!["city"]);
+        // The 99 found applied are unchanged (no drift, nothing written), as the sync counts a user equal to the source.
+        Assert.Equal(99, resumed.Results.Count(r => r.Drift is null && !r.Applied));
+        var records = JournalReader.Read(path).OfType<RunJournalRecord>().Where(r => r.Line > 1).ToList();
+        Assert.Equal(100, records.Count(r => r.Outcome == "Done" && r.Call > index.LastCall));
+        var u5 = records.Single(r => r.UserId == "u5" && r.Call > index.LastCall);
+        Assert.Equal("c5", u5.AppliedSet!["city"]);
+        Assert.All(records.Where(r => r.UserId != "u5" && r.Call > index.LastCall), r => Assert.Empty(r.AppliedSet!));
+    }
 }
