@@ -1,0 +1,64 @@
+using System.Threading;
+
+namespace TencentImAttr.Core.Bulk;
+
+/// <summary>
+/// Back-pressure on the producer (the pipeline thread): counts the items held (gathered, in flight, and finished but
+/// waiting behind an unfinished batch) against <see cref="EngineOptions.MaxHeldItems"/>, and the calls in flight
+/// against <see cref="EngineOptions.ThrottleLimit"/>. The engine's thread waits while either is full.
+/// </summary>
+internal sealed class BackPressure
+{
+    private readonly long _maxHeldItems;
+    private readonly SemaphoreSlim _callRoom;
+    private long _heldItems, _peakHeldItems;
+    private int _inFlight, _peakInFlight;
+
+    /// <summary>
+    /// <paramref name="callRoom"/> holds <see cref="EngineOptions.ThrottleLimit"/> calls. It is not disposed: a call cancelled by the engine's Dispose still gives its room back when its task ends.
+    /// </summary>
+    public BackPressure(EngineOptions options, SemaphoreSlim callRoom)
+    {
+        _maxHeldItems = options.MaxHeldItems;
+        _callRoom = callRoom;
+    }
+
+    /// <summary>Items held now.</summary>
+    public long HeldItems => Interlocked.Read(ref _heldItems);
+
+    /// <summary>The most items held at any one time.</summary>
+    public long PeakHeldItems => Interlocked.Read(ref _peakHeldItems);
+
+    /// <summary>The most calls in flight at any one time.</summary>
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    /// <summary>Whether more items are held than the run may hold: the producer waits, writing what finishes.</summary>
+    public bool TooManyHeld => Interlocked.Read(ref _heldItems) > _maxHeldItems;
+
+    /// <summary>Counts items taken (positive) or written out (negative).</summary>
+    public void Hold(long count)
+    {
+        var now = Interlocked.Add(ref _heldItems, count);
+        if (now > _peakHeldItems) _peakHeldItems = now;
+    }
+
+    /// <summary>Waits up to <paramref name="milliseconds"/> for room for one more call in flight; true when it was taken.</summary>
+    public bool WaitForCallRoom(int milliseconds, CancellationToken cancellationToken) => _callRoom.Wait(milliseconds, cancellationToken);
+
+    /// <summary>Gives back room taken for a call that is not started.</summary>
+    public void GiveBackCallRoom() => _callRoom.Release();
+
+    /// <summary>A call is in flight (its room taken).</summary>
+    public void CallStarted()
+    {
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        if (inFlight > _peakInFlight) _peakInFlight = inFlight;
+    }
+
+    /// <summary>A call is over: its room is free (on the call's task).</summary>
+    public void CallEnded()
+    {
+        Interlocked.Decrement(ref _inFlight);
+        _callRoom.Release();
+    }
+}
