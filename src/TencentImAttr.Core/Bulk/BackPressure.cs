@@ -10,17 +10,17 @@ namespace TencentImAttr.Core.Bulk;
 internal sealed class BackPressure
 {
     private readonly long _maxHeldItems;
-    private readonly SemaphoreSlim _callRoom;
+    private readonly SemaphoreSlim _callsInFlight;
     private long _heldItems, _peakHeldItems;
     private int _inFlight, _peakInFlight;
 
     /// <summary>
-    /// <paramref name="callRoom"/> holds <see cref="EngineOptions.ThrottleLimit"/> calls. It is not disposed: a call cancelled by the engine's Dispose still gives its room back when its task ends.
+    /// <paramref name="callsInFlight"/> holds <see cref="EngineOptions.ThrottleLimit"/> calls. It is not disposed: a call cancelled by the engine's Dispose still gives its room back when its task ends.
     /// </summary>
-    public BackPressure(EngineOptions options, SemaphoreSlim callRoom)
+    public BackPressure(EngineOptions options, SemaphoreSlim callsInFlight)
     {
         _maxHeldItems = options.MaxHeldItems;
-        _callRoom = callRoom;
+        _callsInFlight = callsInFlight;
     }
 
     /// <summary>Items held now.</summary>
@@ -42,23 +42,23 @@ internal sealed class BackPressure
         if (now > _peakHeldItems) _peakHeldItems = now;
     }
 
-    /// <summary>Waits up to <paramref name="milliseconds"/> for room for one more call in flight; true when it was taken.</summary>
-    public bool WaitForCallRoom(int milliseconds, CancellationToken cancellationToken) => _callRoom.Wait(milliseconds, cancellationToken);
+    /// <summary>Waits up to <paramref name="milliseconds"/> until one more call may be in flight, and reserves it; false when none may yet.</summary>
+    public bool TryReserveCall(int milliseconds, CancellationToken cancellationToken) => _callsInFlight.Wait(milliseconds, cancellationToken);
 
-    /// <summary>Gives back room taken for a call that is not started.</summary>
-    public void GiveBackCallRoom() => _callRoom.Release();
+    /// <summary>Gives back a reserved call that is not started.</summary>
+    public void ReleaseReservedCall() => _callsInFlight.Release();
 
-    /// <summary>A call is in flight (its room taken).</summary>
+    /// <summary>A reserved call is in flight.</summary>
     public void CallStarted()
     {
         var inFlight = Interlocked.Increment(ref _inFlight);
         if (inFlight > _peakInFlight) _peakInFlight = inFlight;
     }
 
-    /// <summary>A call is over: its room is free (on the call's task).</summary>
+    /// <summary>A call is over, and another may be reserved (on the call's task).</summary>
     public void CallEnded()
     {
         Interlocked.Decrement(ref _inFlight);
-        _callRoom.Release();
+        _callsInFlight.Release();
     }
 }

@@ -138,7 +138,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     /// <summary>
     /// Stops the run at an item that must not be sent, nor anything after it (<paramref name="cause"/>: an attribute
     /// name the app does not register): one terminating exception that accounts, as a broken connection's does, for
-    /// every user held, the calls already out let finish. The item counts as read and failed.
+    /// every user held, the calls already in flight let finish. The item counts as read and failed.
     /// </summary>
     public ImRunStoppedException StopBefore(ItemFailure cause)
     {
@@ -194,21 +194,21 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     }
 
     /// <summary>
-    /// Stops sending at once, lets the calls already out finish (they may be applied: cancelling would not undo them),
+    /// Stops sending at once, lets the calls already in flight finish (they may be applied: cancelling would not undo them),
     /// and accounts for every user still held: applied, failed, outcome unknown, not sent.
     /// </summary>
     internal ImRunStoppedException Stop(RunAccount account, ItemFailure cause, Exception inner, StopCause why)
     {
         var stoppedAt = _tally.Succeeded + _tally.Failed;
-        Settle(account);
+        WindDown(account);
         return _stops.Exception(account, cause, inner, why, stoppedAt);
     }
 
     /// <summary>
-    /// Stops sending at once, waits for the calls already out, and counts every user still held into
+    /// Stops sending at once, waits for the calls already in flight, and counts every user still held into
     /// <paramref name="account"/> and the summary's held counts (one home for a stop's accounting, whatever stopped it).
     /// </summary>
-    internal void Settle(RunAccount account)
+    internal void WindDown(RunAccount account)
     {
         _stopping = true;
         _sender.StopSending();
@@ -222,7 +222,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         var batch = _gatherer.Take();
         var items = batch.Items();
         // Back-pressure: no more than MaxHeldItems items held (even in batches of rejected items only), and no more than
-        // ThrottleLimit calls out. The caller's thread waits here, writing what finishes meanwhile.
+        // ThrottleLimit calls in flight. The caller's thread waits here, writing what finishes meanwhile.
         while (_order.Count > 0 && _room.TooManyHeld)
         {
             Pump(block: true);
@@ -239,13 +239,13 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         }
         if (items.Count > 0 && !batch.Declined)
         {
-            while (!_room.WaitForCallRoom(TickMs, _cancel.Token))
+            while (!_room.TryReserveCall(TickMs, _cancel.Token))
             {
                 Pump(block: false);
             }
             if (_sender.BrokenConnection is not null)
             {
-                _room.GiveBackCallRoom();
+                _room.ReleaseReservedCall();
                 _order.Enqueue(batch);
                 throw StopOnBrokenConnection();
             }

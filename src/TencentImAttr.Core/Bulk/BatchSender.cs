@@ -37,7 +37,7 @@ internal sealed class BatchSender<TItem, TResult> : IDisposable
     public void StopSending() => _stopSending.Cancel();
 
     /// <summary>
-    /// Starts the call of <paramref name="items"/> (its room in flight taken), after the calls in <paramref name="before"/>;
+    /// Starts the call of <paramref name="items"/> (reserved: see <see cref="BackPressure.TryReserveCall"/>), after the calls in <paramref name="before"/>;
     /// the pipeline thread, waiting for the head of the queue, is woken when it is over (per call, not per user).
     /// </summary>
     public Task<ItemOutcome<TResult>[]> Start(List<TItem> items, List<Task>? before, CancellationToken token)

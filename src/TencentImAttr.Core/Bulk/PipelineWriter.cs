@@ -73,10 +73,10 @@ internal sealed class PipelineWriter<TItem, TResult>
             {
                 // The command's output is no longer taken (a downstream Select-Object -First): this place is counted,
                 // the rest of the batch and every user held are accounted for as -ErrorAction Stop accounts for them,
-                // the calls already out let finish; then PowerShell's own stop goes on up.
+                // the calls already in flight let finish; then PowerShell's own stop goes on up.
                 var account = new RunAccount();
                 _stops.CountRestOfBatch(account, batch, byPlace, i);
-                _engine.Settle(account);
+                _engine.WindDown(account);
                 ExceptionDispatchInfo.Capture(stop.InnerException ?? stop).Throw();
             }
         }
