@@ -26,9 +26,9 @@ internal sealed class StopAccounting<TItem, TResult>
 
     /// <summary>
     /// Waits for the calls still out (sending was stopped) and counts every user held: the batches waiting in
-    /// <paramref name="order"/>, then <paramref name="gathering"/>.
+    /// <paramref name="order"/>, then <paramref name="beingGathered"/>.
     /// </summary>
-    public void CountHeld(RunAccount account, InputOrder<TItem, TResult> order, Batch<TItem, TResult> gathering, CancellationToken cancellationToken)
+    public void CountHeld(RunAccount account, InputOrder<TItem, TResult> order, Batch<TItem, TResult> beingGathered, CancellationToken cancellationToken)
     {
         _tally.HeldAccounted = true;
         while (order.Count > 0)
@@ -62,11 +62,11 @@ internal sealed class StopAccounting<TItem, TResult>
                 Count(account, place, failure, batch);
             }
         }
-        foreach (var place in gathering.Places)
+        foreach (var place in beingGathered.Places)
         {
             _room.Hold(-1);
             // A repeat of a user (no item of its own) was not sent either.
-            Count(account, place, place.Failure ?? ItemFailure.Unsent(UserOf(place, null, gathering) ?? "", false), gathering);
+            Count(account, place, place.Failure ?? ItemFailure.Unsent(UserOf(place, null, beingGathered) ?? "", false), beingGathered);
         }
     }
 
