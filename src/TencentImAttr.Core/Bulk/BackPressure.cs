@@ -15,7 +15,7 @@ internal sealed class BackPressure
     private int _inFlight, _peakInFlight;
 
     /// <summary>
-    /// <paramref name="callsInFlight"/> holds <see cref="EngineOptions.ThrottleLimit"/> calls. It is not disposed: a call cancelled by the engine's Dispose still gives its room back when its task ends.
+    /// <paramref name="callsInFlight"/> holds <see cref="EngineOptions.ThrottleLimit"/> calls. It is not disposed: a call cancelled by the engine's Dispose still releases its call when its task ends.
     /// </summary>
     public BackPressure(EngineOptions options, SemaphoreSlim callsInFlight)
     {

@@ -35,7 +35,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private readonly CancellationTokenSource _cancel;
     private readonly QueuedCallLog _log;
     private readonly RunTally _tally = new();
-    private readonly BackPressure _room;
+    private readonly BackPressure _backPressure;
     private readonly BatchGatherer<TItem, TResult> _gatherer;
     private readonly InputOrder<TItem, TResult> _order = new();
     private readonly BatchApproval<TItem> _approval;
@@ -57,23 +57,23 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         if (options.MaxHeldItems < options.BatchSize) throw new ArgumentOutOfRangeException(nameof(options), "MaxHeldItems must be at least BatchSize.");
         _clock = clock ?? SystemClock.Instance;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _room = new BackPressure(options, new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit));
+        _backPressure = new BackPressure(options, new SemaphoreSlim(options.ThrottleLimit, options.ThrottleLimit));
         _log = new QueuedCallLog(options.TraceWire);
         _approval = new BatchApproval<TItem>(approve, _log);
         _gatherer = new BatchGatherer<TItem, TResult>(options.BatchSize, new RepeatMerger<TItem, TResult>(operation));
-        _sender = new BatchSender<TItem, TResult>(operation, _log, _room);
-        _stops = new StopAccounting<TItem, TResult>(operation, _tally, _room);
-        _writer = new PipelineWriter<TItem, TResult>(this, operation, sink, _log, _tally, _room, _stops, options, _clock);
+        _sender = new BatchSender<TItem, TResult>(operation, _log, _backPressure);
+        _stops = new StopAccounting<TItem, TResult>(operation, _tally, _backPressure);
+        _writer = new PipelineWriter<TItem, TResult>(this, operation, sink, _log, _tally, _backPressure, _stops, options, _clock);
     }
 
     /// <summary>Items held now (gathered, in flight, or waiting to be written): the engine's memory.</summary>
-    public long PendingItems => _room.HeldItems;
+    public long PendingItems => _backPressure.HeldItems;
 
     /// <summary>The most items held at any one time.</summary>
-    public long PeakPendingItems => _room.PeakHeldItems;
+    public long PeakPendingItems => _backPressure.PeakHeldItems;
 
     /// <summary>The most calls in flight at any one time.</summary>
-    public int PeakInFlight => _room.PeakInFlight;
+    public int PeakInFlight => _backPressure.PeakInFlight;
 
     /// <summary>What the run's calls met: attempts, retries, rate-limit answers, pace adjustments and the lowest pace (the summary's source).</summary>
     public RunCounters Counters => _log.Counters;
@@ -100,7 +100,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     {
         _tally.Received++;
         var ready = _gatherer.Add(item, _operation.UserIdOf(item));
-        _room.Hold(1);
+        _backPressure.Hold(1);
         if (ready)
         {
             Dispatch();
@@ -133,7 +133,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     {
         _tally.Received++;
         var ready = _gatherer.AddRejected(failure);
-        _room.Hold(1);
+        _backPressure.Hold(1);
         if (ready)
         {
             Dispatch();
@@ -196,7 +196,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         var items = batch.Items();
         // Back-pressure: no more than MaxHeldItems items held (even in batches of rejected items only), and no more than
         // ThrottleLimit calls in flight. The caller's thread waits here, writing what finishes meanwhile.
-        while (_order.Count > 0 && _room.TooManyHeld)
+        while (_order.Count > 0 && _backPressure.TooManyHeld)
         {
             Pump(block: true);
         }
@@ -212,13 +212,13 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         }
         if (items.Count > 0 && !batch.Declined)
         {
-            while (!_room.TryReserveCall(TickMs, _cancel.Token))
+            while (!_backPressure.TryReserveCall(TickMs, _cancel.Token))
             {
                 Pump(block: false);
             }
             if (_sender.BrokenConnection is not null)
             {
-                _room.ReleaseReservedCall();
+                _backPressure.ReleaseReservedCall();
                 _order.Enqueue(batch);
                 throw StopOnBrokenConnection();
             }

@@ -26,7 +26,7 @@ internal sealed class BatchGatherer<TItem, TResult>
     public bool Add(TItem item, string user)
     {
         var batch = Batch;
-        if (_repeats.TryMerge(batch, user, item)) return batch.Places.Count >= 4 * _batchSize;
+        if (_repeats.TryMerge(batch, user, item)) return TooManyPlaces(batch);
         batch.IndexOfUser.Add(user, batch.Places.Count);
         batch.Places.Add(new Place<TItem>(item, null));
         return batch.IndexOfUser.Count >= _batchSize;
@@ -36,8 +36,14 @@ internal sealed class BatchGatherer<TItem, TResult>
     public bool AddRejected(ItemFailure failure)
     {
         Batch.Places.Add(new Place<TItem>(null, failure));
-        return Batch.Places.Count >= 4 * _batchSize;
+        return TooManyPlaces(Batch);
     }
+
+    /// <summary>
+    /// Whether repeats and rejected items have filled four batches' worth of places. Asked only after one of those is
+    /// placed: a new user is asked only about the distinct users, so a batch may pass four batches' worth with them.
+    /// </summary>
+    private bool TooManyPlaces(Batch<TItem, TResult> batch) => batch.Places.Count >= 4 * _batchSize;
 
     /// <summary>Hands over the batch gathered and starts an empty one.</summary>
     public Batch<TItem, TResult> Take()

@@ -18,16 +18,16 @@ internal sealed class BatchSender<TItem, TResult> : IDisposable
 {
     private readonly IBatchOperation<TItem, TResult> _operation;
     private readonly QueuedCallLog _log;
-    private readonly BackPressure _room;
+    private readonly BackPressure _backPressure;
     // Cancelled when the run stops early: no new attempt starts, the calls on the wire finish (see RunStop).
     private readonly CancellationTokenSource _stopSending = new();
     private ItemFailure? _brokenConnection;
 
-    public BatchSender(IBatchOperation<TItem, TResult> operation, QueuedCallLog log, BackPressure room)
+    public BatchSender(IBatchOperation<TItem, TResult> operation, QueuedCallLog log, BackPressure backPressure)
     {
         _operation = operation;
         _log = log;
-        _room = room;
+        _backPressure = backPressure;
     }
 
     /// <summary>The connection-level failure that stops the run, once a call met one; else null.</summary>
@@ -42,7 +42,7 @@ internal sealed class BatchSender<TItem, TResult> : IDisposable
     /// </summary>
     public Task<ItemOutcome<TResult>[]> Start(List<TItem> items, List<Task>? before, CancellationToken token)
     {
-        _room.CallStarted();
+        _backPressure.CallStarted();
         var call = Task.Run(() => SendAsync(items, before, token), token);
         _ = call.ContinueWith(static (_, log) => ((QueuedCallLog)log!).Wake(), _log, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return call;
@@ -91,7 +91,7 @@ internal sealed class BatchSender<TItem, TResult> : IDisposable
         }
         finally
         {
-            _room.CallEnded();
+            _backPressure.CallEnded();
         }
     }
 

@@ -20,7 +20,7 @@ internal sealed class PipelineWriter<TItem, TResult>
     private readonly IEngineSink<TResult> _sink;
     private readonly QueuedCallLog _log;
     private readonly RunTally _tally;
-    private readonly BackPressure _room;
+    private readonly BackPressure _backPressure;
     private readonly StopAccounting<TItem, TResult> _stops;
     private readonly EngineOptions _options;
     private readonly IClock _clock;
@@ -33,13 +33,13 @@ internal sealed class PipelineWriter<TItem, TResult>
     private long? _total;
 
     public PipelineWriter(BatchEngine<TItem, TResult> engine, IBatchOperation<TItem, TResult> operation, IEngineSink<TResult> sink, QueuedCallLog log,
-        RunTally tally, BackPressure room, StopAccounting<TItem, TResult> stops, EngineOptions options, IClock clock)
+        RunTally tally, BackPressure backPressure, StopAccounting<TItem, TResult> stops, EngineOptions options, IClock clock)
     {
         _engine = engine;
         _sink = sink;
         _log = log;
         _tally = tally;
-        _room = room;
+        _backPressure = backPressure;
         _stops = stops;
         _options = options;
         _clock = clock;
@@ -128,7 +128,7 @@ internal sealed class PipelineWriter<TItem, TResult>
     private void WritePlace(Batch<TItem, TResult> batch, ItemOutcome<TResult>[] byPlace, int i)
     {
         var place = batch.Places[i];
-        _room.Hold(-1);
+        _backPressure.Hold(-1);
         if (batch.Declined && place.Failure is null)
         {
             _tally.Declined++;

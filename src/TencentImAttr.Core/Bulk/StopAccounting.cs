@@ -15,13 +15,13 @@ internal sealed class StopAccounting<TItem, TResult>
 {
     private readonly IBatchOperation<TItem, TResult> _operation;
     private readonly RunTally _tally;
-    private readonly BackPressure _room;
+    private readonly BackPressure _backPressure;
 
-    public StopAccounting(IBatchOperation<TItem, TResult> operation, RunTally tally, BackPressure room)
+    public StopAccounting(IBatchOperation<TItem, TResult> operation, RunTally tally, BackPressure backPressure)
     {
         _operation = operation;
         _tally = tally;
-        _room = room;
+        _backPressure = backPressure;
     }
 
     /// <summary>
@@ -55,7 +55,7 @@ internal sealed class StopAccounting<TItem, TResult>
             }
             for (var i = 0; i < batch.Places.Count; i++)
             {
-                _room.Hold(-1);
+                _backPressure.Hold(-1);
                 var place = batch.Places[i];
                 var outcome = byPlace[place.OutcomeIndex(i)];
                 var failure = place.Failure ?? (outcome is { } o ? FailureOf(o, place, batch) : ItemFailure.Unsent(UserOf(place, null, batch) ?? "", false));
@@ -64,7 +64,7 @@ internal sealed class StopAccounting<TItem, TResult>
         }
         foreach (var place in beingGathered.Places)
         {
-            _room.Hold(-1);
+            _backPressure.Hold(-1);
             // A repeat of a user (no item of its own) was not sent either.
             Count(account, place, place.Failure ?? ItemFailure.Unsent(UserOf(place, null, beingGathered) ?? "", false), beingGathered);
         }
@@ -75,7 +75,7 @@ internal sealed class StopAccounting<TItem, TResult>
     {
         for (var k = at + 1; k < batch.Places.Count; k++)
         {
-            _room.Hold(-1);
+            _backPressure.Hold(-1);
             var later = batch.Places[k];
             Count(account, later, later.Failure ?? FailureOf(byPlace[later.OutcomeIndex(k)], later, batch), batch);
         }
