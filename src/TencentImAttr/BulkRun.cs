@@ -163,8 +163,8 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
         }
         catch (PipelineStoppedException e) when (!_cmdlet.StopToken.IsCancellationRequested)
         {
-            // A downstream Select-Object -First (StopUpstreamCommandsException), not Ctrl+C: the engine settles the
-            // run (the calls out finish, every user held is counted) before the stop goes on up.
+            // A downstream Select-Object -First (StopUpstreamCommandsException), not Ctrl+C: the engine winds the
+            // run down (the calls in flight finish, every user held is counted) before the stop goes on up.
             throw new DownstreamStopException(e);
         }
     }

@@ -153,7 +153,7 @@ Get-ImUserAttribute -UserId a, b 6>$null | Out-Null
         $data = (Get-Summary $info).MessageData
         $data.Stopped | Should -BeTrue
         $data.Users | Should -Be 250
-        # The calls out when the stop came were let finish: their users are done, the rest held counted as not sent.
+        # The calls in flight when the stop came were let finish: their users are done, the rest held counted as not sent.
         $data.Done | Should -BeGreaterOrEqual 3
         ($data.Done + $data.Failed + $data.OutcomeUnknown + $data.StoppedBeforeSending + $data.NotSent) | Should -Be 250
     }

@@ -101,7 +101,7 @@ $last = Get-ImLastRun
         $run.Output[0].Last.StopError | Should -BeNullOrEmpty
     }
 
-    It 'after Select-Object -First: stopped, every user read accounted for (the calls out done, the rest not sent)' {
+    It 'after Select-Object -First: stopped, every user read accounted for (the calls in flight done, the rest not sent)' {
         $run = Invoke-InRunspace $rs @'
 $null = Get-ImUserAttribute -UserId (1..250 | ForEach-Object { "first$_" }) | Select-Object -First 3
 Get-ImLastRun

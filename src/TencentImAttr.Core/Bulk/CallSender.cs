@@ -17,11 +17,11 @@ namespace TencentImAttr.Core.Bulk;
 /// An item has one attempt budget, 1 + MaxRetry HTTP attempts, whatever mix of failures it meets: failed calls
 /// (timeouts, resets, 5xx, malformed answers, transient codes) and transient codes of its own in an ErrorList are
 /// charged to the same budget. Two steps of the loop are free for the users they clear: a UserSig renewal after
-/// 70001/70052 (once per batch), and the narrowing of 90033 to the users whose attribute names are not registered
-/// (once per batch). Each attempt waits for the API's quota and gets a fresh <c>random</c>.
+/// 70001/70052 (once per call), and the narrowing of 90033 to the users whose attribute names are not registered
+/// (once per call). Each attempt waits for the API's quota and gets a fresh <c>random</c>.
 /// </summary>
 /// <remarks>
-/// The users still pending always travel together, so they have used the same attempts: the budget is counted once
+/// The users left always travel together, so they have used the same attempts: the budget is counted once
 /// for all of them, and a user leaves the loop as soon as it has an outcome.
 /// </remarks>
 internal sealed class CallSender
@@ -50,9 +50,9 @@ internal sealed class CallSender
     }
 
     /// <summary>
-    /// Sends a batch until every item has an outcome; one outcome per item, in order. A failed call never throws.
-    /// <paramref name="stopSending"/> ends the batch before its next attempt (a stopped run): the attempt on the wire
-    /// is let finish, and the items still pending come back as not sent (<see cref="ItemFailure.Unsent"/>).
+    /// Sends a call's items until every item has an outcome; one outcome per item, in order. A failed call never throws.
+    /// <paramref name="stopSending"/> ends the call before its next attempt (a stopped run): the attempt on the wire
+    /// is let finish, and the items left come back as not sent (<see cref="ItemFailure.Unsent"/>).
     /// <paramref name="cancellationToken"/> (Ctrl+C) cancels everything, the attempt on the wire too.
     /// </summary>
     public async Task<ItemOutcome<TResult>[]> SendAsync<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items,
@@ -69,13 +69,13 @@ internal sealed class CallSender
         var clock = _connection.Clock;
         var outcomes = new ItemOutcome<TResult>[items.Count];
         var call = new CallContext(apiName, _connection.RegisteredNames);
-        var pending = new List<int>(items.Count);
+        var left = new List<int>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
             if (operation.WithoutCall(items[i], call) is { } done) outcomes[i] = done;
-            else pending.Add(i);
+            else left.Add(i);
         }
-        var attempts = 0; // HTTP attempts that carried the pending items
+        var attempts = 0; // HTTP attempts that carried the items left
         var charged = 0;  // of those, the ones charged to their budget
         var renewed = false;
         var narrowed = false;
@@ -83,11 +83,11 @@ internal sealed class CallSender
         var uncertain = new bool[items.Count];
         // Per item: any attempt that carried it was of unknown outcome (a stale call may land later, success or not).
         var everUncertain = new bool[items.Count];
-        while (pending.Count > 0)
+        while (left.Count > 0)
         {
-            var batch = Subset(items, pending);
-            var what = operation.CarriesUsers ? $"{apiName}: {batch.Count} user(s)" : apiName;
-            var body = JsonSerializer.SerializeToUtf8Bytes(operation.Request(batch), operation.RequestType);
+            var attempt = Subset(items, left);
+            var what = operation.CarriesUsers ? $"{apiName}: {attempt.Count} user(s)" : apiName;
+            var body = JsonSerializer.SerializeToUtf8Bytes(operation.Request(attempt), operation.RequestType);
             Timing.CallStart start;
             try
             {
@@ -95,7 +95,7 @@ internal sealed class CallSender
             }
             catch (OperationCanceledException e) when (Stopped(e))
             {
-                Unsent(operation, items, pending, uncertain, outcomes);
+                Unsent(operation, items, left, uncertain, outcomes);
                 break;
             }
             attempts++;
@@ -113,7 +113,7 @@ internal sealed class CallSender
             {
                 if (ResponseClassifier.IsRateLimited(e)) RateLimited(limiter, apiName, e);
                 var unknown = ResponseClassifier.LeavesOutcomeUnknown(e);
-                foreach (var i in pending)
+                foreach (var i in left)
                 {
                     uncertain[i] = unknown;
                     everUncertain[i] |= unknown;
@@ -127,13 +127,13 @@ internal sealed class CallSender
                     continue;
                 }
                 if (!narrowed && ResponseClassifier.IsUnregisteredAttribute(e)
-                    && await UnregisteredAsync(operation, e, items, pending, cancellationToken).ConfigureAwait(false) is { } culprits)
+                    && await UnregisteredAsync(operation, e, items, left, cancellationToken).ConfigureAwait(false) is { } culprits)
                 {
                     narrowed = true;
                     charged--;
                     foreach (var pair in culprits) outcomes[pair.Key] = ItemOutcome<TResult>.Failed(pair.Value);
-                    pending = pending.Where(i => !culprits.ContainsKey(i)).ToList();
-                    Log($"{apiName}: error 90033 narrowed to {culprits.Count} user(s) with unregistered attribute names; sending the other {pending.Count} again");
+                    left = left.Where(i => !culprits.ContainsKey(i)).ToList();
+                    Log($"{apiName}: error 90033 narrowed to {culprits.Count} user(s) with unregistered attribute names; sending the other {left.Count} again");
                     continue;
                 }
                 if (e.IsTransient && _policy.CanRetry(charged))
@@ -142,29 +142,29 @@ internal sealed class CallSender
                     Log($"{what}, attempt {attempts}, {elapsed}, {e.ErrorId}: retry {charged} of {_policy.MaxRetry} in {delay.TotalSeconds:0.0} s");
                     if (!await BackOffAsync(RetryText.Of(e), delay, Stopped, waits).ConfigureAwait(false))
                     {
-                        Unsent(operation, items, pending, uncertain, outcomes);
+                        Unsent(operation, items, left, uncertain, outcomes);
                         break;
                     }
                     continue;
                 }
                 Log($"{what}, attempt {attempts}, {elapsed}, failed: {e.ErrorId}");
                 var final = attempts > 1 ? e.AfterAttempts(attempts) : e;
-                foreach (var i in pending) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(final, operation.UserIdOf(items[i]), uncertain[i]));
+                foreach (var i in left) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(final, operation.UserIdOf(items[i]), uncertain[i]));
                 break;
             }
-            foreach (var i in pending) uncertain[i] = false;
+            foreach (var i in left) uncertain[i] = false;
             limiter.OnSucceeded();
             Log($"{what}, attempt {attempts}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
                 (response.ErrorList is { Count: > 0 } ? $" with {response.ErrorList.Count} user error(s)" : ""));
-            pending = Settle(operation, items, pending, response, call, attempts, _policy.CanRetry(charged), outcomes, out var rateLimited);
-            if (pending.Count > 0)
+            left = Decide(operation, items, left, response, call, attempts, _policy.CanRetry(charged), outcomes, out var rateLimited);
+            if (left.Count > 0)
             {
                 var delay = _policy.DelayBefore(charged, rateLimited);
-                Log($"{apiName}: {pending.Count} user(s) failed with a transient error; sending them again in {delay.TotalSeconds:0.0} s");
-                var why = rateLimited ? $"{apiName}: {pending.Count:N0} user(s) refused for the rate" : $"{apiName}: {pending.Count:N0} user(s) failed with a transient error code";
+                Log($"{apiName}: {left.Count} user(s) failed with a transient error; sending them again in {delay.TotalSeconds:0.0} s");
+                var why = rateLimited ? $"{apiName}: {left.Count:N0} user(s) refused for the rate" : $"{apiName}: {left.Count:N0} user(s) failed with a transient error code";
                 if (!await BackOffAsync(why, delay, Stopped, waits).ConfigureAwait(false))
                 {
-                    Unsent(operation, items, pending, uncertain, outcomes);
+                    Unsent(operation, items, left, uncertain, outcomes);
                     break;
                 }
             }
@@ -213,23 +213,23 @@ internal sealed class CallSender
         }
     }
 
-    /// <summary>The run stopped: every pending item is not sent (or, after an attempt cut after sending, of unknown outcome).</summary>
+    /// <summary>The run stopped: every item left is not sent (or, after an attempt cut after sending, of unknown outcome).</summary>
     private static void Unsent<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items,
-        List<int> pending, bool[] uncertain, ItemOutcome<TResult>[] outcomes)
+        List<int> left, bool[] uncertain, ItemOutcome<TResult>[] outcomes)
         where TItem : class
         where TResult : class
         where TResponse : ApiEnvelope
     {
-        foreach (var i in pending) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.Unsent(operation.UserIdOf(items[i]), uncertain[i]));
+        foreach (var i in left) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.Unsent(operation.UserIdOf(items[i]), uncertain[i]));
     }
 
     /// <summary>
-    /// Gives an outcome to every pending item an OK answer settles: the users its ErrorList names fail (or, with a
-    /// transient code and budget left, stay pending); the others are mapped by the operation, all at once. Returns
-    /// the items still pending, and whether any of them was refused for a rate limit (which sets the backoff).
+    /// Gives an outcome to every item left that an OK answer decides: the users its ErrorList names fail (or, with a
+    /// transient code and budget left, are left for the next attempt); the others are mapped by the operation, all at once. Returns
+    /// the items still left, and whether any of them was refused for a rate limit (which sets the backoff).
     /// </summary>
-    private List<int> Settle<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items,
-        List<int> pending, TResponse response, CallContext call, int attempts, bool canRetry, ItemOutcome<TResult>[] outcomes, out bool rateLimited)
+    private List<int> Decide<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation, IReadOnlyList<TItem> items,
+        List<int> left, TResponse response, CallContext call, int attempts, bool canRetry, ItemOutcome<TResult>[] outcomes, out bool rateLimited)
         where TItem : class
         where TResult : class
         where TResponse : ApiEnvelope
@@ -240,14 +240,14 @@ internal sealed class CallSender
             if (error?.To_Account is not null && !failed.ContainsKey(error.To_Account)) failed.Add(error.To_Account, error);
         }
         var again = new List<int>();
-        var settled = new List<int>();
+        var decided = new List<int>();
         rateLimited = false;
-        foreach (var i in pending)
+        foreach (var i in left)
         {
             var user = operation.UserIdOf(items[i]);
             if (!operation.CarriesUsers || !failed.TryGetValue(user, out var error))
             {
-                settled.Add(i);
+                decided.Add(i);
                 continue;
             }
             // A user named with no code still failed: 90000 stands for "unknown" rather than a success.
@@ -262,23 +262,23 @@ internal sealed class CallSender
             failure.IsPerUser = true;
             outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(attempts > 1 ? failure.AfterAttempts(attempts) : failure, user));
         }
-        var mapped = operation.Outcomes(Subset(items, settled), response, call);
-        if (mapped.Length != settled.Count) throw new InvalidOperationException($"{call.ApiName}: {mapped.Length} outcomes for {settled.Count} items.");
-        for (var k = 0; k < settled.Count; k++) outcomes[settled[k]] = mapped[k];
+        var mapped = operation.Outcomes(Subset(items, decided), response, call);
+        if (mapped.Length != decided.Count) throw new InvalidOperationException($"{call.ApiName}: {mapped.Length} outcomes for {decided.Count} items.");
+        for (var k = 0; k < decided.Count; k++) outcomes[decided[k]] = mapped[k];
         return again;
     }
 
     /// <summary>
-    /// After a 90033, reads the app's registered names afresh and names the pending items that carry others; null when
+    /// After a 90033, reads the app's registered names afresh and names the items left that carry others; null when
     /// that explains nothing (the operation carries no names, no item is at fault, or the names cannot be read), so the call's error stands.
     /// </summary>
     private async Task<Dictionary<int, ItemFailure>?> UnregisteredAsync<TItem, TResult, TRequest, TResponse>(BulkOperation<TItem, TResult, TRequest, TResponse> operation,
-        ImApiException error, IReadOnlyList<TItem> items, List<int> pending, CancellationToken cancellationToken)
+        ImApiException error, IReadOnlyList<TItem> items, List<int> left, CancellationToken cancellationToken)
         where TItem : class
         where TResult : class
         where TResponse : ApiEnvelope
     {
-        if (operation.AttributeNamesOf(items[pending[0]]) is null) return null;
+        if (operation.AttributeNamesOf(items[left[0]]) is null) return null;
         HashSet<string> known;
         try
         {
@@ -292,7 +292,7 @@ internal sealed class CallSender
         }
         if (known.Count == 0) return null;
         var culprits = new Dictionary<int, ItemFailure>();
-        foreach (var i in pending)
+        foreach (var i in left)
         {
             var unknown = operation.AttributeNamesOf(items[i])!.Where(n => !known.Contains(n)).ToList();
             if (unknown.Count == 0) continue;

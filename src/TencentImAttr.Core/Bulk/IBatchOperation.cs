@@ -17,7 +17,7 @@ internal interface IBatchOperation<TItem, TResult>
     TItem Merge(TItem earlier, TItem later);
 
     /// <summary>
-    /// Sends one batch (at most 100 distinct users) and returns one outcome per item, in the same order. Never throws for a failed call: the failure becomes every item's outcome.
+    /// Sends one batch (at most <see cref="EngineOptions.BatchSize"/> distinct users) and returns one outcome per item, in the same order. Never throws for a failed call: the failure becomes every item's outcome.
     /// <paramref name="stopSending"/> stops new attempts (the items left come back not sent); <paramref name="cancellationToken"/> cancels everything.
     /// </summary>
     Task<ItemOutcome<TResult>[]> ExecuteAsync(IReadOnlyList<TItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending = default);

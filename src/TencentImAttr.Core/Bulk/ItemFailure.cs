@@ -18,7 +18,7 @@ internal sealed class ItemFailure
 
     /// <summary>
     /// Whether the service may have applied the item all the same: the last attempt that carried it timed out or was
-    /// cut after the request was sent, and no later answer settled it. The one record of "outcome unknown" of the last
+    /// cut after the request was sent, and no later answer decided it. The one record of "outcome unknown" of the last
     /// attempt: the accounting of a stopped run reads it. (Whether any attempt was of unknown outcome, success
     /// included, is <see cref="ItemOutcome{TResult}.HadUnknownAttempt"/>, which -Verify reads.)
     /// </summary>
@@ -99,7 +99,7 @@ internal readonly struct ItemOutcome<TResult>
 
     /// <summary>
     /// Whether any attempt that carried the item timed out or was cut after sending, even when a later attempt
-    /// settled it: that abandoned call may still land later and overwrite what the later one wrote (a stale call).
+    /// decided it: that abandoned call may still land later and overwrite what the later one wrote (a stale call).
     /// <see cref="ItemFailure.OutcomeUnknown"/> is about the last attempt only; this is about every attempt, success
     /// included. <see cref="CallSender"/> decides both; <see cref="VerifiedWrites{TItem,TResult,TReadItem,TState}"/>
     /// reads this one to wait before reading such a user back.

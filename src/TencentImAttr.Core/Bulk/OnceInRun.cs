@@ -75,7 +75,7 @@ internal class OnceInRun<TItem, TResult> : IBatchOperation<TItem, TResult>, IDis
         return outcomes;
     }
 
-    /// <summary>Disposes the operation inside (a sync's call slots).</summary>
+    /// <summary>Disposes the operation inside (a sync's limit of calls in flight).</summary>
     public void Dispose() => (_inner as IDisposable)?.Dispose();
 
     /// <summary>FNV-1a over the id's UTF-16 code units: the same in every process and on every runtime.</summary>

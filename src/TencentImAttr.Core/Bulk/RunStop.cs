@@ -6,7 +6,7 @@ namespace TencentImAttr.Core.Bulk;
 
 /// <summary>
 /// Thrown by the sink (on the pipeline thread) when the caller's preference turns a failure into a stop
-/// (-ErrorAction Stop): the engine stops sending, lets the calls already out finish and accounts for every user it holds.
+/// (-ErrorAction Stop): the engine stops sending, lets the calls already in flight finish and accounts for every user it holds.
 /// </summary>
 internal sealed class StopRequestedException : Exception
 {
@@ -19,12 +19,12 @@ internal sealed class StopRequestedException : Exception
 
 /// <summary>
 /// Thrown by the sink (on the pipeline thread) when the command's output is no longer taken (a downstream
-/// Select-Object -First): the engine stops sending, lets the calls already out finish and counts every user it holds
+/// Select-Object -First): the engine stops sending, lets the calls already in flight finish and counts every user it holds
 /// in the summary, then lets the host's own stop go on (no error: the caller asked for no more).
 /// </summary>
 internal sealed class DownstreamStopException : Exception
 {
-    /// <summary>Wraps what the host threw (PowerShell's StopUpstreamCommandsException), rethrown once the run is settled.</summary>
+    /// <summary>Wraps what the host threw (PowerShell's StopUpstreamCommandsException), rethrown once every user held is counted.</summary>
     public DownstreamStopException(Exception inner)
         : base("The command's output is no longer taken.", inner)
     {
@@ -34,7 +34,7 @@ internal sealed class DownstreamStopException : Exception
 /// <summary>
 /// Thrown on the pipeline thread when the run must stop before sending more, for a reason that is not a user's own
 /// (an attribute name the app does not register, a removal that this host cannot ask about): the engine stops
-/// sending, lets the calls already out finish and accounts for every user it holds, as for a broken connection.
+/// sending, lets the calls already in flight finish and accounts for every user it holds, as for a broken connection.
 /// </summary>
 internal sealed class RunRefusedException : Exception
 {

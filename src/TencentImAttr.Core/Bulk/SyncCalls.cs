@@ -34,7 +34,7 @@ internal sealed class SyncResult<TDrift>
 /// is read in calls of at most 100 users, and its writes are packed into calls of at most 100 users whatever call
 /// read them, so that a batch where 1 user in 100 changed costs about one write call per 100 read calls. Every call
 /// goes through the batch's <see cref="CallSender"/> (its retries, quota, ErrorList and counting) and takes one of
-/// the operation's call slots (-ThrottleLimit calls out at once, whatever the number of sync batches). Each write call
+/// the operation's limit of calls in flight (-ThrottleLimit at once, whatever the number of sync batches). Each write call
 /// is asked on the pipeline thread first (<see cref="ICallLog.AskAsync"/>), worded from what it will change.
 /// </summary>
 internal sealed class SyncCalls : IDisposable
@@ -49,21 +49,21 @@ internal sealed class SyncCalls : IDisposable
     /// <summary>Users one call carries at most (the API's limit).</summary>
     public const int UsersPerCall = 100;
 
-    private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _inFlight;
 
-    /// <summary>At most <paramref name="throttleLimit"/> calls out at once, over every batch of the run.</summary>
-    public SyncCalls(int throttleLimit) => _slots = new SemaphoreSlim(Math.Max(1, throttleLimit));
+    /// <summary>At most <paramref name="throttleLimit"/> calls in flight at once, over every batch of the run.</summary>
+    public SyncCalls(int throttleLimit) => _inFlight = new SemaphoreSlim(Math.Max(1, throttleLimit));
 
-    /// <summary>Reads <paramref name="items"/> with <paramref name="read"/>, 100 users per call, the calls at once (within the slots); one outcome per item, in order.</summary>
+    /// <summary>Reads <paramref name="items"/> with <paramref name="read"/>, 100 users per call, the calls at once (within the limit of calls in flight); one outcome per item, in order.</summary>
     public async Task<ItemOutcome<TResult>[]> ReadAsync<TItem, TResult, TRequest, TResponse>(CallSender sender, BulkOperation<TItem, TResult, TRequest, TResponse> read,
         IReadOnlyList<TItem> items, CancellationToken cancellationToken, CancellationToken stopSending)
         where TItem : class
         where TResult : class
         where TResponse : ApiEnvelope
     {
-        var chunks = Chunks(items.Count);
-        var answers = await Task.WhenAll(chunks.Select(c => InSlotAsync(() => sender.SendAsync(read, c.Select(i => items[i]).ToList(), cancellationToken, stopSending), cancellationToken))).ConfigureAwait(false);
-        return Join(items.Count, chunks, answers);
+        var calls = CallsOf(items.Count);
+        var answers = await Task.WhenAll(calls.Select(c => InFlightAsync(() => sender.SendAsync(read, c.Select(i => items[i]).ToList(), cancellationToken, stopSending), cancellationToken))).ConfigureAwait(false);
+        return Join(items.Count, calls, answers);
     }
 
     /// <summary>
@@ -77,32 +77,32 @@ internal sealed class SyncCalls : IDisposable
         where TResult : class
         where TResponse : ApiEnvelope
     {
-        var chunks = Chunks(items.Count);
-        var answers = await Task.WhenAll(chunks.Select(async c =>
+        var calls = CallsOf(items.Count);
+        var answers = await Task.WhenAll(calls.Select(async c =>
         {
-            var chunk = c.Select(i => items[i]).ToList();
+            var callItems = c.Select(i => items[i]).ToList();
             bool approved;
             using (var waits = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopSending))
             {
                 try
                 {
-                    approved = await log.AskAsync(() => approve(chunk), waits.Token).ConfigureAwait(false);
+                    approved = await log.AskAsync(() => approve(callItems), waits.Token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is RunRefusedException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
                     // The run stopped while the question waited, or the question itself stopped it (it could not be asked).
-                    return chunk.Select(i => ItemOutcome<TResult>.Failed(ItemFailure.Unsent(write.UserIdOf(i), false))).ToArray();
+                    return callItems.Select(i => ItemOutcome<TResult>.Failed(ItemFailure.Unsent(write.UserIdOf(i), false))).ToArray();
                 }
             }
-            if (!approved) return chunk.Select(_ => ItemOutcome<TResult>.DeclinedWith(null)).ToArray();
-            return await InSlotAsync(() => sender.SendAsync(write, chunk, cancellationToken, stopSending), cancellationToken).ConfigureAwait(false);
+            if (!approved) return callItems.Select(_ => ItemOutcome<TResult>.DeclinedWith(null)).ToArray();
+            return await InFlightAsync(() => sender.SendAsync(write, callItems, cancellationToken, stopSending), cancellationToken).ConfigureAwait(false);
         })).ConfigureAwait(false);
-        return Join(items.Count, chunks, answers);
+        return Join(items.Count, calls, answers);
     }
 
-    private async Task<T> InSlotAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> InFlightAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
-        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await call().ConfigureAwait(false);
@@ -111,29 +111,30 @@ internal sealed class SyncCalls : IDisposable
         {
             try
             {
-                _slots.Release();
+                _inFlight.Release();
             }
             catch (ObjectDisposedException)
             {
-                // The run was disposed (Ctrl+C) while this call finished: no one waits for the slot.
+                // The run was disposed (Ctrl+C) while this call finished: no one waits for its place in flight.
             }
         }
     }
 
     /// <inheritdoc />
-    public void Dispose() => _slots.Dispose();
+    public void Dispose() => _inFlight.Dispose();
 
-    private static List<int[]> Chunks(int count) =>
+    /// <summary>The indices of <paramref name="count"/> items, in calls of at most <see cref="UsersPerCall"/>.</summary>
+    private static List<int[]> CallsOf(int count) =>
         Enumerable.Range(0, (count + UsersPerCall - 1) / UsersPerCall)
             .Select(k => Enumerable.Range(k * UsersPerCall, Math.Min(UsersPerCall, count - k * UsersPerCall)).ToArray()).ToList();
 
-    private static ItemOutcome<TResult>[] Join<TResult>(int count, List<int[]> chunks, ItemOutcome<TResult>[][] answers)
+    private static ItemOutcome<TResult>[] Join<TResult>(int count, List<int[]> calls, ItemOutcome<TResult>[][] answers)
         where TResult : class
     {
         var outcomes = new ItemOutcome<TResult>[count];
-        for (var k = 0; k < chunks.Count; k++)
+        for (var k = 0; k < calls.Count; k++)
         {
-            for (var j = 0; j < chunks[k].Length; j++) outcomes[chunks[k][j]] = answers[k][j];
+            for (var j = 0; j < calls[k].Length; j++) outcomes[calls[k][j]] = answers[k][j];
         }
         return outcomes;
     }

@@ -186,7 +186,7 @@ internal sealed class VerifiedWrites<TItem, TResult, TReadItem, TState> : IBatch
     /// <inheritdoc />
     public TimeSpan Settle => _options.Settle;
 
-    /// <summary>Disposes the write when it holds something (a sync's call slots): the engine disposes its operation, this one.</summary>
+    /// <summary>Disposes the write when it holds something (a sync's limit of calls in flight): the engine disposes its operation, this one.</summary>
     public void Dispose() => (_write as IDisposable)?.Dispose();
 
     /// <inheritdoc />

@@ -60,7 +60,7 @@ internal static class AttributeDiff
 /// <remarks>
 /// With -Verify it is also the read-back's calls (<see cref="IReadBackCalls{TItem,TResult,TReadItem,TState}"/>) of the
 /// <see cref="VerifiedWrites{TItem,TResult,TReadItem,TState}"/> that wraps it: only the users written are read back,
-/// 100 a call within the same call slots, and a user found different runs the sync once more (read, compare, write
+/// 100 a call within the same limit of calls in flight, and a user found different runs the sync once more (read, compare, write
 /// what is still wrong), not counted as drift again.
 /// </remarks>
 internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<AttributeDrift>>, IReadBackCalls<SetItem, SyncResult<AttributeDrift>, GetItem, UserAttributes>, IDisposable
@@ -77,7 +77,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
 
     /// <param name="connection">The connection.</param>
     /// <param name="maxRetry">The retry budget; null takes the connection's.</param>
-    /// <param name="throttleLimit">Calls out at once, over the whole run.</param>
+    /// <param name="throttleLimit">Calls in flight at once, over the whole run.</param>
     /// <param name="approve">Asked on the pipeline thread before each set call, with its target and action (ShouldProcess).</param>
     /// <param name="approveRemoval">Asked on the pipeline thread before each remove call (the question that removals always ask); null asks <paramref name="approve"/>.</param>
     /// <param name="names">The command's read of the app's names (shared with its check of the input's names); null reads them here, once.</param>
@@ -91,7 +91,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         _names = names ?? new RegisteredNameCheck(connection);
     }
 
-    /// <summary>Releases the call slots (the engine disposes its operation).</summary>
+    /// <summary>Releases its limit of calls in flight (the engine disposes its operation).</summary>
     public void Dispose() => _calls.Dispose();
 
     /// <inheritdoc />
@@ -117,7 +117,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
     /// <summary>A user found equal to the source was not written, and needs no read-back: the sync's own read showed it equal.</summary>
     public bool Wrote(SetItem item, SyncResult<AttributeDrift> result) => result.Applied && result.Drift is not null;
 
-    /// <summary>-Verify's read-back: the users in calls of 100, within this sync's call slots.</summary>
+    /// <summary>-Verify's read-back: the users in calls of 100, within this sync's limit of calls in flight.</summary>
     public Task<ItemOutcome<UserAttributes>[]> ReadAsync(IReadOnlyList<GetItem> items, ICallLog log, CancellationToken cancellationToken, CancellationToken stopSending) =>
         _calls.ReadAsync(new CallSender(_connection, _maxRetry, log), _get, items, cancellationToken, stopSending);
 
@@ -160,7 +160,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
         var sets = await _calls.WriteAsync(sender, _set,
             toSet.Select(i => new SetItem(items[i].UserId, drifts[i]!.Added.Concat(drifts[i]!.Changed.Select(c => new KeyValuePair<string, string>(c.Key, c.Value.New)))
                 .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal))).ToList(),
-            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList(), _connection.Scrubber), "Replace attributes: set " + BatchPrompt.Names(chunk.SelectMany(c => c.Attributes.Keys), _connection.Scrubber) + why),
+            callUsers => _approve(BatchPrompt.Users(callUsers.Select(c => c.UserId).ToList(), _connection.Scrubber), "Replace attributes: set " + BatchPrompt.Names(callUsers.SelectMany(c => c.Attributes.Keys), _connection.Scrubber) + why),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         var setOutcome = new Dictionary<int, ItemOutcome<UserAttributes>>();
         for (var k = 0; k < toSet.Count; k++) setOutcome.Add(toSet[k], sets[k]);
@@ -171,7 +171,7 @@ internal sealed class ReplaceAttributes : IBatchOperation<SetItem, SyncResult<At
             .Where(i => drifts[i] is { Removed.Count: > 0 } && (!setOutcome.TryGetValue(i, out var s) || s.Failure is null)).ToList();
         var removes = await _calls.WriteAsync(sender, _remove,
             toRemove.Select(i => new RemoveItem(items[i].UserId, drifts[i]!.Removed.Keys.ToList())).ToList(),
-            chunk => _approveRemoval(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList(), _connection.Scrubber), "Replace attributes: remove " + BatchPrompt.Names(chunk.SelectMany(c => c.Names), _connection.Scrubber) + why),
+            callUsers => _approveRemoval(BatchPrompt.Users(callUsers.Select(c => c.UserId).ToList(), _connection.Scrubber), "Replace attributes: remove " + BatchPrompt.Names(callUsers.SelectMany(c => c.Names), _connection.Scrubber) + why),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         var removeOutcome = new Dictionary<int, ItemOutcome<RemovedUserAttributes>>();
         for (var k = 0; k < toRemove.Count; k++) removeOutcome.Add(toRemove[k], removes[k]);

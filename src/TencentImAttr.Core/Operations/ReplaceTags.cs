@@ -42,7 +42,7 @@ internal sealed class ReplaceTags : IBatchOperation<TagItem, SyncResult<TagDrift
 
     /// <param name="connection">The connection (the Push family: the cmdlet refuses -Replace elsewhere).</param>
     /// <param name="maxRetry">The retry budget; null takes the connection's.</param>
-    /// <param name="throttleLimit">Calls out at once, over the whole run.</param>
+    /// <param name="throttleLimit">Calls in flight at once, over the whole run.</param>
     /// <param name="approve">Asked on the pipeline thread before each write call, with its target and action (ShouldProcess).</param>
     public ReplaceTags(ImConnection connection, int? maxRetry, int throttleLimit, Func<string, string, bool> approve)
     {
@@ -53,7 +53,7 @@ internal sealed class ReplaceTags : IBatchOperation<TagItem, SyncResult<TagDrift
         _add = new AddTagsOperation(connection.Service, replace: true);
     }
 
-    /// <summary>Releases the call slots (the engine disposes its operation).</summary>
+    /// <summary>Releases its limit of calls in flight (the engine disposes its operation).</summary>
     public void Dispose() => _calls.Dispose();
 
     /// <inheritdoc />
@@ -88,8 +88,8 @@ internal sealed class ReplaceTags : IBatchOperation<TagItem, SyncResult<TagDrift
         log.Counters.AddDrifted(changed.Count);
         var removedOf = changed.ToDictionary(i => items[i], i => drifts[i]!.Removed);
         var writes = await _calls.WriteAsync(sender, _add, changed.Select(i => items[i]).ToList(),
-            chunk => _approve(BatchPrompt.Users(chunk.Select(c => c.UserId).ToList(), _connection.Scrubber), "Replace tags with " + BatchPrompt.Names(chunk.SelectMany(c => c.Tags), _connection.Scrubber)
-                + (chunk.Any(c => removedOf[c].Count > 0) ? ", removing " + BatchPrompt.Names(chunk.SelectMany(c => removedOf[c]), _connection.Scrubber) : "")),
+            callUsers => _approve(BatchPrompt.Users(callUsers.Select(c => c.UserId).ToList(), _connection.Scrubber), "Replace tags with " + BatchPrompt.Names(callUsers.SelectMany(c => c.Tags), _connection.Scrubber)
+                + (callUsers.Any(c => removedOf[c].Count > 0) ? ", removing " + BatchPrompt.Names(callUsers.SelectMany(c => removedOf[c]), _connection.Scrubber) : "")),
             log, cancellationToken, stopSending).ConfigureAwait(false);
         for (var k = 0; k < changed.Count; k++)
         {

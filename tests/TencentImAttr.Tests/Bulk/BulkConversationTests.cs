@@ -164,7 +164,7 @@ public class BulkConversationTests
     /// The order under the interleaving that broke it on a loaded machine (issue 21), made to happen every time by
     /// gates: the second call writes its line only once the first call's results are being written, and completes
     /// while they are (inside the sink's OnResult for b). The engine found the second call complete when it looked
-    /// for the next slot to emit, and wrote c before the line it had not drained.
+    /// for the next batch to write, and wrote c before the line it had not drained.
     /// </summary>
     [Fact]
     public void A_call_that_completes_while_earlier_results_are_written_still_has_its_line_first()
@@ -174,7 +174,7 @@ public class BulkConversationTests
         {
             BeforeResult = user =>
             {
-                if (user == "a") operation.EmittingFirst.Set();
+                if (user == "a") operation.WritingFirst.Set();
                 if (user == "b") operation.CompleteSecondCall();
             },
         };
@@ -186,7 +186,7 @@ public class BulkConversationTests
         Assert.Equal(new[] { "verbose:call 1: 2 user(s)", "result:a", "result:b", "verbose:call 2: 1 user(s)", "result:c" }, sink.Events);
     }
 
-    /// <summary>The first call answers at once; the second waits for <see cref="EmittingFirst"/>, writes its line, and answers when the test says.</summary>
+    /// <summary>The first call answers at once; the second waits for <see cref="WritingFirst"/>, writes its line, and answers when the test says.</summary>
     private sealed class GatedSecondCall : IBatchOperation<GetItem, UserAttributes>, IDisposable
     {
         // Waits are bounded only so that a defect fails the test instead of hanging the run; no outcome depends on them.
@@ -195,7 +195,7 @@ public class BulkConversationTests
         private readonly TaskCompletionSource<ItemOutcome<UserAttributes>[]> _second = new();
         private IReadOnlyList<GetItem>? _secondItems;
 
-        public ManualResetEventSlim EmittingFirst { get; } = new(false);
+        public ManualResetEventSlim WritingFirst { get; } = new(false);
 
         public string UserIdOf(GetItem item) => item.UserId;
         public GetItem Merge(GetItem earlier, GetItem later) => earlier;
@@ -210,7 +210,7 @@ public class BulkConversationTests
             }
             return Task.Run(() =>
             {
-                Assert.True(EmittingFirst.Wait(Deadlock), "the first call's results were never written");
+                Assert.True(WritingFirst.Wait(Deadlock), "the first call's results were never written");
                 log.Write($"call 2: {items.Count} user(s)");
                 _secondItems = items;
                 _lineWritten.Set();
@@ -240,7 +240,7 @@ public class BulkConversationTests
         public void Dispose()
         {
             _lineWritten.Dispose();
-            EmittingFirst.Dispose();
+            WritingFirst.Dispose();
         }
 
         private static ItemOutcome<UserAttributes>[] Succeed(IReadOnlyList<GetItem> items) =>

@@ -90,7 +90,7 @@ public class EngineTests
         Carrying("e").SetResult(true);
         Carrying("c").SetResult(true);
         await Api.ApiClientTests.WaitUntil(() => op.InFlight == 1);
-        // The later calls are done, the first is not: adding more emits nothing yet.
+        // The later calls are done, the first is not: adding more writes nothing yet.
         engine.Add(Get("g"));
         Assert.Empty(sink.Results);
         Carrying("a").SetResult(true);
@@ -123,7 +123,7 @@ public class EngineTests
             for (var i = 0; i < 20; i++) engine.Add(Get("u" + i));
             engine.Complete();
         });
-        // The engine fills its three slots before any call is let finish.
+        // The engine has its three calls in flight before any call is let finish.
         await Api.ApiClientTests.WaitUntil(() => op.InFlight == 3);
         var released = 0;
         while (released < 20)
@@ -147,7 +147,7 @@ public class EngineTests
         for (var i = 0; i < 200_000; i++) engine.Add(Get("user" + i));
         engine.Complete();
         Assert.Equal(200_000, sink.Results);
-        // Held (gathered, in flight, waiting to be emitted): at most MaxHeldItems, plus the batch gathered meanwhile.
+        // Held (gathered, in flight, waiting to be written): at most MaxHeldItems, plus the batch gathered meanwhile.
         Assert.InRange(engine.PeakPendingItems, 100, 1_000 + 100);
         Assert.Equal(0, engine.PendingItems);
     }
@@ -288,7 +288,7 @@ public class EngineTests
         await Api.ApiClientTests.WaitUntil(() => op.Calls.Count == 1);
         await Api.ApiClientTests.WaitUntil(() => engine.PendingItems >= 2_000);
         await Task.Delay(100);
-        // The stalled batch and slots of 400 rejected items behind it, up to MaxHeldItems, + the slot gathering.
+        // The stalled batch and batches of 400 rejected items behind it, up to MaxHeldItems, + the batch being gathered.
         Assert.InRange(engine.PendingItems, 2_000, 2_000 + 400);
         op.Calls.Single().Release.SetResult(true);
         await feeding;

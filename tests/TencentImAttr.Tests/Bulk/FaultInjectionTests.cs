@@ -342,7 +342,7 @@ public class FaultInjectionTests
             Assert.Equal(meant, service.AttributesOf(result.UserId)!["tier"]);
         }
         // Not vacuous: most users are done. How many depends on which calls the faults strike (drawn in arrival order,
-        // 16 calls out at once), about nine in ten; a bound close to that failed once under load (1,799 of 2,000).
+        // 16 calls in flight at once), about nine in ten; a bound close to that failed once under load (1,799 of 2,000).
         Assert.True(done > users * 0.75, $"only {done} of {users} done");
         // Every kind struck (each failure takes the next kind in turn). Whether a lost write is found different depends
         // on what else struck the batch (a held attempt of the same content may land before the read), so the catch

@@ -138,7 +138,7 @@ public class StoppedRunTests
     [Fact]
     public void Users_held_in_a_call_that_timed_out_are_of_unknown_outcome()
     {
-        // Two calls out: the first stalls past its timeout, the second is refused for the connection. The refusal is
+        // Two calls in flight: the first stalls past its timeout, the second is refused for the connection. The refusal is
         // held until the stalled call is in, whichever of the two the thread pool starts first: a refusal answered
         // before the first call went out would stop the run with that call never sent.
         var stalledIn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
