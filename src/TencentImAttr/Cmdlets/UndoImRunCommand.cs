@@ -25,6 +25,17 @@ namespace TencentImAttr.Cmdlets;
 /// -SettleSec has passed since the journal was last written (a call the run gave up on may land until then). The
 /// summary counts the steps restored, unchanged, in conflict and failed. With -JournalPath the undo journals its own
 /// writes, so that it can be undone in turn.
+///
+/// The whole journal is checked first, before the question and before anything is sent: an invalid line
+/// (JournalInvalid) or another run's header of another app (JournalOtherApp) is one error naming the file and the
+/// line, wherever it stands. Then the journal is undone backwards, latest record first, as a database rolls back its
+/// log: a user that appears several times gets back, for each name and tag, the first prior the journal has for it.
+/// Batches of 100 users go several at a time (up to the connection's ThrottleLimit), reads and restores side by
+/// side, at the speed of the quota; a batch with a user still in flight waits until that user's batch has finished.
+/// Memory stays flat: the batches in flight, never the journal's users. Steps, conflicts and errors come out in the
+/// journal's reverse order. Under -WhatIf an earlier record of a user is planned against what its later record's
+/// restore would leave (for the last 10,000 users planned). A connection-level error or Ctrl+C stops the undo at
+/// once: nothing more is sent.
 /// </remarks>
 /// <example>
 /// See what an undo would do, then do it
@@ -84,7 +95,7 @@ public sealed class UndoImRunCommand : ImCmdlet
 
     #region Overrides
 
-    /// <summary>Reads the journal, asks once, and undoes it a batch at a time.</summary>
+    /// <summary>Checks the whole journal, asks once, and undoes it backwards, several batches in flight.</summary>
     protected override void EndProcessing()
     {
         var connection = ResolveConnection();
