@@ -104,7 +104,7 @@ internal static class JournalScenario
     {
         var clock = Stopwatch.StartNew();
         var users = 0L;
-        RunUndo.CheckJournal(path, connection, null);
+        RunUndo.CheckJournal(path, connection, null, CancellationToken.None);
         var undo = new RunUndo(connection, overwrite: false, journal: null, DateTimeOffset.MinValue, TimeSpan.Zero);
         var scheduler = new UndoScheduler(undo, apply: true, connection.ThrottleLimit);
         var sink = new UndoCounts();

@@ -91,12 +91,13 @@ internal sealed class RunUndo
     /// Reads the whole journal at <paramref name="path"/> once, forward, before anything is sent: every line must be
     /// valid (JournalInvalid naming the file and the line) and every run's header of the connection's app, endpoint
     /// and family (JournalOtherApp), so that an edited or foreign journal is one error and nothing is sent; the undo
-    /// then reads it backwards. <paramref name="torn"/> is told a torn last line.
+    /// then reads it backwards. <paramref name="torn"/> is told a torn last line; <paramref name="cancellationToken"/> (Ctrl+C) stops the read.
     /// </summary>
-    public static void CheckJournal(string path, ImConnection connection, Action<long>? torn)
+    public static void CheckJournal(string path, ImConnection connection, Action<long>? torn, CancellationToken cancellationToken)
     {
         foreach (var entry in JournalReader.Read(path, torn))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (entry is RunJournalHeader header) Check(header, connection);
         }
     }

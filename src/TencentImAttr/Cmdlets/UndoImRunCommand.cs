@@ -121,7 +121,7 @@ public sealed class UndoImRunCommand : ImCmdlet
             : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
         // The whole journal is checked before the question and before anything is sent: an edited line or another
         // run's header is one error, wherever it stands.
-        Guard(path, () => RunUndo.CheckJournal(path, connection, line => WriteWarning($"The journal '{path}' ends with a torn line {line}; it was skipped.")));
+        Guard(path, () => RunUndo.CheckJournal(path, connection, line => WriteWarning($"The journal '{path}' ends with a torn line {line}; it was skipped."), StopToken));
         if (!whatIf && !Confirmation.ShouldContinue(this, Force, $"app {connection.SdkAppId}", $"Undo the run journaled in '{path}': restore what it changed"))
         {
             return;
@@ -137,10 +137,6 @@ public sealed class UndoImRunCommand : ImCmdlet
             {
                 Guard(path, () => scheduler.Run(JournalBackwardReader.Read(path), log, sink, StopToken));
             }
-            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
             finally
             {
                 QuietWrites.WriteAll(this, log);
@@ -151,12 +147,16 @@ public sealed class UndoImRunCommand : ImCmdlet
 
     #endregion
 
-    /// <summary>Runs <paramref name="action"/>, turning a bad journal, a failed call or an unreadable file into one terminating error.</summary>
+    /// <summary>Runs <paramref name="action"/>, turning a bad journal, a failed call or an unreadable file into one terminating error, and Ctrl+C into a stopped pipeline.</summary>
     private void Guard(string path, Action action)
     {
         try
         {
             action();
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
         }
         catch (ImInputException e)
         {
