@@ -114,12 +114,13 @@ internal static class JournalBackwardReader
         {
             _file = file;
             _path = path;
-            var (count, endsWithTerminator) = CountLines(file);
+            // The file as counted: a line appended meanwhile (only by a process that ignored JournalInUse) is not read.
+            var (count, length, endsWithTerminator) = CountLines(file);
             Count = count;
-            _end = file.Length;
+            _end = length;
             if (endsWithTerminator)
             {
-                _end -= Last(file, 2) == "\r\n" ? 2 : 1;
+                _end -= Last(file, length, 2) == "\r\n" ? 2 : 1;
             }
             _start = _end;
             _offset = _buffer.Length;
@@ -223,19 +224,20 @@ internal static class JournalBackwardReader
             }
         }
 
-        private static string Last(FileStream file, int count)
+        private static string Last(FileStream file, long length, int count)
         {
-            var take = (int)Math.Min(count, file.Length);
+            var take = (int)Math.Min(count, length);
             var bytes = new byte[take];
-            file.Position = file.Length - take;
+            file.Position = length - take;
             var done = 0;
             while (done < take) done += file.Read(bytes, done, take - done);
             return Encoding.ASCII.GetString(bytes);
         }
 
-        /// <summary>The number of lines as ReadLine counts them, and whether the file ends with a terminator.</summary>
-        private static (long Count, bool EndsWithTerminator) CountLines(FileStream file)
+        /// <summary>The number of lines as ReadLine counts them, the bytes counted, and whether they end with a terminator.</summary>
+        private static (long Count, long Length, bool EndsWithTerminator) CountLines(FileStream file)
         {
+            long length = 0;
             var block = new byte[BlockSize];
             long terminators = 0;
             var previousWasReturn = false;
@@ -251,9 +253,10 @@ internal static class JournalBackwardReader
                     previousWasReturn = b == (byte)'\r';
                 }
                 last = block[read - 1];
+                length += read;
             }
             var endsWithTerminator = last is (byte)'\n' or (byte)'\r';
-            return (terminators + (file.Length > 0 && !endsWithTerminator ? 1 : 0), endsWithTerminator);
+            return (terminators + (length > 0 && !endsWithTerminator ? 1 : 0), length, endsWithTerminator);
         }
     }
 }
