@@ -261,4 +261,58 @@ public sealed class UndoSchedulerTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(HangGuard));
         Assert.DoesNotContain(handler.Requests, r => r.Api == "im_set_attr");
     }
+
+    [Fact]
+    public void AnUndoJournaledWhileSeveralBatchesAreInFlightCanItselfBeUndone_ToTheRunsResult()
+    {
+        var emulator = TestConnections.Emulator();
+        emulator.Register("city");
+        var handler = emulator.CreateHandler();
+        using var connection = TestConnections.Open(handler, throttle: 8);
+        var lines = new List<string> { Header };
+        for (var i = 0; i < 450; i++)
+        {
+            emulator.Seed("u" + i, new Hashtable { ["city"] = "Paris" });
+            lines.Add(SetIntent(1 + i / 100, i, "u" + i, "city", "Paris", i % 2 == 0 ? "Rome" : null));
+        }
+        lines.AddRange(Enumerable.Range(0, 450).Select(i => Outcome(1 + i / 100, i, "u" + i)));
+        var run = Write(lines);
+        var undoPath = Path.Combine(_folder, "undo.jsonl");
+        using (var journal = RunJournal.Create(undoPath, new JournalHeader
+        {
+            Command = "Undo-ImRun", AppId = connection.SdkAppId, Endpoint = connection.BaseUri.GetLeftPart(UriPartial.Path), Service = connection.Service.ToString(),
+        }))
+        {
+            var undo = new RunUndo(connection, overwrite: false, journal, DateTimeOffset.MinValue, TimeSpan.Zero);
+            var scheduler = new UndoScheduler(undo, apply: true, inFlightLimit: 5);
+            scheduler.Run(JournalBackwardReader.Read(run), _log, new Sink(), default);
+        }
+        Assert.All(Enumerable.Range(0, 450), i => Assert.Equal(i % 2 == 0 ? "Rome" : null, emulator.AttributesOf("u" + i)?.GetValueOrDefault("city")));
+        // Each batch's restores are one call of the undo's journal: the numbers are distinct, whichever batch wrote first.
+        var calls = JournalReader.Read(undoPath).OfType<Models.RunJournalRecord>().GroupBy(r => r.Call).ToList();
+        Assert.Equal(5, calls.Count);
+        Assert.All(calls, c => Assert.Equal(c.Count(), c.Select(r => r.UserId).Distinct().Count()));
+        Assert.Equal(450, JournalReader.Read(undoPath).OfType<Models.RunJournalRecord>().SelectMany(r => r.Positions).Distinct().Count());
+
+        var again = Undo(connection, undoPath);
+        Assert.Equal(450, again.Steps.Count(s => s.Action == "Restore"));
+        Assert.All(Enumerable.Range(0, 450), i => Assert.Equal("Paris", emulator.AttributesOf("u" + i)!["city"]));
+    }
+
+    [Fact]
+    public void WhatIfKeepsTheLastUsersPlannedOnly_SoItsMemoryIsBounded()
+    {
+        var states = new PlannedStates(capacity: 2);
+        var now = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var user in new[] { "a", "b", "c" })
+        {
+            var item = new Models.RunJournalRecord("Item", 2) { UserId = user, Set = new Dictionary<string, string> { ["city"] = "Paris" }, Prior = new Dictionary<string, string?> { ["city"] = "Rome" } };
+            var held = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal) { [user] = new Dictionary<string, string> { ["city"] = "Paris" } };
+            states.Record(new[] { (item, UndoPlan.Attributes(item, held[user], false)) }, held, new Dictionary<string, IReadOnlyList<string>>());
+            now[user] = new Dictionary<string, string> { ["city"] = "Paris" };
+        }
+        states.Overlay(now, new Dictionary<string, IReadOnlyList<string>>());
+        // a was planned first and forgotten (the store's value stands); b and c show what their restore would leave.
+        Assert.Equal(new[] { "Paris", "Rome", "Rome" }, new[] { "a", "b", "c" }.Select(u => now[u]["city"]));
+    }
 }
