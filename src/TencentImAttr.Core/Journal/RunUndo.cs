@@ -58,9 +58,6 @@ internal sealed class RunUndo
         _settle = settle;
     }
 
-    /// <summary>The connection the undo goes through.</summary>
-    public ImConnection Connection => _connection;
-
     /// <summary>
     /// Before the first read of an item that may still land (an attempt of unknown outcome, or no outcome written),
     /// waits until the settle delay after the journal's last write has passed, on the connection's clock: a read

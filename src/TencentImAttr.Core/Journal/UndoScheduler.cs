@@ -182,9 +182,10 @@ internal sealed class UndoScheduler
         }
     }
 
-    /// <summary>Hands the finished batches at the head of the queue to the sink, without waiting.</summary>
+    /// <summary>Hands the finished batches at the head of the queue to the sink, without waiting (called for every journal line: nothing to do costs nothing).</summary>
     private void DrainFinished(Queue<Flight> inFlight, Dictionary<string, Flight> holder, IUndoSink sink)
     {
+        if (inFlight.Count == 0 || !inFlight.Peek().Task.IsCompleted) return;
         while (inFlight.Count > 0 && inFlight.Peek().Task.IsCompleted) Finish(inFlight, holder, sink);
         sink.OnLog();
     }
