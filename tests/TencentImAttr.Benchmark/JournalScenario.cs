@@ -65,11 +65,11 @@ internal static class JournalScenario
             Console.WriteLine("  journaled Set        {0,10:N0} users/s  {1:N0} failed  (a read call per write call, intents flushed to disk before each send)", journaled.UsersPerSecond, journaled.Failed);
             Console.WriteLine("  ratio                {0,10:N2}", ratio);
             Console.WriteLine("  journal              {0,10:N0} bytes, {1:N1} bytes per user", bytes, (double)bytes / users);
-            Console.WriteLine("  undo of that journal {0,10:N0} users/s  {1:N0} restored, {2:N0} failed, up to {3} batches in flight (the whole file checked, then read backwards)",
-                undo.UsersPerSecond, undo.Restored, undo.Failed, undo.PeakInFlight);
+            Console.WriteLine("  undo of that journal {0,10:N0} users/s  {1:N0} restored, {2:N0} failed, up to {3} batches in flight (the whole file checked first: {4:P1} of the time, then read backwards)",
+                undo.UsersPerSecond, undo.Restored, undo.Failed, undo.PeakInFlight, undo.CheckShare);
             Console.WriteLine("  undo ratio           {0,10:N2}  (to the plain Set's users/s)", undoRatio);
-            Console.WriteLine("  undo, quota lifted   {0,10:N1} MB held for {1:N0} users ({2:N0} users/s), {3:N1} MB for {4:N0} users ({5:N0} users/s)  (peak heap after a GC, above baseline)",
-                small.HeldMb, undoMemoryUsers, small.UsersPerSecond, large.HeldMb, undoMemoryUsers * 10, large.UsersPerSecond);
+            Console.WriteLine("  undo, quota lifted   {0,10:N1} MB held for {1:N0} users ({2:N0} users/s), {3:N1} MB for {4:N0} users ({5:N0} users/s; the check {6:P0} of the time)  (peak heap after a GC, above baseline)",
+                small.HeldMb, undoMemoryUsers, small.UsersPerSecond, large.HeldMb, undoMemoryUsers * 10, large.UsersPerSecond, large.CheckShare);
             Console.WriteLine();
             return (string.Format(CultureInfo.InvariantCulture,
                 " journal_users={0} journal_plain_users_per_s={1:F0} journal_users_per_s={2:F0} journal_ratio={3:F3} journal_bytes_per_user={4:F1} undo_users_per_s={5:F0} undo_ratio={6:F3} undo_n={7} undo_held_mb_n={8:F1} undo_held_mb_10n={9:F1}",
@@ -100,11 +100,12 @@ internal static class JournalScenario
     }, new DelayedServiceHandler(service, latencyMs));
 
     /// <summary>Undo-ImRun's core over <paramref name="path"/>, as the cmdlet drives it: the whole file checked, then undone backwards, several batches in flight.</summary>
-    private static (double UsersPerSecond, long Restored, long Failed, int PeakInFlight) Undo(ImConnection connection, string path)
+    private static (double UsersPerSecond, long Restored, long Failed, int PeakInFlight, double CheckShare) Undo(ImConnection connection, string path)
     {
         var clock = Stopwatch.StartNew();
         var users = 0L;
         RunUndo.CheckJournal(path, connection, null, CancellationToken.None);
+        var checkedAt = clock.Elapsed;
         var undo = new RunUndo(connection, overwrite: false, journal: null, DateTimeOffset.MinValue, TimeSpan.Zero);
         var scheduler = new UndoScheduler(undo, apply: true, connection.ThrottleLimit);
         var sink = new UndoCounts();
@@ -112,7 +113,7 @@ internal static class JournalScenario
         {
             scheduler.Run(JournalBackwardReader.Read(path).Select(e => { if (e is RunJournalRecord) users++; return e; }), log, sink, CancellationToken.None);
         }
-        return (users / clock.Elapsed.TotalSeconds, sink.Restored, sink.Failed, scheduler.PeakInFlight);
+        return (users / clock.Elapsed.TotalSeconds, sink.Restored, sink.Failed, scheduler.PeakInFlight, checkedAt.TotalSeconds / clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
@@ -120,7 +121,7 @@ internal static class JournalScenario
     /// run left them and a journal of that run is written (100 users a call, each set from "before" to "after"); the
     /// baseline is taken then, so that the figure is the undo's alone.
     /// </summary>
-    private static (double HeldMb, double UsersPerSecond) UndoHeld(int users, string folder)
+    private static (double HeldMb, double UsersPerSecond, double CheckShare) UndoHeld(int users, string folder)
     {
         var service = new EmulatedImService(new EmulatorOptions { StaticUserSig = UserSig, Quota = 0, Seed = 23 });
         using var connection = Open(service, callsPerSecond: 0, latencyMs: 0);
@@ -145,7 +146,7 @@ internal static class JournalScenario
         var memory = sampler.Stop();
         File.Delete(path);
         if (undo.Restored != users) Console.WriteLine("  (undo of {0:N0} users restored {1:N0}, {2:N0} failed)", users, undo.Restored, undo.Failed);
-        return (memory.PeakHeapAfterGcAboveBaselineMb, undo.UsersPerSecond);
+        return (memory.PeakHeapAfterGcAboveBaselineMb, undo.UsersPerSecond, undo.CheckShare);
     }
 
     private static string Id(int i) => "juser" + i.ToString("D7", CultureInfo.InvariantCulture);
