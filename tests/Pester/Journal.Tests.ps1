@@ -207,6 +207,26 @@ Describe 'Undo-ImRun' {
         $info[-1].MessageData.Conflicts | Should -Be 0
     }
 
+    It 'undoes a user set several times, with different names and the same name twice, back to what it held before the first (latest record first)' {
+        # alice is written in three calls (a call holds a user once: 100 other users stand between her rows).
+        $fill = { param($from) $from..($from + 99) | ForEach-Object { [pscustomobject]@{ UserId = "f$_"; level = '1' } } }
+        $rows = @([pscustomobject]@{ UserId = 'alice'; city = 'Paris' }) + (& $fill 1) + @([pscustomobject]@{ UserId = 'alice'; tier = 'silver' }) + (& $fill 101) +
+            @([pscustomobject]@{ UserId = 'alice'; city = 'Lyon' })
+        $path = Join-Path $TestDrive 'undo-twice.jsonl'
+        $rows | Set-ImUserAttribute -JournalPath $path -Connection $c
+        @(Get-Items $path | Where-Object UserId -eq 'alice').Count | Should -Be 3
+        (Get-Store).alice | Should -Be 'city=Lyon;tier=silver'
+
+        $plan = @(Undo-ImRun $path -WhatIf -Connection $c | Where-Object UserId -eq 'alice')
+        ($plan | ForEach-Object { "$($_.Name):$($_.Now)->$($_.Prior):$($_.Action)" }) -join ' ' | Should -Be 'city:Lyon->Paris:Restore tier:silver->gold:Restore city:Paris->Rome:Restore'
+
+        Undo-ImRun $path -Force -Connection $c -InformationVariable info -ErrorVariable problems
+        $problems.Count | Should -Be 0
+        (Get-Store).alice | Should -Be 'city=Rome;tier=gold'
+        (Get-ImUserAttribute f1, f200 -Connection $c | ForEach-Object { $_.Attributes.Count } | Measure-Object -Sum).Sum | Should -Be 0
+        $info[-1].MessageData.Restored | Should -Be 203
+    }
+
     It 'reports a user changed in between as ImUndoConflict and leaves it, restoring the others' {
         $path = Join-Path $TestDrive 'undo-conflict.jsonl'
         Set-ImUserAttribute -UserId alice, bob -Attribute @{ city = 'Paris' } -JournalPath $path -Connection $c
@@ -322,6 +342,31 @@ Describe 'Undo-ImRun' {
         $verbose = @(Undo-ImRun $path -Force -Connection $c -Verbose 4>&1 | ForEach-Object { "$_" })
         @($verbose | Where-Object { $_ -match 'get_attr' }).Count | Should -BeGreaterThan 0
         (Get-ImUserAttribute alice -Connection $c).Attributes.city | Should -Be 'Rome'
+    }
+
+    It 'refuses an edited journal with JournalInvalid naming the file and the line, before anything is sent, wherever the line stands' {
+        # The bad line is near the start: the undo reads backwards, and checks the whole file first.
+        $path = Join-Path $TestDrive 'undo-edited.jsonl'
+        1..250 | ForEach-Object { [pscustomobject]@{ UserId = "g$_"; city = 'Paris' } } | Set-ImUserAttribute -JournalPath $path -Connection $c
+        $lines = Get-Content $path
+        $lines[1] = $lines[1] -replace '"prior":\{"city":null\}', '"prior":{"city":5}'
+        $edited = Join-Path $TestDrive 'undo-edited2.jsonl'
+        Set-Content $edited $lines
+        $e = $null
+        try { Undo-ImRun $edited -Force -Connection $c } catch { $e = $_ }
+        $e.FullyQualifiedErrorId | Should -Be 'JournalInvalid,TencentImAttr.Cmdlets.UndoImRunCommand'
+        $e.Exception.Message | Should -BeLike "*undo-edited2.jsonl' is not valid at line 2*"
+        (Get-ImUserAttribute g250 -Connection $c).Attributes.city | Should -Be 'Paris'
+
+        # An app-names record whose prior account type is not one (Enum.Parse's error before): JournalInvalid too.
+        $names = Join-Path $TestDrive 'undo-names-edited.jsonl'
+        Set-ImAppAttributeName -Name city, tier, level, extra -Force -JournalPath $names -Connection $c
+        $lines = Get-Content $names
+        $lines[1] = $lines[1] -replace '"priorAppAttributeNames":\{"0"', '"priorAppAttributeNames":{"x"'
+        Set-Content $names $lines
+        { Undo-ImRun $names -Force -Connection $c } | Should -Throw -ErrorId 'JournalInvalid,TencentImAttr.Cmdlets.UndoImRunCommand'
+        (Get-ImAppAttributeName -Connection $c).Name | Should -Contain 'extra'
+        Set-ImAppAttributeName -Name city, tier, level -Force -Connection $c
     }
 
     It 'refuses a journal of another app before anything is sent, naming the file and the line' {

@@ -59,7 +59,7 @@ internal static class Program
         await using var server = await BenchServer.StartAsync().ConfigureAwait(false);
         if (options.JournalOnly)
         {
-            Console.WriteLine("RESULT" + JournalScenario.Run(options.JournalUsers, options.LatencyMs).Fields);
+            Console.WriteLine("RESULT" + JournalScenario.Run(options.JournalUsers, options.LatencyMs, Math.Min(options.JournalUsers, 50_000)).Fields);
             return 0;
         }
         if (options.SyncOnly)
@@ -183,7 +183,7 @@ internal static class Program
         var (syncFields, syncRatio) = SyncScenario.Run(options.SyncUsers);
 
         // 3c. Issue 23: a journaled Set's throughput against a plain Set's, at the quota, and the journal's bytes per user (JournalScenario.cs).
-        var (journalFields, journalRatio) = JournalScenario.Run(options.JournalUsers, options.LatencyMs);
+        var (journalFields, journalRatio) = JournalScenario.Run(options.JournalUsers, options.LatencyMs, Math.Min(options.JournalUsers, 50_000));
 
         // 4. CPU per user through the cmdlets, in a pwsh process (CpuPerUserScenario.cs).
         var cpuFields = CpuPerUserScenario.Run(server, options.CpuUsers, options.CpuProcesses, options.ModulePath, options.BaselineModulePath, options.CpuExplain);

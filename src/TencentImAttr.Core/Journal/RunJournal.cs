@@ -122,8 +122,8 @@ internal sealed class RunJournal : IDisposable
         Write(lines, durable: true);
     }
 
-    /// <summary>The next input position (0-based; every record the command reads takes one, rejected ones too). Pipeline thread only.</summary>
-    public long NextPosition() => _nextPosition++;
+    /// <summary>The next input position (0-based; every record the command reads takes one, rejected ones too). Any thread (an undo's batches run side by side).</summary>
+    public long NextPosition() => Interlocked.Increment(ref _nextPosition) - 1;
 
     /// <summary>The next call's number, which ties its intent records to its outcome records.</summary>
     public long NextCall() => Interlocked.Increment(ref _calls);

@@ -24,10 +24,11 @@ internal sealed class UndoBatch
 }
 
 /// <summary>
-/// Undo-ImRun in the core: checks a journal's header against the connection, then, a batch of items at a time, reads
+/// Undo-ImRun in the core: checks a journal's headers against the connection, then, for one batch of items, reads
 /// what the users hold now, plans each item's steps (<see cref="UndoPlan"/>), and, unless only planning (-WhatIf),
 /// restores what each step says, journaling its own writes (-JournalPath) the way a write run does, so that an undo
-/// can be undone.
+/// can be undone. <see cref="UndoScheduler"/> runs several batches side by side; this class holds no state of a
+/// batch, only what the whole undo shares (the settle wait, -WhatIf's <see cref="PlannedStates"/>).
 /// </summary>
 internal sealed class RunUndo
 {
@@ -39,7 +40,9 @@ internal sealed class RunUndo
     private readonly RunJournal? _journal;
     private readonly DateTimeOffset _settledAt;
     private readonly TimeSpan _settle;
-    private bool _settled;
+    private readonly PlannedStates _planned = new(PlannedStates.DefaultCapacity);
+    private readonly object _settleGate = new();
+    private Task? _settled;
 
     /// <summary>
     /// An undo over <paramref name="connection"/>; <paramref name="overwrite"/> restores conflicts too; <paramref name="journal"/> journals the undo.
@@ -59,39 +62,68 @@ internal sealed class RunUndo
     /// Before the first read of an item that may still land (an attempt of unknown outcome, or no outcome written),
     /// waits until the settle delay after the journal's last write has passed, on the connection's clock: a read
     /// before then could see the prior, and the abandoned call land after the undo. An undo run long after waits not.
+    /// One wait for the whole undo: the batches in flight that need it wait for the same one.
     /// </summary>
-    private async Task SettleAsync(IEnumerable<RunJournalRecord> items, CancellationToken cancellationToken)
+    private Task SettleAsync(IEnumerable<RunJournalRecord> items, CancellationToken cancellationToken)
     {
-        if (_settled || !items.Any(UndoPlan.MayStillLand)) return;
-        _settled = true;
+        if (!items.Any(UndoPlan.MayStillLand)) return Task.CompletedTask;
+        lock (_settleGate)
+        {
+            return _settled ??= WaitSettledAsync(cancellationToken);
+        }
+    }
+
+    private async Task WaitSettledAsync(CancellationToken cancellationToken)
+    {
         // Never longer than the delay itself: a file time in the future (a copy from a machine whose clock is ahead) is no reason to wait more.
         var wait = _settledAt - _connection.Clock.UtcNow;
         if (wait > _settle) wait = _settle;
         if (wait > TimeSpan.Zero) await _connection.Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Refuses a journal of another app, endpoint or family, or of a command this module cannot undo: one error naming the file and the line.</summary>
-    public void Check(RunJournalHeader header)
+    /// <summary>Refuses a journal of another app, endpoint or family: one error naming the file and the line.</summary>
+    public void Check(RunJournalHeader header) => Check(header, _connection);
+
+    /// <summary>
+    /// Reads the whole journal at <paramref name="path"/> once, forward, before anything is sent: every line must be
+    /// valid (JournalInvalid naming the file and the line) and every run's header of the connection's app, endpoint
+    /// and family (JournalOtherApp), so that an edited or foreign journal is one error and nothing is sent; the undo
+    /// then reads it backwards. <paramref name="torn"/> is told a torn last line; <paramref name="cancellationToken"/> (Ctrl+C) stops the read.
+    /// </summary>
+    public static void CheckJournal(string path, ImConnection connection, Action<long>? torn, CancellationToken cancellationToken)
     {
-        if (header.AppId != _connection.SdkAppId)
+        foreach (var entry in JournalReader.Read(path, torn))
         {
-            throw Mismatch(header, $"it is of app {header.AppId}, and the connection is to app {_connection.SdkAppId}");
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entry is RunJournalHeader header) Check(header, connection);
         }
-        var endpoint = _connection.BaseUri.GetLeftPart(UriPartial.Path);
+    }
+
+    private static void Check(RunJournalHeader header, ImConnection connection)
+    {
+        if (header.AppId != connection.SdkAppId)
+        {
+            throw Mismatch(header, $"it is of app {header.AppId}, and the connection is to app {connection.SdkAppId}");
+        }
+        var endpoint = connection.BaseUri.GetLeftPart(UriPartial.Path);
         if (!string.Equals(header.Endpoint, endpoint, StringComparison.OrdinalIgnoreCase))
         {
             throw Mismatch(header, $"it is of the endpoint {MessageText.Escape(header.Endpoint)}, and the connection's is {endpoint}");
         }
-        if (!string.Equals(header.Service, _connection.Service.ToString(), StringComparison.Ordinal))
+        if (!string.Equals(header.Service, connection.Service.ToString(), StringComparison.Ordinal))
         {
-            throw Mismatch(header, $"it is of the {MessageText.Escape(header.Service)} family, and the connection is to {_connection.Service}");
+            throw Mismatch(header, $"it is of the {MessageText.Escape(header.Service)} family, and the connection is to {connection.Service}");
         }
     }
 
     private static ImInputException Mismatch(RunJournalHeader header, string why) =>
         new(ErrorIds.JournalOtherApp, $"The journal '{MessageText.Escape(header.Path)}' cannot be undone over this connection (line {header.Line}): {why}. Nothing was sent.", header.Path);
 
-    /// <summary>Plans (and, with <paramref name="apply"/>, restores) one batch of user items (at most <see cref="BatchSize"/>, each user once).</summary>
+    /// <summary>
+    /// Plans (and, with <paramref name="apply"/>, restores) one batch of user items (at most <see cref="BatchSize"/>, each user once).
+    /// Only planning (-WhatIf), nothing is restored, so a user planned already (a later record of it: the undo goes
+    /// backwards) is planned against what that plan would have left, not against what it holds now (<see cref="PlannedStates"/>).
+    /// </summary>
     public async Task<UndoBatch> UndoAsync(IReadOnlyList<RunJournalRecord> items, bool apply, ICallLog log, CancellationToken cancellationToken)
     {
         var result = new UndoBatch();
@@ -100,6 +132,7 @@ internal sealed class RunUndo
         var tagItems = items.Where(UndoPlan.IsTags).ToList();
         var attributesNow = await ReadAsync(BulkOperations.Get(_connection), attributeItems, a => (IReadOnlyDictionary<string, string>)a.Attributes, log, result, cancellationToken).ConfigureAwait(false);
         var tagsNow = await ReadAsync(BulkOperations.GetTags(_connection), tagItems, t => t.Tags, log, result, cancellationToken).ConfigureAwait(false);
+        if (!apply) _planned.Overlay(attributesNow, tagsNow);
         var perUser = new List<(RunJournalRecord Item, List<RunUndoStep> Steps)>();
         foreach (var item in items)
         {
@@ -110,6 +143,7 @@ internal sealed class RunUndo
             perUser.Add((item, steps));
         }
         if (apply) await RestoreAsync(perUser, attributesNow, tagsNow, log, result, cancellationToken).ConfigureAwait(false);
+        else _planned.Record(perUser, attributesNow, tagsNow);
         return result;
     }
 
@@ -150,6 +184,8 @@ internal sealed class RunUndo
         var clearThenAdd = new List<TagItem>();
         var journaled = new List<string>();
         using var intents = new JournalLines();
+        // One call number for the batch's restores, taken here: batches run side by side.
+        var call = _journal?.NextCall() ?? 0;
         foreach (var (item, steps) in perUser)
         {
             var restore = steps.Where(Restores).ToList();
@@ -176,7 +212,7 @@ internal sealed class RunUndo
             }
             if (_journal is not null)
             {
-                WriteIntent(intents, user, set, remove, addTags, removeTags, priorSet, attributesNow, tagsNow);
+                WriteIntent(intents, call, user, set, remove, addTags, removeTags, priorSet, attributesNow, tagsNow);
                 journaled.Add(user);
             }
         }
@@ -199,7 +235,7 @@ internal sealed class RunUndo
             foreach (var user in journaled)
             {
                 var w = outcomes.Start(JournalRecordTypes.Outcome);
-                w.WriteNumber("call", _currentCall);
+                w.WriteNumber("call", call);
                 w.WriteStartArray("pos");
                 w.WriteEndArray();
                 w.WriteString("user", user);
@@ -218,14 +254,11 @@ internal sealed class RunUndo
         }
     }
 
-    private long _currentCall;
-
-    private void WriteIntent(JournalLines lines, string user, Dictionary<string, string> set, List<string> remove, List<string> addTags, List<string> removeTags, List<string>? tagSet,
+    private void WriteIntent(JournalLines lines, long call, string user, Dictionary<string, string> set, List<string> remove, List<string> addTags, List<string> removeTags, List<string>? tagSet,
         Dictionary<string, IReadOnlyDictionary<string, string>> attributesNow, Dictionary<string, IReadOnlyList<string>> tagsNow)
     {
-        if (lines.IsEmpty) _currentCall = _journal!.NextCall();
         var w = lines.Start(JournalRecordTypes.Intent);
-        w.WriteNumber("call", _currentCall);
+        w.WriteNumber("call", call);
         w.WriteStartArray("pos");
         w.WriteNumberValue(_journal!.NextPosition());
         w.WriteEndArray();
@@ -294,9 +327,9 @@ internal sealed class RunUndo
     {
         await SettleAsync(new[] { item }, cancellationToken).ConfigureAwait(false);
         var now = await AppAttributeNames.GetAsync(_connection, log, cancellationToken).ConfigureAwait(false);
-        var nowText = NamesText(now.ToDictionary(n => n.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture), n => n.Name));
-        var intended = NamesText(item.AppAttributeNames ?? new Dictionary<string, string>());
-        var prior = NamesText(item.PriorAppAttributeNames ?? new Dictionary<string, string>());
+        var nowText = NamesText(now.Select(n => new KeyValuePair<int, string>(n.Slot, n.Name)));
+        var intended = NamesText(BySlot(item.AppAttributeNames));
+        var prior = NamesText(BySlot(item.PriorAppAttributeNames));
         var action = UndoPlan.Decide(nowText, intended, prior, _overwrite);
         var priorTypes = item.PriorAccountTypes ?? new Dictionary<string, string>();
         if (action is UndoActions.Restore or UndoActions.Overwrite)
@@ -311,10 +344,8 @@ internal sealed class RunUndo
         var step = new RunUndoStep("", "AppAttributeNames", "", intended, nowText, prior, action);
         if (apply && action is UndoActions.Restore or UndoActions.Overwrite)
         {
-            var bySlot = item.PriorAppAttributeNames!.OrderBy(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-            var names = bySlot.Select(p => (string?)p.Value).ToList();
-            var types = priorTypes.Count == 0 ? null : bySlot.Select(p => (AttributeAccountType)Enum.Parse(typeof(AttributeAccountType), priorTypes[p.Key])).ToList();
-            var request = AppAttributeNames.BuildRequest(names, types, _connection.Service);
+            // The line's slots, account types and names were checked when it was read (JournalLineParser).
+            var request = JournalLineParser.PriorNamesRequest(item, _connection.Service);
             if (_journal is not null) AppNamesJournal.WriteIntent(_journal, request, now);
             try
             {
@@ -330,6 +361,9 @@ internal sealed class RunUndo
         return step;
     }
 
-    private static string NamesText(IEnumerable<KeyValuePair<string, string>> names) =>
-        string.Join(", ", names.OrderBy(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture)).Select(p => p.Key + "=" + p.Value));
+    private static IEnumerable<KeyValuePair<int, string>> BySlot(IReadOnlyDictionary<string, string>? names) =>
+        (names ?? new Dictionary<string, string>()).Select(p => new KeyValuePair<int, string>(JournalLineParser.SlotOf(p.Key) ?? -1, p.Value));
+
+    private static string NamesText(IEnumerable<KeyValuePair<int, string>> names) =>
+        string.Join(", ", names.OrderBy(p => p.Key).Select(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture) + "=" + p.Value));
 }

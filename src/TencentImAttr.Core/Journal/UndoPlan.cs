@@ -98,8 +98,10 @@ internal static class UndoPlan
                 steps.Add(new RunUndoStep(user, "Tag", tag, intended, current, before, Decide(current, intended, before, overwrite)));
             }
         }
-        if (item.AddTags is { } add) PerTag(add, intendedPresent: true);
-        if (item.RemoveTags is { } remove) PerTag(remove, intendedPresent: false);
+        // A list sent in parts that did not complete: only its parts that may have landed changed anything.
+        var landed = item.TagsThatMayHaveLanded is { } mayHaveLanded ? new HashSet<string>(mayHaveLanded, StringComparer.Ordinal) : null;
+        if (item.AddTags is { } add) PerTag(landed is null ? add : add.Where(landed.Contains), intendedPresent: true);
+        if (item.RemoveTags is { } remove) PerTag(landed is null ? remove : remove.Where(landed.Contains), intendedPresent: false);
         if (item.ReplaceTags is not null || item.ClearTags)
         {
             var intended = item.ReplaceTags ?? (IReadOnlyList<string>)Array.Empty<string>();

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Journal;
 using TencentImAttr.Models;
@@ -24,6 +25,17 @@ namespace TencentImAttr.Cmdlets;
 /// -SettleSec has passed since the journal was last written (a call the run gave up on may land until then). The
 /// summary counts the steps restored, unchanged, in conflict and failed. With -JournalPath the undo journals its own
 /// writes, so that it can be undone in turn.
+///
+/// The whole journal is checked first, before the question and before anything is sent: an invalid line
+/// (JournalInvalid) or another run's header of another app (JournalOtherApp) is one error naming the file and the
+/// line, wherever it stands. Then the journal is undone backwards, latest record first, as a database rolls back its
+/// log: a user that appears several times gets back, for each name and tag, the first prior the journal has for it.
+/// Batches of 100 users go several at a time (up to the connection's ThrottleLimit), reads and restores side by
+/// side, at the speed of the quota; a batch with a user still in flight waits until that user's batch has finished.
+/// Memory stays flat: the batches in flight, never the journal's users. Steps, conflicts and errors come out in the
+/// journal's reverse order. Under -WhatIf an earlier record of a user is planned against what its later record's
+/// restore would leave (for the last 10,000 users planned). A connection-level error or Ctrl+C stops the undo at
+/// once: nothing more is sent.
 /// </remarks>
 /// <example>
 /// See what an undo would do, then do it
@@ -83,7 +95,7 @@ public sealed class UndoImRunCommand : ImCmdlet
 
     #region Overrides
 
-    /// <summary>Reads the journal, asks once, and undoes it a batch at a time.</summary>
+    /// <summary>Checks the whole journal, asks once, and undoes it backwards, several batches in flight.</summary>
     protected override void EndProcessing()
     {
         var connection = ResolveConnection();
@@ -107,37 +119,44 @@ public sealed class UndoImRunCommand : ImCmdlet
         var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var given)
             ? given is SwitchParameter { IsPresent: true }
             : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        // The whole journal is checked before the question and before anything is sent: an edited line or another
+        // run's header is one error, wherever it stands.
+        Guard(path, () => RunUndo.CheckJournal(path, connection, line => WriteWarning($"The journal '{path}' ends with a torn line {line}; it was skipped."), StopToken));
         if (!whatIf && !Confirmation.ShouldContinue(this, Force, $"app {connection.SdkAppId}", $"Undo the run journaled in '{path}': restore what it changed"))
         {
             return;
         }
         using var journal = whatIf || JournalPath is null ? null : RunJournals.Open(this, connection, JournalPath);
         var undo = new RunUndo(connection, OverwriteConflict, journal, lastWritten, TimeSpan.FromSeconds(SettleSec));
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var batch = new List<RunJournalRecord>(RunUndo.BatchSize);
+        var scheduler = new UndoScheduler(undo, apply: !whatIf, connection.ThrottleLimit);
+        var sink = new Sink(this, whatIf);
+        using (var log = new QueuedCallLog(QuietWrites.TraceWanted(this)))
+        {
+            sink.Log = log;
+            try
+            {
+                Guard(path, () => scheduler.Run(JournalBackwardReader.Read(path), log, sink, StopToken));
+            }
+            finally
+            {
+                QuietWrites.WriteAll(this, log);
+            }
+        }
+        WriteSummary(sink.Counts, whatIf);
+    }
+
+    #endregion
+
+    /// <summary>Runs <paramref name="action"/>, turning a bad journal, a failed call or an unreadable file into one terminating error, and Ctrl+C into a stopped pipeline.</summary>
+    private void Guard(string path, Action action)
+    {
         try
         {
-            foreach (var entry in JournalReader.Read(path, line => WriteWarning($"The journal '{path}' ends with a torn line {line}; it was skipped.")))
-            {
-                if (entry is RunJournalHeader header)
-                {
-                    undo.Check(header);
-                    continue;
-                }
-                var item = (RunJournalRecord)entry;
-                if (!UndoPlan.MayHaveChanged(item)) continue;
-                if (item.AppAttributeNames is not null)
-                {
-                    Report(new[] { RunCall((log, token) => undo.UndoAppNamesAsync(item, !whatIf, log, token)) }, Array.Empty<Core.Bulk.ItemFailure>(), whatIf, counts);
-                    continue;
-                }
-                // A user that appears again was first changed here: what it held before is this item's prior.
-                if (item.UserId is null || !seen.Add(item.UserId)) continue;
-                batch.Add(item);
-                if (batch.Count == RunUndo.BatchSize) Flush(undo, batch, whatIf, counts);
-            }
-            Flush(undo, batch, whatIf, counts);
+            action();
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
         }
         catch (ImInputException e)
         {
@@ -145,24 +164,36 @@ public sealed class UndoImRunCommand : ImCmdlet
         }
         catch (ImApiException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, (ErrorCategory)(int)e.Category, path));
+            ThrowTerminatingError(ErrorRecords.Of(e, e.ErrorId, (ErrorCategory)(int)e.Category, path));
         }
         catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
         {
             ThrowTerminatingError(new ErrorRecord(e, ErrorIds.JournalInvalid, ErrorCategory.ReadError, path));
         }
-        WriteSummary(counts, whatIf);
     }
 
-    #endregion
-
-    private void Flush(RunUndo undo, List<RunJournalRecord> batch, bool whatIf, Dictionary<string, long> counts)
+    /// <summary>Takes the undo's finished batches on the pipeline thread: steps (-WhatIf) or conflicts, failures, and the log's lines.</summary>
+    private sealed class Sink : IUndoSink
     {
-        if (batch.Count == 0) return;
-        var items = batch.ToArray();
-        batch.Clear();
-        var result = RunCall((log, token) => undo.UndoAsync(items, !whatIf, log, token));
-        Report(result.Steps, result.Failures, whatIf, counts);
+        private readonly UndoImRunCommand _cmdlet;
+        private readonly bool _whatIf;
+
+        public Sink(UndoImRunCommand cmdlet, bool whatIf)
+        {
+            _cmdlet = cmdlet;
+            _whatIf = whatIf;
+        }
+
+        public QueuedCallLog? Log { get; set; }
+
+        public Dictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
+
+        public void OnBatch(UndoBatch batch) => _cmdlet.Report(batch.Steps, batch.Failures, _whatIf, Counts);
+
+        public void OnLog()
+        {
+            if (Log is not null) QuietWrites.WriteAll(_cmdlet, Log);
+        }
     }
 
     private void Report(IEnumerable<RunUndoStep> steps, IEnumerable<Core.Bulk.ItemFailure> failures, bool whatIf, Dictionary<string, long> counts)
