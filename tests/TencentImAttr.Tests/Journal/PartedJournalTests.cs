@@ -82,6 +82,17 @@ public sealed class PartedJournalTests : IDisposable
             Assert.Null(record.Parts![0].ErrorId);
             Assert.Equal(TagsOf(user).Take(10), record.TagsThatMayHaveLanded!);
             Assert.Equal(TagsOf(user).Take(10).OrderBy(t => t, StringComparer.Ordinal), emulator.TagsOf(user)!.OrderBy(t => t, StringComparer.Ordinal));
+            // The undo puts back the landed part's tags only: the failed and unsent parts' tags are no steps at all.
+            var steps = UndoPlan.Tags(record, emulator.TagsOf(user)!.ToList(), overwrite: false);
+            Assert.Equal(TagsOf(user).Take(10), steps.Select(s => s.Name));
+            Assert.All(steps, s => Assert.Equal(UndoActions.Restore, s.Action));
+        }
+        // Undo-ImRun reads the journal backwards: the parts come out the same.
+        var backwards = JournalBackwardReader.Read(Path.Combine(_folder, "failed.jsonl")).OfType<RunJournalRecord>().ToList();
+        foreach (var record in records)
+        {
+            var same = backwards.Single(r => r.UserId == record.UserId);
+            Assert.Equal(record.Parts?.Select(p => p.Outcome + ":" + string.Join(",", p.Tags)), same.Parts?.Select(p => p.Outcome + ":" + string.Join(",", p.Tags)));
         }
         var whole = records.Single(r => r.UserId == "d");
         Assert.Equal("Done", whole.Outcome);
