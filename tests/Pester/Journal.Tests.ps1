@@ -205,6 +205,9 @@ Describe 'Undo-ImRun' {
         foreach ($user in 'alice', 'bob', 'carol') { $now[$user] | Should -Be $before[$user] }
         $info[-1].MessageData.Restored | Should -Be 6
         $info[-1].MessageData.Conflicts | Should -Be 0
+        # What -InformationAction Continue shows: one line of text, not the object's properties.
+        "$($info[-1].MessageData)" | Should -Be 'Undo-ImRun: 6 restored, 0 unchanged, 0 conflicts, 0 failed.'
+        $info[-1].Tags | Should -Contain 'Summary'
     }
 
     It 'undoes a user set several times, with different names and the same name twice, back to what it held before the first (latest record first)' {

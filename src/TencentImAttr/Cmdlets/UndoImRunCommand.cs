@@ -236,14 +236,7 @@ public sealed class UndoImRunCommand : ImCmdlet
     private void WriteSummary(Dictionary<string, long> counts, bool whatIf)
     {
         long Count(string key) => counts.TryGetValue(key, out var n) ? n : 0;
-        var summary = new PSObject();
-        summary.Properties.Add(new PSNoteProperty("Restored", Count(UndoActions.Restore)));
-        summary.Properties.Add(new PSNoteProperty("Unchanged", Count(UndoActions.Unchanged)));
-        summary.Properties.Add(new PSNoteProperty("Conflicts", Count(UndoActions.Conflict) + Count(UndoActions.Refused)));
-        summary.Properties.Add(new PSNoteProperty("Failed", Count("Failed")));
-        summary.Properties.Add(new PSNoteProperty("WhatIf", whatIf));
-        var verb = whatIf ? "would restore" : "restored";
-        summary.Properties.Add(new PSNoteProperty("Text", $"Undo-ImRun: {Count(UndoActions.Restore):N0} {verb}, {Count(UndoActions.Unchanged):N0} unchanged, {Count(UndoActions.Conflict) + Count(UndoActions.Refused):N0} conflicts, {Count("Failed"):N0} failed."));
+        var summary = new RunUndoSummary(Count(UndoActions.Restore), Count(UndoActions.Unchanged), Count(UndoActions.Conflict) + Count(UndoActions.Refused), Count("Failed"), whatIf);
         var record = new InformationRecord(summary, MyInvocation.MyCommand.Name);
         record.Tags.AddRange(SummaryTags);
         WriteInformation(record);

@@ -40,6 +40,7 @@ public class PublicSurfaceTests
             "TencentImAttr.Models.RunJournalPart",
             "TencentImAttr.Models.RunJournalRecord",
             "TencentImAttr.Models.RunUndoStep",
+            "TencentImAttr.Models.RunUndoSummary",
             "TencentImAttr.Models.TagDrift",
             "TencentImAttr.Models.UserAttributes",
             "TencentImAttr.Models.UserTags",

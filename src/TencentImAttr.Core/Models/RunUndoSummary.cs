@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace TencentImAttr.Models;
+
+/// <summary>
+/// What an Undo-ImRun did, in its information record (tags TencentImAttr, Summary): the steps restored, unchanged,
+/// in conflict (refused ones included) and failed. Shown as one line of text (-InformationAction Continue).
+/// </summary>
+public sealed class RunUndoSummary
+{
+    internal RunUndoSummary(long restored, long unchanged, long conflicts, long failed, bool whatIf)
+    {
+        Restored = restored;
+        Unchanged = unchanged;
+        Conflicts = conflicts;
+        Failed = failed;
+        WhatIf = whatIf;
+    }
+
+    /// <summary>Steps put back to what the user held before the run (with -WhatIf: that would be).</summary>
+    public long Restored { get; }
+
+    /// <summary>Steps that already held the prior value (the run's write never landed, or was undone).</summary>
+    public long Unchanged { get; }
+
+    /// <summary>Steps left alone: changed since the run (ImUndoConflict), or app names that cannot be put back.</summary>
+    public long Conflicts { get; }
+
+    /// <summary>Users whose read or restore failed.</summary>
+    public long Failed { get; }
+
+    /// <summary>Whether this was a -WhatIf plan: nothing was written.</summary>
+    public bool WhatIf { get; }
+
+    /// <summary>The summary as one line.</summary>
+    public string Text => string.Format(CultureInfo.CurrentCulture, "Undo-ImRun: {0:N0} {1}, {2:N0} unchanged, {3:N0} conflicts, {4:N0} failed.",
+        Restored, WhatIf ? "would restore" : "restored", Unchanged, Conflicts, Failed);
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+}
