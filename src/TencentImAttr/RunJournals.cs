@@ -112,6 +112,21 @@ internal static class RunJournals
         return resolved;
     }
 
+    /// <summary>
+    /// The file of a journal to read (-Path of Get-ImRunJournal and Undo-ImRun): <see cref="FileSystemPath"/>, and a
+    /// terminating <see cref="ErrorIds.JournalPathInvalid"/> naming it when no such file is there (a folder, a typo).
+    /// </summary>
+    public static string ExistingJournal(PSCmdlet cmdlet, string path, string parameter)
+    {
+        var resolved = FileSystemPath(cmdlet, path, parameter);
+        if (File.Exists(resolved)) return resolved;
+        var what = Directory.Exists(resolved) ? "is a folder, not a journal file" : "does not exist";
+        var error = new ImInputException(ErrorIds.JournalPathInvalid,
+            $"The journal '{Core.Text.MessageText.Escape(resolved)}' (-{parameter}) {what}. Give the file a run wrote with -JournalPath (Get-ChildItem *.jsonl lists them). Nothing was read or sent.", path);
+        cmdlet.ThrowTerminatingError(new ErrorRecord(error, error.ErrorId, ErrorCategory.ObjectNotFound, path));
+        return resolved;
+    }
+
     private static ImInputException NotFileSystem(PSCmdlet cmdlet, string path, string parameter, string why)
     {
         var error = new ImInputException(ErrorIds.JournalPathInvalid,

@@ -36,6 +36,16 @@ Describe 'Journal paths that are not file-system paths' {
         $e.Exception.Message | Should -Match 'Environment provider'
     }
 
+    It 'a journal to read that does not exist, or is a folder, is JournalPathInvalid naming it (Get-ImRunJournal, Undo-ImRun)' {
+        $missing = Join-Path $TestDrive 'nope.jsonl'
+        $e = { Get-ImRunJournal -Path $missing } | Should -Throw -ErrorId 'JournalPathInvalid,TencentImAttr.Cmdlets.GetImRunJournalCommand' -PassThru
+        $e.Exception.Message | Should -Match ([regex]::Escape("'$missing'"))
+        $e.Exception.Message | Should -Match 'does not exist'
+        $e.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e = { Undo-ImRun -Path $TestDrive -Force -Connection $c } | Should -Throw -ErrorId 'JournalPathInvalid,TencentImAttr.Cmdlets.UndoImRunCommand' -PassThru
+        $e.Exception.Message | Should -Match 'is a folder, not a journal file'
+    }
+
     It 'Undo-ImRun -Path Variable:\x is JournalPathInvalid before anything is read or sent' {
         $e = { Undo-ImRun -Path Variable:\x -Force -Connection $c } | Should -Throw -ErrorId 'JournalPathInvalid,TencentImAttr.Cmdlets.UndoImRunCommand' -PassThru
         $e.Exception.Message | Should -Match ([regex]::Escape("'Variable:\x'"))

@@ -54,7 +54,7 @@ public sealed class GetImRunJournalCommand : PSCmdlet
     /// <summary>Streams the journal's header and items.</summary>
     protected override void ProcessRecord()
     {
-        var path = RunJournals.FileSystemPath(this, Path, nameof(Path));
+        var path = RunJournals.ExistingJournal(this, Path, nameof(Path));
         try
         {
             foreach (var entry in JournalReader.Read(path, line => WriteWarning($"The journal '{path}' ends with a torn line {line} (its process ended mid-write); it was skipped.")))

@@ -99,7 +99,7 @@ public sealed class UndoImRunCommand : ImCmdlet
     protected override void EndProcessing()
     {
         var connection = ResolveConnection();
-        var path = RunJournals.FileSystemPath(this, Path, nameof(Path));
+        var path = RunJournals.ExistingJournal(this, Path, nameof(Path));
         DateTimeOffset lastWritten;
         try
         {
