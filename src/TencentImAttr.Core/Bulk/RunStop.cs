@@ -95,18 +95,18 @@ internal static class RunStop
         string message;
         if (byCaller)
         {
-            message = string.Format(n, "The command stopped at input item {0:N0}, as -ErrorAction Stop asks: {1} Nothing more was sent; the calls already out were let finish. {2:N0} user(s) were done before it; of the {3:N0} from there on that the command held: {4}{5}.{6}",
+            message = string.Format(n, "The command stopped at input item {0:N0}, as -ErrorAction Stop asks: {1} Nothing more was sent; the calls in flight were let finish. {2:N0} user(s) were done before it; of the {3:N0} from there on that the command held: {4}{5}.{6}",
                 stoppedAt + 1, cause.Message, succeeded, account.Count, held, unread, lists);
         }
         else if (why == StopCause.Refused)
         {
-            message = string.Format(n, "{0} The command stopped there: nothing more was sent, and the calls already out were let finish. Of the {1:N0} user(s) read: {2:N0} done before the stop, and of the {3:N0} held then: {4}{5}.{6}",
+            message = string.Format(n, "{0} The command stopped there: nothing more was sent, and the calls in flight were let finish. Of the {1:N0} user(s) read: {2:N0} done before the stop, and of the {3:N0} held then: {4}{5}.{6}",
                 cause.Message, received, succeeded, account.Count, held, unread, lists);
         }
         else
         {
             var reason = cause.Exception is ImApiException { StopsRun: true } ? "Every user would fail the same way" : "The connection is wrong";
-            message = string.Format(n, "{0} " + reason + ", so the command stopped: nothing more was sent after this failure, and the calls already out were let finish. Of the {1:N0} user(s) read: {2:N0} done before the stop, and of the {3:N0} held then: {4}{5}.{6}",
+            message = string.Format(n, "{0} " + reason + ", so the command stopped: nothing more was sent after this failure, and the calls in flight were let finish. Of the {1:N0} user(s) read: {2:N0} done before the stop, and of the {3:N0} held then: {4}{5}.{6}",
                 cause.Message, received, succeeded, account.Count, held, unread, lists);
         }
         return new ImRunStoppedException(message, inner, cause.ErrorId, cause.Category, why == StopCause.Connection ? null : cause.TargetObject, byCaller, stoppedAt, succeeded, account)

@@ -54,7 +54,7 @@ public sealed class ImRunStoppedException : Exception
     /// <summary>Users done before the stopping point (their results were written).</summary>
     public long DoneBeforeStop { get; }
 
-    /// <summary>Users past the stopping point whose calls were already out and succeeded: applied, though nothing was written for them.</summary>
+    /// <summary>Users past the stopping point whose calls were already in flight and succeeded: applied, though nothing was written for them.</summary>
     public IReadOnlyList<string> Applied { get; }
 
     /// <summary>Users past the stopping point that failed (the one that stopped the command first, where it is a user).</summary>
