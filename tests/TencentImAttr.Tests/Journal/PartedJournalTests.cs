@@ -21,15 +21,6 @@ public sealed class PartedJournalTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private sealed class Sink : IEngineSink<UserTags>
-    {
-        public List<ItemFailure> Failures { get; } = new();
-        public void OnResult(UserTags result) { }
-        public void OnFailure(ItemFailure failure) => Failures.Add(failure);
-        public void OnVerbose(string line) { }
-        public void OnProgress(ProgressReport report) { }
-    }
-
     private static readonly JournalHeader Header = new() { Command = "Add-ImUserTag", AppId = TestConnections.AppId, Endpoint = "https://im.example.test/", Service = "AllMemberPush" };
 
     private static List<string> TagsOf(string user) => Enumerable.Range(0, 25).Select(t => user + "-t" + t).ToList();
@@ -47,7 +38,7 @@ public sealed class PartedJournalTests : IDisposable
         using (var journal = RunJournal.Create(path, Header))
         {
             var op = JournaledRuns.Wrap(BulkOperations.AddTags(connection, replace: false, maxRetry: 0), BulkOperations.GetTags(connection), TagJournalShape.Add(replace: false), journal);
-            var sink = new Sink();
+            var sink = new ListSink<UserTags>();
             using (var engine = new BatchEngine<TagItem, UserTags>(op, new EngineOptions { ThrottleLimit = 1 }, sink))
             {
                 foreach (var user in new[] { "a", "b", "c" })

@@ -21,23 +21,14 @@ public sealed class ResumeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private sealed class Sink : IEngineSink<UserAttributes>
-    {
-        public List<ItemFailure> Failures { get; } = new();
-        public void OnResult(UserAttributes result) { }
-        public void OnFailure(ItemFailure failure) => Failures.Add(failure);
-        public void OnVerbose(string line) { }
-        public void OnProgress(ProgressReport report) { }
-    }
-
     private static readonly JournalHeader Header = new() { Command = "Set-ImUserAttribute", AppId = TestConnections.AppId, Endpoint = "https://im.example.test/", Service = "AllMemberPush" };
 
     private static IEnumerable<ItemOutcome<SetItem>> Input(int count, Func<int, string>? user = null) =>
         Enumerable.Range(0, count).Select(i => ItemOutcome<SetItem>.Success(new SetItem(user?.Invoke(i) ?? "u" + i, new Dictionary<string, string>(StringComparer.Ordinal) { ["city"] = "c" + i })));
 
-    private static Sink Run(JournaledWrites<SetItem, UserAttributes, UserAttributes> op, IEnumerable<ItemOutcome<SetItem>> input)
+    private static ListSink<UserAttributes> Run(JournaledWrites<SetItem, UserAttributes, UserAttributes> op, IEnumerable<ItemOutcome<SetItem>> input)
     {
-        var sink = new Sink();
+        var sink = new ListSink<UserAttributes>();
         using var engine = new BatchEngine<SetItem, UserAttributes>(op, new EngineOptions { ThrottleLimit = 4 }, sink);
         foreach (var item in input)
         {
@@ -132,9 +123,9 @@ public sealed class ResumeTests : IDisposable
         Assert.Equal(new[] { "u5" }, UsersWritten(handler));
         Assert.Equal("c5", emulator.AttributesOf("u5")!["city"]);
     }
-    private static Sink<SyncResult<AttributeDrift>> RunReplace(JournaledWrites<SetItem, SyncResult<AttributeDrift>, UserAttributes> op, IEnumerable<ItemOutcome<SetItem>> input)
+    private static ListSink<SyncResult<AttributeDrift>> RunReplace(JournaledWrites<SetItem, SyncResult<AttributeDrift>, UserAttributes> op, IEnumerable<ItemOutcome<SetItem>> input)
     {
-        var sink = new Sink<SyncResult<AttributeDrift>>();
+        var sink = new ListSink<SyncResult<AttributeDrift>>();
         using var engine = new BatchEngine<SetItem, SyncResult<AttributeDrift>>(op, new EngineOptions { ThrottleLimit = 4, BatchSize = SyncCalls.UsersPerSync }, sink);
         foreach (var item in input)
         {
@@ -142,17 +133,6 @@ public sealed class ResumeTests : IDisposable
         }
         engine.Complete();
         return sink;
-    }
-
-    private sealed class Sink<T> : IEngineSink<T>
-        where T : class
-    {
-        public List<T> Results { get; } = new();
-        public List<ItemFailure> Failures { get; } = new();
-        public void OnResult(T result) => Results.Add(result);
-        public void OnFailure(ItemFailure failure) => Failures.Add(failure);
-        public void OnVerbose(string line) { }
-        public void OnProgress(ProgressReport report) { }
     }
 
     private static JournaledWrites<SetItem, SyncResult<AttributeDrift>, UserAttributes> JournaledReplace(Core.Connection.ImConnection connection, RunJournal journal, ResumeIndex? index = null) =>
@@ -185,7 +165,7 @@ public sealed class ResumeTests : IDisposable
         var handler = emulator.CreateHandler();
         using var connection = TestConnections.Open(handler);
         var index = ResumeIndex.Load(path, ReplaceHeader);
-        Sink<SyncResult<AttributeDrift>> resumed;
+        ListSink<SyncResult<AttributeDrift>> resumed;
         using (var journal = RunJournal.Resume(path, ReplaceHeader, index.LastCall))
         {
             resumed = RunReplace(JournaledReplace(connection, journal, index), Input(100));

@@ -28,24 +28,13 @@ public sealed class RunJournalTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private sealed class Sink<TResult> : IEngineSink<TResult>
-        where TResult : class
-    {
-        public List<TResult> Results { get; } = new();
-        public List<ItemFailure> Failures { get; } = new();
-        public void OnResult(TResult result) => Results.Add(result);
-        public void OnFailure(ItemFailure failure) => Failures.Add(failure);
-        public void OnVerbose(string line) { }
-        public void OnProgress(ProgressReport report) { }
-    }
-
     /// <summary>Drives a journaled operation as BulkRun does: every read record goes to the journal first (its position).</summary>
-    private static Sink<TResult> Run<TItem, TResult, TState>(JournaledWrites<TItem, TResult, TState> operation, IEnumerable<ItemOutcome<TItem>> input, int batchSize = 100)
+    private static ListSink<TResult> Run<TItem, TResult, TState>(JournaledWrites<TItem, TResult, TState> operation, IEnumerable<ItemOutcome<TItem>> input, int batchSize = 100)
         where TItem : class
         where TResult : class
         where TState : class
     {
-        var sink = new Sink<TResult>();
+        var sink = new ListSink<TResult>();
         using var engine = new BatchEngine<TItem, TResult>(operation, new EngineOptions { BatchSize = batchSize, ThrottleLimit = 4 }, sink);
         foreach (var item in input)
         {
@@ -174,7 +163,7 @@ public sealed class RunJournalTests : IDisposable
         };
         using var connection = TestConnections.Open(handler, maxRetry: 0);
         string path;
-        Sink<UserAttributes> sink;
+        ListSink<UserAttributes> sink;
         using (var journal = NewJournal("readfail.jsonl"))
         {
             path = journal.Path;
@@ -251,7 +240,7 @@ public sealed class RunJournalTests : IDisposable
     {
         var emulator = TestConnections.Emulator();
         using var connection = TestConnections.Open(emulator.CreateHandler());
-        using (var setup = new BatchEngine<TagItem, UserTags>(BulkOperations.AddTags(connection, false), new EngineOptions(), new Sink<UserTags>()))
+        using (var setup = new BatchEngine<TagItem, UserTags>(BulkOperations.AddTags(connection, false), new EngineOptions(), new ListSink<UserTags>()))
         {
             setup.Add(new TagItem("alice", new List<string> { "a", "b" }));
             setup.Complete();
