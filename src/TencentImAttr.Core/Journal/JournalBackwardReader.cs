@@ -214,6 +214,13 @@ internal static class JournalBackwardReader
 
         private string Decode(byte[] bytes, int index, int count, long number)
         {
+            // A byte order mark (a journal saved again by an editor or Windows PowerShell 5.1's -Encoding UTF8) is not
+            // part of line 1, as the forward reader's StreamReader takes it off too.
+            if (number == 1 && count >= 3 && bytes[index] == 0xEF && bytes[index + 1] == 0xBB && bytes[index + 2] == 0xBF)
+            {
+                index += 3;
+                count -= 3;
+            }
             try
             {
                 return Strict.GetString(bytes, index, count);

@@ -104,6 +104,18 @@ public sealed class JournalBackwardReaderTests : IDisposable
     }
 
     [Fact]
+    public void AJournalSavedWithAByteOrderMark_ReadsTheSameBothWays()
+    {
+        // An editor, or Windows PowerShell 5.1's Set-Content -Encoding UTF8, puts EF BB BF before line 1.
+        var path = Path.Combine(_folder, "bom.jsonl");
+        File.WriteAllText(path, string.Join("\n", EveryKind()) + "\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(path)[0]);
+        var backward = Backward(path);
+        Assert.Equal(ForwardInBackwardOrder(path), backward);
+        Assert.StartsWith("header 1 ", backward[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AJournalOfManyBlocks_AndALineLongerThanABlock_ReadTheSameBothWays()
     {
         var lines = new List<string> { Header };
