@@ -222,12 +222,14 @@ internal sealed class RunUndo
             _journal.Write(intents, durable: true);
         }
         var failed = new Dictionary<string, ItemFailure>(StringComparer.Ordinal);
-        await SendAsync(BulkOperations.Set(_connection), sets, log, failed, cancellationToken).ConfigureAwait(false);
-        await SendAsync(BulkOperations.Remove(_connection), removes, log, failed, cancellationToken).ConfigureAwait(false);
-        await SendAsync(BulkOperations.RemoveTags(_connection), tagRemoves, log, failed, cancellationToken).ConfigureAwait(false);
-        await SendAsync(BulkOperations.AddTags(_connection, replace: true), tagReplaces, log, failed, cancellationToken).ConfigureAwait(false);
-        await SendAsync(BulkOperations.ClearTags(_connection), clears.Concat(clearThenAdd.Select(t => new GetItem(t.UserId))).ToList(), log, failed, cancellationToken).ConfigureAwait(false);
-        await SendAsync(BulkOperations.AddTags(_connection, replace: false), tagAdds.Concat(clearThenAdd.Where(t => !failed.ContainsKey(t.UserId))).ToList(), log, failed, cancellationToken).ConfigureAwait(false);
+        // Users one of whose restore calls (or parts of one) landed: if another failed, the undo's journal says PartlyApplied, not Failed.
+        var landed = new HashSet<string>(StringComparer.Ordinal);
+        await SendAsync(BulkOperations.Set(_connection), sets, log, failed, landed, cancellationToken).ConfigureAwait(false);
+        await SendAsync(BulkOperations.Remove(_connection), removes, log, failed, landed, cancellationToken).ConfigureAwait(false);
+        await SendAsync(BulkOperations.RemoveTags(_connection), tagRemoves, log, failed, landed, cancellationToken).ConfigureAwait(false);
+        await SendAsync(BulkOperations.AddTags(_connection, replace: true), tagReplaces, log, failed, landed, cancellationToken).ConfigureAwait(false);
+        await SendAsync(BulkOperations.ClearTags(_connection), clears.Concat(clearThenAdd.Select(t => new GetItem(t.UserId))).ToList(), log, failed, landed, cancellationToken).ConfigureAwait(false);
+        await SendAsync(BulkOperations.AddTags(_connection, replace: false), tagAdds.Concat(clearThenAdd.Where(t => !failed.ContainsKey(t.UserId))).ToList(), log, failed, landed, cancellationToken).ConfigureAwait(false);
         result.Failures.AddRange(failed.Values);
         if (_journal is not null && journaled.Count > 0)
         {
@@ -241,7 +243,7 @@ internal sealed class RunUndo
                 w.WriteString("user", user);
                 if (failed.TryGetValue(user, out var failure))
                 {
-                    w.WriteString("outcome", failure.OutcomeUnknown ? JournalOutcomes.Unknown : JournalOutcomes.Failed);
+                    w.WriteString("outcome", failure.OutcomeUnknown ? JournalOutcomes.Unknown : landed.Contains(user) ? JournalOutcomes.PartlyApplied : JournalOutcomes.Failed);
                     w.WriteString("errorId", failure.ErrorId);
                 }
                 else
@@ -307,7 +309,8 @@ internal sealed class RunUndo
         w.WriteEndArray();
     }
 
-    private static async Task SendAsync<TItem, TResult>(IBatchOperation<TItem, TResult> operation, List<TItem> items, ICallLog log, Dictionary<string, ItemFailure> failed, CancellationToken cancellationToken)
+    private static async Task SendAsync<TItem, TResult>(IBatchOperation<TItem, TResult> operation, List<TItem> items, ICallLog log, Dictionary<string, ItemFailure> failed, HashSet<string> landed,
+        CancellationToken cancellationToken)
         where TItem : class
         where TResult : class
     {
@@ -315,9 +318,15 @@ internal sealed class RunUndo
         var outcomes = await operation.ExecuteAsync(items, log, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < items.Count; i++)
         {
-            if (outcomes[i].Failure is not { } failure) continue;
-            if (failure.Exception is ImApiException e && ResponseClassifier.IsConnectionLevel(e)) throw e;
             var user = operation.UserIdOf(items[i]);
+            if (outcomes[i].Failure is not { } failure)
+            {
+                landed.Add(user);
+                continue;
+            }
+            if (failure.Exception is ImApiException e && ResponseClassifier.IsConnectionLevel(e)) throw e;
+            // A tag list sent in parts whose first parts landed before one failed.
+            if (failure.FailedPart > 0) landed.Add(user);
             if (!failed.ContainsKey(user)) failed.Add(user, failure);
         }
     }

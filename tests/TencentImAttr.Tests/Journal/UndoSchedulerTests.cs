@@ -300,6 +300,43 @@ public sealed class UndoSchedulerTests : IDisposable
     }
 
     [Fact]
+    public void ARestoreThatPartlyLanded_IsPartlyAppliedInTheUndosJournal_SoUndoingTheUndoTakesBackWhatLanded()
+    {
+        var emulator = TestConnections.Emulator();
+        var tags = Enumerable.Range(0, 15).Select(t => "t" + t).ToList();
+        // The run removed 15 tags from a; the undo adds them back in two parts (10, then 5), and the second part is refused.
+        var run = Write(new[]
+        {
+            Header,
+            "{\"type\":\"intent\",\"call\":1,\"pos\":[0],\"user\":\"a\",\"removeTags\":[" + string.Join(",", tags.Select(t => "\"" + t + "\"")) + "],\"priorTags\":[" + string.Join(",", tags.Select(t => "\"" + t + "\"")) + "]}",
+            Outcome(1, 0, "a"),
+        });
+        var adds = 0;
+        var handler = new StubHttpHandler { Responder = r => r.Api == "im_add_tag" && Interlocked.Increment(ref adds) == 2 ? StubResponse.Fail(90001, "refused") : emulator.Answer(r) };
+        using var connection = TestConnections.Open(handler, maxRetry: 0);
+        var undoPath = Path.Combine(_folder, "undo-parts.jsonl");
+        using (var journal = RunJournal.Create(undoPath, new JournalHeader
+        {
+            Command = "Undo-ImRun", AppId = connection.SdkAppId, Endpoint = connection.BaseUri.GetLeftPart(UriPartial.Path), Service = connection.Service.ToString(),
+        }))
+        {
+            var undo = new RunUndo(connection, overwrite: false, journal, DateTimeOffset.MinValue, TimeSpan.Zero);
+            var sink = new Sink();
+            new UndoScheduler(undo, apply: true, inFlightLimit: 2).Run(JournalBackwardReader.Read(run), _log, sink, default);
+            Assert.Single(sink.Batches.SelectMany(b => b.Failures));
+        }
+        Assert.Equal(tags.Take(10).OrderBy(t => t, StringComparer.Ordinal), emulator.TagsOf("a")!.OrderBy(t => t, StringComparer.Ordinal));
+        var record = JournalReader.Read(undoPath).OfType<Models.RunJournalRecord>().Single();
+        Assert.Equal("PartlyApplied", record.Outcome);
+
+        // Undoing the undo takes back the ten tags that landed (a Failed outcome would have been skipped, leaving them).
+        using var plain = TestConnections.Open(emulator.CreateHandler());
+        var again = Undo(plain, undoPath);
+        Assert.Equal(10, again.Steps.Count(s => s.Action == "Restore"));
+        Assert.Null(emulator.TagsOf("a"));
+    }
+
+    [Fact]
     public void WhatIfKeepsTheLastUsersPlannedOnly_SoItsMemoryIsBounded()
     {
         var states = new PlannedStates(capacity: 2);
