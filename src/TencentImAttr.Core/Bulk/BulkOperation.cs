@@ -56,9 +56,10 @@ internal abstract class BulkOperation<TItem, TResult, TRequest, TResponse>
 
     /// <summary>
     /// For an item sent in parts whose part number <paramref name="failedPart"/> (from 0) failed: what of it landed
-    /// before, as a sentence for the failure's message (the tags added in the earlier calls); null says nothing.
+    /// before, as a sentence for the failure's message (the tags added in the earlier calls, and, when
+    /// <paramref name="failedMayHaveLanded"/>, those of the failed call as maybe added); null says nothing.
     /// </summary>
-    public virtual string? PartsLanded(TItem whole, IReadOnlyList<TItem> parts, int failedPart) => null;
+    public virtual string? PartsLanded(TItem whole, IReadOnlyList<TItem> parts, int failedPart, bool failedMayHaveLanded) => null;
 
     /// <summary>The result of an item sent in parts, once its last part succeeded (by default, the last part's).</summary>
     public virtual TResult Rejoined(TItem whole, TResult lastPart) => lastPart;

@@ -74,7 +74,7 @@ internal static class PartedSend
         where TResponse : ApiEnvelope
     {
         if (parts is not { Count: > 1 } || answer.Failure is not { } failure) return answer;
-        var exception = operation.PartsLanded(whole, parts, failedPart) is not { } note ? failure.Exception : failure.Exception switch
+        var exception = operation.PartsLanded(whole, parts, failedPart, failure.OutcomeUnknown) is not { } note ? failure.Exception : failure.Exception switch
         {
             Errors.ImApiException e => e.WithNote(note),
             System.OperationCanceledException c => new System.OperationCanceledException(Text.MessageText.Sentence(c.Message) + " " + note),

@@ -109,14 +109,21 @@ internal abstract class TagListOperation : BulkOperation<TagItem, UserTags, User
     /// <summary>What the service does with a user's tags: "added", "removed" (for a parted failure's message).</summary>
     protected abstract string Done { get; }
 
-    /// <summary>"3 of 25 tags were added before this failure, in 1 earlier call; the other 22 were not."</summary>
-    public override string? PartsLanded(TagItem whole, IReadOnlyList<TagItem> parts, int failedPart)
+    /// <summary>
+    /// "3 of 25 tags were added before this failure, in 1 earlier call; the other 22 were not." When the failed part's
+    /// call may have landed (its outcome is unknown), its tags are said to be maybe done, not "not".
+    /// </summary>
+    public override string? PartsLanded(TagItem whole, IReadOnlyList<TagItem> parts, int failedPart, bool failedMayHaveLanded)
     {
         var landed = parts.Take(failedPart).Sum(p => p.Tags.Count);
-        var rest = whole.Tags.Count - landed;
-        return landed == 0
-            ? $"None of the user's {whole.Tags.Count} tags were {Done}: the list went in parts of {PartSize}, and the first failed."
-            : $"{landed} of the user's {whole.Tags.Count} tags were {Done} before this failure (in {failedPart} earlier call(s), parts of {PartSize}); the other {rest} were not.";
+        var maybe = failedMayHaveLanded ? parts[failedPart].Tags.Count : 0;
+        var rest = whole.Tags.Count - landed - maybe;
+        var before = landed == 0
+            ? $"None of the user's {whole.Tags.Count} tags were {Done} before this failure: the list went in parts of {PartSize}, and the first failed"
+            : $"{landed} of the user's {whole.Tags.Count} tags were {Done} before this failure (in {failedPart} earlier call(s), parts of {PartSize})";
+        return maybe == 0
+            ? (landed == 0 ? $"None of the user's {whole.Tags.Count} tags were {Done}: the list went in parts of {PartSize}, and the first failed." : $"{before}; the other {rest} were not.")
+            : $"{before}; the {maybe} of the failed call may have been {Done} (its outcome is unknown: read the user to know); the other {rest} were not.";
     }
 
     /// <summary>An item of no tags (an object's empty Tags list) is done without a call: nothing to add or remove.</summary>

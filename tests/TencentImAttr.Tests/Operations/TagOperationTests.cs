@@ -143,6 +143,21 @@ public class TagOperationTests
         Assert.Equal(2, stub.Requests.Count);
     }
 
+    [Theory]
+    [InlineData(1, "None of the user's 30 tags were added before this failure: the list went in parts of 10, and the first failed; the 10 of the failed call may have been added (its outcome is unknown: read the user to know); the other 20 were not.")]
+    [InlineData(2, "10 of the user's 30 tags were added before this failure (in 1 earlier call(s), parts of 10); the 10 of the failed call may have been added (its outcome is unknown: read the user to know); the other 10 were not.")]
+    public void A_part_of_unknown_outcome_is_said_to_have_maybe_landed_not_to_have_failed(int cutCall, string said)
+    {
+        // The call is cut after it was sent (a timeout): it may have been applied.
+        var stub = new StubHttpHandler();
+        for (var call = 1; call < cutCall; call++) stub.EnqueueJson("{\"ActionStatus\":\"OK\",\"ErrorCode\":0}");
+        stub.Enqueue(StubResponse.TimedOut());
+        using var connection = TestConnections.Open(stub, maxRetry: 0);
+        var (_, failures) = Run(BulkOperations.AddTags(connection, replace: false), new[] { Items.Tags("u", Numbered(30), ImService.AllMemberPush) });
+        Assert.True(failures.Single().OutcomeUnknown);
+        Assert.Contains(said, failures.Single().Message, System.StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_replace_goes_whole_in_one_call()
     {
