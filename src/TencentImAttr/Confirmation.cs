@@ -22,12 +22,14 @@ internal static class Confirmation
         {
             return cmdlet.ShouldProcess(target, action);
         }
-        catch (System.NullReferenceException e)
+        catch (System.Exception e) when (e is System.NullReferenceException or PSInvalidOperationException or HostException)
         {
-            // The console host's, reading the answer from a standard input that is redirected and at its end
-            // (`pwsh -File script.ps1 </dev/null`, a cron job): said as plainly as -NonInteractive's refusal.
+            // The host cannot ask: pwsh -NonInteractive (PowerShell's own "Read and Prompt functionality is not
+            // available"), or the console host reading the answer from a standard input that is redirected and at its
+            // end (`pwsh -File script.ps1 </dev/null`, a cron job: a NullReferenceException). Said once, plainly, with
+            // what to give instead.
             throw new PSInvalidOperationException(
-                $"{cmdlet.MyInvocation.MyCommand.Name} would {action} ({target}), and this host cannot ask for confirmation (its standard input is redirected and has ended): nothing was sent. Give -Force or -Confirm:$false to go on without asking, or -WhatIf to see what would be done.", e);
+                $"{cmdlet.MyInvocation.MyCommand.Name} would {action} ({target}), and this host cannot ask for confirmation (it is non-interactive: pwsh -NonInteractive, or a standard input that is redirected and has ended): nothing was sent. Give -Force or -Confirm:$false to go on without asking, or -WhatIf to see what would be done.", e);
         }
     }
 

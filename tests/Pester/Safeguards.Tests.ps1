@@ -192,7 +192,7 @@ catch { 'refused ' + $_.Exception.GetType().Name; "$_" }
         $out | Should -Match 'stopped RemovalNotConfirmed'
         $out | Should -Match 'may have been written already'
         $out | Should -Match 'refused PSInvalidOperationException'
-        $out | Should -Match 'its standard input is redirected and has ended'
+        $out | Should -Match 'a standard input that is redirected and has ended'
         $out | Should -Not -Match 'Object reference not set'
         $out | Should -Not -Match 'no question'
         $out | Should -Match 'held tier'
@@ -218,6 +218,20 @@ Set-ImUserAttribute -UserId ask1 -Attribute @{ level = '' } -Replace -Confirm:$f
         $out | Should -Match 'What if: Performing the operation "Replace attributes: remove (city, tier|tier, city)" on target "1 user: ask1"'
         $out | Should -Match 'held city'
         $out | Should -Match 'held tier'
+    }
+
+    It 'pwsh -NonInteractive: a command that asks (Remove-ImUserAttribute, Undo-ImRun) says what to give, not PowerShell''s bare refusal' {
+        $out = Invoke-NonInteractive ($seed + @'
+Set-ImUserAttribute -UserId ask2 -Attribute @{ city = 'Oslo' } -JournalPath (Join-Path ([IO.Path]::GetTempPath()) "ask2-$PID.jsonl")
+try { Remove-ImUserAttribute -UserId ask2 -Name city -ErrorAction Stop } catch { 'remove: ' + $_.Exception.Message }
+try { Undo-ImRun -Path (Join-Path ([IO.Path]::GetTempPath()) "ask2-$PID.jsonl") -ErrorAction Stop } catch { 'undo: ' + $_.Exception.Message }
+Remove-Item (Join-Path ([IO.Path]::GetTempPath()) "ask2-$PID.jsonl")
+'ask2 ' + (Get-ImUserAttribute ask2).Attributes.city
+'@)
+        $out | Should -Match 'remove: Remove-ImUserAttribute would Remove attributes .*cannot ask for confirmation \(it is non-interactive.*Give -Force or -Confirm:\$false'
+        $out | Should -Match 'undo: Undo-ImRun would Undo the run .*cannot ask for confirmation'
+        $out | Should -Not -Match 'Read and Prompt functionality is not available'
+        $out | Should -Match 'ask2 Oslo'
     }
 
     It 'Add-ImUserTag -Replace asks before each call: refused non-interactive, done with -Force' {
