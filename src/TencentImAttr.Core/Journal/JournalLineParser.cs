@@ -114,7 +114,15 @@ internal static class JournalLineParser
         }
         using (document)
         {
-            line = Parse(path, number, document.RootElement);
+            try
+            {
+                line = Parse(path, number, document.RootElement);
+            }
+            catch (InvalidOperationException e)
+            {
+                // A text JSON cannot give as a string (a lone surrogate, "\ud800", in a hand-edited value).
+                throw Invalid(path, number, "a text in it cannot be read (" + e.Message + ")");
+            }
             return true;
         }
     }
@@ -149,9 +157,9 @@ internal static class JournalLineParser
                 return JournalLine.Of(new JournalOutcomeLine
                 {
                     Line = number,
-                    Call = Number(path, number, root, "call"),
+                    Call = CallNumber(path, number, root),
                     User = Required(path, number, root, "user"),
-                    Outcome = Required(path, number, root, "outcome"),
+                    Outcome = OutcomeOf(path, number, root),
                     ErrorId = Text(root, "errorId"),
                     HadUnknownAttempt = root.TryGetProperty("hadUnknownAttempt", out var unknown) && unknown.ValueKind == JsonValueKind.True,
                     AppliedSet = Values(path, number, root, "set"),
@@ -193,7 +201,7 @@ internal static class JournalLineParser
     {
         var item = new RunJournalRecord("Item", number)
         {
-            Call = Number(path, number, root, "call"),
+            Call = CallNumber(path, number, root),
             Positions = Positions(path, number, root),
             UserId = Text(root, "user"),
             Set = Values(path, number, root, "set"),
@@ -305,6 +313,22 @@ internal static class JournalLineParser
     private static long Number(string path, long number, JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : throw Invalid(path, number, $"it has no number '{name}'");
 
+    private static long CallNumber(string path, long number, JsonElement root) =>
+        Number(path, number, root, "call") is var call and >= 0 ? call : throw Invalid(path, number, "its call number is below 0");
+
+    /// <summary>What an outcome line (or a part of one) may say became of its call.</summary>
+    private static readonly HashSet<string> Outcomes = new(StringComparer.Ordinal)
+    {
+        JournalOutcomes.Done, JournalOutcomes.Failed, JournalOutcomes.Unknown, JournalOutcomes.NotSent, JournalOutcomes.PartlyApplied, JournalOutcomes.Declined,
+    };
+
+    private static string OutcomeOf(string path, long number, JsonElement root)
+    {
+        var outcome = Required(path, number, root, "outcome");
+        return Outcomes.Contains(outcome) ? outcome
+            : throw Invalid(path, number, $"its outcome '{MessageText.Escape(outcome)}' is none of {string.Join(", ", Outcomes)}");
+    }
+
     private static long[] Positions(string path, long number, JsonElement root)
     {
         if (!root.TryGetProperty("pos", out var pos) || pos.ValueKind != JsonValueKind.Array) throw Invalid(path, number, "it has no positions 'pos'");
@@ -312,7 +336,7 @@ internal static class JournalLineParser
         var i = 0;
         foreach (var p in pos.EnumerateArray())
         {
-            if (p.ValueKind != JsonValueKind.Number || !p.TryGetInt64(out positions[i++])) throw Invalid(path, number, "a position is not a number");
+            if (p.ValueKind != JsonValueKind.Number || !p.TryGetInt64(out positions[i]) || positions[i++] < 0) throw Invalid(path, number, "a position is not a whole number from 0");
         }
         return positions;
     }
@@ -356,7 +380,7 @@ internal static class JournalLineParser
         foreach (var part in value.EnumerateArray())
         {
             if (part.ValueKind != JsonValueKind.Object) throw Invalid(path, number, "an entry of 'parts' is not an object");
-            parts.Add(new RunJournalPart(List(path, number, part, "tags") ?? new List<string>(), Required(path, number, part, "outcome"), Text(part, "errorId")));
+            parts.Add(new RunJournalPart(List(path, number, part, "tags") ?? new List<string>(), OutcomeOf(path, number, part), Text(part, "errorId")));
         }
         return parts;
     }

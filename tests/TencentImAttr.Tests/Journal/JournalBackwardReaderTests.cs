@@ -175,6 +175,36 @@ public sealed class JournalBackwardReaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData("outcome", "its outcome 'Dne' is none of")]
+    [InlineData("call", "its call number is below 0")]
+    [InlineData("pos", "a position is not a whole number from 0")]
+    [InlineData("huge", "a position is not a whole number from 0")]
+    [InlineData("surrogate", "a text in it cannot be read")]
+    public void AHandEditedLine_ABadOutcome_CallOrPosition_OrALoneSurrogate_IsJournalInvalidNamingTheLine_BothWays(string edit, string why)
+    {
+        var line = edit switch
+        {
+            "outcome" => Outcome(1, 0, "alice", "Dne"),
+            "call" => Outcome(-14, 0, "alice"),
+            "pos" => SetIntent(1, 0, "alice", "city", "Paris", "Rome").Replace("\"pos\":[0]", "\"pos\":[-3]", StringComparison.Ordinal),
+            "huge" => SetIntent(1, 0, "alice", "city", "Paris", "Rome").Replace("\"pos\":[0]", "\"pos\":[1e30,0]", StringComparison.Ordinal),
+            _ => SetIntent(1, 0, "alice", "city", "Paris\\ud800", "Rome"),
+        };
+        var lines = edit is "outcome" or "call"
+            ? new[] { Header, SetIntent(1, 0, "alice", "city", "Paris", "Rome"), line }
+            : new[] { Header, line, Outcome(1, 0, "alice") };
+        var path = Write("edited-" + edit + ".jsonl", lines);
+        var bad = edit is "outcome" or "call" ? 3 : 2;
+        foreach (var read in new Func<IEnumerable<object>>[] { () => JournalReader.Read(path), () => JournalBackwardReader.Read(path) })
+        {
+            var e = Assert.Throws<ImInputException>(() => Drain(read()));
+            Assert.Equal(ErrorIds.JournalInvalid, e.ErrorId);
+            Assert.Contains("line " + bad, e.Message, StringComparison.Ordinal);
+            Assert.Contains(why, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("\"appAttributeNames\":{\"x\":\"city\"},\"priorAppAttributeNames\":{\"0\":\"city\"}", "'x' in 'appAttributeNames' is not a slot number")]
     [InlineData("\"appAttributeNames\":{\"0\":\"city\"},\"priorAppAttributeNames\":{\"12\":\"city\"}", "'12' in 'priorAppAttributeNames' is not a slot number")]
     [InlineData("\"appAttributeNames\":{\"0\":\"city\"},\"priorAppAttributeNames\":{\"0\":\"city\"},\"priorAccountTypes\":{\"0\":\"Admin\"}", "the account type 'Admin' of slot 0")]
