@@ -330,21 +330,3 @@ Describe 'The README quick start' {
         $out[3].Attributes.Keys | Should -Be @('tier')
     }
 }
-
-Describe 'What Connect-ImApp loads, in a fresh pwsh' {
-    It 'does not load System.Net.Requests on PowerShell 7 (only Windows PowerShell needs ServicePointManager); the probe sees it once it is used' {
-        # Issue 25 (docs/benchmark.md, "Import-Module to the first call"): the .NET Framework handler setup lives in a
-        # method of its own so that PowerShell 7 never loads that assembly on the way to the first call.
-        $result = Invoke-ChildPwsh @'
-$loaded = { ([AppDomain]::CurrentDomain.GetAssemblies() | ForEach-Object { $_.GetName().Name }) -contains 'System.Net.Requests' }
-"before: $(& $loaded)"
-$key = [System.Net.NetworkCredential]::new('', $env:TENCENTIM_SECRETKEY).SecurePassword
-Connect-ImApp -SdkAppId $env:TENCENTIM_SDKAPPID -Identifier $env:TENCENTIM_IDENTIFIER -SecretKey $key -BaseUri $env:TENCENTIM_BASEURI -SkipCheck | Out-Null
-"connected: $(& $loaded)"
-$null = [System.Net.ServicePointManager]::DefaultConnectionLimit
-"used: $(& $loaded)"
-'@
-        $lines = $result.Output -split "`r?`n" | Where-Object { $_ }
-        $lines | Should -Be @('before: False', 'connected: False', 'used: True')
-    }
-}

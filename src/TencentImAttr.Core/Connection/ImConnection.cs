@@ -149,7 +149,12 @@ public sealed class ImConnection : IDisposable, IApiEndpoint
         // Sized for the largest -ThrottleLimit a command may ask for, not the connection's default: a request that
         // queued inside the handler for a socket would spend its timeout waiting and then arrive in a burst.
         const int connections = MaxThrottleLimit + 2;
-        if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal)) SetUpNetFramework(connections);
+        if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+        {
+            // Windows PowerShell: .NET Framework allows 2 connections per host and may not offer TLS 1.2 by default.
+            ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+            ServicePointManager.DefaultConnectionLimit = Math.Max(ServicePointManager.DefaultConnectionLimit, connections);
+        }
         return new HttpClientHandler
         {
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
@@ -157,18 +162,6 @@ public sealed class ImConnection : IDisposable, IApiEndpoint
             AllowAutoRedirect = false,
             MaxConnectionsPerServer = connections,
         };
-    }
-
-    /// <summary>
-    /// Windows PowerShell: .NET Framework allows 2 connections per host and may not offer TLS 1.2 by default. A method
-    /// of its own, never inlined: compiling ServicePointManager into CreateHandler loaded System.Net.Requests on
-    /// PowerShell 7 too, where it is never used (issue 25, "Import-Module to the first call").
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static void SetUpNetFramework(int connections)
-    {
-        ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
-        ServicePointManager.DefaultConnectionLimit = Math.Max(ServicePointManager.DefaultConnectionLimit, connections);
     }
 
     /// <summary>Removes the connection's secrets, in every echo form, from the server's texts.</summary>
