@@ -38,17 +38,23 @@ internal sealed class ImApiClient
     /// <param name="sent">Called once the request has been written to the connection (the quota counts calls from then).</param>
     /// <param name="cancellationToken">Stops the attempt.</param>
     /// <param name="trace">-Debug: given the wire trace of the attempt (request and answer, scrubbed), on this worker thread; null for none.</param>
-    public async Task<TResponse> SendAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent, CancellationToken cancellationToken,
+    public Task<TResponse> SendAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent, CancellationToken cancellationToken,
         Action<string>? trace = null)
+        where TResponse : ApiEnvelope =>
+        // Without a trace, the attempt's own task is handed back: no second state machine per attempt, nor its
+        // compilation on the way to a session's first call (issue 25, docs/benchmark.md "Import-Module to the first call").
+        trace is null
+            ? SendOnceAsync(operation, userSig, body, responseType, sent, null, cancellationToken)
+            : SendTracedAsync(operation, userSig, body, responseType, sent, trace, cancellationToken);
+
+    private async Task<TResponse> SendTracedAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent,
+        Action<string> trace, CancellationToken cancellationToken)
         where TResponse : ApiEnvelope
     {
-        var apiName = ImApiRoutes.ApiName(_endpoint.Service, operation);
-        var path = ImApiRoutes.Path(_endpoint.Service, operation);
-        if (trace is null) return await SendOnceAsync(apiName, path, userSig, body, responseType, sent, null, cancellationToken).ConfigureAwait(false);
         var exchange = new WireExchange(_endpoint.Clock.Elapsed);
         try
         {
-            return await SendOnceAsync(apiName, path, userSig, body, responseType, sent, exchange, cancellationToken).ConfigureAwait(false);
+            return await SendOnceAsync(operation, userSig, body, responseType, sent, exchange, cancellationToken).ConfigureAwait(false);
         }
         catch (ImApiException e)
         {
@@ -66,10 +72,12 @@ internal sealed class ImApiClient
         }
     }
 
-    private async Task<TResponse> SendOnceAsync<TResponse>(string apiName, string path, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent,
+    private async Task<TResponse> SendOnceAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent,
         WireExchange? exchange, CancellationToken cancellationToken)
         where TResponse : ApiEnvelope
     {
+        var apiName = ImApiRoutes.ApiName(_endpoint.Service, operation);
+        var path = ImApiRoutes.Path(_endpoint.Service, operation);
         var uri = new Uri(_endpoint.BaseUri, path + "?usersig=" + Uri.EscapeDataString(userSig)
             + "&identifier=" + Uri.EscapeDataString(_endpoint.Identifier)
             + "&sdkappid=" + _endpoint.SdkAppId.ToString(CultureInfo.InvariantCulture)

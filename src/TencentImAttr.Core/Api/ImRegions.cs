@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 
 namespace TencentImAttr.Core.Api;
 
@@ -26,31 +25,44 @@ internal static class ImRegions
     public const string DefaultRegion = "China";
 
     /// <summary>Every region name, in the documented order.</summary>
-    public static IReadOnlyList<string> Names { get; } = Table.Select(r => r.Name).ToArray();
+    public static IReadOnlyList<string> Names { get; } = NamesOf(Table);
 
     /// <summary>The HTTPS base URI of a region, or of its backup domain (for DNS trouble).</summary>
     /// <exception cref="ArgumentException">The name is not a known region.</exception>
     public static Uri BaseUri(string region, bool backup = false)
     {
-        var canonical = Canonical(region);
-        var row = Table.First(r => r.Name == canonical);
-        var domain = backup ? row.Backup ?? throw new ArgumentException($"The region '{canonical}' has no backup domain.", nameof(backup)) : row.Domain;
+        var row = Table[IndexOf(region)];
+        var domain = backup ? row.Backup ?? throw new ArgumentException($"The region '{row.Name}' has no backup domain.", nameof(backup)) : row.Domain;
         return new Uri("https://" + domain + "/");
     }
 
     /// <summary>The canonical spelling of a region name; spaces, hyphens and case are ignored ("silicon valley" is SiliconValley).</summary>
     /// <exception cref="ArgumentException">The name is not a known region.</exception>
-    public static string Canonical(string region)
+    public static string Canonical(string region) => Table[IndexOf(region)].Name;
+
+    // Loops rather than LINQ: this runs once per Connect-ImApp, on the way to the first call, and LINQ over the table's
+    // value tuples (or a string's chars) is generic code over value types that the runtime compiles for this module
+    // alone, at the first use (issue 25, docs/benchmark.md "Import-Module to the first call").
+    private static int IndexOf(string region)
     {
-        var key = new string((region ?? "").Where(char.IsLetter).ToArray());
-        foreach (var row in Table)
+        var letters = new System.Text.StringBuilder();
+        foreach (var c in region ?? "")
         {
-            if (string.Equals(row.Name, key, StringComparison.OrdinalIgnoreCase))
-            {
-                return row.Name;
-            }
+            if (char.IsLetter(c)) letters.Append(c);
+        }
+        var key = letters.ToString();
+        for (var i = 0; i < Table.Length; i++)
+        {
+            if (string.Equals(Table[i].Name, key, StringComparison.OrdinalIgnoreCase)) return i;
         }
         throw new ArgumentException($"'{region}' is not a Tencent Cloud IM region. Use one of: {string.Join(", ", Names)}; or give a whole base URI.", nameof(region));
+    }
+
+    private static string[] NamesOf((string Name, string Domain, string? Backup)[] table)
+    {
+        var names = new string[table.Length];
+        for (var i = 0; i < table.Length; i++) names[i] = table[i].Name;
+        return names;
     }
 
     /// <summary>The region whose primary or backup domain is the host of <paramref name="uri"/>, if any.</summary>
