@@ -55,7 +55,8 @@ internal static class RunJournals
             if (!resume) return RunJournal.Create(path, header);
             if (!File.Exists(path))
             {
-                var missing = new PSArgumentException($"-Resume needs the journal of the interrupted run, a file: '{path}' is not one. Give the file its run wrote (a folder names no run).");
+                var what = Directory.Exists(resolved) ? "is a folder, which names no run" : "does not exist";
+                var missing = new PSArgumentException($"-Resume needs the journal of the interrupted run, a file: '{Core.Text.MessageText.Escape(resolved)}' {what}. Give the file its run wrote (Get-ChildItem *.jsonl lists them).");
                 cmdlet.ThrowTerminatingError(new ErrorRecord(missing, ErrorIds.ResumeNeedsJournal, ErrorCategory.ObjectNotFound, pathOrFolder));
             }
             JournalFile.RefuseInUse(path, "-Resume");

@@ -85,5 +85,9 @@ Describe 'Set-ImUserAttribute -Resume' {
     It 'refuses -Resume without a journal file, and an existing journal without -Resume' {
         { Set-ImUserAttribute -UserId m0 -Attribute @{ city = 'x' } -Resume -Connection $c } | Should -Throw -ErrorId 'ResumeNeedsJournal,TencentImAttr.Cmdlets.SetImUserAttributeCommand'
         { Set-ImUserAttribute -UserId m0 -Attribute @{ city = 'x' } -JournalPath (Join-Path $TestDrive 'none.jsonl') -Resume -Connection $c } | Should -Throw -ErrorId 'ResumeNeedsJournal,TencentImAttr.Cmdlets.SetImUserAttributeCommand'
+        # A folder names the folder, not a file name the module made up for it.
+        $e = { Set-ImUserAttribute -UserId m0 -Attribute @{ city = 'x' } -JournalPath $TestDrive -Resume -Connection $c } | Should -Throw -ErrorId 'ResumeNeedsJournal,TencentImAttr.Cmdlets.SetImUserAttributeCommand' -PassThru
+        $e.Exception.Message | Should -Match ([regex]::Escape("'$((Resolve-Path $TestDrive).ProviderPath)' is a folder"))
+        $e.Exception.Message | Should -Not -Match 'Set-ImUserAttribute-\d'
     }
 }
