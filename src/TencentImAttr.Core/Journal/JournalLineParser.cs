@@ -170,11 +170,13 @@ internal static class JournalLineParser
                 return JournalLine.Of(type, new RunJournalRecord("Rejected", number)
                 {
                     Positions = Positions(path, number, root), UserId = Text(root, "user"), Outcome = "Rejected", ErrorId = Text(root, "errorId"),
+                    Change = "refused before any call (" + MessageText.Escape(Text(root, "errorId") ?? "") + ")",
                 });
             case JournalRecordTypes.Declined:
                 return JournalLine.Of(type, new RunJournalRecord("Declined", number)
                 {
                     Positions = Positions(path, number, root), UserId = Text(root, "user"), Outcome = JournalOutcomes.Declined,
+                    Change = "not sent: declined at its question",
                 });
             default:
                 throw Invalid(path, number, $"its type '{MessageText.Quote(type ?? "")}' is not one of this format's");

@@ -103,6 +103,7 @@ public sealed class RunJournalTests : IDisposable
         Assert.Equal("set city=Paris", alice.Change);
         Assert.Null(items.Single(i => i.UserId == "bob").Prior!["tier"]);
         Assert.Equal("Rejected", items.Single(i => i.Kind == "Rejected").Outcome);
+        Assert.Equal("refused before any call (UserIdEmpty)", items.Single(i => i.Kind == "Rejected").Change);
         Assert.Equal("Paris", emulator.AttributesOf("alice")!["city"]);
     }
 
