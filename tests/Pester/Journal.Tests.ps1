@@ -63,6 +63,13 @@ Describe 'Set-ImUserAttribute -JournalPath' {
         $table | Should -Match 'alice\s+Done\s+set tier=silver\s+tier=gold'
         $table | Should -Match "bob\s+Done\s+set tier=silver\s+tier=''"
         $table | Should -Match 'UserIdEmpty'
+        # As PowerShell shows the stream itself: the header as a list, out of band, then the records in their table
+        # (not lists of every property, as a second type in one stream would otherwise get).
+        $shown = Get-ImRunJournal $path | Out-String -Width 200
+        $shown | Should -Match 'Command\s+: Set-ImUserAttribute'
+        $shown | Should -Match 'Position\s+UserId\s+Outcome\s+ErrorId\s+Change'
+        $shown | Should -Match 'alice\s+Done\s+set tier=silver'
+        $shown | Should -Not -Match 'PriorAppAttributeNames\s+:'
     }
 
     It 'creates the file owner-only, with the shaping switches in its header and never the key or the UserSig' {
