@@ -220,7 +220,7 @@ public sealed class UndoImRunCommand : ImCmdlet
 
     private static string ConflictText(RunUndoStep step)
     {
-        static string Shown(string? value) => value is null ? "absent" : "'" + Core.Text.MessageText.Quote(value) + "'";
+        string Shown(string? value) => value is null ? "absent" : step.Kind == "TagSet" && value.Length == 0 ? "no tags" : "'" + Core.Text.MessageText.Quote(value) + "'";
         var what = step.Kind switch
         {
             "Attribute" => $"User '{Core.Text.MessageText.Quote(step.UserId)}', attribute '{Core.Text.MessageText.Quote(step.Name)}'",
