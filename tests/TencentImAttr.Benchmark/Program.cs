@@ -59,7 +59,7 @@ internal static class Program
         await using var server = await BenchServer.StartAsync().ConfigureAwait(false);
         if (options.JournalOnly)
         {
-            Console.WriteLine("RESULT" + JournalScenario.Run(options.JournalUsers, options.LatencyMs, Math.Min(options.JournalUsers, 50_000)).Fields);
+            Console.WriteLine("RESULT" + JournalScenario.Run(options.JournalUsers, options.LatencyMs, options.UndoMemoryUsers ?? Math.Min(options.JournalUsers, 50_000)).Fields);
             return 0;
         }
         if (options.SyncOnly)
@@ -183,7 +183,7 @@ internal static class Program
         var (syncFields, syncRatio) = SyncScenario.Run(options.SyncUsers);
 
         // 3c. Issue 23: a journaled Set's throughput against a plain Set's, at the quota, and the journal's bytes per user (JournalScenario.cs).
-        var (journalFields, journalRatio) = JournalScenario.Run(options.JournalUsers, options.LatencyMs, Math.Min(options.JournalUsers, 50_000));
+        var (journalFields, journalRatio) = JournalScenario.Run(options.JournalUsers, options.LatencyMs, options.UndoMemoryUsers ?? Math.Min(options.JournalUsers, 50_000));
 
         // 4. CPU per user through the cmdlets, in a pwsh process (CpuPerUserScenario.cs).
         var cpuFields = CpuPerUserScenario.Run(server, options.CpuUsers, options.CpuProcesses, options.ModulePath, options.BaselineModulePath, options.CpuExplain);
@@ -567,7 +567,7 @@ internal sealed class MemorySampler
 internal sealed class Options
 {
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--cpu-processes N] [--module PATH] [--baseline-module PATH] [--cpu-explain] [--cpu-only] [--producer-users N] [--producer-runs N] [--producer-only] [--quota-users N] [--quota-runs N] [--slow-latency-ms N] [--quota-only] [--quota-ops LIST] [--shared-only] [--alloc-only] [--alloc-types] [--alloc-users N] [--pwsh-only] [--pwsh-server inproc|child] [--send-stamps] [--sync-users N] [--sync-only]\n" +
+        "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--cpu-processes N] [--module PATH] [--baseline-module PATH] [--cpu-explain] [--cpu-only] [--producer-users N] [--producer-runs N] [--producer-only] [--quota-users N] [--quota-runs N] [--slow-latency-ms N] [--quota-only] [--quota-ops LIST] [--undo-memory-users N] [--shared-only] [--alloc-only] [--alloc-types] [--alloc-users N] [--pwsh-only] [--pwsh-server inproc|child] [--send-stamps] [--sync-users N] [--sync-only]\n" +
         "  --users N       users in the engine's throughput run (default 60000; --short: 20000)\n" +
         "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
         "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
@@ -600,7 +600,8 @@ internal sealed class Options
         "  --sync-users N  users of the sync-cost run: a blind Set against a 1 %-changed Set -Replace (default 100000; --short: 20000)\n" +
         "  --sync-only     only that run\n" +
         "  --journal-users N  users of the run-journal run: a journaled Set against a plain Set (default 100000; --short: 20000)\n" +
-        "  --journal-only  only that run";
+        "  --journal-only  only that run\n" +
+        "  --undo-memory-users N  the undo's memory runs: journals of N and 10 x N users, quota lifted (default: the journal users, at most 50000)";
 
     public int Users { get; private set; } = 60_000;
     public int BaselineUsers { get; private set; }
@@ -624,6 +625,7 @@ internal sealed class Options
     public int QuotaRuns { get; private set; } = 1;
     public int SlowLatencyMs { get; private set; } = 300;
     public bool QuotaOnly { get; private set; }
+    public int? UndoMemoryUsers { get; private set; }
     public string[] QuotaOps { get; private set; } = Array.Empty<string>();
     public bool CpuOnly { get; private set; }
     public bool SharedOnly { get; private set; }
@@ -671,6 +673,7 @@ internal sealed class Options
                 case "--quota-runs": options.QuotaRuns = Number(args, ++i, 1); break;
                 case "--slow-latency-ms": options.SlowLatencyMs = Number(args, ++i, 0); break;
                 case "--quota-only": options.QuotaOnly = true; break;
+                case "--undo-memory-users": options.UndoMemoryUsers = Number(args, ++i, 1); break;
                 case "--quota-ops": options.QuotaOps = (i + 1 < args.Length ? args[++i] : "").Split(',', StringSplitOptions.RemoveEmptyEntries); break;
                 case "--baseline-module": options.BaselineModulePath = i + 1 < args.Length ? args[++i] : throw new ArgumentException("--baseline-module needs a path to TencentImAttr.psd1."); break;
                 case "--shared-only": options.SharedOnly = true; break;
