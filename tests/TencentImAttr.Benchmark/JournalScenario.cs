@@ -117,16 +117,19 @@ internal static class JournalScenario
     }
 
     /// <summary>
-    /// The memory an undo of <paramref name="users"/> holds, the quota lifted: the emulator is given the users as a
-    /// run left them and a journal of that run is written (100 users a call, each set from "before" to "after"); the
-    /// baseline is taken then, so that the figure is the undo's alone.
+    /// The memory an undo of <paramref name="users"/> holds, the quota lifted: a journal of a run is written (100 users
+    /// a call, each set from "before" to "after") and undone against a server that keeps nothing (every user holds
+    /// "after"); the baseline is taken then, so that the figure is the undo's alone.
     /// </summary>
     private static (double HeldMb, double UsersPerSecond, double CheckShare) UndoHeld(int users, string folder)
     {
-        var service = new EmulatedImService(new EmulatorOptions { StaticUserSig = UserSig, Quota = 0, Seed = 23 });
-        using var connection = Open(service, callsPerSecond: 0, latencyMs: 0);
-        AppAttributeNames.SetAsync(connection, AppAttributeNames.BuildRequest(new[] { "tier" }, null, connection.Service), null, CancellationToken.None).GetAwaiter().GetResult();
-        Drive(BulkOperations.Set(connection), users, i => new SetItem(Id(i), new System.Collections.Generic.Dictionary<string, string> { ["tier"] = "after" }), null);
+        // A server that keeps nothing: every user holds tier=after, every restore succeeds. The emulator's store would
+        // hold a value per user in this process, and its replaced values would linger in gen2: the heap would grow
+        // with the users whatever the undo holds.
+        using var connection = ImConnection.Open(new ImConnectionSettings
+        {
+            SdkAppId = 1400000000, Identifier = "administrator", UserSig = UserSig, BaseUri = new Uri("http://127.0.0.1:1/"), CallsPerSecond = 0,
+        }, new StorelessHandler());
         var path = Path.Combine(folder, "undo-" + users.ToString(CultureInfo.InvariantCulture) + ".jsonl");
         using (var writer = new StreamWriter(path, false, new UTF8Encoding(false)))
         {
@@ -188,6 +191,29 @@ internal static class JournalScenario
         public void OnFailure(ItemFailure failure) => Failed++;
         public void OnVerbose(string line) { }
         public void OnProgress(ProgressReport report) { }
+    }
+
+    /// <summary>Answers im_get_attr with tier=after for every user asked, and everything else with OK: no state at all.</summary>
+    private sealed class StorelessHandler : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var text = "{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0}";
+            if (request.RequestUri!.AbsolutePath.EndsWith("/im_get_attr", StringComparison.Ordinal))
+            {
+                var body = await request.Content!.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                using var asked = System.Text.Json.JsonDocument.Parse(body);
+                var answer = new StringBuilder("{\"ActionStatus\":\"OK\",\"ErrorInfo\":\"\",\"ErrorCode\":0,\"UserAttrs\":[");
+                var first = true;
+                foreach (var user in asked.RootElement.GetProperty("To_Account").EnumerateArray())
+                {
+                    answer.Append(first ? "" : ",").Append("{\"To_Account\":\"").Append(user.GetString()).Append("\",\"Attrs\":{\"tier\":\"after\"}}");
+                    first = false;
+                }
+                text = answer.Append("]}").ToString();
+            }
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(text, Encoding.UTF8, "application/json") };
+        }
     }
 
     private sealed class DelayedServiceHandler : HttpMessageHandler
