@@ -15,19 +15,32 @@ internal sealed class CallCancelledException : OperationCanceledException
 {
     private readonly object _items;
     private readonly object _outcomes;
+    private readonly ItemFailure?[] _failures;
 
-    /// <summary>The cancelled call of <paramref name="items"/>, one outcome each in <paramref name="outcomes"/>.</summary>
-    public CallCancelledException(object items, object outcomes, CancellationToken token)
+    private CallCancelledException(object items, object outcomes, ItemFailure?[] failures, CancellationToken token)
         : base("The command was stopped (Ctrl+C): the call was cancelled.", token)
     {
         _items = items;
         _outcomes = outcomes;
+        _failures = failures;
+    }
+
+    /// <summary>The cancelled call of <paramref name="items"/>, one outcome each in <paramref name="outcomes"/>.</summary>
+    public static CallCancelledException Of<TItem, TResult>(IReadOnlyList<TItem> items, ItemOutcome<TResult>[] outcomes, CancellationToken token)
+        where TResult : class
+    {
+        var failures = new ItemFailure?[outcomes.Length];
+        for (var i = 0; i < outcomes.Length; i++) failures[i] = outcomes[i].Failure;
+        return new CallCancelledException(items, outcomes, failures, token);
     }
 
     /// <summary>The outcomes of <paramref name="items"/> when this is the cancelled call of that very list; else null.</summary>
     public ItemOutcome<TResult>[]? OutcomesOf<TItem, TResult>(IReadOnlyList<TItem> items)
         where TResult : class =>
         ReferenceEquals(_items, items) && _outcomes is ItemOutcome<TResult>[] outcomes && outcomes.Length == items.Count ? outcomes : null;
+
+    /// <summary>The failure of each item (null for one that succeeded before the cancellation), whatever the items' types.</summary>
+    public IReadOnlyList<ItemFailure?> Failures => _failures;
 
     /// <summary>
     /// What a cancellation <paramref name="e"/> left of <paramref name="items"/>: the outcomes it carries for that list,

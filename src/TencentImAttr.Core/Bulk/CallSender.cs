@@ -97,7 +97,7 @@ internal sealed class CallSender
             {
                 if (everUncertain[i] || (wire.Writing && left.Contains(i))) outcomes[i] = outcomes[i].AfterUnknownAttempt();
             }
-            throw new CallCancelledException(items, outcomes, cancellationToken);
+            throw CallCancelledException.Of(items, outcomes, cancellationToken);
         }
 
         async Task<ItemOutcome<TResult>[]> SendLeftAsync()
