@@ -43,6 +43,8 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private readonly PipelineWriter<TItem, TResult> _writer;
     private readonly StopAccounting<TItem, TResult> _stops;
     private bool _stopping;
+    // The users of a batch whose writing Ctrl+C cut short, counted there (PipelineWriter), for Interrupted.
+    private readonly RunAccount _ctrlCAccount = new();
 
     /// <summary>
     /// Creates an engine; <paramref name="cancellationToken"/> is the cmdlet's StopProcessing; <paramref name="approve"/>
@@ -187,7 +189,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     {
         if (_tally.HeldAccounted) return null;
         var stoppedAt = _tally.Succeeded + _tally.Failed;
-        var account = new RunAccount();
+        var account = _ctrlCAccount;
         _stopping = true;
         _cancel.Cancel();
         _sender.StopSending();
@@ -196,6 +198,12 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         var cause = new ItemFailure(new OperationCanceledException("The command was stopped (Ctrl+C)."), ErrorIds.NotSent, ImErrorCategory.OperationStopped, null);
         return _stops.Exception(account, cause, cause.Exception, StopCause.Interrupted, stoppedAt);
     }
+
+    /// <summary>Whether the run was stopped by Ctrl+C (the caller's token): the pipeline takes no more writes.</summary>
+    internal bool CtrlC => _cancel.IsCancellationRequested;
+
+    /// <summary>Where the writer counts the rest of a batch whose writing Ctrl+C cut short.</summary>
+    internal RunAccount CtrlCAccount => _ctrlCAccount;
 
     /// <summary>
     /// Stops sending at once, waits for the calls already in flight, and counts every user still held into

@@ -338,4 +338,48 @@ public class StoppedRunTests
         Assert.Null(e.OutcomesOf<SetItem, UserAttributes>(items.ToList()));
         Assert.Empty(stub.Requests);
     }
+
+    /// <summary>A sink whose host is stopped (Ctrl+C) as the first failure is written: PowerShell refuses that write.</summary>
+    private sealed class CtrlCAtFirstFailure : IEngineSink<UserAttributes>
+    {
+        private readonly System.Threading.CancellationTokenSource _ctrlC;
+        public CtrlCAtFirstFailure(System.Threading.CancellationTokenSource ctrlC) => _ctrlC = ctrlC;
+        public void OnResult(UserAttributes result) { }
+        public void OnFailure(ItemFailure failure)
+        {
+            _ctrlC.Cancel();
+            throw new InvalidOperationException("The pipeline has been stopped.");
+        }
+        public void OnVerbose(string line) { }
+        public void OnProgress(ProgressReport report) { }
+    }
+
+    [Fact]
+    public void A_ctrl_c_while_a_batch_is_written_counts_the_rest_of_that_batch()
+    {
+        // One call of 99 users and a rejected row at place 50: Ctrl+C comes as that row's error is written.
+        using var ctrlC = new System.Threading.CancellationTokenSource();
+        var stub = new StubHttpHandler { Responder = _ => StubResponse.Ok() };
+        using var connection = TestConnections.Open(stub);
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 1 }, new CtrlCAtFirstFailure(ctrlC), cancellationToken: ctrlC.Token);
+        var users = Users(100).ToList();
+        Assert.Throws<InvalidOperationException>(() =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                if (i == 50) engine.AddFailure(new ItemFailure(new InvalidOperationException("bad row"), "UserIdEmpty", ImErrorCategory.InvalidArgument, ""));
+                else engine.Add(Sets(new[] { users[i] }).Single().Result!);
+            }
+            engine.Complete();
+        });
+
+        var e = engine.Interrupted();
+
+        var summary = engine.Summary("Set-ImUserAttribute", stopped: true);
+        Assert.Equal(100, summary.Users);
+        Assert.Equal(99, summary.Done);
+        Assert.Equal(1, summary.Failed);
+        Assert.Equal(users.Skip(51), e!.Applied);
+        Assert.Equal(0, engine.PendingItems);
+    }
 }
