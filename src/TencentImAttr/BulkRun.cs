@@ -28,6 +28,12 @@ internal interface IBulkRun : IDisposable
 
     /// <summary>Keeps a stopped summary for Get-ImLastRun when none was written (the command was stopped where no write was possible).</summary>
     void KeepIfUnfinished();
+
+    /// <summary>
+    /// After Ctrl+C: counts every user the run still held (its cancelled calls' users not sent or of unknown outcome),
+    /// and gives the stop's error for the summary; null when they were counted already.
+    /// </summary>
+    Core.Errors.ImRunStoppedException? Interrupted();
 }
 
 /// <summary>
@@ -134,8 +140,11 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
     {
         if (_summaryWritten) return;
         _summaryWritten = true;
-        Keep(stopped: true, stopError: null);
+        // Ctrl+C while another command of the pipeline ran: the users held are counted all the same.
+        Keep(stopped: true, stopError: _cmdlet.StopToken.IsCancellationRequested ? Interrupted() : null);
     }
+
+    public Core.Errors.ImRunStoppedException? Interrupted() => _engine.Interrupted();
 
     private Models.BulkRunSummary Keep(bool stopped, Core.Errors.ImRunStoppedException? stopError)
     {

@@ -136,10 +136,11 @@ public abstract class ImBulkCmdlet : ImCmdlet
         {
             action();
         }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        catch (Exception e) when (StopToken.IsCancellationRequested && e is OperationCanceledException or PipelineStoppedException)
         {
-            // Ctrl+C: PowerShell refuses any write from a stopping pipeline; the summary is tried, and kept for Get-ImLastRun.
-            TryWriteSummary();
+            // Ctrl+C: every user held is counted (the cancelled calls' users not sent, or of unknown outcome), and
+            // PowerShell refuses any write from a stopping pipeline: the summary is tried, and kept for Get-ImLastRun.
+            TryWriteSummary(_run!.Interrupted());
             throw new PipelineStoppedException();
         }
         catch (ImInputException e) when (e.ErrorId == ErrorIds.JournalMismatch)

@@ -189,8 +189,75 @@ finally { [TencentImAttr.Testing.ModuleTestSeam]::Reset() }
             $last.Stopped | Should -BeTrue
             $last.Done | Should -Be 100
             $last.Users | Should -BeGreaterOrEqual 200
+            # Every user read is accounted for: the cancelled call had gone out (unknown outcome), the rest were held.
+            ($last.Done + $last.Failed + $last.OutcomeUnknown + $last.StoppedBeforeSending + $last.NotSent) | Should -Be $last.Users
+            $last.OutcomeUnknown | Should -Be 100
+            $last.StoppedBeforeSending | Should -Be ($last.Users - 200)
+            $last.StopError | Should -BeOfType ([TencentImAttr.Core.Errors.ImRunStoppedException])
+            $last.StopError.OutcomeUnknown | Should -Be @(101..200 | ForEach-Object { "ctrlc$_" })
+            $last.StopError.NotSent | Should -Be @(201..$last.Users | ForEach-Object { "ctrlc$_" })
+            $last.StopError.Message | Should -Match 'stopped \(Ctrl\+C\)'
         }
         finally { $runspace.Dispose() }
+    }
+
+    It 'after Undo-ImRun: its RunUndoSummary' {
+        $journal = Join-Path ([System.IO.Path]::GetTempPath()) ("lastrun-undo-{0}.jsonl" -f [guid]::NewGuid())
+        try {
+            $run = Invoke-InRunspace $rs @'
+Set-ImUserAttribute -UserId lastundo1, lastundo2 -Attribute @{ city = 'Undone' } -JournalPath $journal
+(Get-ImLastRun).Operation
+Undo-ImRun -Path $journal -Force -SettleSec 0
+Get-ImLastRun
+'@ @{ journal = $journal }
+            $run.Output[0] | Should -Be 'Set-ImUserAttribute'
+            $last = $run.Output[-1]
+            $last | Should -BeOfType ([TencentImAttr.Models.RunUndoSummary])
+            $last.Operation | Should -Be 'Undo-ImRun'
+            $last.Restored | Should -Be 2
+            $last.Stopped | Should -BeFalse
+            $last.StopError | Should -BeNullOrEmpty
+        }
+        finally { Remove-Item $journal -ErrorAction SilentlyContinue }
+    }
+
+    It 'after an Undo-ImRun stopped by Ctrl+C: its RunUndoSummary, stopped' {
+        $stub = [TencentImAttr.Testing.StubHttpHandler]::new()
+        $stub.RegisteredNames = [string[]]@('city')
+        # The journaled set's read and write are answered; the undo's read hangs.
+        $null = $stub.Enqueue([TencentImAttr.Testing.StubResponse]::Json('{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","UserAttrs":[{"To_Account":"undoc1","Attrs":{}}]}'),
+            [TencentImAttr.Testing.StubResponse]::Ok(), [TencentImAttr.Testing.StubResponse]::Stalled())
+        $journal = Join-Path ([System.IO.Path]::GetTempPath()) ("lastrun-undostop-{0}.jsonl" -f [guid]::NewGuid())
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        try {
+            $null = Invoke-InRunspace $runspace @'
+Import-Module $modulePath
+[TencentImAttr.Testing.ModuleTestSeam]::Use($stub)
+try { Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -UserSig 'stub-usersig' -BaseUri 'https://im.example.test/' -SkipCheck -MaxRetry 0 }
+finally { [TencentImAttr.Testing.ModuleTestSeam]::Reset() }
+Set-ImUserAttribute -UserId undoc1 -Attribute @{ city = 'x' } -JournalPath $journal
+'@ @{ stub = $stub; modulePath = $modulePath; journal = $journal }
+            $stub.Requests.Count | Should -Be 2
+            $ps = [powershell]::Create()
+            $ps.Runspace = $runspace
+            $null = $ps.AddScript('Undo-ImRun -Path $journal -Force -SettleSec 0')
+            $async = $ps.BeginInvoke()
+            while ($stub.Requests.Count -lt 3 -and -not $async.IsCompleted) { Start-Sleep -Milliseconds 20 }
+            $stub.Requests.Count | Should -Be 3
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $ps.Dispose()
+            $last = (Invoke-InRunspace $runspace 'Get-ImLastRun').Output[0]
+            $last | Should -BeOfType ([TencentImAttr.Models.RunUndoSummary])
+            $last.Stopped | Should -BeTrue
+            $last.Restored | Should -Be 0
+            $last.StopError | Should -BeNullOrEmpty
+        }
+        finally {
+            $runspace.Dispose()
+            Remove-Item $journal -ErrorAction SilentlyContinue
+        }
     }
 
     It 'keeps one last run per runspace' {

@@ -38,23 +38,24 @@ internal sealed class ImApiClient
     /// <param name="sent">Called once the request has been written to the connection (the quota counts calls from then).</param>
     /// <param name="cancellationToken">Stops the attempt.</param>
     /// <param name="trace">-Debug: given the wire trace of the attempt (request and answer, scrubbed), on this worker thread; null for none.</param>
+    /// <param name="writing">Called once the HTTP stack begins to write the request body: before it, the service cannot have the request (a cancelled call was not sent).</param>
     public Task<TResponse> SendAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent, CancellationToken cancellationToken,
-        Action<string>? trace = null)
+        Action<string>? trace = null, Action? writing = null)
         where TResponse : ApiEnvelope =>
         // Without a trace, the attempt's own task is handed back: no second state machine per attempt, nor its
         // compilation on the way to a session's first call (issue 25, docs/benchmark.md "Import-Module to the first call").
         trace is null
-            ? SendOnceAsync(operation, userSig, body, responseType, sent, null, cancellationToken)
-            : SendTracedAsync(operation, userSig, body, responseType, sent, trace, cancellationToken);
+            ? SendOnceAsync(operation, userSig, body, responseType, sent, writing, null, cancellationToken)
+            : SendTracedAsync(operation, userSig, body, responseType, sent, writing, trace, cancellationToken);
 
-    private async Task<TResponse> SendTracedAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent,
+    private async Task<TResponse> SendTracedAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent, Action? writing,
         Action<string> trace, CancellationToken cancellationToken)
         where TResponse : ApiEnvelope
     {
         var exchange = new WireExchange(_endpoint.Clock.Elapsed);
         try
         {
-            return await SendOnceAsync(operation, userSig, body, responseType, sent, exchange, cancellationToken).ConfigureAwait(false);
+            return await SendOnceAsync(operation, userSig, body, responseType, sent, writing, exchange, cancellationToken).ConfigureAwait(false);
         }
         catch (ImApiException e)
         {
@@ -72,7 +73,7 @@ internal sealed class ImApiClient
         }
     }
 
-    private async Task<TResponse> SendOnceAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent,
+    private async Task<TResponse> SendOnceAsync<TResponse>(ImOperation operation, string userSig, byte[] body, JsonTypeInfo<TResponse> responseType, Action? sent, Action? writing,
         WireExchange? exchange, CancellationToken cancellationToken)
         where TResponse : ApiEnvelope
     {
@@ -84,7 +85,7 @@ internal sealed class ImApiClient
             + "&random=" + NextRandom().ToString(CultureInfo.InvariantCulture)
             + "&contenttype=json");
         if (exchange is not null) exchange.Uri = uri;
-        using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new SentNotifyingContent(body, sent) };
+        using var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new SentNotifyingContent(body, sent, writing) };
         message.Content.Headers.ContentType = JsonType;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_endpoint.Timeout);

@@ -15,16 +15,20 @@ internal sealed class SentNotifyingContent : ByteArrayContent
 {
     private readonly byte[] _body;
     private readonly Action? _sent;
+    private readonly Action? _writing;
 
-    public SentNotifyingContent(byte[] body, Action? sent)
+    /// <summary><paramref name="sent"/> is called once the body is written; <paramref name="writing"/> as it begins to be (until then the request cannot have reached the service).</summary>
+    public SentNotifyingContent(byte[] body, Action? sent, Action? writing = null)
         : base(body)
     {
         _body = body;
         _sent = sent;
+        _writing = writing;
     }
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
+        _writing?.Invoke();
         await stream.WriteAsync(_body, 0, _body.Length).ConfigureAwait(false);
         _sent?.Invoke();
     }

@@ -43,6 +43,8 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private readonly PipelineWriter<TItem, TResult> _writer;
     private readonly StopAccounting<TItem, TResult> _stops;
     private bool _stopping;
+    // The users of a batch whose writing Ctrl+C cut short, counted there (PipelineWriter), for Interrupted.
+    private readonly RunAccount _ctrlCAccount = new();
 
     /// <summary>
     /// Creates an engine; <paramref name="cancellationToken"/> is the cmdlet's StopProcessing; <paramref name="approve"/>
@@ -178,6 +180,32 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     }
 
     /// <summary>
+    /// The run was stopped by Ctrl+C (the token given to the engine): the calls in flight were cancelled. Counts every
+    /// user still held, as any stop does (a cancelled call's users are not sent, or of unknown outcome when its request
+    /// may have gone out), and gives the stop's exception, for the summary's StopError; nothing is written (PowerShell
+    /// takes no write from a stopping pipeline). Once only: null when the run's held users were already counted.
+    /// </summary>
+    public ImRunStoppedException? Interrupted()
+    {
+        if (_tally.HeldAccounted) return null;
+        var stoppedAt = _tally.Succeeded + _tally.Failed;
+        var account = _ctrlCAccount;
+        _stopping = true;
+        _cancel.Cancel();
+        _sender.StopSending();
+        _stops.CountHeld(account, _order, _gatherer.Batch, _cancel.Token, interrupted: true);
+        _gatherer.Take();
+        var cause = new ItemFailure(new OperationCanceledException("The command was stopped (Ctrl+C)."), ErrorIds.NotSent, ImErrorCategory.OperationStopped, null);
+        return _stops.Exception(account, cause, cause.Exception, StopCause.Interrupted, stoppedAt);
+    }
+
+    /// <summary>Whether the run was stopped by Ctrl+C (the caller's token): the pipeline takes no more writes.</summary>
+    internal bool CtrlC => _cancel.IsCancellationRequested;
+
+    /// <summary>Where the writer counts the rest of a batch whose writing Ctrl+C cut short.</summary>
+    internal RunAccount CtrlCAccount => _ctrlCAccount;
+
+    /// <summary>
     /// Stops sending at once, waits for the calls already in flight, and counts every user still held into
     /// <paramref name="account"/> and the summary's held counts (one home for a stop's accounting, whatever stopped it).
     /// </summary>
@@ -193,6 +221,20 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private void Dispatch()
     {
         var batch = _gatherer.Take();
+        try
+        {
+            Dispatch(batch);
+        }
+        catch (Exception) when (_cancel.IsCancellationRequested && !_order.Holds(batch))
+        {
+            // Ctrl+C while the batch waited for room, its question or its call: it is held, for the stop to count.
+            _order.Enqueue(batch);
+            throw;
+        }
+    }
+
+    private void Dispatch(Batch<TItem, TResult> batch)
+    {
         var items = batch.Items();
         // Back-pressure: no more than MaxHeldItems items held (even in batches of rejected items only), and no more than
         // ThrottleLimit calls in flight. The caller's thread waits here, writing what finishes meanwhile.
@@ -252,6 +294,8 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         while (_order.HeadFinished)
         {
             if (_sender.BrokenConnection is not null) throw StopOnBrokenConnection();
+            // Ctrl+C: the finished batches stay held, for the stop to count (Interrupted).
+            _cancel.Token.ThrowIfCancellationRequested();
             DrainLog();
             Write(_order.Dequeue());
         }

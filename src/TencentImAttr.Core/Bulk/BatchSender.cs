@@ -52,12 +52,15 @@ internal sealed class BatchSender<TItem, TResult> : IDisposable
 
     private async Task<ItemOutcome<TResult>[]> SendAsync(List<TItem> items, List<Task>? before, CancellationToken token)
     {
+        var started = false;
         try
         {
             if (before is not null)
             {
                 await Task.WhenAll(before).ConfigureAwait(false);
             }
+            token.ThrowIfCancellationRequested();
+            started = true;
             var outcomes = await _operation.ExecuteAsync(items, _log, token, _stopSending.Token).ConfigureAwait(false);
             if (outcomes.Length != items.Count)
             {
@@ -74,9 +77,12 @@ internal sealed class BatchSender<TItem, TResult> : IDisposable
             }
             return outcomes;
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        catch (Exception e) when (token.IsCancellationRequested && e is OperationCanceledException or ImApiException)
         {
-            throw;
+            // Ctrl+C: the call ends with what became of each user (the run's stop counts them), not as cancelled.
+            // A call that never reached the operation (it waited for its users' earlier calls) sent nothing; one
+            // whose operation cannot say is of unknown outcome.
+            return CallCancelledException.Outcomes<TItem, TResult>(e, items, _operation.UserIdOf, sent: started);
         }
         catch (Exception e)
         {

@@ -83,97 +83,133 @@ internal sealed class CallSender
         var uncertain = new bool[items.Count];
         // Per item: any attempt that carried it was of unknown outcome (a stale call may land later, success or not).
         var everUncertain = new bool[items.Count];
-        while (left.Count > 0)
+        // Whether the attempt on the wire began to write its request: before that, a Ctrl+C leaves its items not sent.
+        var wire = new WireState();
+        try
         {
-            var attempt = Subset(items, left);
-            var what = operation.CarriesUsers ? $"{apiName}: {attempt.Count} user(s)" : apiName;
-            var body = JsonSerializer.SerializeToUtf8Bytes(operation.Request(attempt), operation.RequestType);
-            Timing.CallStart start;
-            try
+            return await SendLeftAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or ImApiException)
+        {
+            // Ctrl+C: what became of each item goes with the cancellation, for the journal and the stop's accounting.
+            foreach (var i in left) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.Cancelled(operation.UserIdOf(items[i]), uncertain[i] || wire.Writing));
+            for (var i = 0; i < items.Count; i++)
             {
-                start = await limiter.WaitAsync(waits).ConfigureAwait(false);
+                if (everUncertain[i] || (wire.Writing && left.Contains(i))) outcomes[i] = outcomes[i].AfterUnknownAttempt();
             }
-            catch (OperationCanceledException e) when (Stopped(e))
+            throw CallCancelledException.Of(items, outcomes, cancellationToken);
+        }
+
+        async Task<ItemOutcome<TResult>[]> SendLeftAsync()
+        {
+            while (left.Count > 0)
             {
-                Unsent(operation, items, left, uncertain, outcomes);
-                break;
-            }
-            attempts++;
-            charged++;
-            _log?.Counters.AddAttempt(operation.Operation);
-            var started = clock.Elapsed;
-            var userSig = _connection.UserSig.Current();
-            TResponse response;
-            try
-            {
-                response = await _connection.Client.SendAsync(operation.Operation, userSig, body, operation.ResponseType, start.Sent, cancellationToken,
-                    _log is { TracesWire: true } traced ? traced.Trace : null).ConfigureAwait(false);
-            }
-            catch (ImApiException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                if (ResponseClassifier.IsRateLimited(e)) RateLimited(limiter, apiName, e);
-                var unknown = ResponseClassifier.LeavesOutcomeUnknown(e);
-                foreach (var i in left)
+                var attempt = Subset(items, left);
+                var what = operation.CarriesUsers ? $"{apiName}: {attempt.Count} user(s)" : apiName;
+                var body = JsonSerializer.SerializeToUtf8Bytes(operation.Request(attempt), operation.RequestType);
+                Timing.CallStart start;
+                try
                 {
-                    uncertain[i] = unknown;
-                    everUncertain[i] |= unknown;
+                    start = await limiter.WaitAsync(waits).ConfigureAwait(false);
                 }
-                var elapsed = $"{(clock.Elapsed - started).TotalMilliseconds:0} ms";
-                if (!renewed && ResponseClassifier.NeedsNewUserSig(e) && _connection.UserSig.TryRenew(userSig))
-                {
-                    renewed = true;
-                    charged--;
-                    Log($"{what}, attempt {attempts}, {elapsed}, error {e.ErrorCode}: UserSig renewed, trying again");
-                    continue;
-                }
-                if (!narrowed && ResponseClassifier.IsUnregisteredAttribute(e)
-                    && await UnregisteredAsync(operation, e, items, left, cancellationToken).ConfigureAwait(false) is { } culprits)
-                {
-                    narrowed = true;
-                    charged--;
-                    foreach (var pair in culprits) outcomes[pair.Key] = ItemOutcome<TResult>.Failed(pair.Value);
-                    left = left.Where(i => !culprits.ContainsKey(i)).ToList();
-                    Log($"{apiName}: error 90033 narrowed to {culprits.Count} user(s) with unregistered attribute names; sending the other {left.Count} again");
-                    continue;
-                }
-                if (e.IsTransient && _policy.CanRetry(charged))
-                {
-                    var delay = _policy.DelayAfter(e, charged);
-                    Log($"{what}, attempt {attempts}, {elapsed}, {e.ErrorId}: retry {charged} of {_policy.MaxRetry} in {delay.TotalSeconds:0.0} s");
-                    if (!await BackOffAsync(RetryText.Of(e), delay, Stopped, waits).ConfigureAwait(false))
-                    {
-                        Unsent(operation, items, left, uncertain, outcomes);
-                        break;
-                    }
-                    continue;
-                }
-                Log($"{what}, attempt {attempts}, {elapsed}, failed: {e.ErrorId}");
-                var final = attempts > 1 ? e.AfterAttempts(attempts) : e;
-                foreach (var i in left) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(final, operation.UserIdOf(items[i]), uncertain[i]));
-                break;
-            }
-            foreach (var i in left) uncertain[i] = false;
-            limiter.OnSucceeded();
-            Log($"{what}, attempt {attempts}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
-                (response.ErrorList is { Count: > 0 } ? $" with {response.ErrorList.Count} user error(s)" : ""));
-            left = Decide(operation, items, left, response, call, attempts, _policy.CanRetry(charged), outcomes, out var rateLimited);
-            if (left.Count > 0)
-            {
-                var delay = _policy.DelayBefore(charged, rateLimited);
-                Log($"{apiName}: {left.Count} user(s) failed with a transient error; sending them again in {delay.TotalSeconds:0.0} s");
-                var why = rateLimited ? $"{apiName}: {left.Count:N0} user(s) refused for the rate" : $"{apiName}: {left.Count:N0} user(s) failed with a transient error code";
-                if (!await BackOffAsync(why, delay, Stopped, waits).ConfigureAwait(false))
+                catch (OperationCanceledException e) when (Stopped(e))
                 {
                     Unsent(operation, items, left, uncertain, outcomes);
                     break;
                 }
+                attempts++;
+                charged++;
+                _log?.Counters.AddAttempt(operation.Operation);
+                var started = clock.Elapsed;
+                var userSig = _connection.UserSig.Current();
+                TResponse response;
+                try
+                {
+                    response = await _connection.Client.SendAsync(operation.Operation, userSig, body, operation.ResponseType, start.Sent, cancellationToken,
+                        _log is { TracesWire: true } traced ? traced.Trace : null, wire.Began).ConfigureAwait(false);
+                    wire.Writing = false;
+                }
+                catch (ImApiException e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    wire.Writing = false;
+                    if (ResponseClassifier.IsRateLimited(e)) RateLimited(limiter, apiName, e);
+                    var unknown = ResponseClassifier.LeavesOutcomeUnknown(e);
+                    foreach (var i in left)
+                    {
+                        uncertain[i] = unknown;
+                        everUncertain[i] |= unknown;
+                    }
+                    var elapsed = $"{(clock.Elapsed - started).TotalMilliseconds:0} ms";
+                    if (!renewed && ResponseClassifier.NeedsNewUserSig(e) && _connection.UserSig.TryRenew(userSig))
+                    {
+                        renewed = true;
+                        charged--;
+                        Log($"{what}, attempt {attempts}, {elapsed}, error {e.ErrorCode}: UserSig renewed, trying again");
+                        continue;
+                    }
+                    if (!narrowed && ResponseClassifier.IsUnregisteredAttribute(e)
+                        && await UnregisteredAsync(operation, e, items, left, cancellationToken).ConfigureAwait(false) is { } culprits)
+                    {
+                        narrowed = true;
+                        charged--;
+                        foreach (var pair in culprits) outcomes[pair.Key] = ItemOutcome<TResult>.Failed(pair.Value);
+                        left = left.Where(i => !culprits.ContainsKey(i)).ToList();
+                        Log($"{apiName}: error 90033 narrowed to {culprits.Count} user(s) with unregistered attribute names; sending the other {left.Count} again");
+                        continue;
+                    }
+                    if (e.IsTransient && _policy.CanRetry(charged))
+                    {
+                        var delay = _policy.DelayAfter(e, charged);
+                        Log($"{what}, attempt {attempts}, {elapsed}, {e.ErrorId}: retry {charged} of {_policy.MaxRetry} in {delay.TotalSeconds:0.0} s");
+                        if (!await BackOffAsync(RetryText.Of(e), delay, Stopped, waits).ConfigureAwait(false))
+                        {
+                            Unsent(operation, items, left, uncertain, outcomes);
+                            break;
+                        }
+                        continue;
+                    }
+                    Log($"{what}, attempt {attempts}, {elapsed}, failed: {e.ErrorId}");
+                    var final = attempts > 1 ? e.AfterAttempts(attempts) : e;
+                    foreach (var i in left) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.FromApi(final, operation.UserIdOf(items[i]), uncertain[i]));
+                    break;
+                }
+                foreach (var i in left) uncertain[i] = false;
+                limiter.OnSucceeded();
+                Log($"{what}, attempt {attempts}, {(clock.Elapsed - started).TotalMilliseconds:0} ms, OK" +
+                    (response.ErrorList is { Count: > 0 } ? $" with {response.ErrorList.Count} user error(s)" : ""));
+                left = Decide(operation, items, left, response, call, attempts, _policy.CanRetry(charged), outcomes, out var rateLimited);
+                if (left.Count > 0)
+                {
+                    var delay = _policy.DelayBefore(charged, rateLimited);
+                    Log($"{apiName}: {left.Count} user(s) failed with a transient error; sending them again in {delay.TotalSeconds:0.0} s");
+                    var why = rateLimited ? $"{apiName}: {left.Count:N0} user(s) refused for the rate" : $"{apiName}: {left.Count:N0} user(s) failed with a transient error code";
+                    if (!await BackOffAsync(why, delay, Stopped, waits).ConfigureAwait(false))
+                    {
+                        Unsent(operation, items, left, uncertain, outcomes);
+                        break;
+                    }
+                }
             }
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (everUncertain[i]) outcomes[i] = outcomes[i].AfterUnknownAttempt();
+            }
+            return outcomes;
         }
-        for (var i = 0; i < items.Count; i++)
+    }
+
+    /// <summary>The attempt on the wire: whether its request began to be written (set on the HTTP stack's thread).</summary>
+    private sealed class WireState
+    {
+        private volatile bool _writing;
+
+        public bool Writing
         {
-            if (everUncertain[i]) outcomes[i] = outcomes[i].AfterUnknownAttempt();
+            get => _writing;
+            set => _writing = value;
         }
-        return outcomes;
+
+        public void Began() => _writing = true;
     }
 
     /// <summary>The service refused a call for the rate: the connection's pace for this API is lowered for every command sharing it.</summary>

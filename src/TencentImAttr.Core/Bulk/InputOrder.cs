@@ -27,6 +27,9 @@ internal sealed class InputOrder<TItem, TResult>
 
     public void Enqueue(Batch<TItem, TResult> batch) => _batches.Enqueue(batch);
 
+    /// <summary>Whether <paramref name="batch"/> is in the queue (a stop's check, not a hot path).</summary>
+    public bool Holds(Batch<TItem, TResult> batch) => _batches.Contains(batch);
+
     public Batch<TItem, TResult> Dequeue() => _batches.Dequeue();
 
     /// <summary>The calls still in flight for the users of <paramref name="batch"/>, which its call must wait for; null when none.</summary>

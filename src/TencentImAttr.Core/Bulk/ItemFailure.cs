@@ -64,6 +64,16 @@ internal sealed class ItemFailure
     public static ItemFailure Unsent(string userId, bool outcomeUnknown) =>
         new(new OperationCanceledException($"User '{Text.MessageText.Quote(userId)}' was not sent: the command stopped first."), ErrorIds.NotSent, ImErrorCategory.OperationStopped, userId, outcomeUnknown);
 
+    /// <summary>
+    /// A user whose call Ctrl+C cancelled: not sent when its request never began to go out; of unknown outcome when
+    /// <paramref name="mayHaveGone"/> (the service may apply it).
+    /// </summary>
+    public static ItemFailure Cancelled(string userId, bool mayHaveGone) =>
+        new(new OperationCanceledException(mayHaveGone
+                ? $"User '{Text.MessageText.Quote(userId)}' is of unknown outcome: the command was stopped (Ctrl+C) after its call may have gone out, so it may have been applied."
+                : $"User '{Text.MessageText.Quote(userId)}' was not sent: the command was stopped (Ctrl+C) first."),
+            ErrorIds.NotSent, ImErrorCategory.OperationStopped, userId, mayHaveGone);
+
     /// <summary>A failure for input rejected before sending.</summary>
     public static ItemFailure FromInput(ImInputException exception) =>
         new(exception, exception.ErrorId, exception.Category, exception.Target);

@@ -79,6 +79,13 @@ internal sealed class PipelineWriter<TItem, TResult>
                 _engine.WindDown(account);
                 ExceptionDispatchInfo.Capture(stop.InnerException ?? stop).Throw();
             }
+            catch (Exception e) when (e is not ImRunStoppedException && _engine.CtrlC && !_tally.HeldAccounted)
+            {
+                // Ctrl+C while the batch was written (PowerShell refused the write): this place is counted, the rest
+                // of the batch goes into the stop's account (BatchEngine.Interrupted counts every other user held).
+                _stops.CountRestOfBatch(_engine.CtrlCAccount, batch, byPlace, i);
+                throw;
+            }
         }
     }
 
@@ -172,6 +179,13 @@ internal sealed class PipelineWriter<TItem, TResult>
             catch (DownstreamStopException)
             {
                 // Its error was written; only the result of what still changed was refused.
+                _tally.Failed++;
+                _tally.CountFailed(failure.ErrorId);
+                throw;
+            }
+            catch (Exception) when (_engine.CtrlC)
+            {
+                // Ctrl+C: its failure is known, though PowerShell took no write of it.
                 _tally.Failed++;
                 _tally.CountFailed(failure.ErrorId);
                 throw;

@@ -57,6 +57,9 @@ internal enum StopCause
 
     /// <summary>A refusal before sending (<see cref="RunRefusedException"/>).</summary>
     Refused,
+
+    /// <summary>The caller's Ctrl+C (PowerShell's StopProcessing): the calls in flight were cancelled.</summary>
+    Interrupted,
 }
 
 /// <summary>A stopped run's counts over all its input, as its summary gives them: done (applied included), failed, outcome unknown, not sent (held when it stopped), declined.</summary>
@@ -98,6 +101,11 @@ internal static class RunStop
             message = string.Format(n, "The command stopped at input item {0:N0}, as -ErrorAction Stop asks: {1} Nothing more was sent; the calls in flight were let finish. {2:N0} user(s) were done before it; of the {3:N0} from there on that the command held: {4}{5}.{6}",
                 stoppedAt + 1, cause.Message, succeeded, account.Count, held, unread, lists);
         }
+        else if (why == StopCause.Interrupted)
+        {
+            message = string.Format(n, "The command was stopped (Ctrl+C): nothing more was sent, and the calls in flight were cancelled (a call whose request had gone out may still be applied: its users are of unknown outcome). Of the {0:N0} user(s) read: {1:N0} done before the stop, and of the {2:N0} held then: {3}{4}.{5}",
+                received, succeeded, account.Count, held, unread, lists);
+        }
         else if (why == StopCause.Refused)
         {
             message = string.Format(n, "{0} The command stopped there: nothing more was sent, and the calls in flight were let finish. Of the {1:N0} user(s) read: {2:N0} done before the stop, and of the {3:N0} held then: {4}{5}.{6}",
@@ -113,7 +121,9 @@ internal static class RunStop
         {
             RecommendedAction = byCaller
                 ? "Fix the input, then resume after the stop: $input | Select-Object -Skip $e.StoppedAt | Where-Object UserId -NotIn $e.Applied | <the same command>. (Get-ImLastRun gives $e as its StopError.)"
-                : (cause.Exception as ImApiException)?.RecommendedAction,
+                : why == StopCause.Interrupted
+                    ? "Read back the users in OutcomeUnknown (Get-ImUserAttribute or Get-ImUserTag); send again those in NotSent and the input not yet read; a journaled run resumes with -Resume."
+                    : (cause.Exception as ImApiException)?.RecommendedAction,
         };
     }
 }

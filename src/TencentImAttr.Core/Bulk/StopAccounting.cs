@@ -28,7 +28,12 @@ internal sealed class StopAccounting<TItem, TResult>
     /// Waits for the calls still out (sending was stopped) and counts every user held: the batches waiting in
     /// <paramref name="order"/>, then <paramref name="beingGathered"/>.
     /// </summary>
-    public void CountHeld(RunAccount account, InputOrder<TItem, TResult> order, Batch<TItem, TResult> beingGathered, CancellationToken cancellationToken)
+    /// <remarks>
+    /// After a Ctrl+C (<paramref name="interrupted"/>) the calls out were cancelled: each ends at once with what became of
+    /// its users (not sent, or of unknown outcome when its request may have gone out), and is waited for without the
+    /// cancelled token; one that does not end within <see cref="CancelledCallWait"/> (a defect) is of unknown outcome.
+    /// </remarks>
+    public void CountHeld(RunAccount account, InputOrder<TItem, TResult> order, Batch<TItem, TResult> beingGathered, CancellationToken cancellationToken, bool interrupted = false)
     {
         _tally.HeldAccounted = true;
         while (order.Count > 0)
@@ -37,15 +42,18 @@ internal sealed class StopAccounting<TItem, TResult>
             ItemOutcome<TResult>[]? outcomes = null;
             if (batch.Call is not null)
             {
+                var over = true;
                 try
                 {
-                    batch.Call.Wait(cancellationToken);
+                    if (interrupted) over = batch.Call.Wait(CancelledCallWait);
+                    else batch.Call.Wait(cancellationToken);
                 }
                 catch (System.AggregateException)
                 {
-                    // Observed below: a cancelled call is counted as not sent.
+                    // Observed below: a call cancelled before it ran is counted as not sent.
                 }
                 outcomes = batch.Call.Status == TaskStatus.RanToCompletion ? batch.Call.Result : null;
+                if (!over) outcomes = StillOut(batch);
             }
             var next = 0;
             var byPlace = new ItemOutcome<TResult>?[batch.Places.Count];
@@ -68,6 +76,18 @@ internal sealed class StopAccounting<TItem, TResult>
             // A repeat of a user (no item of its own) was not sent either.
             Count(account, place, place.Failure ?? ItemFailure.Unsent(UserOf(place, null, beingGathered) ?? "", false), beingGathered);
         }
+    }
+
+    /// <summary>How long a Ctrl+C waits for a cancelled call to end, a bound for a defect only: a cancelled call ends at once.</summary>
+    private static readonly System.TimeSpan CancelledCallWait = System.TimeSpan.FromSeconds(10);
+
+    /// <summary>A call that did not end after its cancellation: its users may have been sent.</summary>
+    private ItemOutcome<TResult>[] StillOut(Batch<TItem, TResult> batch)
+    {
+        var items = batch.Items();
+        var outcomes = new ItemOutcome<TResult>[items.Count];
+        for (var i = 0; i < items.Count; i++) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.Cancelled(_operation.UserIdOf(items[i]), mayHaveGone: true));
+        return outcomes;
     }
 
     /// <summary>A stop at place <paramref name="at"/> of a batch being written: the places after it are held, and counted with their call's outcomes.</summary>

@@ -131,7 +131,16 @@ internal class JournaledWrites<TItem, TResult, TState> : IBatchOperation<TItem, 
     {
         var call = _journal.NextCall();
         var outcomes = new ItemOutcome<TResult>[items.Count];
-        var priors = await ReadPriorsAsync(items, log, cancellationToken, stopSending).ConfigureAwait(false);
+        ItemOutcome<TState>[] priors;
+        try
+        {
+            priors = await ReadPriorsAsync(items, log, cancellationToken, stopSending).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C before any intent: nothing of the write went out.
+            throw CallCancelledException.Of(items, CallCancelledException.Outcomes<TItem, TResult>(new OperationCanceledException(), items, UserIdOf, sent: false), cancellationToken);
+        }
         List<int>? readBack = null;
         var toWrite = new List<TItem>(items.Count);
         var at = new List<int>(items.Count);
@@ -172,7 +181,19 @@ internal class JournaledWrites<TItem, TResult, TState> : IBatchOperation<TItem, 
                 return outcomes;
             }
         }
-        var written = toWrite.Count == 0 ? Array.Empty<ItemOutcome<TResult>>() : await _write.ExecuteAsync(toWrite, log, cancellationToken, stopSending).ConfigureAwait(false);
+        ItemOutcome<TResult>[] written;
+        OperationCanceledException? cancelled = null;
+        try
+        {
+            written = toWrite.Count == 0 ? Array.Empty<ItemOutcome<TResult>>() : await _write.ExecuteAsync(toWrite, log, cancellationToken, stopSending).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C cancelled the write: its outcomes are recorded all the same (NotSent where its request never
+            // went out, Unknown where it may have), so the journal's intents are never left without one by a stop.
+            cancelled = e;
+            written = CallCancelledException.Outcomes<TItem, TResult>(e, toWrite, UserIdOf, sent: true);
+        }
         using (var results = new JournalLines())
         {
             foreach (var i in readBack ?? new List<int>())
@@ -187,6 +208,7 @@ internal class JournaledWrites<TItem, TResult, TState> : IBatchOperation<TItem, 
             // These calls are over: a journal that fails now stops the run at the next call's intent, or at its end.
             TryWrite(results);
         }
+        if (cancelled is not null) throw CallCancelledException.Of(items, outcomes, cancellationToken);
         return outcomes;
     }
 

@@ -224,12 +224,37 @@ internal sealed class RunUndo
         var failed = new Dictionary<string, ItemFailure>(StringComparer.Ordinal);
         // Users one of whose restore calls (or parts of one) landed: if another failed, the undo's journal says PartlyApplied, not Failed.
         var landed = new HashSet<string>(StringComparer.Ordinal);
-        await SendAsync(BulkOperations.Set(_connection), sets, log, failed, landed, cancellationToken).ConfigureAwait(false);
-        await SendAsync(BulkOperations.Remove(_connection), removes, log, failed, landed, cancellationToken).ConfigureAwait(false);
-        await SendAsync(BulkOperations.RemoveTags(_connection), tagRemoves, log, failed, landed, cancellationToken).ConfigureAwait(false);
-        await SendAsync(BulkOperations.AddTags(_connection, replace: true), tagReplaces, log, failed, landed, cancellationToken).ConfigureAwait(false);
-        await SendAsync(BulkOperations.ClearTags(_connection), clears.Concat(clearThenAdd.Select(t => new GetItem(t.UserId))).ToList(), log, failed, landed, cancellationToken).ConfigureAwait(false);
-        await SendAsync(BulkOperations.AddTags(_connection, replace: false), tagAdds.Concat(clearThenAdd.Where(t => !failed.ContainsKey(t.UserId))).ToList(), log, failed, landed, cancellationToken).ConfigureAwait(false);
+        // Users whose every restore call answered: after Ctrl+C, the others were cut short.
+        var finished = new HashSet<string>(StringComparer.Ordinal);
+        var calls = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var user in sets.Select(i => i.UserId).Concat(removes.Select(i => i.UserId)).Concat(tagRemoves.Select(i => i.UserId)).Concat(tagReplaces.Select(i => i.UserId))
+            .Concat(clears.Select(i => i.UserId)).Concat(clearThenAdd.Select(i => i.UserId)).Concat(clearThenAdd.Select(i => i.UserId)).Concat(tagAdds.Select(i => i.UserId)))
+        {
+            calls[user] = calls.TryGetValue(user, out var n) ? n + 1 : 1;
+        }
+        var answered = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Answered(string user)
+        {
+            answered[user] = answered.TryGetValue(user, out var n) ? n + 1 : 1;
+            if (answered[user] >= calls[user]) finished.Add(user);
+        }
+        OperationCanceledException? cancelled = null;
+        try
+        {
+            await SendAsync(BulkOperations.Set(_connection), sets, log, failed, landed, Answered, cancellationToken).ConfigureAwait(false);
+            await SendAsync(BulkOperations.Remove(_connection), removes, log, failed, landed, Answered, cancellationToken).ConfigureAwait(false);
+            await SendAsync(BulkOperations.RemoveTags(_connection), tagRemoves, log, failed, landed, Answered, cancellationToken).ConfigureAwait(false);
+            await SendAsync(BulkOperations.AddTags(_connection, replace: true), tagReplaces, log, failed, landed, Answered, cancellationToken).ConfigureAwait(false);
+            await SendAsync(BulkOperations.ClearTags(_connection), clears.Concat(clearThenAdd.Select(t => new GetItem(t.UserId))).ToList(), log, failed, landed, Answered, cancellationToken).ConfigureAwait(false);
+            // A user whose clear failed is not added to: its second call is over with the first.
+            foreach (var t in clearThenAdd.Where(t => failed.ContainsKey(t.UserId))) Answered(t.UserId);
+            await SendAsync(BulkOperations.AddTags(_connection, replace: false), tagAdds.Concat(clearThenAdd.Where(t => !failed.ContainsKey(t.UserId))).ToList(), log, failed, landed, Answered, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: the outcomes are still journaled (below), then the undo stops.
+            cancelled = e;
+        }
         result.Failures.AddRange(failed.Values);
         if (_journal is not null && journaled.Count > 0)
         {
@@ -243,8 +268,15 @@ internal sealed class RunUndo
                 w.WriteString("user", user);
                 if (failed.TryGetValue(user, out var failure))
                 {
-                    w.WriteString("outcome", failure.OutcomeUnknown ? JournalOutcomes.Unknown : landed.Contains(user) ? JournalOutcomes.PartlyApplied : JournalOutcomes.Failed);
+                    w.WriteString("outcome", failure.OutcomeUnknown ? JournalOutcomes.Unknown : landed.Contains(user) ? JournalOutcomes.PartlyApplied
+                        : failure.NotSent ? JournalOutcomes.NotSent : JournalOutcomes.Failed);
                     w.WriteString("errorId", failure.ErrorId);
+                }
+                else if (cancelled is not null && !finished.Contains(user))
+                {
+                    // Ctrl+C came before its (next) call: not sent, or part-way when an earlier call of it landed.
+                    w.WriteString("outcome", landed.Contains(user) ? JournalOutcomes.PartlyApplied : JournalOutcomes.NotSent);
+                    w.WriteString("errorId", ErrorIds.NotSent);
                 }
                 else
                 {
@@ -254,6 +286,7 @@ internal sealed class RunUndo
             }
             _journal.Write(outcomes, durable: false);
         }
+        if (cancelled is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(cancelled).Throw();
     }
 
     private void WriteIntent(JournalLines lines, long call, string user, Dictionary<string, string> set, List<string> remove, List<string> addTags, List<string> removeTags, List<string>? tagSet,
@@ -310,15 +343,27 @@ internal sealed class RunUndo
     }
 
     private static async Task SendAsync<TItem, TResult>(IBatchOperation<TItem, TResult> operation, List<TItem> items, ICallLog log, Dictionary<string, ItemFailure> failed, HashSet<string> landed,
-        CancellationToken cancellationToken)
+        Action<string> answered, CancellationToken cancellationToken)
         where TItem : class
         where TResult : class
     {
         if (items.Count == 0) return;
-        var outcomes = await operation.ExecuteAsync(items, log, cancellationToken).ConfigureAwait(false);
+        ItemOutcome<TResult>[] outcomes;
+        OperationCanceledException? cancelled = null;
+        try
+        {
+            outcomes = await operation.ExecuteAsync(items, log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C cancelled the call: each user not sent, or of unknown outcome where its request may have gone out.
+            cancelled = e;
+            outcomes = CallCancelledException.Outcomes<TItem, TResult>(e, items, operation.UserIdOf, sent: true);
+        }
         for (var i = 0; i < items.Count; i++)
         {
             var user = operation.UserIdOf(items[i]);
+            answered(user);
             if (outcomes[i].Failure is not { } failure)
             {
                 landed.Add(user);
@@ -329,6 +374,7 @@ internal sealed class RunUndo
             if (failure.FailedPart > 0) landed.Add(user);
             if (!failed.ContainsKey(user)) failed.Add(user, failure);
         }
+        if (cancelled is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(cancelled).Throw();
     }
 
     /// <summary>Set-ImAppAttributeName's item: the names now; restored when they are what the run set and no account type changed since.</summary>
@@ -365,10 +411,21 @@ internal sealed class RunUndo
                 AppNamesJournal.WriteOutcome(_journal, ResponseClassifier.LeavesOutcomeUnknown(e) ? JournalOutcomes.Unknown : JournalOutcomes.Failed, e.ErrorId);
                 throw;
             }
+            catch (OperationCanceledException e) when (_journal is not null && cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C cancelled the call: not sent when its request never went out, else of unknown outcome.
+                var notSent = e is CallCancelledException && Unsent(e);
+                AppNamesJournal.WriteOutcome(_journal, notSent ? JournalOutcomes.NotSent : JournalOutcomes.Unknown, ErrorIds.NotSent);
+                throw;
+            }
             if (_journal is not null) AppNamesJournal.WriteOutcome(_journal, JournalOutcomes.Done, null);
         }
         return step;
     }
+
+    /// <summary>Whether a cancelled call about the app never sent its request (its one item not sent).</summary>
+    private static bool Unsent(OperationCanceledException e) =>
+        e is CallCancelledException { } cut && cut.Failures.Count == 1 && cut.Failures[0] is { NotSent: true, OutcomeUnknown: false };
 
     private static IEnumerable<KeyValuePair<int, string>> BySlot(IReadOnlyDictionary<string, string>? names) =>
         (names ?? new Dictionary<string, string>()).Select(p => new KeyValuePair<int, string>(JournalLineParser.SlotOf(p.Key) ?? -1, p.Value));

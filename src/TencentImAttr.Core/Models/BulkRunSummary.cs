@@ -48,14 +48,15 @@ public sealed class BulkRunSummary
 
     /// <summary>
     /// A stopped run: users it held that were never sent, because the run stopped first (the stop error's "not sent"
-    /// and its NotSent list; after a downstream Select-Object -First, the users read but not yet sent). 0 for a run
+    /// and its NotSent list; after a downstream Select-Object -First or Ctrl+C, the users read but not yet sent). 0 for a run
     /// that went to its end.
     /// </summary>
     public long StoppedBeforeSending { get; internal set; }
 
     /// <summary>
-    /// A stopped run: users whose last attempt timed out or was cut after sending when the run stopped, so that they
-    /// may or may not have been applied (the stop error's OutcomeUnknown list). 0 for a run that went to its end.
+    /// A stopped run: users whose last attempt timed out or was cut after sending when the run stopped (Ctrl+C cancels
+    /// the calls in flight: those whose request may have gone out), so that they may or may not have been applied
+    /// (the stop error's OutcomeUnknown list). 0 for a run that went to its end.
     /// </summary>
     public long OutcomeUnknown { get; internal set; }
 
@@ -107,8 +108,9 @@ public sealed class BulkRunSummary
 
     /// <summary>
     /// The terminating error of a run that stopped early on an error (-ErrorAction Stop, a broken connection), with
-    /// the user ids it lists (Applied, Failed, OutcomeUnknown, NotSent); null otherwise (a run to its end, Ctrl+C,
-    /// Select-Object -First).
+    /// the user ids it lists (Applied, Failed, OutcomeUnknown, NotSent); after Ctrl+C, the same accounting (id
+    /// ImNotSent; the users of the cancelled calls in OutcomeUnknown or NotSent), which no error record could carry;
+    /// null otherwise (a run to its end, Select-Object -First).
     /// </summary>
     public TencentImAttr.Core.Errors.ImRunStoppedException? StopError { get; internal set; }
 

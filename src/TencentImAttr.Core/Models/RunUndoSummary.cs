@@ -32,9 +32,24 @@ public sealed class RunUndoSummary
     /// <summary>Whether this was a -WhatIf plan: nothing was written.</summary>
     public bool WhatIf { get; }
 
+    /// <summary>The command, for Get-ImLastRun (whose answer may be a bulk command's summary or this).</summary>
+#pragma warning disable CA1822 // an instance property, as BulkRunSummary's: scripts read $last.Operation whatever its type
+    public string Operation => "Undo-ImRun";
+#pragma warning restore CA1822
+
+    /// <summary>
+    /// True when the undo ended early: stopped (Ctrl+C) or failed (a broken connection, an invalid journal line). The
+    /// counts are of the batches finished before; the undo's own journal (-JournalPath) records every restore sent.
+    /// </summary>
+    public bool Stopped { get; internal set; }
+
+    /// <summary>The error that ended the undo early, when one did (null after Ctrl+C and after a run to its end).</summary>
+    public System.Exception? StopError { get; internal set; }
+
     /// <summary>The summary as one line.</summary>
-    public string Text => string.Format(CultureInfo.CurrentCulture, "Undo-ImRun: {0:N0} {1}, {2:N0} unchanged, {3:N0} conflicts, {4:N0} failed.",
-        Restored, WhatIf ? "would restore" : "restored", Unchanged, Conflicts, Failed);
+    public string Text => string.Format(CultureInfo.CurrentCulture, "Undo-ImRun: {0:N0} {1}, {2:N0} unchanged, {3:N0} conflicts, {4:N0} failed{5}.",
+        Restored, WhatIf ? "would restore" : "restored", Unchanged, Conflicts, Failed,
+        !Stopped ? "" : StopError is null ? "; stopped before its end" : "; stopped before its end by an error");
 
     /// <inheritdoc />
     public override string ToString() => Text;

@@ -65,6 +65,9 @@ public sealed class UndoImRunCommand : ImCmdlet
 {
     private static readonly string[] SummaryTags = { "TencentImAttr", "Summary" };
 
+    // The error that ended the undo early, for its summary (Get-ImLastRun).
+    private Exception? _failure;
+
     #region Parameters
 
     /// <summary>The journal of the run to undo.</summary>
@@ -130,19 +133,25 @@ public sealed class UndoImRunCommand : ImCmdlet
         var undo = new RunUndo(connection, OverwriteConflict, journal, lastWritten, TimeSpan.FromSeconds(SettleSec));
         var scheduler = new UndoScheduler(undo, apply: !whatIf, connection.ThrottleLimit);
         var sink = new Sink(this, whatIf);
+        // Taken now, on the pipeline thread: the runspace is a thread's.
+        var scope = RunspaceScope.Current;
         using (var log = new QueuedCallLog(QuietWrites.TraceWanted(this)))
         {
             sink.Log = log;
+            var ended = false;
             try
             {
                 Guard(path, () => scheduler.Run(JournalBackwardReader.Read(path), log, sink, StopToken));
+                ended = true;
             }
             finally
             {
+                // Stopped (Ctrl+C) or failed: what the finished batches did is still the session's last run.
+                if (!ended) LastRun.Record(scope, Summary(sink.Counts, whatIf, stopped: true));
                 QuietWrites.WriteAll(this, log);
             }
         }
-        WriteSummary(sink.Counts, whatIf);
+        WriteSummary(sink.Counts, whatIf, scope);
     }
 
     #endregion
@@ -160,14 +169,17 @@ public sealed class UndoImRunCommand : ImCmdlet
         }
         catch (ImInputException e)
         {
+            _failure = e;
             ThrowTerminatingError(new ErrorRecord(e, e.ErrorId, ErrorCategory.InvalidData, path));
         }
         catch (ImApiException e)
         {
+            _failure = e;
             ThrowTerminatingError(ErrorRecords.Of(e, e.ErrorId, (ErrorCategory)(int)e.Category, path));
         }
         catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
         {
+            _failure = e;
             ThrowTerminatingError(new ErrorRecord(e, ErrorIds.JournalInvalid, ErrorCategory.ReadError, path));
         }
     }
@@ -233,10 +245,22 @@ public sealed class UndoImRunCommand : ImCmdlet
             : $"{what}: the run intended {Shown(step.Intended)}, and it is now {Shown(step.Now)}: changed since the run, so left as it is (-OverwriteConflict restores {Shown(step.Prior)}).";
     }
 
-    private void WriteSummary(Dictionary<string, long> counts, bool whatIf)
+    /// <summary>The undo's summary from the steps counted so far; <paramref name="stopped"/> when it ended early (with the error that ended it, if any).</summary>
+    private RunUndoSummary Summary(Dictionary<string, long> counts, bool whatIf, bool stopped)
     {
         long Count(string key) => counts.TryGetValue(key, out var n) ? n : 0;
-        var summary = new RunUndoSummary(Count(UndoActions.Restore), Count(UndoActions.Unchanged), Count(UndoActions.Conflict) + Count(UndoActions.Refused), Count("Failed"), whatIf);
+        return new RunUndoSummary(Count(UndoActions.Restore), Count(UndoActions.Unchanged), Count(UndoActions.Conflict) + Count(UndoActions.Refused), Count("Failed"), whatIf)
+        {
+            Stopped = stopped,
+            StopError = stopped ? _failure : null,
+        };
+    }
+
+    /// <summary>Writes the summary of an undo that ran to its end, kept first as the session's last run (Get-ImLastRun).</summary>
+    private void WriteSummary(Dictionary<string, long> counts, bool whatIf, object scope)
+    {
+        var summary = Summary(counts, whatIf, stopped: false);
+        LastRun.Record(scope, summary);
         var record = new InformationRecord(summary, MyInvocation.MyCommand.Name);
         record.Tags.AddRange(SummaryTags);
         WriteInformation(record);

@@ -266,4 +266,120 @@ public class StoppedRunTests
         Assert.True(summary.Done >= 2);
         Assert.Equal(0, engine.PendingItems);
     }
+
+    [Fact]
+    public void A_run_stopped_by_ctrl_c_counts_every_user_read_its_cancelled_calls_of_unknown_outcome_and_the_rest_not_sent()
+    {
+        // Throttle 2: the first call is answered; the second and third go out and are held by a gate that never opens;
+        // Ctrl+C comes as the third arrives, while the pipeline thread waits with a fourth batch for a free call.
+        using var ctrlC = new System.Threading.CancellationTokenSource();
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        var stub = new StubHttpHandler
+        {
+            Responder = r =>
+            {
+                var n = System.Threading.Interlocked.Increment(ref calls);
+                if (n == 1) return StubResponse.Ok();
+                if (n == 3) ctrlC.Cancel();
+                return new StubResponse { Gate = never.Task };
+            },
+        };
+        using var connection = TestConnections.Open(stub, maxRetry: 0);
+        var sink = new CollectingSink<UserAttributes>();
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 2 }, sink, cancellationToken: ctrlC.Token);
+        var read = 0;
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            foreach (var item in Sets(Users(1000)))
+            {
+                read++;
+                engine.Add(item.Result!);
+            }
+            engine.Complete();
+        });
+
+        var e = engine.Interrupted();
+
+        Assert.NotNull(e);
+        Assert.Null(engine.Interrupted());
+        Assert.Equal(3, stub.Requests.Count);
+        var summary = engine.Summary("Set-ImUserAttribute", stopped: true);
+        Assert.Equal(read, summary.Users);
+        Assert.Equal(summary.Users, summary.Done + summary.Failed + summary.OutcomeUnknown + summary.StoppedBeforeSending + summary.NotSent);
+        Assert.Equal(100, summary.Done);
+        Assert.Equal(200, summary.OutcomeUnknown);
+        Assert.Equal(read - 300, summary.StoppedBeforeSending);
+        Assert.True(read > 300);
+        Assert.Equal(Users(300).Skip(100), e!.OutcomeUnknown);
+        Assert.Equal(Users(read).Skip(300), e.NotSent);
+        Assert.Equal(ErrorIds.NotSent, e.ErrorId);
+        Assert.Contains("stopped (Ctrl+C)", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, engine.PendingItems);
+    }
+
+    [Fact]
+    public void A_call_cancelled_by_ctrl_c_before_its_request_went_out_leaves_its_users_not_sent()
+    {
+        // Ctrl+C came before the call's turn at the quota: nothing of it reached the service.
+        using var ctrlC = new System.Threading.CancellationTokenSource();
+        var stub = new StubHttpHandler();
+        using var connection = TestConnections.Open(stub);
+        using var log = new QueuedCallLog(false);
+        var items = Sets(Users(3)).Select(i => i.Result!).ToList();
+        ctrlC.Cancel();
+
+        var e = Assert.ThrowsAny<CallCancelledException>(() => BulkOperations.Set(connection).ExecuteAsync(items, log, ctrlC.Token).GetAwaiter().GetResult());
+
+        var outcomes = e.OutcomesOf<SetItem, UserAttributes>(items)!;
+        Assert.Equal(3, outcomes.Length);
+        Assert.All(outcomes, o => Assert.True(o.Failure!.NotSent && !o.Failure.OutcomeUnknown));
+        // Another list (another layer's items) is not told these outcomes: it cannot tell them apart.
+        Assert.Null(e.OutcomesOf<SetItem, UserAttributes>(items.ToList()));
+        Assert.Empty(stub.Requests);
+    }
+
+    /// <summary>A sink whose host is stopped (Ctrl+C) as the first failure is written: PowerShell refuses that write.</summary>
+    private sealed class CtrlCAtFirstFailure : IEngineSink<UserAttributes>
+    {
+        private readonly System.Threading.CancellationTokenSource _ctrlC;
+        public CtrlCAtFirstFailure(System.Threading.CancellationTokenSource ctrlC) => _ctrlC = ctrlC;
+        public void OnResult(UserAttributes result) { }
+        public void OnFailure(ItemFailure failure)
+        {
+            _ctrlC.Cancel();
+            throw new InvalidOperationException("The pipeline has been stopped.");
+        }
+        public void OnVerbose(string line) { }
+        public void OnProgress(ProgressReport report) { }
+    }
+
+    [Fact]
+    public void A_ctrl_c_while_a_batch_is_written_counts_the_rest_of_that_batch()
+    {
+        // One call of 99 users and a rejected row at place 50: Ctrl+C comes as that row's error is written.
+        using var ctrlC = new System.Threading.CancellationTokenSource();
+        var stub = new StubHttpHandler { Responder = _ => StubResponse.Ok() };
+        using var connection = TestConnections.Open(stub);
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 1 }, new CtrlCAtFirstFailure(ctrlC), cancellationToken: ctrlC.Token);
+        var users = Users(100).ToList();
+        Assert.Throws<InvalidOperationException>(() =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                if (i == 50) engine.AddFailure(new ItemFailure(new InvalidOperationException("bad row"), "UserIdEmpty", ImErrorCategory.InvalidArgument, ""));
+                else engine.Add(Sets(new[] { users[i] }).Single().Result!);
+            }
+            engine.Complete();
+        });
+
+        var e = engine.Interrupted();
+
+        var summary = engine.Summary("Set-ImUserAttribute", stopped: true);
+        Assert.Equal(100, summary.Users);
+        Assert.Equal(99, summary.Done);
+        Assert.Equal(1, summary.Failed);
+        Assert.Equal(users.Skip(51), e!.Applied);
+        Assert.Equal(0, engine.PendingItems);
+    }
 }

@@ -39,7 +39,7 @@ public class FormatTests
     public void Output_types_are_the_expected_ones()
     {
         Assert.Equal(
-            new[] { "TencentImAttr.Core.Connection.ImConnection", "TencentImAttr.Models.AppAttributeName", "TencentImAttr.Models.AttributeDrift", "TencentImAttr.Models.BulkRunSummary", "TencentImAttr.Models.RemovedUserAttributes", "TencentImAttr.Models.RunJournalHeader", "TencentImAttr.Models.RunJournalRecord", "TencentImAttr.Models.RunUndoStep", "TencentImAttr.Models.TagDrift", "TencentImAttr.Models.UserAttributes", "TencentImAttr.Models.UserTags" },
+            new[] { "TencentImAttr.Core.Connection.ImConnection", "TencentImAttr.Models.AppAttributeName", "TencentImAttr.Models.AttributeDrift", "TencentImAttr.Models.BulkRunSummary", "TencentImAttr.Models.RemovedUserAttributes", "TencentImAttr.Models.RunJournalHeader", "TencentImAttr.Models.RunJournalRecord", "TencentImAttr.Models.RunUndoStep", "TencentImAttr.Models.RunUndoSummary", "TencentImAttr.Models.TagDrift", "TencentImAttr.Models.UserAttributes", "TencentImAttr.Models.UserTags" },
             OutputTypes.Select(t => t.FullName).OrderBy(n => n, StringComparer.Ordinal));
     }
 

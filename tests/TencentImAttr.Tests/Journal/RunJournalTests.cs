@@ -426,4 +426,108 @@ public sealed class RunJournalTests : IDisposable
         Assert.Equal("Done", Assert.IsType<RunJournalRecord>(records[3]).Outcome);
         Assert.Equal(4, records.Count);
     }
+
+    /// <summary>A write that Ctrl+C reaches just before it is sent (after its intents are on the disk).</summary>
+    private sealed class CtrlCBeforeTheWrite : IBatchOperation<SetItem, UserAttributes>
+    {
+        private readonly IBatchOperation<SetItem, UserAttributes> _write;
+        private readonly System.Threading.CancellationTokenSource _ctrlC;
+
+        public CtrlCBeforeTheWrite(IBatchOperation<SetItem, UserAttributes> write, System.Threading.CancellationTokenSource ctrlC)
+        {
+            _write = write;
+            _ctrlC = ctrlC;
+        }
+
+        public string UserIdOf(SetItem item) => _write.UserIdOf(item);
+        public SetItem Merge(SetItem earlier, SetItem later) => _write.Merge(earlier, later);
+
+        public System.Threading.Tasks.Task<ItemOutcome<UserAttributes>[]> ExecuteAsync(IReadOnlyList<SetItem> items, TencentImAttr.Core.Api.ICallLog log, System.Threading.CancellationToken cancellationToken, System.Threading.CancellationToken stopSending = default)
+        {
+            _ctrlC.Cancel();
+            return _write.ExecuteAsync(items, log, cancellationToken, stopSending);
+        }
+    }
+
+    private static StubResponse ReadOf(params string[] users) =>
+        StubResponse.Json("{\"ActionStatus\":\"OK\",\"ErrorCode\":0,\"ErrorInfo\":\"\",\"UserAttrs\":[" + string.Join(",", users.Select(u => "{\"To_Account\":\"" + u + "\",\"Attrs\":{}}")) + "]}");
+
+    [Fact]
+    public void ACallCancelledByCtrlCBeforeItsRequestWentOutIsRecordedNotSent_NotLeftUnrecorded()
+    {
+        using var ctrlC = new System.Threading.CancellationTokenSource();
+        var stub = new StubHttpHandler();
+        stub.Enqueue(ReadOf("alice", "bob"));
+        using var connection = TestConnections.Open(stub);
+        using var log = new TencentImAttr.Core.Api.QueuedCallLog(false);
+        var items = new[] { Set("alice", ("city", "Paris")).Result!, Set("bob", ("city", "Oslo")).Result! };
+        string path;
+        CallCancelledException cut;
+        using (var journal = NewJournal("ctrlc-notsent.jsonl"))
+        {
+            path = journal.Path;
+            var op = JournaledRuns.Wrap(new CtrlCBeforeTheWrite(BulkOperations.Set(connection), ctrlC), BulkOperations.Get(connection), new SetJournalShape(), journal);
+            foreach (var item in items) op.Received(ItemOutcome<SetItem>.Success(item));
+            cut = Assert.ThrowsAny<CallCancelledException>(() => { op.ExecuteAsync(items, log, ctrlC.Token).GetAwaiter().GetResult(); });
+        }
+
+        // Only the read went out.
+        Assert.Single(stub.Requests);
+        Assert.All(cut.OutcomesOf<SetItem, UserAttributes>(items)!, o => Assert.True(o.Failure!.NotSent && !o.Failure.OutcomeUnknown));
+        var lines = Lines(path);
+        Assert.Equal(2, lines.Count(l => l.GetProperty("type").GetString() == "intent"));
+        var outcomes = lines.Where(l => l.GetProperty("type").GetString() == "outcome").ToList();
+        Assert.Equal(new[] { "alice", "bob" }, outcomes.Select(o => o.GetProperty("user").GetString()));
+        Assert.All(outcomes, o => Assert.Equal(JournalOutcomes.NotSent, o.GetProperty("outcome").GetString()));
+        var records = JournalReader.Read(path).OfType<RunJournalRecord>().ToList();
+        Assert.Equal(2, records.Count);
+        Assert.All(records, r => Assert.Equal(JournalOutcomes.NotSent, r.Outcome));
+    }
+
+    [Fact]
+    public void ACallCancelledByCtrlCAfterItsRequestWentOutIsRecordedUnknown_AndTheRunCountsItsUsersSo()
+    {
+        using var ctrlC = new System.Threading.CancellationTokenSource();
+        var never = new System.Threading.Tasks.TaskCompletionSource(System.Threading.Tasks.TaskCreationOptions.RunContinuationsAsynchronously);
+        var stub = new StubHttpHandler
+        {
+            Responder = r =>
+            {
+                if (r.Api == "im_get_attr") return ReadOf("alice", "bob", "carol", "dan");
+                // The write is on the wire when Ctrl+C comes; its answer never does.
+                ctrlC.Cancel();
+                return new StubResponse { Gate = never.Task };
+            },
+        };
+        using var connection = TestConnections.Open(stub, maxRetry: 0);
+        string path;
+        BulkRunSummary summary;
+        ImRunStoppedException? stop;
+        using (var journal = NewJournal("ctrlc-unknown.jsonl"))
+        {
+            path = journal.Path;
+            var op = JournaledRuns.Wrap(BulkOperations.Set(connection), BulkOperations.Get(connection), new SetJournalShape(), journal);
+            using var engine = new BatchEngine<SetItem, UserAttributes>(op, new EngineOptions { BatchSize = 2, ThrottleLimit = 1 }, new ListSink<UserAttributes>(), cancellationToken: ctrlC.Token);
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+            {
+                foreach (var item in new[] { Set("alice", ("city", "Paris")), Set("bob", ("city", "Oslo")), Set("carol", ("city", "Rome")), Set("dan", ("city", "Lima")) })
+                {
+                    op.Received(item);
+                    engine.Add(item.Result!);
+                }
+                engine.Complete();
+            });
+            stop = engine.Interrupted();
+            summary = engine.Summary("Set-ImUserAttribute", stopped: true);
+        }
+
+        var outcomes = Lines(path).Where(l => l.GetProperty("type").GetString() == "outcome").ToList();
+        Assert.Equal(new[] { "alice", "bob" }, outcomes.Select(o => o.GetProperty("user").GetString()));
+        Assert.All(outcomes, o => Assert.Equal(JournalOutcomes.Unknown, o.GetProperty("outcome").GetString()));
+        Assert.DoesNotContain(JournalReader.Read(path).OfType<RunJournalRecord>(), r => r.Outcome == "Unrecorded");
+        Assert.Equal(new[] { "alice", "bob" }, stop!.OutcomeUnknown);
+        Assert.Equal(summary.Users, summary.Done + summary.Failed + summary.OutcomeUnknown + summary.StoppedBeforeSending + summary.NotSent);
+        Assert.Equal(2, summary.OutcomeUnknown);
+        Assert.Equal(stop.NotSent.Count, summary.StoppedBeforeSending);
+    }
 }

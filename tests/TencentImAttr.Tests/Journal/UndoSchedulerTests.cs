@@ -352,4 +352,47 @@ public sealed class UndoSchedulerTests : IDisposable
         // a was planned first and forgotten (the store's value stands); b and c show what their restore would leave.
         Assert.Equal(new[] { "Paris", "Rome", "Rome" }, new[] { "a", "b", "c" }.Select(u => now[u]["city"]));
     }
+
+    [Fact]
+    public void AnUndoStoppedByCtrlC_RecordsItsCancelledRestoresUnknownAndThoseNeverSentNotSent_NotUnrecorded()
+    {
+        var emulator = TestConnections.Emulator();
+        emulator.Register("city", "tier");
+        emulator.Seed("alice", new System.Collections.Hashtable { ["city"] = "Paris" });
+        emulator.Seed("bob", new System.Collections.Hashtable { ["tier"] = "gold" });
+        var run = Write(new[]
+        {
+            Header,
+            SetIntent(1, 0, "alice", "city", "Paris", "Rome"), Outcome(1, 0, "alice"),
+            SetIntent(1, 1, "bob", "tier", "gold", null), Outcome(1, 1, "bob"),
+        });
+        using var ctrlC = new CancellationTokenSource();
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The restore's set (alice) is on the wire when Ctrl+C comes; the remove (bob) would follow it.
+        var handler = new StubHttpHandler
+        {
+            Responder = r =>
+            {
+                if (r.Api != "im_set_attr") return emulator.Answer(r);
+                ctrlC.Cancel();
+                return new StubResponse { Gate = never.Task };
+            },
+        };
+        using var connection = TestConnections.Open(handler, maxRetry: 0);
+        var undoPath = Path.Combine(_folder, "undo-ctrlc.jsonl");
+        using (var journal = RunJournal.Create(undoPath, new JournalHeader
+        {
+            Command = "Undo-ImRun", AppId = connection.SdkAppId, Endpoint = connection.BaseUri.GetLeftPart(UriPartial.Path), Service = connection.Service.ToString(),
+        }))
+        {
+            var undo = new RunUndo(connection, overwrite: false, journal, DateTimeOffset.MinValue, TimeSpan.Zero);
+            Assert.ThrowsAny<OperationCanceledException>(() => new UndoScheduler(undo, apply: true, inFlightLimit: 2).Run(JournalBackwardReader.Read(run), _log, new Sink(), ctrlC.Token));
+        }
+
+        Assert.DoesNotContain(handler.Requests, r => r.Api == "im_remove_attr");
+        var records = JournalReader.Read(undoPath).OfType<Models.RunJournalRecord>().ToDictionary(r => r.UserId!);
+        Assert.Equal(JournalOutcomes.Unknown, records["alice"].Outcome);
+        Assert.Equal(JournalOutcomes.NotSent, records["bob"].Outcome);
+        Assert.Equal("gold", emulator.AttributesOf("bob")!["tier"]);
+    }
 }
