@@ -92,7 +92,7 @@ internal sealed class CallSender
         catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or ImApiException)
         {
             // Ctrl+C: what became of each item goes with the cancellation, for the journal and the stop's accounting.
-            foreach (var i in left) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.Cancelled(operation.UserIdOf(items[i]), uncertain[i] || wire.Writing));
+            foreach (var i in left) outcomes[i] = ItemOutcome<TResult>.Failed(ItemFailure.Cancelled(operation.UserIdOf(items[i]), uncertain[i] || everUncertain[i] || wire.Writing));
             for (var i = 0; i < items.Count; i++)
             {
                 if (everUncertain[i] || (wire.Writing && left.Contains(i))) outcomes[i] = outcomes[i].AfterUnknownAttempt();

@@ -45,8 +45,20 @@ internal sealed class StopAccounting<TItem, TResult>
                 var over = true;
                 try
                 {
+                    if (!interrupted)
+                    {
+                        try
+                        {
+                            batch.Call.Wait(cancellationToken);
+                        }
+                        catch (System.OperationCanceledException)
+                        {
+                            // Ctrl+C while a stop waits for its calls: they are cancelled now; wait for them (and the
+                            // later batches) as after Ctrl+C, so that every held user is still counted.
+                            interrupted = true;
+                        }
+                    }
                     if (interrupted) over = batch.Call.Wait(CancelledCallWait);
-                    else batch.Call.Wait(cancellationToken);
                 }
                 catch (System.AggregateException)
                 {

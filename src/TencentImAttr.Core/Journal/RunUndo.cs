@@ -364,6 +364,8 @@ internal sealed class RunUndo
         {
             var user = operation.UserIdOf(items[i]);
             answered(user);
+            // An attempt of unknown outcome may have landed, whatever the last attempt's answer: PartlyApplied, not Failed.
+            if (outcomes[i].HadUnknownAttempt) landed.Add(user);
             if (outcomes[i].Failure is not { } failure)
             {
                 landed.Add(user);

@@ -27,9 +27,13 @@ internal static class UndoActions
 /// </summary>
 internal static class UndoPlan
 {
-    /// <summary>Whether the item may have changed something (what was not sent, or was refused, changed nothing).</summary>
+    /// <summary>
+    /// Whether the item may have changed something: what was not sent, or was refused, changed nothing, unless an
+    /// earlier attempt of its call was of unknown outcome (hadUnknownAttempt: a timeout, then a failure or a stop), which
+    /// may have landed.
+    /// </summary>
     public static bool MayHaveChanged(RunJournalRecord item) =>
-        item.Kind == "Item" && item.Outcome is JournalOutcomes.Done or JournalOutcomes.Unknown or JournalOutcomes.PartlyApplied or "Unrecorded";
+        item.Kind == "Item" && (item.Outcome is JournalOutcomes.Done or JournalOutcomes.Unknown or JournalOutcomes.PartlyApplied or "Unrecorded" || item.HadUnknownAttempt);
 
     /// <summary>Whether a call of the item may still land after the journal ends: its outcome is not known, or an abandoned attempt preceded it.</summary>
     public static bool MayStillLand(RunJournalRecord item) =>

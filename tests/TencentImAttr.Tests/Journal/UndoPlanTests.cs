@@ -87,6 +87,13 @@ public class UndoPlanTests
         Assert.True(UndoPlan.MayHaveChanged(Item("PartlyApplied")));
         Assert.False(UndoPlan.MayHaveChanged(Item("Failed")));
         Assert.False(UndoPlan.MayHaveChanged(Item("NotSent")));
+        // An earlier attempt of unknown outcome (a timeout, then a refusal or a stop) may have landed: read back, decided.
+        var failedAfterTimeout = Item("Failed");
+        failedAfterTimeout.HadUnknownAttempt = true;
+        Assert.True(UndoPlan.MayHaveChanged(failedAfterTimeout));
+        var notSentAfterTimeout = Item("NotSent");
+        notSentAfterTimeout.HadUnknownAttempt = true;
+        Assert.True(UndoPlan.MayHaveChanged(notSentAfterTimeout));
         Assert.False(UndoPlan.MayHaveChanged(new RunJournalRecord("Declined", 3) { Outcome = "Declined" }));
     }
 }
