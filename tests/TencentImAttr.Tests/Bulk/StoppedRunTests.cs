@@ -318,6 +318,66 @@ public class StoppedRunTests
         Assert.Equal(0, engine.PendingItems);
     }
 
+    /// <summary>Under -ErrorAction Stop, with Ctrl+C coming as the first failure stops the run (while the stop waits for its calls in flight).</summary>
+    private sealed class StopThenCtrlC : IEngineSink<UserAttributes>
+    {
+        private readonly System.Threading.CancellationTokenSource _ctrlC;
+        public StopThenCtrlC(System.Threading.CancellationTokenSource ctrlC) => _ctrlC = ctrlC;
+        public void OnResult(UserAttributes result) { }
+        public void OnFailure(ItemFailure failure)
+        {
+            _ctrlC.Cancel();
+            throw new StopRequestedException(new InvalidOperationException("ActionPreference Stop"));
+        }
+        public void OnVerbose(string line) { }
+        public void OnProgress(ProgressReport report) { }
+    }
+
+    [Fact]
+    public void A_ctrl_c_while_a_stop_waits_for_its_calls_in_flight_still_counts_every_user()
+    {
+        // Throttle 2: the first batch's call is answered with a failure only once the second's has arrived (held by a gate
+        // that never opens); writing that failure stops the run (-ErrorAction Stop) and Ctrl+C comes at that moment, so the
+        // stop's wait for the second call is cancelled: its users must still be counted (of unknown outcome: its
+        // request went out), not lost.
+        using var ctrlC = new System.Threading.CancellationTokenSource();
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Told apart by their users, not by which arrives first (two calls in flight reach the stub in either order).
+        var stub = new StubHttpHandler
+        {
+            Responder = r =>
+            {
+                if (r.Body.Contains("\"u0000\"", StringComparison.Ordinal))
+                {
+                    var refused = StubResponse.Fail(90001, "refused");
+                    refused.Gate = secondArrived.Task;
+                    return refused;
+                }
+                secondArrived.TrySetResult();
+                return new StubResponse { Gate = never.Task };
+            },
+        };
+        using var connection = TestConnections.Open(stub, maxRetry: 0);
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 2 }, new StopThenCtrlC(ctrlC), cancellationToken: ctrlC.Token);
+
+        var e = Assert.Throws<ImRunStoppedException>(() =>
+        {
+            foreach (var item in Sets(Users(200))) engine.Add(item.Result!);
+            engine.Complete();
+        });
+
+        Assert.Equal(2, stub.Requests.Count);
+        Assert.Equal("ImApiError90001", e.ErrorId);
+        Assert.Equal(Users(200).Skip(100), e.OutcomeUnknown);
+        var summary = engine.Summary("Set-ImUserAttribute", stopped: true);
+        Assert.Equal(200, summary.Users);
+        Assert.Equal(summary.Users, summary.Done + summary.Failed + summary.OutcomeUnknown + summary.StoppedBeforeSending + summary.NotSent);
+        Assert.Equal(100, summary.Failed);
+        Assert.Equal(100, summary.OutcomeUnknown);
+        Assert.Equal(0, engine.PendingItems);
+    }
+
     [Fact]
     public void A_call_cancelled_by_ctrl_c_before_its_request_went_out_leaves_its_users_not_sent()
     {
