@@ -18,7 +18,8 @@ namespace TencentImAttr.Cmdlets;
 /// user is read now: if it holds what the run intended, what it held before is restored; if it holds that already
 /// (the write never landed), nothing is done; anything else is a conflict, left untouched and reported as an
 /// ImUndoConflict error (user, name, what the run intended, what is there now), unless -OverwriteConflict. Items that
-/// failed, were not sent or were declined changed nothing and are skipped. On the Push family an empty prior tag set
+/// failed, were not sent or were declined changed nothing and are skipped (unless an earlier attempt was of unknown outcome: then
+/// they are read and decided too). On the Push family an empty prior tag set
 /// is restored with clear_all_tags; app attribute names whose account type changed since are refused. The journal
 /// must be of the connection's app, endpoint and family (JournalOtherApp otherwise, before anything is sent), and no
 /// other process may hold it (JournalInUse: a run still writing it). Users of unknown outcome are read only once
