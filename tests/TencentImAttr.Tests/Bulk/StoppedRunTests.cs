@@ -270,18 +270,18 @@ public class StoppedRunTests
     [Fact]
     public void A_run_stopped_by_ctrl_c_counts_every_user_read_its_cancelled_calls_of_unknown_outcome_and_the_rest_not_sent()
     {
-        // Throttle 2: the first call is answered; the second and third go out and are held by a gate that never opens;
-        // Ctrl+C comes as the third arrives, while the pipeline thread waits with a fourth batch for a free call.
+        // Throttle 2: the first batch's call is answered; the second's and third's go out and are held by a gate that
+        // never opens; Ctrl+C comes as the third arrives, while the pipeline thread waits with a fourth batch for a free
+        // call. The calls are told apart by their users, not by arrival order (the first two are in flight together and
+        // may reach the stub in either order: a soak under load caught that).
         using var ctrlC = new System.Threading.CancellationTokenSource();
         var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = 0;
         var stub = new StubHttpHandler
         {
             Responder = r =>
             {
-                var n = System.Threading.Interlocked.Increment(ref calls);
-                if (n == 1) return StubResponse.Ok();
-                if (n == 3) ctrlC.Cancel();
+                if (r.Body.Contains("\"u0000\"", StringComparison.Ordinal)) return StubResponse.Ok();
+                if (r.Body.Contains("\"u0200\"", StringComparison.Ordinal)) ctrlC.Cancel();
                 return new StubResponse { Gate = never.Task };
             },
         };
