@@ -5,6 +5,7 @@ using System.Text.Json;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
+using static TencentImAttr.Core.Journal.JournalFields;
 
 namespace TencentImAttr.Core.Journal;
 
@@ -40,34 +41,6 @@ internal abstract class JournalShape<TItem, TResult, TState>
     /// <summary>Writes, into a part of an outcome's <c>parts</c>, the change that part carried (a write sent in parts).</summary>
     public virtual void WritePart(Utf8JsonWriter w, TItem part)
     {
-    }
-
-    /// <summary>Writes <paramref name="values"/> as an object of name to value.</summary>
-    protected static void WriteValues(Utf8JsonWriter w, string property, IEnumerable<KeyValuePair<string, string>> values)
-    {
-        w.WriteStartObject(property);
-        foreach (var pair in values) w.WriteString(pair.Key, pair.Value);
-        w.WriteEndObject();
-    }
-
-    /// <summary>Writes the prior value of each of <paramref name="names"/>: its text, or null when the user held none.</summary>
-    protected static void WritePrior(Utf8JsonWriter w, IEnumerable<string> names, IReadOnlyDictionary<string, string> held)
-    {
-        w.WriteStartObject("prior");
-        foreach (var name in names)
-        {
-            if (held.TryGetValue(name, out var value)) w.WriteString(name, value);
-            else w.WriteNull(name);
-        }
-        w.WriteEndObject();
-    }
-
-    /// <summary>Writes a list of texts.</summary>
-    protected static void WriteList(Utf8JsonWriter w, string property, IEnumerable<string> texts)
-    {
-        w.WriteStartArray(property);
-        foreach (var text in texts) w.WriteStringValue(text);
-        w.WriteEndArray();
     }
 }
 

@@ -10,6 +10,7 @@ using TencentImAttr.Core.Errors;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Core.Text;
 using TencentImAttr.Models;
+using static TencentImAttr.Core.Journal.JournalFields;
 
 namespace TencentImAttr.Core.Journal;
 
@@ -298,28 +299,11 @@ internal sealed class RunUndo
         w.WriteNumberValue(_journal!.NextPosition());
         w.WriteEndArray();
         w.WriteString("user", user);
-        if (set.Count > 0)
-        {
-            w.WriteStartObject("set");
-            foreach (var p in set) w.WriteString(p.Key, p.Value);
-            w.WriteEndObject();
-        }
-        if (remove.Count > 0)
-        {
-            w.WriteStartArray("remove");
-            foreach (var n in remove) w.WriteStringValue(n);
-            w.WriteEndArray();
-        }
+        if (set.Count > 0) WriteValues(w, "set", set);
+        if (remove.Count > 0) WriteList(w, "remove", remove);
         if (set.Count > 0 || remove.Count > 0)
         {
-            var held = attributesNow.TryGetValue(user, out var h) ? h : new Dictionary<string, string>();
-            w.WriteStartObject("prior");
-            foreach (var name in set.Keys.Concat(remove))
-            {
-                if (held.TryGetValue(name, out var value)) w.WriteString(name, value);
-                else w.WriteNull(name);
-            }
-            w.WriteEndObject();
+            WritePrior(w, set.Keys.Concat(remove), attributesNow.TryGetValue(user, out var held) ? held : new Dictionary<string, string>());
         }
         if (addTags.Count > 0) WriteList(w, "addTags", addTags);
         if (removeTags.Count > 0) WriteList(w, "removeTags", removeTags);
@@ -333,13 +317,6 @@ internal sealed class RunUndo
             WriteList(w, "priorTags", tagsNow.TryGetValue(user, out var t) ? t : Array.Empty<string>());
         }
         lines.End();
-    }
-
-    private static void WriteList(System.Text.Json.Utf8JsonWriter w, string name, IEnumerable<string> texts)
-    {
-        w.WriteStartArray(name);
-        foreach (var t in texts) w.WriteStringValue(t);
-        w.WriteEndArray();
     }
 
     private static async Task SendAsync<TItem, TResult>(IBatchOperation<TItem, TResult> operation, List<TItem> items, ICallLog log, Dictionary<string, ItemFailure> failed, HashSet<string> landed,
