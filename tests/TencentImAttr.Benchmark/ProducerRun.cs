@@ -112,7 +112,7 @@ internal static class ProducerRun
     private static string Timeline(long[] arrivals, long start)
     {
         string At(int index) => index < arrivals.Length ? string.Format(CultureInfo.InvariantCulture, "#{0} {1:N0}", index + 1, (arrivals[index] - start) * 1000.0 / Stopwatch.Frequency) : "";
-        return string.Join(", ", new[] { 0, 99, 100, 499, arrivals.Length - 1 }.Where(i => i >= 0 && i < arrivals.Length).Distinct().Select(At));
+        return string.Join(", ", new[] { 0, 1, 10, 20, 50, 99, 100, 499, arrivals.Length - 1 }.Where(i => i >= 0 && i < arrivals.Length).Distinct().Select(At));
     }
 
     private static Dictionary<string, List<Figures>> Measure(BenchServer server, string op, int users, int latencyMs, int quota, int rounds, string? modulePath, string? baselineModule, int throttle, string csv = "")

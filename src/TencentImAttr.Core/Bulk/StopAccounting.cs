@@ -26,14 +26,15 @@ internal sealed class StopAccounting<TItem, TResult>
 
     /// <summary>
     /// Waits for the calls still out (sending was stopped) and counts every user held: the batches waiting in
-    /// <paramref name="order"/>, then <paramref name="beingGathered"/>.
+    /// <paramref name="order"/>, then <paramref name="beingGathered"/>, then the items <paramref name="readAhead"/>
+    /// holds (read, not yet checked: not sent, and counted as read here, the engine not having seen them).
     /// </summary>
     /// <remarks>
     /// After a Ctrl+C (<paramref name="interrupted"/>) the calls out were cancelled: each ends at once with what became of
     /// its users (not sent, or of unknown outcome when its request may have gone out), and is waited for without the
     /// cancelled token; one that does not end within <see cref="CancelledCallWait"/> (a defect) is of unknown outcome.
     /// </remarks>
-    public void CountHeld(RunAccount account, InputOrder<TItem, TResult> order, Batch<TItem, TResult> beingGathered, CancellationToken cancellationToken, bool interrupted = false)
+    public void CountHeld(RunAccount account, InputOrder<TItem, TResult> order, Batch<TItem, TResult> beingGathered, ReadAhead<TItem> readAhead, CancellationToken cancellationToken, bool interrupted = false)
     {
         _tally.HeldAccounted = true;
         while (order.Count > 0)
@@ -87,6 +88,12 @@ internal sealed class StopAccounting<TItem, TResult>
             _backPressure.Hold(-1);
             // A repeat of a user (no item of its own) was not sent either.
             Count(account, place, place.Failure ?? ItemFailure.Unsent(UserOf(place, null, beingGathered) ?? "", false), beingGathered);
+        }
+        while (readAhead.TryTake(out var read))
+        {
+            _tally.Received++;
+            _tally.HeldNotSent++;
+            account.Add(account.NotSent, read.Result is { } item ? _operation.UserIdOf(item) : read.Failure!.TargetObject as string);
         }
     }
 

@@ -54,7 +54,7 @@ internal sealed class PacingSchedule
 
     /// <summary>
     /// The earliest time, at or after <paramref name="now"/>, at which one more call may be released: releases keep
-    /// the spacing, and the started calls still in the window plus those released count against the limit.
+    /// the spacing (on its grid, <see cref="TimerSlack"/>), and the started calls still in the window plus those released count against the limit.
     /// <see cref="TimeSpan.MaxValue"/> when released calls alone fill the window (one of them must start or give up first).
     /// </summary>
     public TimeSpan NextRelease(TimeSpan now)
@@ -72,11 +72,22 @@ internal sealed class PacingSchedule
         return at;
     }
 
+    /// <summary>
+    /// How late a release may be and still keep the spacing's grid: a timer wakes up to a millisecond after the time
+    /// asked (rounded up to whole milliseconds, then the scheduler's own delay), and at 5.2 ms a call that lateness,
+    /// carried into every next release, cost a fifth of the first window's pace. A release later than this (a busy
+    /// machine) spaces the next from itself, as before: no burst makes up for it.
+    /// </summary>
+    public static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(2);
+
     /// <summary>One call is released at <paramref name="now"/>; it must <see cref="TryStart"/> or <see cref="GiveUp"/>.</summary>
     public void Release(TimeSpan now)
     {
         _released++;
-        _lastRelease = now;
+        // The next release is spaced from when this one was due, if it is only a timer's lateness behind: the window
+        // (counted from the real starts) is what keeps the quota, and the grid keeps the pace.
+        var due = _lastRelease is { } last ? last + _spacing : now;
+        _lastRelease = now > due && now - due <= TimerSlack ? due : now;
     }
 
     /// <summary>
