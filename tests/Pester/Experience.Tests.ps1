@@ -184,7 +184,7 @@ Describe 'Help that is right' {
         $checked | Should -Contain 'Connect-ImApp -CallsPerSecond'
         $checked | Should -Contain 'Connect-ImApp -UserSigLifetime'
         (Get-Help Connect-ImApp -Parameter CallsPerSecond).defaultValue | Should -Be '100'
-        (Get-Help Connect-ImApp -Parameter ThrottleLimit).defaultValue | Should -Be '48'
+        (Get-Help Connect-ImApp -Parameter ThrottleLimit).defaultValue | Should -Be '64'
         (Get-Help Connect-ImApp -Parameter MaxRetry).defaultValue | Should -Be '5'
         (Get-Help Connect-ImApp -Parameter TimeoutSec).defaultValue | Should -Be '30'
         (Get-Help Connect-ImApp -Parameter Region).defaultValue | Should -Be 'China'

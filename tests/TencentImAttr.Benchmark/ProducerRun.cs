@@ -36,6 +36,7 @@ internal static class ProducerRun
         $me = [System.Diagnostics.Process]::GetCurrentProcess()
         $me.Refresh(); $cpu = $me.TotalProcessorTime
         $startStamp = [System.Diagnostics.Stopwatch]::GetTimestamp()
+        $pause = [GC]::GetTotalPauseDuration(); $gc0 = [GC]::CollectionCount(0); $gc1 = [GC]::CollectionCount(1); $gc2 = [GC]::CollectionCount(2)
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
         switch ($Op) {
             'set_producer' { 1..$Users | ForEach-Object { [pscustomobject]@{ UserId = "user$_"; tier = 'gold' } } | Set-ImUserAttribute -ErrorAction SilentlyContinue -ErrorVariable failed }
@@ -46,7 +47,7 @@ internal static class ProducerRun
         }
         $watch.Stop()
         $me.Refresh()
-        'PRODUCER elapsed_ms={0} cpu_ms={1} errors={2} import_stamp={3} start_stamp={4}' -f $watch.Elapsed.TotalMilliseconds, ($me.TotalProcessorTime - $cpu).TotalMilliseconds, $failed.Count, $importStamp, $startStamp
+        'PRODUCER elapsed_ms={0} cpu_ms={1} errors={2} import_stamp={3} start_stamp={4} gc_pause_ms={5} gcs={6}/{7}/{8}' -f $watch.Elapsed.TotalMilliseconds, ($me.TotalProcessorTime - $cpu).TotalMilliseconds, $failed.Count, $importStamp, $startStamp, ([GC]::GetTotalPauseDuration() - $pause).TotalMilliseconds, ([GC]::CollectionCount(0) - $gc0), ([GC]::CollectionCount(1) - $gc1), ([GC]::CollectionCount(2) - $gc2)
         """;
 
     internal sealed record Figures(double UsersPerSecond, double CpuUsPerUser, int MaxInSecond, long RateLimited, double FirstCallMs, long Errors);
@@ -156,7 +157,9 @@ internal static class ProducerRun
                 var f = new Figures(users / (Number(1) / 1000), Number(2) * 1000 / users, seen.MaxCallsInAnySecond, seen.RateLimited, firstCallMs, (long)Number(3));
                 figures[name].Add(f);
                 var start = long.Parse(match.Groups[5].Value, CultureInfo.InvariantCulture);
-                Console.WriteLine("  {0,-8} arrivals after the command's start, ms: {1}; the command took {2:N0}", name, Timeline(seen.Arrivals, start), Number(1));
+                var gc = Regex.Match(output, @"gc_pause_ms=([\d.]+) gcs=(\d+)/(\d+)/(\d+)");
+                Console.WriteLine("  {0,-8} arrivals after the command's start, ms: {1}; the command took {2:N0}{3}", name, Timeline(seen.Arrivals, start), Number(1),
+                    gc.Success ? string.Format(CultureInfo.InvariantCulture, "; GC paused pwsh {0:N0} ms in {1}/{2}/{3} collections (gen 0/1/2)", double.Parse(gc.Groups[1].Value, CultureInfo.InvariantCulture), gc.Groups[2].Value, gc.Groups[3].Value, gc.Groups[4].Value) : "");
                 Console.WriteLine("  {0,-8} {1,8:N0} users/s, pwsh CPU {2,6:N1} us/user over the command, max {3} calls in 1 s, {4} answers of 60007, {5} errors; Import-Module to first call {6:N0} ms",
                     name, f.UsersPerSecond, f.CpuUsPerUser, f.MaxInSecond, f.RateLimited, f.Errors, f.FirstCallMs);
                 Thread.Sleep(1_500);

@@ -337,7 +337,7 @@ public class ExperienceTests
         string Default(string parameter) => (string)connect.Element(Command + "parameters")!.Elements(Command + "parameter")
             .Single(p => (string?)p.Element(Maml + "name") == parameter).Element(dev + "defaultValue")!;
         Assert.Equal("100", Default("CallsPerSecond"));
-        Assert.Equal("48", Default("ThrottleLimit"));
+        Assert.Equal("64", Default("ThrottleLimit"));
         Assert.Equal("5", Default("MaxRetry"));
         Assert.Equal("30", Default("TimeoutSec"));
         Assert.Equal("China", Default("Region"));

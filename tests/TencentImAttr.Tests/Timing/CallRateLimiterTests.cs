@@ -123,6 +123,27 @@ public class CallRateLimiterTests
     }
 
     [Fact]
+    public void A_release_a_timer_made_late_keeps_the_spacing_grid_and_a_later_one_spaces_from_itself()
+    {
+        // Issue 25: the pacing thread's timer wakes up to a millisecond late; carried into every next release, that
+        // made the first window's 5.2 ms spacing about 6.3 ms, a fifth of its pace.
+        var spacing = TimeSpan.FromTicks(Window.Ticks / 200);
+        var schedule = new PacingSchedule(100, Window, spacing);
+        var ms = (double m) => TimeSpan.FromMilliseconds(m);
+        schedule.Release(TimeSpan.Zero);
+        Assert.True(schedule.TryStart(TimeSpan.Zero, out _));
+        Assert.Equal(spacing, schedule.NextRelease(TimeSpan.Zero));
+        schedule.Release(ms(6.1));
+        Assert.True(schedule.TryStart(ms(6.1), out _));
+        Assert.Equal(spacing + spacing, schedule.NextRelease(ms(6.1)));
+        // Late by more than a timer's slack (a busy machine): the next release is spaced from this one, no burst.
+        schedule.Release(ms(40));
+        Assert.True(schedule.TryStart(ms(40), out _));
+        Assert.Equal(ms(40) + spacing, schedule.NextRelease(ms(40)));
+        Assert.True(PacingSchedule.TimerSlack < spacing);
+    }
+
+    [Fact]
     public async Task Without_a_limit_it_never_waits()
     {
         var clock = new InstantClock();
