@@ -92,7 +92,7 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
             };
         }
         _engine = new BatchEngine<TItem, TResult>(operation, options, this, cancellationToken: cmdlet.StopToken, approve: approve);
-        _intake = new ItemIntake<TItem, TResult>(_engine, _journal, check, options.MaxReadAhead);
+        _intake = new ItemIntake<TItem, TResult>(_engine, _journal is null ? null : _journal.Received, check, options.MaxReadAhead);
     }
 
     /// <summary>A rejected item is reported in its place in the output order; a valid one goes into a batch, sent once approved.</summary>

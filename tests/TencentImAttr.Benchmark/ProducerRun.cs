@@ -29,9 +29,10 @@ internal static class ProducerRun
     private const string Script = """
         param([string] $Module, [int] $Port, [int] $Users, [string] $Key, [string] $Op, [string] $Csv, [int] $ThrottleLimit)
         $ErrorActionPreference = 'Stop'
+        $throttle = if ($ThrottleLimit -gt 0) { @{ ThrottleLimit = $ThrottleLimit } } else { @{} }
         $importStamp = [System.Diagnostics.Stopwatch]::GetTimestamp()
         Import-Module $Module
-        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey (ConvertTo-SecureString $Key -AsPlainText -Force) -BaseUri "http://127.0.0.1:$Port/" -SkipCheck -ThrottleLimit $ThrottleLimit
+        Connect-ImApp -SdkAppId 1400000000 -Identifier administrator -SecretKey (ConvertTo-SecureString $Key -AsPlainText -Force) -BaseUri "http://127.0.0.1:$Port/" -SkipCheck @throttle
         if ($Op -in 'get', 'remove', 'tag_add') { $ids = [string[]](1..$Users | ForEach-Object { "user$_" }) }
         $me = [System.Diagnostics.Process]::GetCurrentProcess()
         $me.Refresh(); $cpu = $me.TotalProcessorTime
@@ -53,7 +54,7 @@ internal static class ProducerRun
     internal sealed record Figures(double UsersPerSecond, double CpuUsPerUser, int MaxInSecond, long RateLimited, double FirstCallMs, long Errors);
 
     /// <summary>The 20,000-user Set from a producer: <paramref name="rounds"/> processes per build; prints each and returns the RESULT fields (best users/s of each build).</summary>
-    public static string Run(BenchServer server, int users, int latencyMs, int quota, int rounds, string? modulePath, string? baselineModule, int throttle)
+    public static string Run(BenchServer server, int users, int latencyMs, int quota, int rounds, string? modulePath, string? baselineModule, int? throttle)
     {
         Console.WriteLine("Set from a ForEach-Object producer of [pscustomobject] rows, {0:N0} users, {1} ms, quota {2} (a fresh pwsh per run)", users, latencyMs, quota);
         var figures = Measure(server, "set_producer", users, latencyMs, quota, rounds, modulePath, baselineModule, throttle);
@@ -75,9 +76,9 @@ internal static class ProducerRun
     /// then Set from the CSV at <paramref name="slowLatencyMs"/>, a fresh pwsh per run, best of <paramref name="rounds"/>
     /// per build (<paramref name="only"/>: just the runs named <c>op@latency</c>, as <c>set_csv@300</c>). Returns the RESULT fields <c>pwsh_quota_{op}_{latency}ms_users_per_s</c> (and <c>base_</c> ones).
     /// </summary>
-    public static string RunAtQuota(BenchServer server, int users, int latencyMs, int slowLatencyMs, int quota, int rounds, string? modulePath, string? baselineModule, int throttle, IReadOnlyCollection<string>? only = null)
+    public static string RunAtQuota(BenchServer server, int users, int latencyMs, int slowLatencyMs, int quota, int rounds, string? modulePath, string? baselineModule, int? throttle, IReadOnlyCollection<string>? only = null)
     {
-        Console.WriteLine("Every operation at the quota through pwsh: {0:N0} users, quota {1}, -ThrottleLimit {2}, a fresh pwsh per run, best of {3} per build", users, quota, throttle, rounds);
+        Console.WriteLine("Every operation at the quota through pwsh: {0:N0} users, quota {1}, -ThrottleLimit {2}, a fresh pwsh per run, best of {3} per build", users, quota, throttle?.ToString(CultureInfo.InvariantCulture) ?? "each build's default", rounds);
         var csv = Path.Combine(Path.GetTempPath(), "TencentImAttr.Benchmark." + Guid.NewGuid().ToString("N") + ".csv");
         using (var writer = new StreamWriter(csv))
         {
@@ -116,7 +117,7 @@ internal static class ProducerRun
         return string.Join(", ", new[] { 0, 1, 10, 20, 50, 99, 100, 499, arrivals.Length - 1 }.Where(i => i >= 0 && i < arrivals.Length).Distinct().Select(At));
     }
 
-    private static Dictionary<string, List<Figures>> Measure(BenchServer server, string op, int users, int latencyMs, int quota, int rounds, string? modulePath, string? baselineModule, int throttle, string csv = "")
+    private static Dictionary<string, List<Figures>> Measure(BenchServer server, string op, int users, int latencyMs, int quota, int rounds, string? modulePath, string? baselineModule, int? throttle, string csv = "")
     {
         var pwsh = PwshWithModule.Find(modulePath, out var why);
         var baseline = baselineModule is null ? null : PwshWithModule.Find(baselineModule, out why);
@@ -138,7 +139,7 @@ internal static class ProducerRun
                 try
                 {
                     output = build.Run(Script, "-Port", server.Port.ToString(CultureInfo.InvariantCulture), "-Users", users.ToString(CultureInfo.InvariantCulture), "-Key", BenchServer.App.SecretKey,
-                        "-Op", op, "-Csv", csv, "-ThrottleLimit", throttle.ToString(CultureInfo.InvariantCulture));
+                        "-Op", op, "-Csv", csv, "-ThrottleLimit", (throttle ?? 0).ToString(CultureInfo.InvariantCulture));
                 }
                 catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
                 {

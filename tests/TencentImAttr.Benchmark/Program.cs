@@ -100,7 +100,7 @@ internal static class Program
         if (options.ProducerOnly)
         {
             // Comparing builds at the quota: the 20,000-user Set from a ForEach-Object producer (ProducerRun.cs).
-            var producerOnly = ProducerRun.Run(server, options.ProducerUsers, options.LatencyMs, options.Quota, options.ProducerRuns, options.ModulePath, options.BaselineModulePath, options.Throttle);
+            var producerOnly = ProducerRun.Run(server, options.ProducerUsers, options.LatencyMs, options.Quota, options.ProducerRuns, options.ModulePath, options.BaselineModulePath, options.PwshThrottle);
             CommandTargets(producerOnly);
             Console.WriteLine("RESULT" + producerOnly);
             return 0;
@@ -109,7 +109,7 @@ internal static class Program
         if (options.QuotaOnly)
         {
             // Issue 25: every operation over 100,000 users at the latency and quota, and Set at the slow latency (ProducerRun.cs).
-            var quotaOnly = ProducerRun.RunAtQuota(server, options.QuotaUsers, options.LatencyMs, options.SlowLatencyMs, options.Quota, options.QuotaRuns, options.ModulePath, options.BaselineModulePath, options.Throttle, options.QuotaOps);
+            var quotaOnly = ProducerRun.RunAtQuota(server, options.QuotaUsers, options.LatencyMs, options.SlowLatencyMs, options.Quota, options.QuotaRuns, options.ModulePath, options.BaselineModulePath, options.PwshThrottle, options.QuotaOps);
             CommandTargets(quotaOnly);
             Console.WriteLine("RESULT" + quotaOnly);
             return 0;
@@ -155,9 +155,9 @@ internal static class Program
         // 1d. Through the cmdlets in a pwsh process: what the server sees when an admin runs the module.
         var pwshRuns = RunPwsh(server, options);
         // 1e. An admin's Set from a ForEach-Object producer of rows, at the quota, in a fresh pwsh (ProducerRun.cs).
-        var producerFields = ProducerRun.Run(server, options.ProducerUsers, options.LatencyMs, options.Quota, options.ProducerRuns, options.ModulePath, options.BaselineModulePath, options.Throttle);
+        var producerFields = ProducerRun.Run(server, options.ProducerUsers, options.LatencyMs, options.Quota, options.ProducerRuns, options.ModulePath, options.BaselineModulePath, options.PwshThrottle);
         // 1f. Every operation at the quota through pwsh, and Set at the slow latency (full mode only: a minute a build).
-        var quotaFields = options.Short ? "" : ProducerRun.RunAtQuota(server, options.QuotaUsers, options.LatencyMs, options.SlowLatencyMs, options.Quota, options.QuotaRuns, options.ModulePath, options.BaselineModulePath, options.Throttle);
+        var quotaFields = options.Short ? "" : ProducerRun.RunAtQuota(server, options.QuotaUsers, options.LatencyMs, options.SlowLatencyMs, options.Quota, options.QuotaRuns, options.ModulePath, options.BaselineModulePath, options.PwshThrottle);
         server.LatencyMs = options.LatencyMs;
         server.Quota = options.Quota;
         PauseForWindow();
@@ -570,7 +570,7 @@ internal sealed class Options
         "Usage: dotnet run -c Release --project tests/TencentImAttr.Benchmark -- [--users N] [--latency-ms N] [--throttle N] [--quota N] [--short] [--cpu-users N] [--cpu-processes N] [--module PATH] [--baseline-module PATH] [--cpu-explain] [--cpu-only] [--producer-users N] [--producer-runs N] [--producer-only] [--quota-users N] [--quota-runs N] [--slow-latency-ms N] [--quota-only] [--quota-ops LIST] [--undo-memory-users N] [--shared-only] [--alloc-only] [--alloc-types] [--alloc-users N] [--pwsh-only] [--pwsh-server inproc|child] [--send-stamps] [--sync-users N] [--sync-only]\n" +
         "  --users N       users in the engine's throughput run (default 60000; --short: 20000)\n" +
         "  --latency-ms N  latency the server adds to every answer (default 100)\n" +
-        "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit)\n" +
+        "  --throttle N    the engine's ThrottleLimit (default ImConnection.DefaultThrottleLimit); also -ThrottleLimit of the pwsh runs at the quota (default: none, each build's own)\n" +
         "  --quota N       server quota: calls in any sliding second, 0 = off (default 100)\n" +
         "  --fail-rate F   the share of calls failing transiently in the fault run (default 0.2)\n" +
         "  --pwsh-users N  users set through the cmdlets in a pwsh process (default 100000; --short: 20000)\n" +
@@ -607,6 +607,9 @@ internal sealed class Options
     public int BaselineUsers { get; private set; }
     public int LatencyMs { get; private set; } = 100;
     public int Throttle { get; private set; } = ImConnection.DefaultThrottleLimit;
+
+    /// <summary>-ThrottleLimit for the pwsh runs at the quota: --throttle when given, else none (each build's own default, as an admin gets it).</summary>
+    public int? PwshThrottle { get; private set; }
     public int Quota { get; private set; } = 100;
     public bool Short { get; private set; }
     public double FailRate { get; private set; } = 0.2;
@@ -659,7 +662,7 @@ internal sealed class Options
             {
                 case "--users": users = Number(args, ++i, 1); break;
                 case "--latency-ms": options.LatencyMs = Number(args, ++i, 0); break;
-                case "--throttle": options.Throttle = Number(args, ++i, 1); break;
+                case "--throttle": options.PwshThrottle = options.Throttle = Number(args, ++i, 1); break;
                 case "--quota": options.Quota = Number(args, ++i, 0); break;
                 case "--short": options.Short = true; break;
                 case "--cpu-users": options.CpuUsers = Number(args, ++i, 1); cpuUsers = true; break;

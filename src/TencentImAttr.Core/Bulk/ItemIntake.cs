@@ -1,9 +1,9 @@
-using TencentImAttr.Core.Journal;
+using System;
 
 namespace TencentImAttr.Core.Bulk;
 
 /// <summary>
-/// Where each item read enters the run, on the pipeline thread: the journal is told (-Resume may skip it), a rejected
+/// Where each item read enters the run, on the pipeline thread: a journaled run's journal is told (-Resume may skip it), a rejected
 /// item goes to its place, a valid one passes its check (<see cref="IItemCheck{TItem}"/>) and is gathered, or stops
 /// the run before it is sent. While the check waits for its answer (the app's names, read at the first item that
 /// names an attribute), the items read are held in order (<see cref="ReadAhead{TItem}"/>), up to
@@ -16,18 +16,21 @@ internal sealed class ItemIntake<TItem, TResult>
     where TResult : class
 {
     private readonly BatchEngine<TItem, TResult> _engine;
-    private readonly IJournalInput<TItem>? _journal;
+    private readonly Func<ItemOutcome<TItem>, bool>? _received;
     private readonly IItemCheck<TItem>? _check;
     private readonly int _maxReadAhead;
 
     /// <param name="engine">The run's engine: it gathers what passes, and holds the items read ahead for a stop to count.</param>
-    /// <param name="journal">A journaled run's input journal; null when the run keeps none.</param>
+    /// <param name="received">
+    /// Told of each item in input order as it enters (a journaled run's input positions); false skips the item
+    /// (-Resume: done already). Null takes every item.
+    /// </param>
     /// <param name="check">What each valid item passes before it is gathered; null checks nothing.</param>
     /// <param name="maxReadAhead">Items held at most while the check waits; then the pipeline waits for the answer.</param>
-    public ItemIntake(BatchEngine<TItem, TResult> engine, IJournalInput<TItem>? journal, IItemCheck<TItem>? check, int maxReadAhead)
+    public ItemIntake(BatchEngine<TItem, TResult> engine, Func<ItemOutcome<TItem>, bool>? received, IItemCheck<TItem>? check, int maxReadAhead)
     {
         _engine = engine;
-        _journal = journal;
+        _received = received;
         _check = check;
         _maxReadAhead = maxReadAhead;
     }
@@ -66,7 +69,7 @@ internal sealed class ItemIntake<TItem, TResult>
     private void Enter(ItemOutcome<TItem> read)
     {
         // -Resume: an item the journal records as done is skipped (counted in the summary).
-        if (_journal is not null && !_journal.Received(read)) return;
+        if (_received is not null && !_received(read)) return;
         if (read.Failure is not null)
         {
             _engine.AddFailure(read.Failure);

@@ -376,8 +376,9 @@ public class ApiClientTests
     [Fact]
     public async Task Quota_limits_calls_per_second_per_api()
     {
-        // 3 calls per 1,040 ms window, starts at least 1040 / 6 = 173.3 ms apart, each counted from the moment it
-        // starts (the test moves the clock to 173.4, so the next may start at 346.73): 0, 173.4, 346.8, then 1040 (the
+        // 3 calls per 1,040 ms window, released 1040 / 6 = 173.3 ms apart on a grid that a release late by up to
+        // PacingSchedule.TimerSlack keeps (the test moves the clock to 173.4, and the next may still start at 346.67),
+        // each counted in the window from the moment it starts: 0, 173.4, 346.7, then 1040 (the
         // first call's window is full until then). The clock then jumps to 1386.7: only one call starts there (a late
         // start is counted when it happens, so two cannot bunch), the next one 173.3 ms later, then 2080.
         var clock = new ManualClock();
@@ -399,8 +400,8 @@ public class ApiClientTests
         }
         await At(173.3, 2);
         await At(173.4, 3);
-        await At(346.7, 3);
-        await At(346.8, 4);
+        await At(346.6, 3);
+        await At(346.7, 4);
         await At(1039.9, 4);
         await At(1040, 5);
         await At(1386.7, 6);
