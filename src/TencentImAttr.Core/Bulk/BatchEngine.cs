@@ -89,7 +89,8 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
 
     /// <summary>What the run did so far: its summary for <paramref name="operation"/>.</summary>
     public BulkRunSummary Summary(string operation, bool stopped) =>
-        // Items still read ahead (a command that ended while their check waited) count as read and not sent.
+        // Items still read ahead (a command that ended while their check waited, not stopped by the engine) count as
+        // read and not sent.
         new(operation, _tally.Received + _readAhead.Count, _tally.Succeeded + _tally.HeldApplied, new Dictionary<string, long>(_tally.FailedByErrorId, StringComparer.Ordinal), _tally.Declined,
             Counters.Retries, Counters.PaceAdjustments, _clock.Elapsed - _writer.Started, stopped, Counters.ReadCalls, Counters.WriteCalls, Counters.Drifted)
         {

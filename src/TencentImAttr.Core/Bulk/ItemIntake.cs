@@ -44,7 +44,8 @@ internal sealed class ItemIntake<TItem, TResult>
             Enter(read);
             return;
         }
-        // A rejected item waits behind the held ones too: outcomes are written in input order.
+        // A rejected item waits behind the held ones too: outcomes are written in input order. Items are held only
+        // once the check said it must wait, so there is a check here.
         held.Hold(read);
         if (held.Count >= _maxReadAhead || !_check!.Waiting) Release();
     }
@@ -62,7 +63,8 @@ internal sealed class ItemIntake<TItem, TResult>
         if (_engine.ReadAhead.Count == 0) return;
         // Waited for with nothing taken out: a Ctrl+C here leaves every held item for the stop to count.
         _check?.WaitForAnswer(_engine.Log);
-        // Taken one at a time: an item is either held or in the engine, so a stop on the way counts each once.
+        // Taken one at a time, so that a stop on the way (the engine's, which counts what is still held) counts each
+        // item once: the one being entered is the engine's by then, or the stopping item itself.
         while (_engine.ReadAhead.TryTake(out var read)) Enter(read);
     }
 

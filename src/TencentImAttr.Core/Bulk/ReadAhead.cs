@@ -6,7 +6,7 @@ namespace TencentImAttr.Core.Bulk;
 /// Items read while their check waits for an answer on the wire (the app's names, one round trip at a run's start):
 /// kept in input order outside the engine's batches, so that the pipeline goes on reading instead of waiting, and
 /// checked and gathered when the answer comes (<see cref="ItemIntake{TItem,TResult}"/>). None is sent before then. A
-/// stop counts each as read and not sent (<see cref="StopAccounting{TItem,TResult}"/>).
+/// stop counts each as read and not sent, or failed when it was rejected (<see cref="StopAccounting{TItem,TResult}"/>).
 /// </summary>
 internal sealed class ReadAhead<TItem>
     where TItem : class

@@ -27,7 +27,7 @@ internal sealed class StopAccounting<TItem, TResult>
     /// <summary>
     /// Waits for the calls still out (sending was stopped) and counts every user held: the batches waiting in
     /// <paramref name="order"/>, then <paramref name="beingGathered"/>, then the items <paramref name="readAhead"/>
-    /// holds (read, not yet checked: not sent, and counted as read here, the engine not having seen them).
+    /// holds (read, not yet checked, counted as read here, the engine not having seen them: not sent, or failed when rejected).
     /// </summary>
     /// <remarks>
     /// After a Ctrl+C (<paramref name="interrupted"/>) the calls out were cancelled: each ends at once with what became of
@@ -92,8 +92,17 @@ internal sealed class StopAccounting<TItem, TResult>
         while (readAhead.TryTake(out var read))
         {
             _tally.Received++;
-            _tally.HeldNotSent++;
-            account.Add(account.NotSent, read.Result is { } item ? _operation.UserIdOf(item) : read.Failure!.TargetObject as string);
+            if (read.Result is { } item)
+            {
+                account.Add(account.NotSent, _operation.UserIdOf(item));
+                _tally.HeldNotSent++;
+            }
+            else
+            {
+                // A rejected item is failed wherever the stop finds it, as a rejected place of a batch is.
+                account.Add(account.Failed, read.Failure!.TargetObject as string);
+                _tally.CountFailed(read.Failure.ErrorId);
+            }
         }
     }
 

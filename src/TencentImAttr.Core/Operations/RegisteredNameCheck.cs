@@ -47,7 +47,7 @@ internal sealed class RegisteredNameCheck : IItemCheck<SetItem>, IItemCheck<Remo
     {
         lock (_lock)
         {
-            if (_names is null || _names.IsFaulted || _names.IsCanceled) _names = Start(log, cancellationToken);
+            if (_names is null || _names.IsFaulted || _names.IsCanceled) _names = ReadSomeAsync(log, cancellationToken);
             return _names;
         }
     }
@@ -57,11 +57,9 @@ internal sealed class RegisteredNameCheck : IItemCheck<SetItem>, IItemCheck<Remo
     {
         lock (_lock)
         {
-            return _names ??= Start(log, cancellationToken);
+            return _names ??= ReadSomeAsync(log, cancellationToken);
         }
     }
-
-    private Task<IReadOnlyList<AppAttributeName>> Start(ICallLog? log, CancellationToken cancellationToken) => ReadSomeAsync(log, cancellationToken);
 
     private async Task<IReadOnlyList<AppAttributeName>> ReadSomeAsync(ICallLog? log, CancellationToken cancellationToken)
     {

@@ -7,6 +7,7 @@ using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Connection;
 using TencentImAttr.Core.Errors;
+using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Operations;
 using TencentImAttr.Models;
 using TencentImAttr.Testing;
@@ -19,7 +20,7 @@ namespace TencentImAttr.Tests.Bulk;
 /// reads is held (<see cref="ReadAhead{TItem}"/>), not sent, until the names are known: then checked and gathered in
 /// input order (<see cref="ItemIntake{TItem,TResult}"/>). A name the app does not register is still one error before
 /// anything carrying it is sent, and every item read is accounted for however the run ends. The names' answer is held
-/// by a gate, so nothing here depends on timing.
+/// by a gate, and a test waits for the state it looks at: no assert depends on how fast the machine is.
 /// </summary>
 public class ReadAheadTests
 {
@@ -60,6 +61,14 @@ public class ReadAheadTests
             Connection.Dispose();
             CtrlC.Dispose();
         }
+    }
+
+    private sealed class StopOnFailure : IEngineSink<UserAttributes>
+    {
+        public void OnResult(UserAttributes result) { }
+        public void OnFailure(ItemFailure failure) => throw new StopRequestedException(failure.Exception);
+        public void OnVerbose(string line) { }
+        public void OnProgress(ProgressReport report) { }
     }
 
     private static ItemOutcome<SetItem> Row(string user, string name = "city") => Items.Set(user, new Hashtable { [name] = "Rome" }, ImService.AllMemberPush);
@@ -105,8 +114,10 @@ public class ReadAheadTests
             for (var i = 0; i < 60; i++) run.Intake.Take(Row(U(i)));
         });
 
-        // The 50th item makes the pipeline wait for the answer (deterministic: the gate is shut until released below).
-        Assert.NotSame(reading, await Task.WhenAny(reading, Task.Delay(300)));
+        // The 50th item makes the pipeline wait for the answer: the gate is shut until released below, so the reader
+        // stays there however long it is given.
+        Assert.True(SpinWait.SpinUntil(() => run.Engine.ReadAhead.Count == 50, TimeSpan.FromSeconds(30)));
+        Assert.NotSame(reading, await Task.WhenAny(reading, Task.Delay(200)));
         Assert.Equal(50, run.Engine.ReadAhead.Count);
         Assert.Empty(run.UsersSent);
 
@@ -180,7 +191,8 @@ public class ReadAheadTests
         {
             for (var i = 0; i < 60; i++) run.Intake.Take(Row(U(i)));
         });
-        Assert.NotSame(reading, await Task.WhenAny(reading, Task.Delay(300)));
+        Assert.True(SpinWait.SpinUntil(() => run.Engine.ReadAhead.Count == 40, TimeSpan.FromSeconds(30)));
+        Assert.NotSame(reading, await Task.WhenAny(reading, Task.Delay(200)));
 
         run.CtrlC.Cancel();
 
@@ -192,6 +204,76 @@ public class ReadAheadTests
         var summary = run.Engine.Summary("Set-ImUserAttribute", stopped: true);
         Assert.Equal(40, summary.Users);
         Assert.Equal(40, summary.StoppedBeforeSending);
+    }
+
+    [Fact]
+    public void A_rejected_row_held_when_the_run_stops_counts_as_failed_under_its_own_error()
+    {
+        using var run = new Gated();
+        run.Intake.Take(Row(U(0), "Ctiy"));
+        run.Intake.Take(Row(U(1)));
+        run.Intake.Take(Items.Set(U(2), new Hashtable(), ImService.AllMemberPush));
+        run.Intake.Take(Row(U(3)));
+        run.NamesGate.SetResult(true);
+
+        var stop = Assert.Throws<ImRunStoppedException>(() => run.Intake.Complete());
+
+        Assert.Equal(new[] { U(0), U(2) }, stop.Failed);
+        Assert.Equal(new[] { U(1), U(3) }, stop.NotSent);
+        var summary = run.Engine.Summary("Set-ImUserAttribute", stopped: true);
+        Assert.Equal(4, summary.Users);
+        Assert.Equal(2, summary.Failed);
+        Assert.Equal(2, summary.StoppedBeforeSending);
+        Assert.Equal(stop.NotSent.Count, summary.StoppedBeforeSending);
+    }
+
+    [Fact]
+    public void ErrorAction_Stop_on_a_rejected_row_met_as_the_held_rows_go_in_counts_every_row_once()
+    {
+        var gate = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stub = new StubHttpHandler
+        {
+            Responder = r => r.Api == "im_get_attr_name" ? new StubResponse { Gate = gate.Task, Body = Names } : StubResponse.Ok(),
+        };
+        using var connection = TestConnections.Open(stub);
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions(), new StopOnFailure());
+        var intake = new ItemIntake<SetItem, UserAttributes>(engine, null, new RegisteredNameCheck(connection), 10_000);
+        for (var i = 0; i < 300; i++) intake.Take(i == 150 ? Row("") : Row(U(i)));
+        gate.SetResult(true);
+
+        var stop = Assert.Throws<ImRunStoppedException>(() => intake.Complete());
+
+        Assert.True(stop.ByCaller);
+        var summary = engine.Summary("Set-ImUserAttribute", stopped: true);
+        Assert.Equal(300, summary.Users);
+        Assert.Equal(300, summary.Done + summary.Failed + summary.OutcomeUnknown + summary.StoppedBeforeSending);
+        // Where the stop comes depends on when the rejected row's batch is written (its call is answered on another
+        // thread); whatever that moment, each named user was sent or is listed as not sent, never both.
+        var sent = stub.Requests.Where(r => r.Api == "im_set_attr").SelectMany(r => System.Text.Json.JsonDocument.Parse(r.Body).RootElement.GetProperty("UserAttrs").EnumerateArray().Select(u => u.GetProperty("To_Account").GetString()!)).ToList();
+        Assert.Empty(sent.Intersect(stop.NotSent));
+        Assert.Equal(Enumerable.Range(0, 300).Where(i => i != 150).Select(U), sent.Concat(stop.NotSent).OrderBy(u => u, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Remove_reads_ahead_too_and_sends_nothing_before_the_names_come()
+    {
+        var gate = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stub = new StubHttpHandler
+        {
+            Responder = r => r.Api == "im_get_attr_name" ? new StubResponse { Gate = gate.Task, Body = Names } : StubResponse.Ok(),
+        };
+        using var connection = TestConnections.Open(stub);
+        var sink = new CollectingSink<RemovedUserAttributes>();
+        using var engine = new BatchEngine<RemoveItem, RemovedUserAttributes>(BulkOperations.Remove(connection), new EngineOptions(), sink);
+        var intake = new ItemIntake<RemoveItem, RemovedUserAttributes>(engine, null, new RegisteredNameCheck(connection), 10_000);
+        for (var i = 0; i < 150; i++) intake.Take(RemoveItem.Read(PipelineRecord.ForUserId(U(i)), new[] { "city" }, ImService.AllMemberPush));
+
+        Assert.Equal(150, engine.ReadAhead.Count);
+        Assert.DoesNotContain(stub.Requests, r => r.Api == "im_remove_attr");
+        gate.SetResult(true);
+        intake.Complete();
+        Assert.Equal(2, stub.Requests.Count(r => r.Api == "im_remove_attr"));
+        Assert.Equal(Enumerable.Range(0, 150).Select(U), sink.Results.Select(r => r.UserId));
     }
 
     [Fact]

@@ -144,6 +144,24 @@ public class CallRateLimiterTests
     }
 
     [Fact]
+    public void At_a_pace_whose_spacing_is_under_the_timer_slack_a_late_release_forgives_at_most_half_the_spacing()
+    {
+        // 1,000 calls/s: 0.52 ms apart. A release 0.2 ms late keeps the grid; one 1 ms late spaces the next from
+        // itself, so no two releases come closer than half the spacing.
+        var spacing = TimeSpan.FromTicks(Window.Ticks / 2000);
+        var schedule = new PacingSchedule(1000, Window, spacing);
+        schedule.Release(TimeSpan.Zero);
+        Assert.True(schedule.TryStart(TimeSpan.Zero, out _));
+        schedule.Release(spacing + TimeSpan.FromMilliseconds(0.2));
+        Assert.True(schedule.TryStart(spacing + TimeSpan.FromMilliseconds(0.2), out _));
+        Assert.Equal(spacing + spacing, schedule.NextRelease(spacing + TimeSpan.FromMilliseconds(0.2)));
+        var late = spacing + spacing + TimeSpan.FromMilliseconds(1);
+        schedule.Release(late);
+        Assert.True(schedule.TryStart(late, out _));
+        Assert.Equal(late + spacing, schedule.NextRelease(late));
+    }
+
+    [Fact]
     public async Task Without_a_limit_it_never_waits()
     {
         var clock = new InstantClock();
