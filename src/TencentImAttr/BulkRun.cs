@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using TencentImAttr.Core.Api;
 using TencentImAttr.Core.Bulk;
 using TencentImAttr.Core.Input;
 using TencentImAttr.Core.Journal;
@@ -51,8 +52,8 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
     private readonly bool _writeResults;
     private readonly bool _stopOnError;
     private readonly Func<TResult, object?>? _present;
+    private readonly Func<TItem, ICallLog, ItemFailure?>? _stopCheck;
     private readonly BatchEngine<TItem, TResult> _engine;
-    private readonly ItemIntake<TItem, TResult> _intake;
     private readonly object _scope;
     private readonly string _name;
     private readonly IJournalInput<TItem>? _journal;
@@ -65,13 +66,14 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
     /// <param name="approve">Whether a batch about to be sent may go (one ShouldProcess per call); null sends all.</param>
     /// <param name="writeResults">Whether results are written (Get always; Set and Remove with -PassThru).</param>
     /// <param name="present">What is written for a result, when not the result itself (Get -AsRow; a sync's drift); null writes nothing for it.</param>
-    /// <param name="check">
-    /// Asked of each valid item before it is gathered (the input's attribute names against the app's): a failure stops
+    /// <param name="stopCheck">
+    /// Asked of each valid item before it is queued (the input's attribute names against the app's): a failure stops
     /// the run there, before the item's call, with one error that accounts for what was sent before. Null checks nothing.
     /// </param>
     public BulkRun(ImCmdlet cmdlet, IBatchOperation<TItem, TResult> operation, EngineOptions options, Func<PipelineRecord, ItemOutcome<TItem>> read, Func<IReadOnlyList<TItem>, bool>? approve, bool writeResults, Func<TResult, object?>? present = null,
-        IItemCheck<TItem>? check = null)
+        Func<TItem, ICallLog, ItemFailure?>? stopCheck = null)
     {
+        _stopCheck = stopCheck;
         _present = present;
         // Taken now, on the pipeline thread: the runspace is a thread's, and a stopped run is kept from Dispose.
         _scope = RunspaceScope.Current;
@@ -92,13 +94,29 @@ internal sealed class BulkRun<TItem, TResult> : IBulkRun, IEngineSink<TResult>, 
             };
         }
         _engine = new BatchEngine<TItem, TResult>(operation, options, this, cancellationToken: cmdlet.StopToken, approve: approve);
-        _intake = new ItemIntake<TItem, TResult>(_engine, _journal is null ? null : _journal.Received, check, options.MaxReadAhead);
     }
 
     /// <summary>A rejected item is reported in its place in the output order; a valid one goes into a batch, sent once approved.</summary>
-    public void Submit(PipelineRecord record) => _intake.Take(_read(record));
+    public void Submit(PipelineRecord record)
+    {
+        var item = _read(record);
+        // -Resume: an item the journal records as done is skipped (counted in the summary).
+        if (_journal is not null && !_journal.Received(item)) return;
+        if (item.Failure is not null)
+        {
+            _engine.AddFailure(item.Failure);
+        }
+        else if (_stopCheck?.Invoke(item.Result!, _engine.Log) is { } stop)
+        {
+            throw _engine.StopBefore(stop);
+        }
+        else
+        {
+            _engine.Add(item.Result!);
+        }
+    }
 
-    public void Complete() => _intake.Complete();
+    public void Complete() => _engine.Complete();
 
     public void Expect(long users) => _engine.Expect(users);
 

@@ -42,7 +42,6 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     private readonly BatchSender<TItem, TResult> _sender;
     private readonly PipelineWriter<TItem, TResult> _writer;
     private readonly StopAccounting<TItem, TResult> _stops;
-    private readonly ReadAhead<TItem> _readAhead = new();
     private bool _stopping;
     // The users of a batch whose writing Ctrl+C cut short, counted there (PipelineWriter), for Interrupted.
     private readonly RunAccount _ctrlCAccount = new();
@@ -72,9 +71,6 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     /// <summary>Items held now (gathered, in flight, or waiting to be written): the engine's memory.</summary>
     public long PendingItems => _backPressure.HeldItems;
 
-    /// <summary>Items read while their check waited for its answer, not yet gathered (<see cref="ItemIntake{TItem,TResult}"/>); a stop counts them.</summary>
-    internal ReadAhead<TItem> ReadAhead => _readAhead;
-
     /// <summary>The most items held at any one time.</summary>
     public long PeakPendingItems => _backPressure.PeakHeldItems;
 
@@ -89,16 +85,14 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
 
     /// <summary>What the run did so far: its summary for <paramref name="operation"/>.</summary>
     public BulkRunSummary Summary(string operation, bool stopped) =>
-        // Items still read ahead (a command that ended while their check waited, not stopped by the engine) count as
-        // read and not sent.
-        new(operation, _tally.Received + _readAhead.Count, _tally.Succeeded + _tally.HeldApplied, new Dictionary<string, long>(_tally.FailedByErrorId, StringComparer.Ordinal), _tally.Declined,
+        new(operation, _tally.Received, _tally.Succeeded + _tally.HeldApplied, new Dictionary<string, long>(_tally.FailedByErrorId, StringComparer.Ordinal), _tally.Declined,
             Counters.Retries, Counters.PaceAdjustments, _clock.Elapsed - _writer.Started, stopped, Counters.ReadCalls, Counters.WriteCalls, Counters.Drifted)
         {
             // -Verify's counts, where the operation verifies (VerifiedWrites counts them through the call log).
             Verified = _operation is IVerifyingOperation ? Counters.Verified : null,
             Mismatched = _operation is IVerifyingOperation ? Counters.Mismatched : null,
             OutcomeUnknown = _tally.HeldUnknown,
-            StoppedBeforeSending = _tally.HeldNotSent + _readAhead.Count,
+            StoppedBeforeSending = _tally.HeldNotSent,
             UnknownAttempts = _tally.UnknownAttempts,
             HeldAccounted = _tally.HeldAccounted,
         };
@@ -199,7 +193,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
         _stopping = true;
         _cancel.Cancel();
         _sender.StopSending();
-        _stops.CountHeld(account, _order, _gatherer.Batch, _readAhead, _cancel.Token, interrupted: true);
+        _stops.CountHeld(account, _order, _gatherer.Batch, _cancel.Token, interrupted: true);
         _gatherer.Take();
         var cause = new ItemFailure(new OperationCanceledException("The command was stopped (Ctrl+C)."), ErrorIds.NotSent, ImErrorCategory.OperationStopped, null);
         return _stops.Exception(account, cause, cause.Exception, StopCause.Interrupted, stoppedAt);
@@ -219,7 +213,7 @@ internal sealed class BatchEngine<TItem, TResult> : IDisposable
     {
         _stopping = true;
         _sender.StopSending();
-        _stops.CountHeld(account, _order, _gatherer.Batch, _readAhead, _cancel.Token);
+        _stops.CountHeld(account, _order, _gatherer.Batch, _cancel.Token);
         _gatherer.Take();
         DrainLog();
     }

@@ -19,13 +19,6 @@ internal sealed class EngineOptions
     /// </summary>
     public int MaxHeldItems { get; set; } = 40_000;
 
-    /// <summary>
-    /// Items read at most while their check waits for its answer (the app's names, one round trip at the start),
-    /// before the caller's thread waits for it (<see cref="ItemIntake{TItem,TResult}"/>). 10,000 is the first window's
-    /// calls at the quota (100 calls of 100 users): reading further ahead cannot send the first calls any sooner.
-    /// </summary>
-    public int MaxReadAhead { get; set; } = 10_000;
-
     /// <summary>Progress is silent until a run has lasted this long.</summary>
     public TimeSpan ProgressDelay { get; set; } = TimeSpan.FromSeconds(1);
 

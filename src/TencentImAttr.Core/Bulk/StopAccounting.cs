@@ -26,15 +26,14 @@ internal sealed class StopAccounting<TItem, TResult>
 
     /// <summary>
     /// Waits for the calls still out (sending was stopped) and counts every user held: the batches waiting in
-    /// <paramref name="order"/>, then <paramref name="beingGathered"/>, then the items <paramref name="readAhead"/>
-    /// holds (read, not yet checked, counted as read here, the engine not having seen them: not sent, or failed when rejected).
+    /// <paramref name="order"/>, then <paramref name="beingGathered"/>.
     /// </summary>
     /// <remarks>
     /// After a Ctrl+C (<paramref name="interrupted"/>) the calls out were cancelled: each ends at once with what became of
     /// its users (not sent, or of unknown outcome when its request may have gone out), and is waited for without the
     /// cancelled token; one that does not end within <see cref="CancelledCallWait"/> (a defect) is of unknown outcome.
     /// </remarks>
-    public void CountHeld(RunAccount account, InputOrder<TItem, TResult> order, Batch<TItem, TResult> beingGathered, ReadAhead<TItem> readAhead, CancellationToken cancellationToken, bool interrupted = false)
+    public void CountHeld(RunAccount account, InputOrder<TItem, TResult> order, Batch<TItem, TResult> beingGathered, CancellationToken cancellationToken, bool interrupted = false)
     {
         _tally.HeldAccounted = true;
         while (order.Count > 0)
@@ -88,21 +87,6 @@ internal sealed class StopAccounting<TItem, TResult>
             _backPressure.Hold(-1);
             // A repeat of a user (no item of its own) was not sent either.
             Count(account, place, place.Failure ?? ItemFailure.Unsent(UserOf(place, null, beingGathered) ?? "", false), beingGathered);
-        }
-        while (readAhead.TryTake(out var read))
-        {
-            _tally.Received++;
-            if (read.Result is { } item)
-            {
-                account.Add(account.NotSent, _operation.UserIdOf(item));
-                _tally.HeldNotSent++;
-            }
-            else
-            {
-                // A rejected item is failed wherever the stop finds it, as a rejected place of a batch is.
-                account.Add(account.Failed, read.Failure!.TargetObject as string);
-                _tally.CountFailed(read.Failure.ErrorId);
-            }
         }
     }
 

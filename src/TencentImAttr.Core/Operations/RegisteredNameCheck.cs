@@ -18,29 +18,22 @@ namespace TencentImAttr.Core.Operations;
 /// (im_get_attr_name), at the first item that names an attribute, and each name the input gives is looked up once:
 /// after that a name already seen costs one set lookup per item. The error names the name, the registered name it
 /// most likely meant and how to leave a column out. Error 90033 still narrows what this cannot see (a name changed on
-/// the server during the run). An answer with no names at all stops the run too (ImMalformedResponse). The read goes
-/// out on a pool thread, and the run reads its input on meanwhile (<see cref="ItemIntake{TItem,TResult}"/>): the
-/// session's first call pays the HTTP stack's start, which then overlaps the pipeline's own.
+/// the server during the run). An answer with no names at all stops the run too (ImMalformedResponse).
 /// </summary>
-internal sealed class RegisteredNameCheck : IItemCheck<SetItem>, IItemCheck<RemoveItem>
+internal sealed class RegisteredNameCheck
 {
     /// <summary>How many single-character edits (case aside) still make a registered name "the one meant".</summary>
     public const int MaxEditsSuggested = 2;
 
     private readonly ImConnection _connection;
-    private readonly CancellationToken _stopToken;
     private readonly object _lock = new();
     // Only the pipeline thread looks names up: no lock needed for these two.
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private IReadOnlyList<string>? _registered;
     private Task<IReadOnlyList<AppAttributeName>>? _names;
 
-    /// <summary>A check of the names of <paramref name="connection"/>'s app; <paramref name="stopToken"/> (the command's Ctrl+C) ends its waits as a run's item check.</summary>
-    public RegisteredNameCheck(ImConnection connection, CancellationToken stopToken = default)
-    {
-        _connection = connection;
-        _stopToken = stopToken;
-    }
+    /// <summary>A check of the names of <paramref name="connection"/>'s app.</summary>
+    public RegisteredNameCheck(ImConnection connection) => _connection = connection;
 
     /// <summary>The app's names, read once per command (a failed read is tried again by the next caller); a -Replace sync compares with the same list.</summary>
     public Task<IReadOnlyList<AppAttributeName>> ReadAsync(ICallLog? log, CancellationToken cancellationToken)
@@ -49,15 +42,6 @@ internal sealed class RegisteredNameCheck : IItemCheck<SetItem>, IItemCheck<Remo
         {
             if (_names is null || _names.IsFaulted || _names.IsCanceled) _names = ReadSomeAsync(log, cancellationToken);
             return _names;
-        }
-    }
-
-    /// <summary>The read asked for first, asked for now when none was: the check never asks again (a failed read stops the run).</summary>
-    private Task<IReadOnlyList<AppAttributeName>> Started(ICallLog? log, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return _names ??= ReadSomeAsync(log, cancellationToken);
         }
     }
 
@@ -81,42 +65,6 @@ internal sealed class RegisteredNameCheck : IItemCheck<SetItem>, IItemCheck<Remo
             StopsRun = true,
         };
     }
-
-    bool IItemCheck<SetItem>.MustWait(SetItem item, ICallLog log) =>
-        _registered is null && (item.Attributes.Count > 0 || item.Removes.Count > 0 || item.Skipped?.Count > 0) && !Answered(log);
-
-    bool IItemCheck<RemoveItem>.MustWait(RemoveItem item, ICallLog log) => _registered is null && item.Names.Count > 0 && !Answered(log);
-
-    /// <inheritdoc cref="IItemCheck{TItem}.Waiting"/>
-    public bool Waiting
-    {
-        get
-        {
-            lock (_lock) return _registered is null && _names is { IsCompleted: false };
-        }
-    }
-
-    /// <inheritdoc cref="IItemCheck{TItem}.WaitForAnswer"/>
-    public void WaitForAnswer(ICallLog log)
-    {
-        if (_registered is not null) return;
-        try
-        {
-            Started(log, _stopToken).Wait(_stopToken);
-        }
-        catch (AggregateException)
-        {
-            // A failed read: the check reports it, as the item's failure.
-        }
-        _stopToken.ThrowIfCancellationRequested();
-    }
-
-    ItemFailure? IItemCheck<SetItem>.Check(SetItem item, ICallLog log) => Check(item, log, _stopToken);
-
-    ItemFailure? IItemCheck<RemoveItem>.Check(RemoveItem item, ICallLog log) => Check(item.Names, item.UserId, log, _stopToken);
-
-    /// <summary>Whether the names' read (asked for now if not yet) has answered.</summary>
-    private bool Answered(ICallLog log) => Started(log, _stopToken).IsCompleted;
 
     /// <summary>
     /// On the pipeline thread, before the item is queued: null when every name that <paramref name="item"/> gives is
@@ -160,7 +108,7 @@ internal sealed class RegisteredNameCheck : IItemCheck<SetItem>, IItemCheck<Remo
         {
             try
             {
-                _registered = Started(log, cancellationToken).GetAwaiter().GetResult().Select(n => n.Name).ToList();
+                _registered = ReadAsync(log, cancellationToken).GetAwaiter().GetResult().Select(n => n.Name).ToList();
             }
             catch (ImApiException e)
             {

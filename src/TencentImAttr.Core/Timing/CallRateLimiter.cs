@@ -7,8 +7,9 @@ namespace TencentImAttr.Core.Timing;
 
 /// <summary>
 /// Lets at most N calls start in any window of (a little over) one second, released half the even pace apart (on a
-/// grid that a timer's lateness does not shift, <see cref="PacingSchedule.TimerSlack"/>). A token bucket with a burst of N would allow up to 2N calls in some one-second window; this cannot. A call
-/// is counted when it actually starts (<see cref="PacingSchedule"/>): the waiters are released in order by one
+/// grid that a timer's lateness does not shift, <see cref="PacingSchedule.TimerSlack"/>). A token bucket with a burst
+/// of N would allow up to 2N calls in some one-second window; this cannot. A call is counted when it actually starts
+/// (<see cref="PacingSchedule"/>): the waiters are released in order by one
 /// dedicated thread, which the thread pool's timer queue cannot make late, and a released call checks the window
 /// once more at the moment it goes out, so a call held back after its release is counted then, and waits again if
 /// that moment's window is already full.

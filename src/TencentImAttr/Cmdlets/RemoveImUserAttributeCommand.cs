@@ -78,11 +78,11 @@ public sealed class RemoveImUserAttributeCommand : ImWriteCmdlet
     {
         // Not given: each pipeline object's own Name property. Given, even as $null: these names (none is an error).
         var names = Given(nameof(Name)) ? Name ?? System.Array.Empty<string?>() : null;
-        var registered = new RegisteredNameCheck(connection, StopToken);
+        var registered = new RegisteredNameCheck(connection);
         return new BulkRun<RemoveItem, RemovedUserAttributes>(this, Journaled(connection, BulkOperations.Remove(connection, maxRetry, Verification), BulkOperations.Get(connection, maxRetry), new RemoveJournalShape()), options,
             record => RemoveItem.Read(record, names, connection.Service),
             batch => Confirmation.ShouldContinue(this, Force, BatchPrompt.Users(batch.Select(i => i.UserId).ToList()), "Remove attributes " + BatchPrompt.Names(batch.SelectMany(i => i.Names))),
             PassThru,
-            check: registered);
+            stopCheck: (item, log) => registered.Check(item.Names, item.UserId, log, StopToken));
     }
 }

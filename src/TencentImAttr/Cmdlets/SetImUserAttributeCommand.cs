@@ -202,7 +202,7 @@ public sealed class SetImUserAttributeCommand : ImWriteCmdlet
         }
         var attributes = (IDictionary?)PipelineInput.Plain(Attribute);
         // One read of the app's names per command, shared by the check of the input's names and the sync's compare.
-        var registered = new RegisteredNameCheck(connection, StopToken);
+        var registered = new RegisteredNameCheck(connection);
         if (Replace) return StartReplace(connection, options, maxRetry, attributes, registered);
         return new BulkRun<SetItem, UserAttributes>(this, Journaled(connection, BulkOperations.Set(connection, maxRetry, Verification), BulkOperations.Get(connection, maxRetry), new SetJournalShape()), options,
             record => SetItem.Read(record, attributes, connection.Service),
@@ -210,7 +210,7 @@ public sealed class SetImUserAttributeCommand : ImWriteCmdlet
             batch => batch.Where(i => i.Attributes.Count > 0).ToList() is not { Count: > 0 } asked
                 || ShouldProcess(BatchPrompt.Users(asked.Select(i => i.UserId).ToList()), "Set attributes " + BatchPrompt.Names(asked.SelectMany(i => i.Attributes.Keys))),
             PassThru,
-            check: registered);
+            stopCheck: (item, log) => registered.Check(item, log, StopToken));
     }
 
     /// <summary>
@@ -233,6 +233,6 @@ public sealed class SetImUserAttributeCommand : ImWriteCmdlet
             approve: null,
             writeResults: true,
             present: r => r.Drift is null ? null : r.Applied ? (passThru ? r.Drift : null) : (whatIf ? r.Drift : null),
-            check: registered);
+            stopCheck: (item, log) => registered.Check(item, log, StopToken));
     }
 }
