@@ -54,8 +54,8 @@ internal sealed class PacingSchedule
 
     /// <summary>
     /// The earliest time, at or after <paramref name="now"/>, at which one more call may be released: releases keep
-    /// the spacing (on its grid, <see cref="TimerSlack"/>), and the started calls still in the window plus those released count against the limit.
-    /// <see cref="TimeSpan.MaxValue"/> when released calls alone fill the window (one of them must start or give up first).
+    /// the spacing (on its grid, <see cref="TimerSlack"/>), and the started calls still in the window plus those
+    /// released count against the limit. <see cref="TimeSpan.MaxValue"/> when released calls alone fill the window (one of them must start or give up first).
     /// </summary>
     public TimeSpan NextRelease(TimeSpan now)
     {
@@ -76,8 +76,8 @@ internal sealed class PacingSchedule
     /// How late a release may be and still keep the spacing's grid: a timer wakes up to a millisecond after the time
     /// asked (rounded up to whole milliseconds, then the scheduler's own delay), and at 5.2 ms a call that lateness,
     /// carried into every next release, cost a fifth of the first window's pace. A release later than this (a busy
-    /// machine) spaces the next from itself, as before: no burst makes up for it. At most half the spacing (a pace
-    /// above 260 calls/s): two releases are never closer than half of it.
+    /// machine) spaces the next from itself, as before: no burst makes up for it. Where half the spacing is less (a
+    /// pace above about 260 calls/s), half the spacing: two releases are never closer than half of it.
     /// </summary>
     public static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(2);
 
