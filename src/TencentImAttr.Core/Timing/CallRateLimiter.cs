@@ -7,7 +7,7 @@ namespace TencentImAttr.Core.Timing;
 
 /// <summary>
 /// Lets at most N calls start in any window of (a little over) one second, released half the even pace apart (on a
-/// grid that a timer's lateness does not shift, <see cref="PacingSchedule.TimerSlack"/>). A token bucket with a burst
+/// grid that a short lateness does not shift, <see cref="PacingSchedule.MaxCatchUp"/>). A token bucket with a burst
 /// of N would allow up to 2N calls in some one-second window; this cannot. A call is counted when it actually starts
 /// (<see cref="PacingSchedule"/>): the waiters are released in order by one
 /// dedicated thread, which the thread pool's timer queue cannot make late, and a released call checks the window

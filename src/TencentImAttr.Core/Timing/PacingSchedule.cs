@@ -54,7 +54,7 @@ internal sealed class PacingSchedule
 
     /// <summary>
     /// The earliest time, at or after <paramref name="now"/>, at which one more call may be released: releases keep
-    /// the spacing (on its grid, <see cref="TimerSlack"/>), and the started calls still in the window plus those
+    /// the spacing (on its grid, <see cref="MaxCatchUp"/>), and the started calls still in the window plus those
     /// released count against the limit. <see cref="TimeSpan.MaxValue"/> when released calls alone fill the window (one of them must start or give up first).
     /// </summary>
     public TimeSpan NextRelease(TimeSpan now)
@@ -73,23 +73,27 @@ internal sealed class PacingSchedule
     }
 
     /// <summary>
-    /// How late a release may be and still keep the spacing's grid: a timer wakes up to a millisecond after the time
-    /// asked (rounded up to whole milliseconds, then the scheduler's own delay), and at 5.2 ms a call that lateness,
-    /// carried into every next release, cost a fifth of the first window's pace. A release later than this (a busy
-    /// machine) spaces the next from itself, as before: no burst makes up for it. Where half the spacing is less (a
-    /// pace above about 260 calls/s), half the spacing: two releases are never closer than half of it.
+    /// How far behind the spacing's grid a release may fall and still keep it, so that the releases held back go out
+    /// one after the other until the grid is met again: the pacer's waits round up to whole milliseconds, and a
+    /// collection's pause or the scheduler holds it back a few more. Carried into every later release instead, such
+    /// lateness made the first window's 5.2 ms spacing 6.3 ms, and each window's releases (1,040 ms after the same
+    /// calls of the window before) inherited every hiccup of the one before (issue 25). A release later than this (a
+    /// busy machine) spaces the next from itself: no burst makes up for it.
     /// </summary>
-    public static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(2);
+    public static readonly TimeSpan MaxCatchUp = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The most releases that go back to back while catching up: four spacings of lateness at most (at a low pace, less than <see cref="MaxCatchUp"/>).</summary>
+    public const int MaxCatchUpCalls = 4;
 
     /// <summary>One call is released at <paramref name="now"/>; it must <see cref="TryStart"/> or <see cref="GiveUp"/>.</summary>
     public void Release(TimeSpan now)
     {
         _released++;
-        // The next release is spaced from when this one was due, if it is only a timer's lateness behind: the window
-        // (counted from the real starts) is what keeps the quota, and the grid keeps the pace.
+        // The next release is spaced from when this one was due, if it is only a little behind: the window (counted
+        // from the real starts) is what keeps the quota, the grid keeps the pace.
         var due = _lastRelease is { } last ? last + _spacing : now;
-        var slack = TimeSpan.FromTicks(Math.Min(TimerSlack.Ticks, _spacing.Ticks / 2));
-        _lastRelease = now > due && now - due <= slack ? due : now;
+        var catchUp = TimeSpan.FromTicks(Math.Min(MaxCatchUp.Ticks, MaxCatchUpCalls * _spacing.Ticks));
+        _lastRelease = now > due && now - due <= catchUp ? due : now;
     }
 
     /// <summary>

@@ -377,7 +377,7 @@ public class ApiClientTests
     public async Task Quota_limits_calls_per_second_per_api()
     {
         // 3 calls per 1,040 ms window, released 1040 / 6 = 173.3 ms apart on a grid that a release late by up to
-        // PacingSchedule.TimerSlack keeps (the test moves the clock to 173.4, and the next may still start at 346.67),
+        // PacingSchedule.MaxCatchUp keeps (the test moves the clock to 173.4, and the next may still start at 346.67),
         // each counted in the window from the moment it starts: 0, 173.4, 346.7, then 1040 (the
         // first call's window is full until then). The clock then jumps to 1386.7: only one call starts there (a late
         // start is counted when it happens, so two cannot bunch), the next one 173.3 ms later, then 2080.

@@ -123,42 +123,64 @@ public class CallRateLimiterTests
     }
 
     [Fact]
-    public void A_release_a_timer_made_late_keeps_the_spacing_grid_and_a_later_one_spaces_from_itself()
+    public void A_release_a_little_late_keeps_the_spacing_grid_and_the_ones_held_back_catch_up()
     {
-        // Issue 25: the pacing thread's timer wakes up to a millisecond late; carried into every next release, that
-        // made the first window's 5.2 ms spacing about 6.3 ms, a fifth of its pace.
+        // Issue 25: the pacing thread wakes up to a millisecond late (more under a collection or a busy scheduler);
+        // carried into every next release, that made the first window's 5.2 ms spacing about 6.3 ms.
         var spacing = TimeSpan.FromTicks(Window.Ticks / 200);
         var schedule = new PacingSchedule(100, Window, spacing);
         var ms = (double m) => TimeSpan.FromMilliseconds(m);
-        schedule.Release(TimeSpan.Zero);
-        Assert.True(schedule.TryStart(TimeSpan.Zero, out _));
+        Release(schedule, TimeSpan.Zero);
         Assert.Equal(spacing, schedule.NextRelease(TimeSpan.Zero));
-        schedule.Release(ms(6.1));
-        Assert.True(schedule.TryStart(ms(6.1), out _));
+        Release(schedule, ms(6.1));
         Assert.Equal(spacing + spacing, schedule.NextRelease(ms(6.1)));
-        // Late by more than a timer's slack (a busy machine): the next release is spaced from this one, no burst.
-        schedule.Release(ms(40));
-        Assert.True(schedule.TryStart(ms(40), out _));
-        Assert.Equal(ms(40) + spacing, schedule.NextRelease(ms(40)));
-        Assert.True(PacingSchedule.TimerSlack < spacing);
+        // 12 ms late (a collection's pause): the two releases it held back are due at once, then the grid again.
+        var late = spacing + spacing + ms(12);
+        Release(schedule, late);
+        Assert.Equal(late, schedule.NextRelease(late));
+        Release(schedule, late);
+        Assert.Equal(late, schedule.NextRelease(late));
+        Release(schedule, late);
+        Assert.Equal(TimeSpan.FromTicks(5 * spacing.Ticks), schedule.NextRelease(late));
     }
 
     [Fact]
-    public void At_a_pace_whose_spacing_is_under_the_timer_slack_a_late_release_forgives_at_most_half_the_spacing()
+    public void A_release_later_than_the_catch_up_limit_spaces_the_next_from_itself_with_no_burst()
     {
-        // 1,000 calls/s: 0.52 ms apart. A release 0.2 ms late keeps the grid; one 1 ms late spaces the next from
-        // itself, so no two releases come closer than half the spacing.
-        var spacing = TimeSpan.FromTicks(Window.Ticks / 2000);
-        var schedule = new PacingSchedule(1000, Window, spacing);
-        schedule.Release(TimeSpan.Zero);
-        Assert.True(schedule.TryStart(TimeSpan.Zero, out _));
-        schedule.Release(spacing + TimeSpan.FromMilliseconds(0.2));
-        Assert.True(schedule.TryStart(spacing + TimeSpan.FromMilliseconds(0.2), out _));
-        Assert.Equal(spacing + spacing, schedule.NextRelease(spacing + TimeSpan.FromMilliseconds(0.2)));
-        var late = spacing + spacing + TimeSpan.FromMilliseconds(1);
-        schedule.Release(late);
-        Assert.True(schedule.TryStart(late, out _));
+        var spacing = TimeSpan.FromTicks(Window.Ticks / 200);
+        var schedule = new PacingSchedule(100, Window, spacing);
+        Release(schedule, TimeSpan.Zero);
+        var late = spacing + PacingSchedule.MaxCatchUp + TimeSpan.FromMilliseconds(1);
+        Release(schedule, late);
         Assert.Equal(late + spacing, schedule.NextRelease(late));
+    }
+
+    [Fact]
+    public void At_a_high_pace_at_most_four_releases_catch_up_and_at_a_low_pace_a_late_one_does_not_bunch()
+    {
+        // 1,000 calls/s, 0.52 ms apart: four spacings (2.08 ms) of lateness are caught up, not the 20 ms.
+        var fast = TimeSpan.FromTicks(Window.Ticks / 2000);
+        var schedule = new PacingSchedule(1000, Window, fast);
+        Release(schedule, TimeSpan.Zero);
+        var slightly = fast + TimeSpan.FromMilliseconds(2);
+        Release(schedule, slightly);
+        Assert.Equal(slightly, schedule.NextRelease(slightly));
+        var stalled = slightly + TimeSpan.FromMilliseconds(2);
+        Release(schedule, stalled);
+        Assert.Equal(stalled + fast, schedule.NextRelease(stalled));
+
+        // 3 calls/s, 173 ms apart: a release 30 ms late spaces the next from itself (the limit is the 20 ms).
+        var slow = TimeSpan.FromTicks(Window.Ticks / 6);
+        var paced = new PacingSchedule(3, Window, slow);
+        Release(paced, TimeSpan.Zero);
+        Release(paced, slow + TimeSpan.FromMilliseconds(30));
+        Assert.Equal(slow + TimeSpan.FromMilliseconds(30) + slow, paced.NextRelease(slow + TimeSpan.FromMilliseconds(30)));
+    }
+
+    private static void Release(PacingSchedule schedule, TimeSpan at)
+    {
+        schedule.Release(at);
+        Assert.True(schedule.TryStart(at, out _));
     }
 
     [Fact]
