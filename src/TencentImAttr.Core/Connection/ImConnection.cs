@@ -21,7 +21,7 @@ public sealed class ImConnection : IDisposable, IApiEndpoint
     /// <summary>
     /// Calls in flight at once, by default. The rate limiter releases a window's calls half the even pace apart (at
     /// the default quota, 100 calls in 520 ms, then none until the window has passed), so a window's pace needs
-    /// about 2 x quota x round trip calls in flight: 58 at 300 ms. 64 keeps that pace up to a round trip of about 330
+    /// about 2 x quota / 1.04 s x round trip calls in flight: 58 at 300 ms. 64 keeps that pace up to a round trip of about 330
     /// ms, and the even pace (100 calls/s) up to about 650 ms. 48 held each window's first calls of a 300 ms run to
     /// 160 calls/s: in issue 25's benchmark, a window's first 100 calls took 620 to 630 ms with 48 and 510 to 560 ms
     /// with 64 (the spacing's 515 ms).

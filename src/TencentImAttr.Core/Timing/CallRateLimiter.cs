@@ -7,7 +7,7 @@ namespace TencentImAttr.Core.Timing;
 
 /// <summary>
 /// Lets at most N calls start in any window of (a little over) one second, released half the even pace apart (on a
-/// grid that a short lateness does not shift, <see cref="PacingSchedule.MaxCatchUp"/>). A token bucket with a burst
+/// grid that the pacer's own short lateness does not shift, <see cref="PacingSchedule.MaxCatchUp"/>). A token bucket with a burst
 /// of N would allow up to 2N calls in some one-second window; this cannot. A call is counted when it actually starts
 /// (<see cref="PacingSchedule"/>): the waiters are released in order by one
 /// dedicated thread, which the thread pool's timer queue cannot make late, and a released call checks the window
@@ -40,7 +40,7 @@ internal sealed class CallRateLimiter
     private readonly IClock _clock;
     private readonly bool _dedicatedThread;
     private readonly PacingSchedule? _schedule;
-    private readonly LinkedList<TaskCompletionSource<bool>> _waiting = new();
+    private readonly LinkedList<Waiter> _waiting = new();
     private readonly object _gate = new();
     private bool _pacerRunning;
     private int _pace;
@@ -76,7 +76,7 @@ internal sealed class CallRateLimiter
         get { lock (_gate) return _pace; }
     }
 
-    /// <summary>The shortest time between two releases at the present pace.</summary>
+    /// <summary>The step between two releases at the present pace (releases that catch up after a late one come closer: <see cref="PacingSchedule.MaxCatchUp"/>).</summary>
     public TimeSpan Spacing
     {
         get { lock (_gate) return _schedule?.Spacing ?? TimeSpan.Zero; }
@@ -162,14 +162,15 @@ internal sealed class CallRateLimiter
     private async Task<CallStart> WaitForPacerAsync(CancellationToken cancellationToken)
     {
         var again = false;
+        var since = _clock.Elapsed;
         while (true)
         {
             var released = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_gate)
             {
                 // A call that was released but found the window full keeps its place at the head.
-                if (again) _waiting.AddFirst(released);
-                else _waiting.AddLast(released);
+                if (again) _waiting.AddFirst(new Waiter(released, since));
+                else _waiting.AddLast(new Waiter(released, since));
                 if (!_pacerRunning)
                 {
                     _pacerRunning = true;
@@ -198,7 +199,7 @@ internal sealed class CallRateLimiter
         {
             while (true)
             {
-                while (_waiting.First is { } head && head.Value.Task.IsCompleted)
+                while (_waiting.First is { } head && head.Value.Released.Task.IsCompleted)
                 {
                     _waiting.RemoveFirst(); // cancelled while waiting
                 }
@@ -221,8 +222,8 @@ internal sealed class CallRateLimiter
                 }
                 var next = _waiting.First.Value;
                 _waiting.RemoveFirst();
-                _schedule.Release(now);
-                if (!next.TrySetResult(true)) _schedule.GiveUp();
+                _schedule.Release(now, next.Since);
+                if (!next.Released.TrySetResult(true)) _schedule.GiveUp();
             }
         }
     }
@@ -230,6 +231,7 @@ internal sealed class CallRateLimiter
     /// <summary>The same schedule, driven by the clock's own delays (tests' clocks).</summary>
     private async Task<CallStart> WaitOnClockAsync(CancellationToken cancellationToken)
     {
+        var since = _clock.Elapsed;
         while (true)
         {
             TimeSpan wait;
@@ -239,7 +241,7 @@ internal sealed class CallRateLimiter
                 var at = _schedule!.NextRelease(now);
                 if (at <= now)
                 {
-                    _schedule.Release(now);
+                    _schedule.Release(now, since);
                     if (_schedule.TryStart(now, out var id)) return new CallStart(this, id);
                     continue;
                 }
@@ -247,6 +249,20 @@ internal sealed class CallRateLimiter
             }
             await _clock.Delay(wait, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A call waiting for its release, and since when (a release is made good only for a call that was waiting when it was due).</summary>
+    private sealed class Waiter
+    {
+        public Waiter(TaskCompletionSource<bool> released, TimeSpan since)
+        {
+            Released = released;
+            Since = since;
+        }
+
+        public TaskCompletionSource<bool> Released { get; }
+
+        public TimeSpan Since { get; }
     }
 
     private static TimeSpan Ceiling(TimeSpan wait) => TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(wait.TotalMilliseconds)));

@@ -34,7 +34,7 @@ internal sealed class PacingSchedule
     /// <summary>The calls allowed per window now.</summary>
     public int Limit => _limit;
 
-    /// <summary>The shortest time between two releases now.</summary>
+    /// <summary>The step between two releases now (releases that catch up after a late one come closer: <see cref="MaxCatchUp"/>).</summary>
     public TimeSpan Spacing => _spacing;
 
     /// <summary>
@@ -54,7 +54,7 @@ internal sealed class PacingSchedule
 
     /// <summary>
     /// The earliest time, at or after <paramref name="now"/>, at which one more call may be released: releases keep
-    /// the spacing (on its grid, <see cref="MaxCatchUp"/>), and the started calls still in the window plus those
+    /// the spacing (from when the last release was due, <see cref="MaxCatchUp"/>), and the started calls still in the window plus those
     /// released count against the limit. <see cref="TimeSpan.MaxValue"/> when released calls alone fill the window (one of them must start or give up first).
     /// </summary>
     public TimeSpan NextRelease(TimeSpan now)
@@ -73,27 +73,44 @@ internal sealed class PacingSchedule
     }
 
     /// <summary>
-    /// How far behind the spacing's grid a release may fall and still keep it, so that the releases held back go out
-    /// one after the other until the grid is met again: the pacer's waits round up to whole milliseconds, and a
-    /// collection's pause or the scheduler holds it back a few more. Carried into every later release instead, such
-    /// lateness made the first window's 5.2 ms spacing 6.3 ms, and each window's releases (1,040 ms after the same
-    /// calls of the window before) inherited every hiccup of the one before (issue 25). A release later than this (a
-    /// busy machine) spaces the next from itself: no burst makes up for it.
+    /// How late a release may be and still count, for the spacing, as made when it was due, so that the releases it
+    /// held back go out one after the other until the schedule is met again. The pacer's waits round up to whole
+    /// milliseconds, and a collection's pause or the scheduler holds it back a few more. Carried into every later
+    /// release instead, such lateness made the first window's 5.2 ms spacing 6.3 ms, and each window's releases
+    /// (1,040 ms after the same calls of the window before) inherited every hiccup of the one before (issue 25). Only
+    /// a pacer's lateness is made good: a call that came after its release was due (demand, not the pacer, was late)
+    /// spaces the next from itself, as does a release later than this (a stalled machine): no burst makes up for them.
     /// </summary>
     public static readonly TimeSpan MaxCatchUp = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>The most releases that go back to back while catching up: four spacings of lateness at most (at a low pace, less than <see cref="MaxCatchUp"/>).</summary>
+    /// <summary>The most releases that go back to back while catching up, the late one included; at a low pace, where
+    /// <see cref="MaxCatchUp"/> is under a spacing, none does.</summary>
     public const int MaxCatchUpCalls = 4;
 
-    /// <summary>One call is released at <paramref name="now"/>; it must <see cref="TryStart"/> or <see cref="GiveUp"/>.</summary>
-    public void Release(TimeSpan now)
+    /// <summary>
+    /// One call is released at <paramref name="now"/>; it must <see cref="TryStart"/> or <see cref="GiveUp"/>.
+    /// <paramref name="waitingSince"/>: when that call began to wait (null: before its release was due).
+    /// </summary>
+    public void Release(TimeSpan now, TimeSpan? waitingSince = null)
     {
+        var due = Due(now);
         _released++;
-        // The next release is spaced from when this one was due, if it is only a little behind: the window (counted
-        // from the real starts) is what keeps the quota, the grid keeps the pace.
-        var due = _lastRelease is { } last ? last + _spacing : now;
-        var catchUp = TimeSpan.FromTicks(Math.Min(MaxCatchUp.Ticks, MaxCatchUpCalls * _spacing.Ticks));
-        _lastRelease = now > due && now - due <= catchUp ? due : now;
+        // Late only through the pacer (the call was waiting when its release was due), and by little: the next release
+        // is spaced from when this one was due. The window (counted from the real starts) is what keeps the quota.
+        var late = now - due;
+        var catchUp = TimeSpan.FromTicks(Math.Min(MaxCatchUp.Ticks, (MaxCatchUpCalls - 1) * _spacing.Ticks));
+        _lastRelease = _lastRelease is not null && late > TimeSpan.Zero && late <= catchUp && (waitingSince ?? due) <= due ? due : now;
+    }
+
+    /// <summary>When the next release was due by the rules alone (the spacing and the window), however long ago; <paramref name="now"/> when nothing was released yet.</summary>
+    private TimeSpan Due(TimeSpan now)
+    {
+        if (_lastRelease is not { } last) return now;
+        Prune(now);
+        var at = last + _spacing;
+        var over = _started.Count + _released - _limit;
+        if (over >= 0 && over < _started.Count && _started[over].At + _window > at) at = _started[over].At + _window;
+        return at;
     }
 
     /// <summary>

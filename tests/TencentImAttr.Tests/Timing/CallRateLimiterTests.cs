@@ -123,7 +123,7 @@ public class CallRateLimiterTests
     }
 
     [Fact]
-    public void A_release_a_little_late_keeps_the_spacing_grid_and_the_ones_held_back_catch_up()
+    public void A_release_the_pacer_made_a_little_late_keeps_the_schedule_and_the_ones_held_back_catch_up()
     {
         // Issue 25: the pacing thread wakes up to a millisecond late (more under a collection or a busy scheduler);
         // carried into every next release, that made the first window's 5.2 ms spacing about 6.3 ms.
@@ -134,52 +134,72 @@ public class CallRateLimiterTests
         Assert.Equal(spacing, schedule.NextRelease(TimeSpan.Zero));
         Release(schedule, ms(6.1));
         Assert.Equal(spacing + spacing, schedule.NextRelease(ms(6.1)));
-        // 12 ms late (a collection's pause): the two releases it held back are due at once, then the grid again.
+        // 12 ms late (a collection's pause): the two releases it held back are due at once, then the spacing again.
         var late = spacing + spacing + ms(12);
-        Release(schedule, late);
-        Assert.Equal(late, schedule.NextRelease(late));
-        Release(schedule, late);
-        Assert.Equal(late, schedule.NextRelease(late));
-        Release(schedule, late);
+        Assert.Equal(3, ReleasesAt(schedule, late));
         Assert.Equal(TimeSpan.FromTicks(5 * spacing.Ticks), schedule.NextRelease(late));
     }
 
     [Fact]
-    public void A_release_later_than_the_catch_up_limit_spaces_the_next_from_itself_with_no_burst()
+    public void At_most_four_releases_go_back_to_back_and_a_longer_stall_spaces_the_next_from_itself()
     {
         var spacing = TimeSpan.FromTicks(Window.Ticks / 200);
         var schedule = new PacingSchedule(100, Window, spacing);
         Release(schedule, TimeSpan.Zero);
-        var late = spacing + PacingSchedule.MaxCatchUp + TimeSpan.FromMilliseconds(1);
-        Release(schedule, late);
-        Assert.Equal(late + spacing, schedule.NextRelease(late));
+        // Three spacings late: the late one and three held back, four in all.
+        var late = spacing + TimeSpan.FromTicks(3 * spacing.Ticks);
+        Assert.Equal(PacingSchedule.MaxCatchUpCalls, ReleasesAt(schedule, late));
+        // Four spacings late, past the catch-up: one release, the next a spacing after it (no burst).
+        var stalled = schedule.NextRelease(late) + TimeSpan.FromTicks(4 * spacing.Ticks);
+        Assert.Equal(1, ReleasesAt(schedule, stalled));
+        Assert.Equal(stalled + spacing, schedule.NextRelease(stalled));
     }
 
     [Fact]
-    public void At_a_high_pace_at_most_four_releases_catch_up_and_at_a_low_pace_a_late_one_does_not_bunch()
+    public void A_call_that_came_after_its_release_was_due_catches_nothing_up()
     {
-        // 1,000 calls/s, 0.52 ms apart: four spacings (2.08 ms) of lateness are caught up, not the 20 ms.
-        var fast = TimeSpan.FromTicks(Window.Ticks / 2000);
-        var schedule = new PacingSchedule(1000, Window, fast);
+        // Demand, not the pacer, was late: the call began to wait 12 ms after the schedule allowed it.
+        var spacing = TimeSpan.FromTicks(Window.Ticks / 200);
+        var schedule = new PacingSchedule(100, Window, spacing);
         Release(schedule, TimeSpan.Zero);
-        var slightly = fast + TimeSpan.FromMilliseconds(2);
-        Release(schedule, slightly);
-        Assert.Equal(slightly, schedule.NextRelease(slightly));
-        var stalled = slightly + TimeSpan.FromMilliseconds(2);
-        Release(schedule, stalled);
-        Assert.Equal(stalled + fast, schedule.NextRelease(stalled));
+        var came = spacing + TimeSpan.FromMilliseconds(12);
+        schedule.Release(came, waitingSince: came);
+        Assert.True(schedule.TryStart(came, out _));
+        Assert.Equal(came + spacing, schedule.NextRelease(came));
+    }
 
-        // 3 calls/s, 173 ms apart: a release 30 ms late spaces the next from itself (the limit is the 20 ms).
+    [Fact]
+    public void At_a_low_pace_a_release_a_little_late_brings_no_two_releases_together()
+    {
+        // Releases 173 ms apart (the spacing of 3 calls/s; the window left wide, so that only the spacing speaks): 15 ms
+        // late is made good (the next one is due 173 ms after this one was due, 158 ms after it went), never at once;
+        // 30 ms late, past the 20 ms, spaces the next from itself.
         var slow = TimeSpan.FromTicks(Window.Ticks / 6);
-        var paced = new PacingSchedule(3, Window, slow);
-        Release(paced, TimeSpan.Zero);
-        Release(paced, slow + TimeSpan.FromMilliseconds(30));
-        Assert.Equal(slow + TimeSpan.FromMilliseconds(30) + slow, paced.NextRelease(slow + TimeSpan.FromMilliseconds(30)));
+        var ms = (double m) => TimeSpan.FromMilliseconds(m);
+        var schedule = new PacingSchedule(100, Window, slow);
+        Release(schedule, TimeSpan.Zero);
+        Assert.Equal(1, ReleasesAt(schedule, slow + ms(15)));
+        Assert.Equal(slow + slow, schedule.NextRelease(slow + ms(15)));
+        var stalled = slow + slow + ms(30);
+        Assert.Equal(1, ReleasesAt(schedule, stalled));
+        Assert.Equal(stalled + slow, schedule.NextRelease(stalled));
+    }
+
+    /// <summary>Releases and starts every call the schedule lets go at <paramref name="at"/>, as the pacing thread does; how many.</summary>
+    private static int ReleasesAt(PacingSchedule schedule, TimeSpan at)
+    {
+        var count = 0;
+        while (schedule.NextRelease(at) <= at)
+        {
+            Release(schedule, at);
+            count++;
+        }
+        return count;
     }
 
     private static void Release(PacingSchedule schedule, TimeSpan at)
     {
-        schedule.Release(at);
+        schedule.Release(at, waitingSince: TimeSpan.Zero);
         Assert.True(schedule.TryStart(at, out _));
     }
 
