@@ -54,8 +54,9 @@ internal sealed class PacingSchedule
 
     /// <summary>
     /// The earliest time, at or after <paramref name="now"/>, at which one more call may be released: releases keep
-    /// the spacing (from when the last release was due, <see cref="MaxCatchUp"/>), and the started calls still in the window plus those
-    /// released count against the limit. <see cref="TimeSpan.MaxValue"/> when released calls alone fill the window (one of them must start or give up first).
+    /// the spacing (from when the last release was due, <see cref="MaxCatchUp"/>), and the started calls still in the
+    /// window plus those released count against the limit. <see cref="TimeSpan.MaxValue"/> when released calls alone
+    /// fill the window (one of them must start or give up first).
     /// </summary>
     public TimeSpan NextRelease(TimeSpan now)
     {
@@ -83,8 +84,10 @@ internal sealed class PacingSchedule
     /// </summary>
     public static readonly TimeSpan MaxCatchUp = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>The most releases that go back to back while catching up, the late one included; at a low pace, where
-    /// <see cref="MaxCatchUp"/> is under a spacing, none does.</summary>
+    /// <summary>
+    /// The most releases that go back to back while catching up, the late one included; at a low pace, where
+    /// <see cref="MaxCatchUp"/> is under a spacing, none does.
+    /// </summary>
     public const int MaxCatchUpCalls = 4;
 
     /// <summary>
