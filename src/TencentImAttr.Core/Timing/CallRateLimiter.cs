@@ -6,10 +6,10 @@ using System.Threading.Tasks;
 namespace TencentImAttr.Core.Timing;
 
 /// <summary>
-/// Lets at most N calls start in any window of (a little over) one second, released half the even pace apart (on a
-/// grid that the pacer's own short lateness does not shift, <see cref="PacingSchedule.MaxCatchUp"/>). A token bucket with a burst
-/// of N would allow up to 2N calls in some one-second window; this cannot. A call is counted when it actually starts
-/// (<see cref="PacingSchedule"/>): the waiters are released in order by one
+/// Lets at most N calls start in any window of (a little over) one second, released half the even pace apart (a
+/// schedule that the pacer's own short lateness does not shift, <see cref="PacingSchedule.MaxCatchUp"/>). A token
+/// bucket with a burst of N would allow up to 2N calls in some one-second window; this cannot. A call is counted when
+/// it actually starts (<see cref="PacingSchedule"/>): the waiters are released in order by one
 /// dedicated thread, which the thread pool's timer queue cannot make late, and a released call checks the window
 /// once more at the moment it goes out, so a call held back after its release is counted then, and waits again if
 /// that moment's window is already full.
@@ -76,7 +76,10 @@ internal sealed class CallRateLimiter
         get { lock (_gate) return _pace; }
     }
 
-    /// <summary>The step between two releases at the present pace (releases that catch up after a late one come closer: <see cref="PacingSchedule.MaxCatchUp"/>).</summary>
+    /// <summary>
+    /// The step between two releases at the present pace (releases that catch up after a late one come closer:
+    /// <see cref="PacingSchedule.MaxCatchUp"/>).
+    /// </summary>
     public TimeSpan Spacing
     {
         get { lock (_gate) return _schedule?.Spacing ?? TimeSpan.Zero; }

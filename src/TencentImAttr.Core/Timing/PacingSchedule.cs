@@ -34,7 +34,9 @@ internal sealed class PacingSchedule
     /// <summary>The calls allowed per window now.</summary>
     public int Limit => _limit;
 
-    /// <summary>The step between two releases now (releases that catch up after a late one come closer: <see cref="MaxCatchUp"/>).</summary>
+    /// <summary>
+    /// The step between two releases now (releases that catch up after a late one come closer: <see cref="MaxCatchUp"/>).
+    /// </summary>
     public TimeSpan Spacing => _spacing;
 
     /// <summary>
