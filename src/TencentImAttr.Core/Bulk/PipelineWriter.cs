@@ -176,16 +176,10 @@ internal sealed class PipelineWriter<TItem, TResult>
                 _stops.CountRestOfBatch(account, batch, byPlace, i);
                 throw _engine.Stop(account, failure, stop.InnerException ?? stop, StopCause.Caller);
             }
-            catch (DownstreamStopException)
+            catch (Exception e) when (e is DownstreamStopException || _engine.CtrlC)
             {
-                // Its error was written; only the result of what still changed was refused.
-                _tally.Failed++;
-                _tally.CountFailed(failure.ErrorId);
-                throw;
-            }
-            catch (Exception) when (_engine.CtrlC)
-            {
-                // Ctrl+C: its failure is known, though PowerShell took no write of it.
+                // Its failure is known, and counted as such: a downstream stop refused only the result of what still
+                // changed (its error was written); after Ctrl+C PowerShell took no write of it.
                 _tally.Failed++;
                 _tally.CountFailed(failure.ErrorId);
                 throw;

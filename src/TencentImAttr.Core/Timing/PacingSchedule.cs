@@ -62,9 +62,19 @@ internal sealed class PacingSchedule
     /// </summary>
     public TimeSpan NextRelease(TimeSpan now)
     {
+        var due = Due(now);
+        return due > now ? due : now;
+    }
+
+    /// <summary>
+    /// When the next release is due by the rules alone (the spacing from the last release, and the window), however
+    /// long ago: <see cref="TimeSpan.Zero"/> when neither holds it back, <see cref="TimeSpan.MaxValue"/> when released
+    /// calls alone fill the window.
+    /// </summary>
+    private TimeSpan Due(TimeSpan now)
+    {
         Prune(now);
-        var at = now;
-        if (_lastRelease is { } last && last + _spacing > at) at = last + _spacing;
+        var at = _lastRelease is { } last ? last + _spacing : TimeSpan.Zero;
         var over = _started.Count + _released - _limit;
         if (over >= 0)
         {
@@ -105,17 +115,6 @@ internal sealed class PacingSchedule
         var late = now - due;
         var catchUp = TimeSpan.FromTicks(Math.Min(MaxCatchUp.Ticks, (MaxCatchUpCalls - 1) * _spacing.Ticks));
         _lastRelease = _lastRelease is not null && late > TimeSpan.Zero && late <= catchUp && (waitingSince ?? due) <= due ? due : now;
-    }
-
-    /// <summary>When the next release was due by the rules alone (the spacing and the window), however long ago; <paramref name="now"/> when nothing was released yet.</summary>
-    private TimeSpan Due(TimeSpan now)
-    {
-        if (_lastRelease is not { } last) return now;
-        Prune(now);
-        var at = last + _spacing;
-        var over = _started.Count + _released - _limit;
-        if (over >= 0 && over < _started.Count && _started[over].At + _window > at) at = _started[over].At + _window;
-        return at;
     }
 
     /// <summary>

@@ -318,16 +318,25 @@ public class StoppedRunTests
         Assert.Equal(0, engine.PendingItems);
     }
 
-    /// <summary>Under -ErrorAction Stop, with Ctrl+C coming as the first failure stops the run (while the stop waits for its calls in flight).</summary>
-    private sealed class StopThenCtrlC : IEngineSink<UserAttributes>
+    /// <summary>
+    /// A sink whose host is stopped (Ctrl+C) as the first failure is written, the write then failing with what its
+    /// refusal makes: under -ErrorAction Stop the stop request (Ctrl+C then comes while the stop
+    /// waits for its calls in flight), else PowerShell's refusal of a write from a stopping pipeline.
+    /// </summary>
+    private sealed class CtrlCAtFirstFailure : IEngineSink<UserAttributes>
     {
         private readonly System.Threading.CancellationTokenSource _ctrlC;
-        public StopThenCtrlC(System.Threading.CancellationTokenSource ctrlC) => _ctrlC = ctrlC;
+        private readonly Func<Exception> _refusal;
+        public CtrlCAtFirstFailure(System.Threading.CancellationTokenSource ctrlC, Func<Exception> refusal)
+        {
+            _ctrlC = ctrlC;
+            _refusal = refusal;
+        }
         public void OnResult(UserAttributes result) { }
         public void OnFailure(ItemFailure failure)
         {
             _ctrlC.Cancel();
-            throw new StopRequestedException(new InvalidOperationException("ActionPreference Stop"));
+            throw _refusal();
         }
         public void OnVerbose(string line) { }
         public void OnProgress(ProgressReport report) { }
@@ -359,7 +368,7 @@ public class StoppedRunTests
             },
         };
         using var connection = TestConnections.Open(stub, maxRetry: 0);
-        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 2 }, new StopThenCtrlC(ctrlC), cancellationToken: ctrlC.Token);
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 2 }, new CtrlCAtFirstFailure(ctrlC, () => new StopRequestedException(new InvalidOperationException("ActionPreference Stop"))), cancellationToken: ctrlC.Token);
 
         var e = Assert.Throws<ImRunStoppedException>(() =>
         {
@@ -399,21 +408,6 @@ public class StoppedRunTests
         Assert.Empty(stub.Requests);
     }
 
-    /// <summary>A sink whose host is stopped (Ctrl+C) as the first failure is written: PowerShell refuses that write.</summary>
-    private sealed class CtrlCAtFirstFailure : IEngineSink<UserAttributes>
-    {
-        private readonly System.Threading.CancellationTokenSource _ctrlC;
-        public CtrlCAtFirstFailure(System.Threading.CancellationTokenSource ctrlC) => _ctrlC = ctrlC;
-        public void OnResult(UserAttributes result) { }
-        public void OnFailure(ItemFailure failure)
-        {
-            _ctrlC.Cancel();
-            throw new InvalidOperationException("The pipeline has been stopped.");
-        }
-        public void OnVerbose(string line) { }
-        public void OnProgress(ProgressReport report) { }
-    }
-
     [Fact]
     public void A_ctrl_c_while_a_batch_is_written_counts_the_rest_of_that_batch()
     {
@@ -421,7 +415,7 @@ public class StoppedRunTests
         using var ctrlC = new System.Threading.CancellationTokenSource();
         var stub = new StubHttpHandler { Responder = _ => StubResponse.Ok() };
         using var connection = TestConnections.Open(stub);
-        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 1 }, new CtrlCAtFirstFailure(ctrlC), cancellationToken: ctrlC.Token);
+        using var engine = new BatchEngine<SetItem, UserAttributes>(BulkOperations.Set(connection), new EngineOptions { ThrottleLimit = 1 }, new CtrlCAtFirstFailure(ctrlC, () => new InvalidOperationException("The pipeline has been stopped.")), cancellationToken: ctrlC.Token);
         var users = Users(100).ToList();
         Assert.Throws<InvalidOperationException>(() =>
         {
